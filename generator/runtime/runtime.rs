@@ -1,0 +1,474 @@
+//! Support code shared by every operation: responses, errors, credentials
+//! and the encoding of parameters. The generator emits this file unchanged
+//! into every crate it makes, so the crate depends on crates.io only.
+
+use std::fmt;
+
+/// A credential. `Debug` and `Display` print a redaction, so a key never
+/// ends up in a log line, an error message or a panic.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential itself, for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(\"<redacted>\")")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+/// A successful response: the decoded body, with the status and headers.
+///
+/// Dereferences to the body, so `response.field` reads the body's field.
+#[derive(Debug, Clone)]
+pub struct ApiResponse<T> {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: T,
+}
+
+impl<T> ApiResponse<T> {
+    /// The HTTP status of the response.
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+impl<T> std::ops::Deref for ApiResponse<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// A field that may be absent, `null`, or a value: the three states an
+/// optional, nullable property has on the wire. Absent is skipped when
+/// serializing, so a PATCH body can leave a field alone, clear it (`Null`)
+/// or set it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// Not present on the wire.
+    #[default]
+    Absent,
+    /// Present as `null`.
+    Null,
+    /// Present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// True when the field is not present.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    /// True when the field is present as `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    /// The value, if there is one.
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+
+    /// The value, if there is one.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nullable::Value(value) => Some(value),
+            Nullable::Absent | Nullable::Null => None,
+        }
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(value) => serializer.serialize_some(value),
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
+    }
+}
+
+/// The error of an operation whose documented error responses are `E`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the operation documents.
+    Api {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: reqwest::header::HeaderMap,
+        /// The decoded error body.
+        body: E,
+    },
+    /// The server answered with a status the operation does not document.
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: reqwest::header::HeaderMap,
+        /// The raw body, as text.
+        body: String,
+    },
+    /// The body did not decode into the documented type.
+    Decode {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The raw body, as text.
+        body: String,
+        /// JSON path of the value that failed (`data.variants[0].name`).
+        path: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// The request could not be built (a parameter with no textual form, a
+    /// header value with a line break, a body that does not serialize).
+    InvalidRequest(String),
+    /// The request did not complete: connection, TLS or timeout failure.
+    Transport(reqwest::Error),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::InvalidRequest(_) => None,
+            Error::Transport(err) => err.status(),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, body, .. } => write!(f, "the server answered {status}: {body:?}"),
+            Error::UnexpectedStatus { status, body, .. } => write!(f, "the server answered with undocumented status {status}: {body}"),
+            Error::Decode { status, path, message, .. } => write!(f, "the {status} response did not decode at `{path}`: {message}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Transport(err) => write!(f, "request failed: {err}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(err: reqwest::Error) -> Self {
+        Error::Transport(err)
+    }
+}
+
+/// A body that did not decode; becomes [`Error::Decode`].
+#[derive(Debug)]
+pub(crate) struct DecodeFailure {
+    status: reqwest::StatusCode,
+    body: String,
+    path: String,
+    message: String,
+}
+
+impl<E> From<DecodeFailure> for Error<E> {
+    fn from(f: DecodeFailure) -> Self {
+        Error::Decode { status: f.status, body: f.body, path: f.path, message: f.message }
+    }
+}
+
+/// A request that could not be built; becomes [`Error::InvalidRequest`].
+#[derive(Debug)]
+pub(crate) struct RequestFailure(String);
+
+impl<E> From<RequestFailure> for Error<E> {
+    fn from(f: RequestFailure) -> Self {
+        Error::InvalidRequest(f.0)
+    }
+}
+
+/// The client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec names no absolute server URL, and none was given.
+    MissingBaseUrl,
+    /// The HTTP client could not be set up (for example, no TLS backend).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
+            BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(err) => Some(err),
+            BuildError::MissingBaseUrl => None,
+        }
+    }
+}
+
+/// A string that is not one of an enum's documented values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    /// The enum's name.
+    pub type_name: &'static str,
+    /// The string that did not match.
+    pub value: String,
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a documented {} value", self.value, self.type_name)
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
+/// A response read to the end, waiting to be decoded.
+pub(crate) struct RawResponse {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// Sends the request and reads the whole body.
+    pub(crate) async fn fetch(request: reqwest::RequestBuilder) -> Result<Self, reqwest::Error> {
+        let response = request.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?.to_vec();
+        Ok(Self { status, headers, body })
+    }
+
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    fn lossy_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Decodes a JSON body, naming the path of the value that failed.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeFailure> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeFailure {
+            status: self.status,
+            body: self.lossy_text(),
+            path: err.path().to_string(),
+            message: err.inner().to_string(),
+        })
+    }
+
+    /// A text body.
+    pub(crate) fn text(&self) -> Result<String, DecodeFailure> {
+        String::from_utf8(self.body.clone()).map_err(|err| DecodeFailure {
+            status: self.status,
+            body: self.lossy_text(),
+            path: String::new(),
+            message: err.to_string(),
+        })
+    }
+
+    /// A binary body.
+    pub(crate) fn bytes(&self) -> Result<Vec<u8>, DecodeFailure> {
+        Ok(self.body.clone())
+    }
+
+    pub(crate) fn success<T>(self, body: T) -> ApiResponse<T> {
+        ApiResponse { status: self.status, headers: self.headers, body }
+    }
+
+    pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
+        Error::Api { status: self.status, headers: self.headers, body }
+    }
+
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
+        let body = self.lossy_text();
+        Error::UnexpectedStatus { status: self.status, headers: self.headers, body }
+    }
+}
+
+/// The textual form of a scalar parameter value (strings unquoted), or the
+/// items of an array, each in textual form.
+fn text_values<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, RequestFailure> {
+    let value = serde_json::to_value(value).map_err(|err| RequestFailure(format!("`{name}`: {err}")))?;
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        other => Err(RequestFailure(format!("`{name}` has no textual form: {other}"))),
+    };
+    match &value {
+        serde_json::Value::Null => Ok(Vec::new()),
+        serde_json::Value::Array(items) => items.iter().map(scalar).collect(),
+        other => Ok(vec![scalar(other)?]),
+    }
+}
+
+/// Appends a query parameter (`name=a&name=b` for arrays; nothing for `None`).
+pub(crate) fn push_query<T: serde::Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T) -> Result<(), RequestFailure> {
+    for text in text_values(name, value)? {
+        query.push((name.to_string(), text));
+    }
+    Ok(())
+}
+
+/// A header value (arrays comma-separated), or `None` for `None`.
+pub(crate) fn header_value<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<reqwest::header::HeaderValue>, RequestFailure> {
+    let values = text_values(name, value)?;
+    if values.is_empty() {
+        return Ok(None);
+    }
+    reqwest::header::HeaderValue::from_str(&values.join(","))
+        .map(Some)
+        .map_err(|_| RequestFailure(format!("header `{name}` has a character a header cannot carry")))
+}
+
+/// A credential as a header value, marked sensitive so that `Debug` of the
+/// request hides it.
+pub(crate) fn secret_header(scheme: &str, value: &str) -> Result<reqwest::header::HeaderValue, RequestFailure> {
+    let mut value = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| RequestFailure(format!("the `{scheme}` credential has a character a header cannot carry")))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// A path parameter, percent-encoded as one path segment.
+pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, RequestFailure> {
+    let text = text_values(name, value)?.join(",");
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Serializes a JSON request body.
+pub(crate) fn json_body<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, RequestFailure> {
+    serde_json::to_vec(body).map_err(|err| RequestFailure(format!("the body does not serialize: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        let encoded = path_segment("id", "a b/c?d").unwrap();
+        assert_eq!(encoded, "a%20b%2Fc%3Fd");
+    }
+
+    #[test]
+    fn query_arrays_repeat_and_none_is_skipped() {
+        let mut query = Vec::new();
+        push_query(&mut query, "tag", &["a", "b"]).unwrap();
+        push_query(&mut query, "page", &Option::<i64>::None).unwrap();
+        push_query(&mut query, "limit", &Some(10)).unwrap();
+        assert_eq!(query, vec![("tag".into(), "a".into()), ("tag".into(), "b".into()), ("limit".into(), "10".into())]);
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let secret = Secret::new("console-abc");
+        assert_eq!(format!("{secret:?} {secret}"), "Secret(\"<redacted>\") <redacted>");
+        assert_eq!(secret.expose(), "console-abc");
+    }
+
+    #[test]
+    fn nullable_round_trips_three_states() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Patch {
+            #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+            team: Nullable<String>,
+        }
+        for (value, json) in [
+            (Nullable::Absent, "{}"),
+            (Nullable::Null, r#"{"team":null}"#),
+            (Nullable::Value("a".to_string()), r#"{"team":"a"}"#),
+        ] {
+            let patch = Patch { team: value };
+            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
+        }
+    }
+}

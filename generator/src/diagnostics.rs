@@ -1,0 +1,132 @@
+//! Problems found in a document, collected rather than thrown, so that one
+//! run reports all of them, each with the JSON pointer it was found at.
+
+use std::fmt;
+
+/// One problem in the input document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// JSON pointer into the document, as a URI fragment (`#/paths/~1pets/get`).
+    pub pointer: String,
+    /// Line and column (1-based), where the parser reported them.
+    pub line_col: Option<(usize, usize)>,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+/// All problems of one run, sorted by location when reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// The file name shown in every message.
+    pub file: String,
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(file: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            items: Vec::new(),
+        }
+    }
+
+    pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.items.push(Diagnostic {
+            pointer: pointer.to_string(),
+            line_col: None,
+            message: message.into(),
+        });
+    }
+
+    pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) {
+        self.items.push(Diagnostic {
+            pointer,
+            line_col,
+            message,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted and deduplicated, so the report is stable.
+    pub fn finish(mut self) -> Self {
+        self.items.sort();
+        self.items.dedup();
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.items {
+            write!(f, "error: {}", self.file)?;
+            if let Some((line, col)) = d.line_col {
+                write!(f, ":{line}:{col}")?;
+            }
+            writeln!(f, ": {}: {}", d.pointer, d.message)?;
+        }
+        let n = self.items.len();
+        write!(
+            f,
+            "{n} problem{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A JSON pointer (RFC 6901) being built while walking the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// The pointer a `$ref` such as `#/components/schemas/Foo` names.
+    pub fn from_ref(reference: &str) -> Self {
+        Self(reference.trim_start_matches('#').to_string())
+    }
+
+    /// This pointer with one more segment, escaped (`~` → `~0`, `/` → `~1`).
+    pub fn join(&self, segment: impl fmt::Display) -> Self {
+        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Self(format!("{}/{}", self.0, segment))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_escapes_segments() {
+        let p = Pointer::root()
+            .join("paths")
+            .join("/console/v1/{id}")
+            .join("a~b");
+        assert_eq!(p.to_string(), "#/paths/~1console~1v1~1{id}/a~0b");
+    }
+
+    #[test]
+    fn report_is_sorted_and_counted() {
+        let mut d = Diagnostics::new("spec.yaml");
+        d.error(&Pointer::root().join("b"), "second");
+        d.error(&Pointer::root().join("a"), "first");
+        let text = d.finish().to_string();
+        assert_eq!(
+            text,
+            "error: spec.yaml: #/a: first\nerror: spec.yaml: #/b: second\n2 problems found; nothing was written"
+        );
+    }
+}

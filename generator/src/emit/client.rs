@@ -1,0 +1,660 @@
+//! `client.rs` of the emitted crate: the `Client`, its builder, and for each
+//! operation a method, a request builder and an error enum.
+
+use super::docs::{doc_attrs, doc_paragraphs};
+use super::rust_type;
+use crate::ir::{
+    Api, Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind,
+    SecurityScheme, Status, TypeRef,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub fn items(api: &Api) -> Vec<TokenStream> {
+    let mut items = vec![client_struct(api), client_builder(api), client_impl(api)];
+    for op in &api.operations {
+        items.push(request_builder(api, op));
+        items.push(error_enum(api, op));
+        if let Some(success) = success_enum(api, op) {
+            items.push(success);
+        }
+    }
+    items
+}
+
+fn scheme_field_type(kind: &SecurityKind) -> TokenStream {
+    match kind {
+        SecurityKind::Basic => quote! { Option<(String, crate::Secret)> },
+        _ => quote! { Option<crate::Secret> },
+    }
+}
+
+fn client_struct(api: &Api) -> TokenStream {
+    let fields = api.security_schemes.iter().map(|s| {
+        let name = format_ident!("{}", s.rust_name);
+        let ty = scheme_field_type(&s.kind);
+        quote! { #name: #ty, }
+    });
+    let title = format!("A client for {}.", api.title);
+    let docs = doc_paragraphs([Some(title.as_str()), Some("Cheap to clone: clones share one connection pool. Credentials are kept as [`crate::Secret`], which `Debug` prints redacted.")]);
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            http: reqwest::Client,
+            base_url: String,
+            timeout: Option<std::time::Duration>,
+            #(#fields)*
+        }
+    }
+}
+
+fn client_builder(api: &Api) -> TokenStream {
+    let fields = api.security_schemes.iter().map(|s| {
+        let name = format_ident!("{}", s.rust_name);
+        let ty = scheme_field_type(&s.kind);
+        quote! { #name: #ty, }
+    });
+    let setters = api.security_schemes.iter().map(|s| {
+        let name = format_ident!("{}", s.rust_name);
+        let SecurityScheme { wire_name, kind, doc, .. } = s;
+        let how = match kind {
+            SecurityKind::ApiKeyHeader(h) => format!("Sent in the `{h}` header."),
+            SecurityKind::ApiKeyQuery(q) => format!("Sent as the `{q}` query parameter."),
+            SecurityKind::ApiKeyCookie(c) => format!("Sent as the `{c}` cookie."),
+            SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_string(),
+            SecurityKind::Basic => "Sent as `Authorization: Basic`.".to_string(),
+        };
+        let summary = format!("The credential of the `{wire_name}` security scheme. {how}");
+        let docs = doc_paragraphs([Some(summary.as_str()), doc.as_deref()]);
+        match kind {
+            SecurityKind::Basic => quote! {
+                #docs
+                pub fn #name(mut self, username: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
+                    self.#name = Some((username.into(), password.into()));
+                    self
+                }
+            },
+            _ => quote! {
+                #docs
+                pub fn #name(mut self, credential: impl Into<crate::Secret>) -> Self {
+                    self.#name = Some(credential.into());
+                    self
+                }
+            },
+        }
+    });
+    let moves = api
+        .security_schemes
+        .iter()
+        .map(|s| format_ident!("{}", s.rust_name));
+    let base_url = match &api.base_url {
+        Some(_) => quote! { self.base_url.unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string()) },
+        None => quote! { self.base_url.ok_or(crate::BuildError::MissingBaseUrl)? },
+    };
+    quote! {
+        #[doc = " Configures a [`Client`]."]
+        #[derive(Debug, Default)]
+        #[must_use]
+        pub struct ClientBuilder {
+            base_url: Option<String>,
+            http_client: Option<reqwest::Client>,
+            timeout: Option<std::time::Duration>,
+            connect_timeout: Option<std::time::Duration>,
+            user_agent: Option<String>,
+            #(#fields)*
+        }
+
+        impl ClientBuilder {
+            #[doc = " The server to talk to, such as `http://127.0.0.1:8080` in tests."]
+            pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.base_url = Some(base_url.into());
+                self
+            }
+
+            #[doc = " Uses this `reqwest` client (its own settings apply; `connect_timeout`"]
+            #[doc = " and `user_agent` are then ignored)."]
+            pub fn http_client(mut self, client: reqwest::Client) -> Self {
+                self.http_client = Some(client);
+                self
+            }
+
+            #[doc = " Time limit for each request, from sending to the end of the body."]
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            #[doc = " Time limit for opening a connection."]
+            pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.connect_timeout = Some(timeout);
+                self
+            }
+
+            #[doc = " The `User-Agent` header; defaults to this crate's name and version."]
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = Some(user_agent.into());
+                self
+            }
+
+            #(#setters)*
+
+            #[doc = " Builds the client."]
+            pub fn build(self) -> Result<Client, crate::BuildError> {
+                let http = match self.http_client {
+                    Some(client) => client,
+                    None => {
+                        let user_agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string());
+                        let mut builder = reqwest::Client::builder().user_agent(user_agent);
+                        if let Some(timeout) = self.connect_timeout {
+                            builder = builder.connect_timeout(timeout);
+                        }
+                        builder.build().map_err(crate::BuildError::Http)?
+                    }
+                };
+                let base_url = #base_url;
+                Ok(Client {
+                    http,
+                    base_url: base_url.trim_end_matches('/').to_string(),
+                    timeout: self.timeout,
+                    #(#moves: self.#moves,)*
+                })
+            }
+        }
+    }
+}
+
+fn client_impl(api: &Api) -> TokenStream {
+    let default_base = api.base_url.as_ref().map(|url| {
+        quote! {
+            #[doc = " The server named in the spec."]
+            pub const DEFAULT_BASE_URL: &'static str = #url;
+        }
+    });
+    let new = match api.security_schemes.as_slice() {
+        [] => Some(quote! {
+            #[doc = " A client with default settings."]
+            pub fn new() -> Result<Self, crate::BuildError> {
+                Self::builder().build()
+            }
+        }),
+        [scheme] if scheme.kind != SecurityKind::Basic && api.base_url.is_some() => {
+            let name = format_ident!("{}", scheme.rust_name);
+            Some(quote! {
+                #[doc = " A client with default settings and the given credential."]
+                pub fn new(credential: impl Into<crate::Secret>) -> Result<Self, crate::BuildError> {
+                    Self::builder().#name(credential).build()
+                }
+            })
+        }
+        _ => None,
+    };
+    let appliers = api.security_schemes.iter().map(apply_credential);
+    let methods = api.operations.iter().map(|op| client_method(api, op));
+    quote! {
+        impl Client {
+            #default_base
+            #new
+
+            #[doc = " Configures a client."]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            #[doc = " The server this client talks to."]
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            #(#methods)*
+
+            #(#appliers)*
+        }
+    }
+}
+
+/// A private method that adds one scheme's credential to a request.
+fn apply_credential(s: &SecurityScheme) -> TokenStream {
+    let field = format_ident!("{}", s.rust_name);
+    let method = format_ident!("apply_{}", s.rust_name);
+    let scheme = &s.wire_name;
+    let apply = match &s.kind {
+        SecurityKind::ApiKeyHeader(header) => quote! {
+            request.header(#header, crate::runtime::secret_header(#scheme, credential.expose())?)
+        },
+        SecurityKind::ApiKeyQuery(name) => {
+            quote! { request.query(&[(#name, credential.expose())]) }
+        }
+        SecurityKind::ApiKeyCookie(name) => quote! {
+            request.header(reqwest::header::COOKIE, crate::runtime::secret_header(#scheme, &format!("{}={}", #name, credential.expose()))?)
+        },
+        SecurityKind::Bearer => quote! {
+            request.header(reqwest::header::AUTHORIZATION, crate::runtime::secret_header(#scheme, &format!("Bearer {}", credential.expose()))?)
+        },
+        SecurityKind::Basic => {
+            quote! { request.basic_auth(&credential.0, Some(credential.1.expose())) }
+        }
+    };
+    quote! {
+        fn #method(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, crate::runtime::RequestFailure> {
+            Ok(match &self.#field {
+                Some(credential) => #apply,
+                None => request,
+            })
+        }
+    }
+}
+
+/// Parameters passed to the client method rather than set on the builder.
+fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, TokenStream) {
+    // Strings take `impl Into<String>`, so `&str` and `String` both work.
+    match ty {
+        TypeRef::String => (quote! { impl Into<String> }, quote! { .into() }),
+        other => (rust_type(api, other, true), TokenStream::new()),
+    }
+}
+
+fn op_docs(op: &Operation) -> TokenStream {
+    let route = format!("`{} {}`", op.method, op.path);
+    doc_paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(route.as_str()),
+    ])
+}
+
+fn client_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.rust_name);
+    let request = format_ident!("{}Request", op.type_prefix);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in positional(op) {
+        let ident = format_ident!("{}", p.rust_name);
+        let (ty, convert) = arg_type(api, &p.ty);
+        args.push(quote! { #ident: #ty });
+        if convert.is_empty() {
+            inits.push(quote! { #ident });
+        } else {
+            inits.push(quote! { #ident: #ident #convert });
+        }
+    }
+    for p in op.params.iter().filter(|p| !p.required) {
+        let ident = format_ident!("{}", p.rust_name);
+        inits.push(quote! { #ident: None });
+    }
+    match &op.body {
+        Some(Body {
+            ty, required: true, ..
+        }) => {
+            let ty = rust_type(api, ty, true);
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        }
+        Some(_) => inits.push(quote! { body: None }),
+        None => {}
+    }
+    let docs = op_docs(op);
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #request<'_> {
+            #request { client: self, #(#inits,)* }
+        }
+    }
+}
+
+fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    let bodies: Vec<&ResponseBody> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|r| &r.body)
+        .collect();
+    match bodies.as_slice() {
+        [] => quote! { () },
+        [first, rest @ ..] if rest.iter().all(|b| b == first) => body_type(api, first),
+        _ => {
+            let ident = format_ident!("{}Success", op.type_prefix);
+            quote! { #ident }
+        }
+    }
+}
+
+fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote! { () },
+        ResponseBody::Json(ty) => rust_type(api, ty, true),
+        ResponseBody::Text => quote! { String },
+        ResponseBody::Bytes => quote! { Vec<u8> },
+    }
+}
+
+fn decode(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote! { () },
+        ResponseBody::Json(_) => quote! { raw.json()? },
+        ResponseBody::Text => quote! { raw.text()? },
+        ResponseBody::Bytes => quote! { raw.bytes()? },
+    }
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        Status::Range(r) => {
+            let lo = Literal::u16_unsuffixed(r * 100);
+            let hi = Literal::u16_unsuffixed(r * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
+    }
+}
+
+fn request_builder(api: &Api, op: &Operation) -> TokenStream {
+    let request = format_ident!("{}Request", op.type_prefix);
+    let error = format_ident!("{}Error", op.type_prefix);
+    let method_name = &op.rust_name;
+    let success = success_type(api, op);
+    let output = quote! { Result<crate::ApiResponse<#success>, crate::Error<#error>> };
+
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust_name);
+        let ty = rust_type(api, &p.ty, true);
+        if p.required {
+            fields.push(quote! { #ident: #ty });
+            continue;
+        }
+        fields.push(quote! { #ident: Option<#ty> });
+        let (arg, convert) = arg_type(api, &p.ty);
+        let place = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let summary = format!("Sets the `{}` {place} parameter.", p.wire_name);
+        let docs = doc_paragraphs([Some(summary.as_str()), p.doc.as_deref()]);
+        setters.push(quote! {
+            #docs
+            pub fn #ident(mut self, value: #arg) -> Self {
+                self.#ident = Some(value #convert);
+                self
+            }
+        });
+    }
+    if let Some(Body {
+        ty, required, doc, ..
+    }) = &op.body
+    {
+        let ty = rust_type(api, ty, true);
+        if *required {
+            fields.push(quote! { body: #ty });
+        } else {
+            fields.push(quote! { body: Option<#ty> });
+            let docs = doc_paragraphs([Some("Sets the request body."), doc.as_deref()]);
+            setters.push(quote! {
+                #docs
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+    }
+
+    let field_names: Vec<_> = op
+        .params
+        .iter()
+        .map(|p| format_ident!("{}", p.rust_name))
+        .collect();
+    let body_binding = op.body.as_ref().map(|_| quote! { body, });
+
+    // URL: base, then literal path pieces and encoded parameters.
+    // Lowering refuses a path whose parameters are not all declared.
+    let url_parts = op.path_segments.iter().filter_map(|segment| match segment {
+        PathSegment::Literal(text) => Some(quote! { url.push_str(#text); }),
+        PathSegment::Param(wire) => {
+            let p = op
+                .params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)?;
+            let ident = format_ident!("{}", p.rust_name);
+            Some(quote! { url.push_str(&crate::runtime::path_segment(#wire, &#ident)?); })
+        }
+    });
+    let query_params: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .collect();
+    let query = (!query_params.is_empty()).then(|| {
+        let pushes = query_params.iter().map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let wire = &p.wire_name;
+            quote! { crate::runtime::push_query(&mut query, #wire, &#ident)?; }
+        });
+        quote! {
+            let mut query = Vec::new();
+            #(#pushes)*
+            if !query.is_empty() {
+                request = request.query(&query);
+            }
+        }
+    });
+    let headers = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let wire = &p.wire_name;
+            quote! {
+                if let Some(value) = crate::runtime::header_value(#wire, &#ident)? {
+                    request = request.header(#wire, value);
+                }
+            }
+        });
+    let auth = op.security.iter().map(|scheme| {
+        let apply = format_ident!("apply_{}", scheme);
+        quote! { request = client.#apply(request)?; }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let media = &b.media_type;
+        let set = quote! { request = request.header(reqwest::header::CONTENT_TYPE, #media).body(crate::runtime::json_body(&body)?); };
+        if b.required {
+            set
+        } else {
+            quote! { if let Some(body) = body { #set } }
+        }
+    });
+    let method = format_ident!("{}", op.method);
+    let accept = accept_header(op);
+    let arms = response_arms(op);
+
+    let struct_doc = format!(
+        " A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it."
+    );
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct #request<'a> {
+            client: &'a Client,
+            #(#fields,)*
+        }
+
+        impl<'a> #request<'a> {
+            #(#setters)*
+
+            #[doc = " Sends the request and decodes the response."]
+            pub async fn send(self) -> #output {
+                let Self { client, #(#field_names,)* #body_binding } = self;
+                let mut url = client.base_url.clone();
+                #(#url_parts)*
+                let mut request = client.http.request(reqwest::Method::#method, url);
+                #query
+                #(#headers)*
+                #(#auth)*
+                #body
+                request = request.header(reqwest::header::ACCEPT, #accept);
+                if let Some(timeout) = client.timeout {
+                    request = request.timeout(timeout);
+                }
+                let raw = crate::runtime::RawResponse::fetch(request).await?;
+                match raw.status() {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #request<'a> {
+            type Output = #output;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn accept_header(op: &Operation) -> &'static str {
+    let any_json = op
+        .responses
+        .iter()
+        .any(|r| matches!(r.body, ResponseBody::Json(_)));
+    let any_other = op
+        .responses
+        .iter()
+        .any(|r| matches!(r.body, ResponseBody::Text | ResponseBody::Bytes));
+    match (any_json, any_other) {
+        (true, false) => "application/json",
+        _ => "*/*",
+    }
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let error = format_ident!("{}Error", op.type_prefix);
+    let success_bodies: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let distinct_success = success_bodies.windows(2).any(|w| w[0].body != w[1].body);
+    let mut arms: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .map(|r| {
+            let pattern = status_pattern(r.status);
+            let decode = decode(&r.body);
+            let variant = format_ident!("{}", r.variant);
+            let unit = r.body == ResponseBody::Empty;
+            if r.status.is_success() {
+                let value = if distinct_success {
+                    let success = format_ident!("{}Success", op.type_prefix);
+                    if unit {
+                        quote! { #success::#variant }
+                    } else {
+                        quote! { #success::#variant(#decode) }
+                    }
+                } else {
+                    decode
+                };
+                quote! { #pattern => { let body = #value; Ok(raw.success(body)) } }
+            } else {
+                let value = if unit {
+                    quote! { #error::#variant }
+                } else {
+                    quote! { #error::#variant(#decode) }
+                };
+                quote! { #pattern => { let body = #value; Err(raw.api_error(body)) } }
+            }
+        })
+        .collect();
+    if !op.responses.iter().any(|r| r.status == Status::Default) {
+        arms.push(quote! { _ => Err(raw.unexpected()), });
+    }
+    arms
+}
+
+fn response_doc(r: &Response) -> TokenStream {
+    let status = match r.status {
+        Status::Code(c) => c.to_string(),
+        Status::Range(n) => format!("{n}XX"),
+        Status::Default => "Any other status".to_string(),
+    };
+    doc_attrs(&format!("{status}: {}", r.description.trim()))
+}
+
+fn error_enum(api: &Api, op: &Operation) -> TokenStream {
+    let error = format_ident!("{}Error", op.type_prefix);
+    let variants = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(|r| {
+            let docs = response_doc(r);
+            let variant = format_ident!("{}", r.variant);
+            match &r.body {
+                ResponseBody::Empty => quote! { #docs #variant, },
+                body => {
+                    let ty = body_type(api, body);
+                    quote! { #docs #variant(#ty), }
+                }
+            }
+        });
+    let doc = format!(
+        " The error responses documented for [`Client::{}`].",
+        op.rust_name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error {
+            #(#variants)*
+        }
+    }
+}
+
+fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    if !successes.windows(2).any(|w| w[0].body != w[1].body) {
+        return None;
+    }
+    let ident = format_ident!("{}Success", op.type_prefix);
+    let variants = successes.iter().map(|r| {
+        let docs = response_doc(r);
+        let variant = format_ident!("{}", r.variant);
+        match &r.body {
+            ResponseBody::Empty => quote! { #docs #variant, },
+            body => {
+                let ty = body_type(api, body);
+                quote! { #docs #variant(#ty), }
+            }
+        }
+    });
+    let doc = format!(
+        " The successful responses of [`Client::{}`], which differ by status.",
+        op.rust_name
+    );
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#variants)*
+        }
+    })
+}

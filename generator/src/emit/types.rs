@@ -1,0 +1,323 @@
+//! `types.rs` of the emitted crate: a struct per object schema, an enum per
+//! string enum, an enum per `oneOf`/`anyOf`, an alias per other schema.
+
+use super::docs::{doc_attrs, doc_paragraphs};
+use super::rust_type;
+use crate::ir::{Api, Constraints, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, Union};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// One token stream per item, in name order.
+pub fn items(api: &Api) -> Vec<TokenStream> {
+    api.types_by_name()
+        .into_iter()
+        .map(|def| item(api, def))
+        .collect()
+}
+
+fn item(api: &Api, def: &TypeDef) -> TokenStream {
+    let TypeDef {
+        name,
+        doc,
+        origin: _,
+        kind,
+    } = def;
+    let ident = format_ident!("{}", name);
+    let docs = doc_paragraphs([doc.as_deref()]);
+    match kind {
+        TypeKind::Struct(s) => struct_item(api, &ident, docs, s),
+        TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
+        TypeKind::Union(u) => union_item(api, &ident, docs, u),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(api, ty, false);
+            quote! { #docs pub type #ident = #ty; }
+        }
+    }
+}
+
+fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+    let Struct { fields, additional } = s;
+    let all_optional = fields
+        .iter()
+        .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
+    let default = all_optional.then(|| quote! { Default, });
+    let fields = fields.iter().map(|f| field(api, f));
+    let additional = additional.as_ref().map(|(name, ty)| {
+        let name = format_ident!("{}", name);
+        let ty = rust_type(api, ty, false);
+        quote! {
+            #[doc = " Properties not named in the schema."]
+            #[serde(flatten)]
+            pub #name: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #ident {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn field(api: &Api, f: &Field) -> TokenStream {
+    let Field {
+        rust_name,
+        wire_name,
+        doc,
+        ty,
+        presence,
+        boxed,
+        read_only,
+        constraints,
+    } = f;
+    let name = format_ident!("{}", rust_name);
+    let mut inner = rust_type(api, ty, false);
+    if *boxed {
+        inner = quote! { Box<#inner> };
+    }
+    let (ty, serde_attrs) = match presence {
+        Presence::Required => (inner, vec![]),
+        Presence::Optional => (
+            quote! { Option<#inner> },
+            vec![
+                quote! { default },
+                quote! { skip_serializing_if = "Option::is_none" },
+            ],
+        ),
+        Presence::RequiredNullable => (quote! { Option<#inner> }, vec![]),
+        Presence::OptionalNullable => (
+            quote! { crate::Nullable<#inner> },
+            vec![
+                quote! { default },
+                quote! { skip_serializing_if = "crate::Nullable::is_absent" },
+            ],
+        ),
+    };
+    let mut serde_attrs = serde_attrs;
+    if rust_name != wire_name {
+        serde_attrs.insert(0, quote! { rename = #wire_name });
+    }
+    let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
+    let notes = constraint_notes(constraints, *presence, *read_only);
+    let docs = doc_paragraphs([doc.as_deref(), notes.as_deref()]);
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// What the spec says about a field beyond its type, as one doc line.
+fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool) -> Option<String> {
+    let Constraints {
+        minimum,
+        maximum,
+        exclusive_minimum,
+        exclusive_maximum,
+        multiple_of,
+        min_items,
+        max_items,
+        min_length,
+        max_length,
+        default,
+    } = c;
+    let mut notes = Vec::new();
+    match (minimum, maximum) {
+        (Some(lo), Some(hi)) => notes.push(format!(
+            "Range: {lo} {} x {} {hi}.",
+            if *exclusive_minimum { "<" } else { "<=" },
+            if *exclusive_maximum { "<" } else { "<=" }
+        )),
+        (Some(lo), None) => notes.push(format!(
+            "Minimum: {lo}{}.",
+            if *exclusive_minimum {
+                " (exclusive)"
+            } else {
+                ""
+            }
+        )),
+        (None, Some(hi)) => notes.push(format!(
+            "Maximum: {hi}{}.",
+            if *exclusive_maximum {
+                " (exclusive)"
+            } else {
+                ""
+            }
+        )),
+        (None, None) => {}
+    }
+    if let Some(m) = multiple_of {
+        notes.push(format!("Multiple of {m}."));
+    }
+    match (min_items, max_items) {
+        (Some(lo), Some(hi)) => notes.push(format!("Between {lo} and {hi} items.")),
+        (Some(lo), None) => notes.push(format!("At least {lo} items.")),
+        (None, Some(hi)) => notes.push(format!("At most {hi} items.")),
+        (None, None) => {}
+    }
+    match (min_length, max_length) {
+        (Some(lo), Some(hi)) => notes.push(format!("Length between {lo} and {hi}.")),
+        (Some(lo), None) => notes.push(format!("Length at least {lo}.")),
+        (None, Some(hi)) => notes.push(format!("Length at most {hi}.")),
+        (None, None) => {}
+    }
+    if let Some(d) = default {
+        notes.push(format!("Server default: `{d}`."));
+    }
+    if presence == Presence::RequiredNullable {
+        notes.push("Always present; may be null.".to_string());
+    }
+    if read_only {
+        notes.push("Read-only: set by the server.".to_string());
+    }
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> TokenStream {
+    let StringEnum {
+        variants,
+        catch_all,
+    } = e;
+    let catch_all = format_ident!("{}", catch_all);
+    let names: Vec<Ident> = variants
+        .iter()
+        .map(|v| Ident::new(&v.rust_name, Span::call_site()))
+        .collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| {
+        if w.contains('`') {
+            doc_attrs(&format!("The value {w}."))
+        } else {
+            doc_attrs(&format!("`{w}`"))
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #( #variant_docs #names, )*
+            #[doc = " A value the spec does not list (yet), kept as received."]
+            #catch_all(String),
+        }
+
+        impl #ident {
+            #[doc = " Every value the spec lists, in the spec's order."]
+            pub const KNOWN: &'static [Self] = &[#(Self::#names),*];
+
+            #[doc = " The value as sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::#catch_all(value) => value,
+                }
+            }
+
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #(#wires => Some(Self::#names),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #ident {
+            type Err = crate::ParseEnumError;
+
+            #[doc = " Accepts only the values the spec lists."]
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::known(value).ok_or_else(|| crate::ParseEnumError { type_name: #name, value: value.to_string() })
+            }
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Ok(Self::known(&value).unwrap_or(Self::#catch_all(value)))
+            }
+        }
+    }
+}
+
+fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
+    let Union {
+        variants,
+        discriminator,
+    } = u;
+    let names: Vec<Ident> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_name))
+        .collect();
+    let types: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let ty = rust_type(api, &v.ty, false);
+            if v.boxed {
+                quote! { Box<#ty> }
+            } else {
+                ty
+            }
+        })
+        .collect();
+    let Some(property) = discriminator else {
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #ident {
+                #(#names(#types),)*
+            }
+        };
+    };
+    // Decoded by hand: serde's internally tagged enums strip the tag before
+    // the variant's struct sees it, but the struct declares it as a field.
+    let arms = variants.iter().zip(&names).map(|(v, name)| {
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote! { Box::new(inner) } } else { quote! { inner } };
+        quote! {
+            #(Some(#tags))|* => serde_json::from_value(value).map(|inner| Self::#name(#wrap)).map_err(serde::de::Error::custom),
+        }
+    });
+    let variant_docs = variants
+        .iter()
+        .map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #( #variant_docs #names(#types), )*
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#names(inner) => inner.serialize(serializer),)*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_string);
+                match tag.as_deref() {
+                    #(#arms)*
+                    other => Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}", #property, other))),
+                }
+            }
+        }
+    }
+}

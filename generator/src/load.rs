@@ -1,0 +1,319 @@
+//! Text → `openapiv3::OpenAPI`. The only module that knows about YAML and
+//! JSON parsers (serde_yaml is deprecated upstream; replacing it touches
+//! only this file).
+
+use crate::diagnostics::{Diagnostics, Pointer};
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+/// A parsed document, plus its raw JSON form for the few facts openapiv3
+/// drops (such as the siblings of a `$ref`).
+#[derive(Debug)]
+pub struct Loaded {
+    pub doc: OpenAPI,
+    pub raw: Value,
+}
+
+/// Parses `text` (YAML or JSON; JSON is chosen by a `.json` name or a
+/// leading `{`) and checks that it is an OpenAPI 3.0 document.
+pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Loaded> {
+    let raw = parse_text(text, file_name, diags)?;
+    check_version(&raw, diags)?;
+    let deserializer = raw.clone();
+    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+        Ok(doc) => Some(Loaded { doc, raw }),
+        Err(err) => {
+            // openapiv3 buffers some maps (paths, responses), which hides
+            // the path of the failing value; retry the parts one by one to
+            // name each bad one.
+            let parts = locate_invalid_parts(&raw);
+            if parts.is_empty() {
+                let pointer = path_to_pointer(Pointer::root(), err.path());
+                diags.error_at(
+                    pointer,
+                    None,
+                    format!("not a valid OpenAPI 3.0 document: {}", err.inner()),
+                );
+            }
+            for (pointer, message) in parts {
+                diags.error_at(
+                    pointer,
+                    None,
+                    format!("not a valid OpenAPI 3.0 document: {message}"),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// Deserializes the value at `at` as a `T`; the pointer and message of the
+/// failure, if any.
+fn try_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Option<(String, String)> {
+    let pointer = at.to_string();
+    let value = raw.pointer(pointer.trim_start_matches('#'))?.clone();
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(_) => None,
+        Err(err) => Some((
+            path_to_pointer(at.clone(), err.path()),
+            err.inner().to_string(),
+        )),
+    }
+}
+
+/// The innermost invalid parts of a document: responses, then operations,
+/// path items and components whose children were all valid.
+fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut found = Vec::new();
+    let root = Pointer::root();
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item_at = root.join("paths").join(path);
+            let before_item = found.len();
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let op_at = item_at.join(method);
+                let before_op = found.len();
+                if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                    for code in responses.keys() {
+                        let at = op_at.join("responses").join(code);
+                        found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(
+                            raw, &at,
+                        ));
+                    }
+                }
+                if found.len() == before_op {
+                    found.extend(try_part::<openapiv3::Operation>(raw, &op_at));
+                }
+            }
+            if found.len() == before_item {
+                found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
+                    raw, &item_at,
+                ));
+            }
+        }
+    }
+    if let Some(components) = raw.get("components").and_then(Value::as_object) {
+        let before = found.len();
+        for (kind, entries) in components {
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
+            for name in entries.keys() {
+                let at = root.join("components").join(kind).join(name);
+                found.extend(match kind.as_str() {
+                    "schemas" => try_part::<openapiv3::ReferenceOr<openapiv3::Schema>>(raw, &at),
+                    "responses" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(raw, &at)
+                    }
+                    "parameters" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::Parameter>>(raw, &at)
+                    }
+                    "requestBodies" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(raw, &at)
+                    }
+                    "securitySchemes" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(raw, &at)
+                    }
+                    _ => None,
+                });
+            }
+        }
+        if found.len() == before {
+            found.extend(try_part::<openapiv3::Components>(
+                raw,
+                &root.join("components"),
+            ));
+        }
+    }
+    found.extend(try_part::<openapiv3::Info>(raw, &root.join("info")));
+    found
+}
+
+fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let is_json = file_name.ends_with(".json") || text.trim_start().starts_with('{');
+    if is_json {
+        return match serde_json::from_str::<Value>(text) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                let at = Some((err.line(), err.column()));
+                diags.error_at("#".into(), at, format!("malformed JSON: {err}"));
+                None
+            }
+        };
+    }
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(value) => yaml_to_json(value, &Pointer::root(), diags),
+        Err(err) => {
+            let at = err.location().map(|l| (l.line(), l.column()));
+            diags.error_at("#".into(), at, format!("malformed YAML: {err}"));
+            None
+        }
+    }
+}
+
+/// YAML allows non-string keys (`200:` for a status code); OpenAPI means
+/// them as strings, so scalar keys are stringified here.
+fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics) -> Option<Value> {
+    use serde_yaml::Value as Y;
+    Some(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                match serde_json::Number::from_f64(f) {
+                    Some(n) => Value::Number(n),
+                    None => {
+                        diags.error(at, "a number that JSON cannot represent (NaN or infinity)");
+                        return None;
+                    }
+                }
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                out.push(yaml_to_json(item, &at.join(i), diags)?);
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, item) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        diags.error(at, format!("unsupported mapping key {other:?}"));
+                        return None;
+                    }
+                };
+                let child = yaml_to_json(item, &at.join(&key), diags)?;
+                out.insert(key, child);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, at, diags)?,
+    })
+}
+
+fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
+    let root = Pointer::root();
+    let Some(object) = raw.as_object() else {
+        diags.error(
+            &root,
+            "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`",
+        );
+        return None;
+    };
+    if let Some(swagger) = object.get("swagger") {
+        diags.error(
+            &root.join("swagger"),
+            format!("Swagger {swagger} documents are not supported; convert the document to OpenAPI 3.0 first"),
+        );
+        return None;
+    }
+    match object.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") => Some(()),
+        Some(v) if v.starts_with("3.1") => {
+            diags.error(
+                &root.join("openapi"),
+                format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is"),
+            );
+            None
+        }
+        Some(v) => {
+            diags.error(
+                &root.join("openapi"),
+                format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"),
+            );
+            None
+        }
+        None => {
+            diags.error(
+                &root.join("openapi"),
+                "missing required field `openapi` (the version string, e.g. `3.0.3`)",
+            );
+            None
+        }
+    }
+}
+
+fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = base;
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.join(index),
+            Segment::Map { key } => pointer.join(key),
+            Segment::Enum { variant } => pointer.join(variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str, name: &str) -> String {
+        let mut diags = Diagnostics::new(name);
+        assert!(load(text, name, &mut diags).is_none());
+        diags.finish().to_string()
+    }
+
+    #[test]
+    fn yaml_integer_keys_become_strings() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
+        let mut diags = Diagnostics::new("a.yaml");
+        let loaded = load(text, "a.yaml", &mut diags).expect("loads");
+        assert!(loaded.raw.pointer("/paths/~1a/get/responses/200").is_some());
+    }
+
+    #[test]
+    fn rejects_other_versions_with_location() {
+        assert!(errors("swagger: '2.0'\n", "s.yaml").contains("#/swagger: Swagger \"2.0\""));
+        assert!(errors("openapi: 3.1.0\n", "s.yaml")
+            .contains("#/openapi: OpenAPI 3.1.0 is not supported"));
+        assert!(errors("info: {}\n", "s.yaml").contains("#/openapi: missing required field"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        assert!(errors("openapi: [3.0\n", "s.yaml").starts_with("error: s.yaml:"));
+        let json = errors("{\"openapi\": \"3.0.0\",\n \"info\": }", "s.json");
+        assert!(json.starts_with("error: s.json:2:"), "{json}");
+    }
+
+    #[test]
+    fn every_bad_part_is_reported() {
+        let text = "openapi: 3.0.3\ninfo: {title: t}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\ncomponents:\n  schemas:\n    A: {type: object, required: 3}\n";
+        let out = errors(text, "s.yaml");
+        assert!(out.contains("#/info: "), "{out}");
+        assert!(out.contains("#/components/schemas/A"), "{out}");
+        assert!(out.contains("#/paths/~1a/get/responses/200: "), "{out}");
+        assert!(
+            out.ends_with("3 problems found; nothing was written"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn structural_errors_point_at_the_field() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n";
+        let out = errors(text, "s.yaml");
+        assert!(out.contains("#/paths/~1a/get/responses/200: "), "{out}");
+        assert!(out.contains("description"), "{out}");
+    }
+}

@@ -1,0 +1,198 @@
+//! A flat view of one schema. openapiv3 splits schemas into `Type(…)` and a
+//! catch-all `Any(…)` (for `oneOf` beside `type`, properties without
+//! `type`, …); lowering reads both through this one shape.
+
+use crate::ir::Constraints;
+use openapiv3::{
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema,
+    SchemaKind, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+/// A schema position: a `$ref` or an inline schema.
+#[derive(Debug, Clone, Copy)]
+pub enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct View<'a> {
+    pub typ: Option<&'a str>,
+    pub format: Option<String>,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub description: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub properties: Vec<(&'a str, SchemaRef<'a>)>,
+    pub required: Vec<&'a str>,
+    pub additional: Option<&'a AdditionalProperties>,
+    pub items: Option<SchemaRef<'a>>,
+    pub enum_values: Vec<Value>,
+    pub one_of: Vec<SchemaRef<'a>>,
+    pub any_of: Vec<SchemaRef<'a>>,
+    pub all_of: Vec<SchemaRef<'a>>,
+    pub has_not: bool,
+    pub discriminator: Option<&'a Discriminator>,
+    pub constraints: Constraints,
+}
+
+fn format_of<T: std::fmt::Debug>(
+    f: &VariantOrUnknownOrEmpty<T>,
+    name: impl Fn(&T) -> &'static str,
+) -> Option<String> {
+    match f {
+        VariantOrUnknownOrEmpty::Item(item) => Some(name(item).to_string()),
+        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+impl<'a> View<'a> {
+    pub fn of(schema: &'a Schema) -> Self {
+        let data = &schema.schema_data;
+        let mut view = View {
+            nullable: data.nullable,
+            read_only: data.read_only,
+            description: data.description.as_deref(),
+            title: data.title.as_deref(),
+            discriminator: data.discriminator.as_ref(),
+            ..View::default()
+        };
+        view.constraints.default = data.default.as_ref().map(Value::to_string);
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                view.typ = Some("string");
+                view.enum_values = s
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
+                view.constraints.min_length = s.min_length;
+                view.constraints.max_length = s.max_length;
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                view.typ = Some("number");
+                view.format = format_of(&n.format, |f| match f {
+                    NumberFormat::Float => "float",
+                    NumberFormat::Double => "double",
+                });
+                view.enum_values = n
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
+                view.constraints.minimum = n.minimum;
+                view.constraints.maximum = n.maximum;
+                view.constraints.exclusive_minimum = n.exclusive_minimum;
+                view.constraints.exclusive_maximum = n.exclusive_maximum;
+                view.constraints.multiple_of = n.multiple_of;
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                view.typ = Some("integer");
+                view.format = format_of(&i.format, |f| match f {
+                    IntegerFormat::Int32 => "int32",
+                    IntegerFormat::Int64 => "int64",
+                });
+                view.enum_values = i
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
+                view.constraints.minimum = i.minimum.map(|v| v as f64);
+                view.constraints.maximum = i.maximum.map(|v| v as f64);
+                view.constraints.exclusive_minimum = i.exclusive_minimum;
+                view.constraints.exclusive_maximum = i.exclusive_maximum;
+                view.constraints.multiple_of = i.multiple_of.map(|v| v as f64);
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                view.typ = Some("boolean");
+                view.enum_values = b
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                view.typ = Some("object");
+                view.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
+                view.required = o.required.iter().map(String::as_str).collect();
+                view.additional = o.additional_properties.as_ref();
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                view.typ = Some("array");
+                view.items = a.items.as_ref().map(Into::into);
+                view.constraints.min_items = a.min_items;
+                view.constraints.max_items = a.max_items;
+            }
+            SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(Into::into).collect(),
+            SchemaKind::AnyOf { any_of } => view.any_of = any_of.iter().map(Into::into).collect(),
+            SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(Into::into).collect(),
+            SchemaKind::Not { .. } => view.has_not = true,
+            SchemaKind::Any(any) => {
+                view.typ = any.typ.as_deref();
+                view.format = any.format.clone();
+                view.properties = any
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect();
+                view.required = any.required.iter().map(String::as_str).collect();
+                view.additional = any.additional_properties.as_ref();
+                view.items = any.items.as_ref().map(Into::into);
+                view.enum_values = any.enumeration.clone();
+                view.one_of = any.one_of.iter().map(Into::into).collect();
+                view.any_of = any.any_of.iter().map(Into::into).collect();
+                view.all_of = any.all_of.iter().map(Into::into).collect();
+                view.has_not = any.not.is_some();
+                let c = &mut view.constraints;
+                c.minimum = any.minimum;
+                c.maximum = any.maximum;
+                c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+                c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
+                c.multiple_of = any.multiple_of;
+                c.min_items = any.min_items;
+                c.max_items = any.max_items;
+                c.min_length = any.min_length;
+                c.max_length = any.max_length;
+            }
+        }
+        view
+    }
+
+    /// True for `{}` and `{type: object}` without any structure: a schema
+    /// that says nothing beyond "some value" or "some object".
+    pub fn is_free_form(&self) -> bool {
+        matches!(self.typ, None | Some("object"))
+            && self.properties.is_empty()
+            && self.additional.is_none()
+            && self.items.is_none()
+            && self.enum_values.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.all_of.is_empty()
+            && !self.has_not
+    }
+}
