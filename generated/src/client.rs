@@ -65,9 +65,12 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                let user_agent = self.user_agent.unwrap_or_else(|| {
-                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
-                });
+                let user_agent = self
+                    .user_agent
+                    .unwrap_or_else(|| {
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
+                            .to_string()
+                    });
                 let mut builder = reqwest::Client::builder().user_agent(user_agent);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
@@ -105,7 +108,10 @@ impl Client {
     /// Create Autotune
     ///
     /// `POST /console/v1/autotunes`
-    pub fn create_autotune(&self, body: crate::types::AutotuneCreate) -> CreateAutotuneRequest<'_> {
+    pub fn create_autotune(
+        &self,
+        body: crate::types::AutotuneCreate,
+    ) -> CreateAutotuneRequest<'_> {
         CreateAutotuneRequest {
             client: self,
             x_respect_review_settings: None,
@@ -218,13 +224,21 @@ impl Client {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<reqwest::RequestBuilder, crate::runtime::RequestFailure> {
-        Ok(match &self.statsig_api_key {
-            Some(credential) => request.header(
-                "STATSIG-API-KEY",
-                crate::runtime::secret_header("STATSIG-API-KEY", credential.expose())?,
-            ),
-            None => request,
-        })
+        Ok(
+            match &self.statsig_api_key {
+                Some(credential) => {
+                    request
+                        .header(
+                            "STATSIG-API-KEY",
+                            crate::runtime::secret_header(
+                                "STATSIG-API-KEY",
+                                credential.expose(),
+                            )?,
+                        )
+                }
+                None => request,
+            },
+        )
     }
 }
 
@@ -248,19 +262,18 @@ impl<'a> CreateAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::AutotuneResponse>, crate::Error<CreateAutotuneError>>
-    {
-        let Self {
-            client,
-            x_respect_review_settings,
-            body,
-        } = self;
+    ) -> Result<
+        crate::ApiResponse<crate::types::AutotuneResponse>,
+        crate::Error<CreateAutotuneError>,
+    > {
+        let Self { client, x_respect_review_settings, body } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::POST, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -295,8 +308,9 @@ impl<'a> std::future::IntoFuture for CreateAutotuneRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneResponse>,
         crate::Error<CreateAutotuneError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -331,20 +345,19 @@ impl<'a> DeleteAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::MessageResponse>, crate::Error<DeleteAutotuneError>>
-    {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-        } = self;
+    ) -> Result<
+        crate::ApiResponse<crate::types::MessageResponse>,
+        crate::Error<DeleteAutotuneError>,
+    > {
+        let Self { client, id, x_respect_review_settings } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         let mut request = client.http.request(reqwest::Method::DELETE, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -376,8 +389,9 @@ impl<'a> std::future::IntoFuture for DeleteAutotuneRequest<'a> {
         crate::ApiResponse<crate::types::MessageResponse>,
         crate::Error<DeleteAutotuneError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -417,20 +431,16 @@ impl<'a> FinishAutotuneEarlyRequest<'a> {
         crate::ApiResponse<crate::types::MessageResponse>,
         crate::Error<FinishAutotuneEarlyError>,
     > {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-            body,
-        } = self;
+        let Self { client, id, x_respect_review_settings, body } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         url.push_str("/make_decision");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -469,8 +479,9 @@ impl<'a> std::future::IntoFuture for FinishAutotuneEarlyRequest<'a> {
         crate::ApiResponse<crate::types::MessageResponse>,
         crate::Error<FinishAutotuneEarlyError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -499,8 +510,10 @@ impl<'a> GetAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::AutotuneResponse>, crate::Error<GetAutotuneError>>
-    {
+    ) -> Result<
+        crate::ApiResponse<crate::types::AutotuneResponse>,
+        crate::Error<GetAutotuneError>,
+    > {
         let Self { client, id } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
@@ -531,10 +544,13 @@ impl<'a> GetAutotuneRequest<'a> {
 }
 
 impl<'a> std::future::IntoFuture for GetAutotuneRequest<'a> {
-    type Output =
-        Result<crate::ApiResponse<crate::types::AutotuneResponse>, crate::Error<GetAutotuneError>>;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type Output = Result<
+        crate::ApiResponse<crate::types::AutotuneResponse>,
+        crate::Error<GetAutotuneError>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -580,11 +596,7 @@ impl<'a> ListAutotunesRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneListResponse>,
         crate::Error<ListAutotunesError>,
     > {
-        let Self {
-            client,
-            limit,
-            page,
-        } = self;
+        let Self { client, limit, page } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::GET, url);
@@ -619,8 +631,9 @@ impl<'a> std::future::IntoFuture for ListAutotunesRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneListResponse>,
         crate::Error<ListAutotunesError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -658,19 +671,15 @@ impl<'a> PartiallyUpdateAutotuneRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneResponse>,
         crate::Error<PartiallyUpdateAutotuneError>,
     > {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-            body,
-        } = self;
+        let Self { client, id, x_respect_review_settings, body } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         let mut request = client.http.request(reqwest::Method::PATCH, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -709,8 +718,9 @@ impl<'a> std::future::IntoFuture for PartiallyUpdateAutotuneRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneResponse>,
         crate::Error<PartiallyUpdateAutotuneError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -747,21 +757,20 @@ impl<'a> ResetAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::MessageResponse>, crate::Error<ResetAutotuneError>>
-    {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-        } = self;
+    ) -> Result<
+        crate::ApiResponse<crate::types::MessageResponse>,
+        crate::Error<ResetAutotuneError>,
+    > {
+        let Self { client, id, x_respect_review_settings } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         url.push_str("/reset");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -793,10 +802,13 @@ impl<'a> ResetAutotuneRequest<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ResetAutotuneRequest<'a> {
-    type Output =
-        Result<crate::ApiResponse<crate::types::MessageResponse>, crate::Error<ResetAutotuneError>>;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type Output = Result<
+        crate::ApiResponse<crate::types::MessageResponse>,
+        crate::Error<ResetAutotuneError>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -833,21 +845,20 @@ impl<'a> StartAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::MessageResponse>, crate::Error<StartAutotuneError>>
-    {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-        } = self;
+    ) -> Result<
+        crate::ApiResponse<crate::types::MessageResponse>,
+        crate::Error<StartAutotuneError>,
+    > {
+        let Self { client, id, x_respect_review_settings } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         url.push_str("/start");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -867,10 +878,13 @@ impl<'a> StartAutotuneRequest<'a> {
 }
 
 impl<'a> std::future::IntoFuture for StartAutotuneRequest<'a> {
-    type Output =
-        Result<crate::ApiResponse<crate::types::MessageResponse>, crate::Error<StartAutotuneError>>;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type Output = Result<
+        crate::ApiResponse<crate::types::MessageResponse>,
+        crate::Error<StartAutotuneError>,
+    >;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -901,21 +915,19 @@ impl<'a> UpdateAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::ApiResponse<crate::types::AutotuneResponse>, crate::Error<UpdateAutotuneError>>
-    {
-        let Self {
-            client,
-            id,
-            x_respect_review_settings,
-            body,
-        } = self;
+    ) -> Result<
+        crate::ApiResponse<crate::types::AutotuneResponse>,
+        crate::Error<UpdateAutotuneError>,
+    > {
+        let Self { client, id, x_respect_review_settings, body } = self;
         let mut url = client.base_url.clone();
         url.push_str("/console/v1/autotunes/");
         url.push_str(&crate::runtime::path_segment("id", &id)?);
         let mut request = client.http.request(reqwest::Method::POST, url);
-        if let Some(value) =
-            crate::runtime::header_value("x-respect-review-settings", &x_respect_review_settings)?
-        {
+        if let Some(value) = crate::runtime::header_value(
+            "x-respect-review-settings",
+            &x_respect_review_settings,
+        )? {
             request = request.header("x-respect-review-settings", value);
         }
         request = client.apply_statsig_api_key(request)?;
@@ -950,8 +962,9 @@ impl<'a> std::future::IntoFuture for UpdateAutotuneRequest<'a> {
         crate::ApiResponse<crate::types::AutotuneResponse>,
         crate::Error<UpdateAutotuneError>,
     >;
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -199,9 +199,7 @@ impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
-            Error::Api { status, .. }
-            | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::InvalidRequest(_) => None,
             Error::Transport(err) => err.status(),
         }
@@ -212,19 +210,8 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api { status, body, .. } => write!(f, "the server answered {status}: {body:?}"),
-            Error::UnexpectedStatus { status, body, .. } => write!(
-                f,
-                "the server answered with undocumented status {status}: {body}"
-            ),
-            Error::Decode {
-                status,
-                path,
-                message,
-                ..
-            } => write!(
-                f,
-                "the {status} response did not decode at `{path}`: {message}"
-            ),
+            Error::UnexpectedStatus { status, body, .. } => write!(f, "the server answered with undocumented status {status}: {body}"),
+            Error::Decode { status, path, message, .. } => write!(f, "the {status} response did not decode at `{path}`: {message}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Transport(err) => write!(f, "request failed: {err}"),
         }
@@ -257,12 +244,7 @@ pub(crate) struct DecodeFailure {
 
 impl<E> From<DecodeFailure> for Error<E> {
     fn from(f: DecodeFailure) -> Self {
-        Error::Decode {
-            status: f.status,
-            body: f.body,
-            path: f.path,
-            message: f.message,
-        }
+        Error::Decode { status: f.status, body: f.body, path: f.path, message: f.message }
     }
 }
 
@@ -289,9 +271,7 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingBaseUrl => {
-                f.write_str("no base URL: call `ClientBuilder::base_url`")
-            }
+            BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
             BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
         }
     }
@@ -317,11 +297,7 @@ pub struct ParseEnumError {
 
 impl fmt::Display for ParseEnumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` is not a documented {} value",
-            self.value, self.type_name
-        )
+        write!(f, "`{}` is not a documented {} value", self.value, self.type_name)
     }
 }
 
@@ -341,11 +317,7 @@ impl RawResponse {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?.to_vec();
-        Ok(Self {
-            status,
-            headers,
-            body,
-        })
+        Ok(Self { status, headers, body })
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -383,46 +355,28 @@ impl RawResponse {
     }
 
     pub(crate) fn success<T>(self, body: T) -> ApiResponse<T> {
-        ApiResponse {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }
+        ApiResponse { status: self.status, headers: self.headers, body }
     }
 
     pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
-        Error::Api {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }
+        Error::Api { status: self.status, headers: self.headers, body }
     }
 
     pub(crate) fn unexpected<E>(self) -> Error<E> {
         let body = self.lossy_text();
-        Error::UnexpectedStatus {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }
+        Error::UnexpectedStatus { status: self.status, headers: self.headers, body }
     }
 }
 
 /// The textual form of a scalar parameter value (strings unquoted), or the
 /// items of an array, each in textual form.
-fn text_values<T: serde::Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<Vec<String>, RequestFailure> {
-    let value =
-        serde_json::to_value(value).map_err(|err| RequestFailure(format!("`{name}`: {err}")))?;
+fn text_values<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, RequestFailure> {
+    let value = serde_json::to_value(value).map_err(|err| RequestFailure(format!("`{name}`: {err}")))?;
     let scalar = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Ok(s.clone()),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Bool(b) => Ok(b.to_string()),
-        other => Err(RequestFailure(format!(
-            "`{name}` has no textual form: {other}"
-        ))),
+        other => Err(RequestFailure(format!("`{name}` has no textual form: {other}"))),
     };
     match &value {
         serde_json::Value::Null => Ok(Vec::new()),
@@ -432,11 +386,7 @@ fn text_values<T: serde::Serialize + ?Sized>(
 }
 
 /// Appends a query parameter (`name=a&name=b` for arrays; nothing for `None`).
-pub(crate) fn push_query<T: serde::Serialize + ?Sized>(
-    query: &mut Vec<(String, String)>,
-    name: &str,
-    value: &T,
-) -> Result<(), RequestFailure> {
+pub(crate) fn push_query<T: serde::Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T) -> Result<(), RequestFailure> {
     for text in text_values(name, value)? {
         query.push((name.to_string(), text));
     }
@@ -444,50 +394,32 @@ pub(crate) fn push_query<T: serde::Serialize + ?Sized>(
 }
 
 /// A header value (arrays comma-separated), or `None` for `None`.
-pub(crate) fn header_value<T: serde::Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<Option<reqwest::header::HeaderValue>, RequestFailure> {
+pub(crate) fn header_value<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<reqwest::header::HeaderValue>, RequestFailure> {
     let values = text_values(name, value)?;
     if values.is_empty() {
         return Ok(None);
     }
     reqwest::header::HeaderValue::from_str(&values.join(","))
         .map(Some)
-        .map_err(|_| {
-            RequestFailure(format!(
-                "header `{name}` has a character a header cannot carry"
-            ))
-        })
+        .map_err(|_| RequestFailure(format!("header `{name}` has a character a header cannot carry")))
 }
 
 /// A credential as a header value, marked sensitive so that `Debug` of the
 /// request hides it.
-pub(crate) fn secret_header(
-    scheme: &str,
-    value: &str,
-) -> Result<reqwest::header::HeaderValue, RequestFailure> {
-    let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-        RequestFailure(format!(
-            "the `{scheme}` credential has a character a header cannot carry"
-        ))
-    })?;
+pub(crate) fn secret_header(scheme: &str, value: &str) -> Result<reqwest::header::HeaderValue, RequestFailure> {
+    let mut value = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| RequestFailure(format!("the `{scheme}` credential has a character a header cannot carry")))?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 /// A path parameter, percent-encoded as one path segment.
-pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
-    name: &str,
-    value: &T,
-) -> Result<String, RequestFailure> {
+pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, RequestFailure> {
     let text = text_values(name, value)?.join(",");
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -496,8 +428,7 @@ pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
 
 /// Serializes a JSON request body.
 pub(crate) fn json_body<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, RequestFailure> {
-    serde_json::to_vec(body)
-        .map_err(|err| RequestFailure(format!("the body does not serialize: {err}")))
+    serde_json::to_vec(body).map_err(|err| RequestFailure(format!("the body does not serialize: {err}")))
 }
 
 #[cfg(test)]
@@ -516,23 +447,13 @@ mod tests {
         push_query(&mut query, "tag", &["a", "b"]).unwrap();
         push_query(&mut query, "page", &Option::<i64>::None).unwrap();
         push_query(&mut query, "limit", &Some(10)).unwrap();
-        assert_eq!(
-            query,
-            vec![
-                ("tag".into(), "a".into()),
-                ("tag".into(), "b".into()),
-                ("limit".into(), "10".into())
-            ]
-        );
+        assert_eq!(query, vec![("tag".into(), "a".into()), ("tag".into(), "b".into()), ("limit".into(), "10".into())]);
     }
 
     #[test]
     fn secrets_are_redacted() {
         let secret = Secret::new("console-abc");
-        assert_eq!(
-            format!("{secret:?} {secret}"),
-            "Secret(\"<redacted>\") <redacted>"
-        );
+        assert_eq!(format!("{secret:?} {secret}"), "Secret(\"<redacted>\") <redacted>");
         assert_eq!(secret.expose(), "console-abc");
     }
 

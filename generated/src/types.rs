@@ -97,10 +97,11 @@ impl std::str::FromStr for AttributionWindow {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "AttributionWindow",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "AttributionWindow",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -111,7 +112,9 @@ impl serde::Serialize for AttributionWindow {
 }
 
 impl<'de> serde::Deserialize<'de> for AttributionWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }
@@ -162,10 +165,11 @@ impl std::str::FromStr for AttributionWindowUnit {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "AttributionWindowUnit",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "AttributionWindowUnit",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -176,7 +180,9 @@ impl serde::Serialize for AttributionWindowUnit {
 }
 
 impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }
@@ -193,6 +199,13 @@ pub struct AutomatedRollout {
     pub time: Option<f64>,
 }
 
+impl AutomatedRollout {
+    /// Creates a `AutomatedRollout` from its required fields; the optional ones are absent.
+    pub fn new(pass_percent: f64) -> Self {
+        Self { pass_percent, time: None }
+    }
+}
+
 /// An Autotune experiment, as the server returns it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Autotune {
@@ -205,11 +218,7 @@ pub struct Autotune {
     )]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// Creation time, in milliseconds since the Unix epoch.
-    #[serde(
-        rename = "createdTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<f64>,
     /// Email of the creator.
     #[serde(
@@ -246,32 +255,16 @@ pub struct Autotune {
     )]
     pub exploration_window_rate: Option<f64>,
     /// List of features included in the analysis.
-    #[serde(
-        rename = "featureList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(
-        rename = "goalRichText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value.
-    #[serde(
-        rename = "higherIsBetter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Holdouts applied to the experiment.
-    #[serde(
-        rename = "holdoutIDs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "holdoutIDs", default, skip_serializing_if = "Option::is_none")]
     pub holdout_ids: Option<Vec<String>>,
     /// The ID of the Autotune.
     pub id: String,
@@ -293,11 +286,7 @@ pub struct Autotune {
     )]
     pub inline_targeting_rules_json: crate::Nullable<String>,
     /// Whether this is a contextual autotune.
-    #[serde(
-        rename = "isContextual",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Whether the experiment has started.
     #[serde(rename = "isStarted")]
@@ -347,18 +336,10 @@ pub struct Autotune {
     )]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(
-        rename = "metadataField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(
-        rename = "metricSourceID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     /// The name that was given to the autotune on creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -379,11 +360,7 @@ pub struct Autotune {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Target apps of the experiment.
-    #[serde(
-        rename = "targetApps",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "targetApps", default, skip_serializing_if = "Option::is_none")]
     pub target_apps: Option<Vec<String>>,
     /// The team that owns the experiment.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -396,11 +373,7 @@ pub struct Autotune {
     )]
     pub team_id: crate::Nullable<String>,
     /// Metric source column to optimize for.
-    #[serde(
-        rename = "valueColumn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants.
     pub variants: Vec<Variant>,
@@ -412,6 +385,65 @@ pub struct Autotune {
     pub winner: crate::Nullable<Winner>,
     #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
+}
+
+impl Autotune {
+    /// Creates a `Autotune` from its required fields; the optional ones are absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        description: impl Into<String>,
+        variants: Vec<Variant>,
+        success_event: impl Into<String>,
+        success_event_value: impl Into<String>,
+        exploration_window: ExplorationWindow,
+        attribution_window: AttributionWindow,
+        winner_threshold: WinnerThreshold,
+        is_started: bool,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            description: description.into(),
+            variants,
+            success_event: success_event.into(),
+            success_event_value: success_event_value.into(),
+            exploration_window,
+            attribution_window,
+            winner_threshold,
+            is_started,
+            attribution_window_unit: None,
+            created_time: None,
+            creator_email: crate::Nullable::Absent,
+            creator_id: crate::Nullable::Absent,
+            creator_name: crate::Nullable::Absent,
+            exploration_window_rate: None,
+            feature_list: None,
+            goal_rich_text: None,
+            higher_is_better: None,
+            holdout_ids: None,
+            id_type: None,
+            inline_targeting_rules: None,
+            inline_targeting_rules_json: crate::Nullable::Absent,
+            is_contextual: None,
+            last_modified_time: crate::Nullable::Absent,
+            last_modifier_email: crate::Nullable::Absent,
+            last_modifier_id: crate::Nullable::Absent,
+            last_modifier_name: crate::Nullable::Absent,
+            linked_experiment_name: None,
+            longterm_exploration_allocation: None,
+            metadata_field: None,
+            metric_source_id: None,
+            name: None,
+            optimization_parameter: None,
+            tags: None,
+            target_apps: None,
+            team: crate::Nullable::Absent,
+            team_id: crate::Nullable::Absent,
+            value_column: None,
+            version: None,
+            winner: crate::Nullable::Absent,
+        }
+    }
 }
 
 /// A new Autotune experiment.
@@ -440,35 +472,19 @@ pub struct AutotuneCreate {
     )]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(
-        rename = "featureList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(
-        rename = "goalRichText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (the server treats a missing value as true). Only used for contextual autotunes.
-    #[serde(
-        rename = "higherIsBetter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// The unit the experiment randomizes on (userID, stableID or a customID). The server uses userID when it is not sent.
     #[serde(rename = "idType", default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<String>,
     /// Makes this autotune contextual.
-    #[serde(
-        rename = "isContextual",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
     #[serde(
@@ -487,18 +503,10 @@ pub struct AutotuneCreate {
     )]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for. When it is not set, autotune optimizes for the existence of a follow-up event. Only used for contextual autotunes.
-    #[serde(
-        rename = "metadataField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(
-        rename = "metricSourceID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     /// The name of the Autotune; it also becomes its ID.
     pub name: String,
@@ -519,11 +527,7 @@ pub struct AutotuneCreate {
     )]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(
-        rename = "valueColumn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
@@ -531,6 +535,42 @@ pub struct AutotuneCreate {
     pub variants: Vec<VariantInput>,
     #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
+}
+
+impl AutotuneCreate {
+    /// Creates a `AutotuneCreate` from its required fields; the optional ones are absent.
+    pub fn new(
+        name: impl Into<String>,
+        variants: Vec<VariantInput>,
+        success_event: impl Into<String>,
+        exploration_window: ExplorationWindow,
+        attribution_window: AttributionWindow,
+        winner_threshold: WinnerThreshold,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            variants,
+            success_event: success_event.into(),
+            exploration_window,
+            attribution_window,
+            winner_threshold,
+            attribution_window_unit: None,
+            description: None,
+            exploration_window_rate: None,
+            feature_list: None,
+            goal_rich_text: None,
+            higher_is_better: None,
+            id_type: None,
+            is_contextual: None,
+            linked_experiment_name: None,
+            longterm_exploration_allocation: None,
+            metadata_field: None,
+            metric_source_id: None,
+            optimization_parameter: None,
+            success_event_value: None,
+            value_column: None,
+        }
+    }
 }
 
 /// Every property of an Autotune; replaces the current ones.
@@ -559,32 +599,16 @@ pub struct AutotuneFullUpdate {
     )]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(
-        rename = "featureList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(
-        rename = "goalRichText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(
-        rename = "higherIsBetter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(
-        rename = "isContextual",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
     #[serde(
@@ -603,18 +627,10 @@ pub struct AutotuneFullUpdate {
     )]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(
-        rename = "metadataField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(
-        rename = "metricSourceID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     #[serde(
         rename = "optimizationParameter",
@@ -633,11 +649,7 @@ pub struct AutotuneFullUpdate {
     )]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(
-        rename = "valueColumn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
@@ -645,6 +657,39 @@ pub struct AutotuneFullUpdate {
     pub variants: Vec<VariantInput>,
     #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
+}
+
+impl AutotuneFullUpdate {
+    /// Creates a `AutotuneFullUpdate` from its required fields; the optional ones are absent.
+    pub fn new(
+        variants: Vec<VariantInput>,
+        success_event: impl Into<String>,
+        exploration_window: ExplorationWindow,
+        attribution_window: AttributionWindow,
+        winner_threshold: WinnerThreshold,
+    ) -> Self {
+        Self {
+            variants,
+            success_event: success_event.into(),
+            exploration_window,
+            attribution_window,
+            winner_threshold,
+            attribution_window_unit: None,
+            description: None,
+            exploration_window_rate: None,
+            feature_list: None,
+            goal_rich_text: None,
+            higher_is_better: None,
+            is_contextual: None,
+            linked_experiment_name: None,
+            longterm_exploration_allocation: None,
+            metadata_field: None,
+            metric_source_id: None,
+            optimization_parameter: None,
+            success_event_value: None,
+            value_column: None,
+        }
+    }
 }
 
 /// One page of Autotune experiments.
@@ -655,6 +700,21 @@ pub struct AutotuneListResponse {
     /// A simple string explaining the result of the operation.
     pub message: String,
     pub pagination: Pagination,
+}
+
+impl AutotuneListResponse {
+    /// Creates a `AutotuneListResponse` from its required fields; the optional ones are absent.
+    pub fn new(
+        message: impl Into<String>,
+        data: Vec<Autotune>,
+        pagination: Pagination,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            data,
+            pagination,
+        }
+    }
 }
 
 /// The properties to change; the ones left out stay as they are.
@@ -691,32 +751,16 @@ pub struct AutotunePartialUpdate {
     )]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(
-        rename = "featureList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(
-        rename = "goalRichText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(
-        rename = "higherIsBetter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(
-        rename = "isContextual",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
     #[serde(
@@ -735,18 +779,10 @@ pub struct AutotunePartialUpdate {
     )]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(
-        rename = "metadataField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(
-        rename = "metricSourceID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     #[serde(
         rename = "optimizationParameter",
@@ -755,11 +791,7 @@ pub struct AutotunePartialUpdate {
     )]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
-    #[serde(
-        rename = "successEvent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "successEvent", default, skip_serializing_if = "Option::is_none")]
     pub success_event: Option<String>,
     /// The value that should come with the event for it to be considered successful.
     #[serde(
@@ -769,11 +801,7 @@ pub struct AutotunePartialUpdate {
     )]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(
-        rename = "valueColumn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
@@ -794,6 +822,16 @@ pub struct AutotuneResponse {
     pub data: Autotune,
     /// A simple string explaining the result of the operation.
     pub message: String,
+}
+
+impl AutotuneResponse {
+    /// Creates a `AutotuneResponse` from its required fields; the optional ones are absent.
+    pub fn new(message: impl Into<String>, data: Autotune) -> Self {
+        Self {
+            message: message.into(),
+            data,
+        }
+    }
 }
 
 /// What a targeting condition tests.
@@ -955,10 +993,11 @@ impl std::str::FromStr for ConditionType {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "ConditionType",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "ConditionType",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -969,7 +1008,9 @@ impl serde::Serialize for ConditionType {
 }
 
 impl<'de> serde::Deserialize<'de> for ConditionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }
@@ -982,6 +1023,16 @@ pub struct ErrorBody {
     pub message: String,
     /// The HTTP status code, repeated.
     pub status: i64,
+}
+
+impl ErrorBody {
+    /// Creates a `ErrorBody` from its required fields; the optional ones are absent.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
 }
 
 /// Schema for updating the status of an experiment.
@@ -1001,6 +1052,17 @@ pub struct ExperimentStatusUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub remove_targeting: Option<bool>,
+}
+
+impl ExperimentStatusUpdate {
+    /// Creates a `ExperimentStatusUpdate` from its required fields; the optional ones are absent.
+    pub fn new(id: impl Into<String>, decision_reason: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            decision_reason: decision_reason.into(),
+            remove_targeting: None,
+        }
+    }
 }
 
 /// The initial time period where Autotune will equally split the traffic. `1hr`, `1hrs` and `1` are spellings of the same window (likewise for the others).
@@ -1112,10 +1174,11 @@ impl std::str::FromStr for ExplorationWindow {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "ExplorationWindow",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "ExplorationWindow",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -1126,7 +1189,9 @@ impl serde::Serialize for ExplorationWindow {
 }
 
 impl<'de> serde::Deserialize<'de> for ExplorationWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }
@@ -1181,10 +1246,11 @@ impl std::str::FromStr for OptimizationParameter {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "OptimizationParameter",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "OptimizationParameter",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -1195,7 +1261,9 @@ impl serde::Serialize for OptimizationParameter {
 }
 
 impl<'de> serde::Deserialize<'de> for OptimizationParameter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }
@@ -1224,12 +1292,27 @@ pub struct Pagination {
     #[serde(rename = "previousPage")]
     pub previous_page: Option<String>,
     /// Results on all pages.
-    #[serde(
-        rename = "totalItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalItems", default, skip_serializing_if = "Option::is_none")]
     pub total_items: Option<i64>,
+}
+
+impl Pagination {
+    /// Creates a `Pagination` from its required fields; the optional ones are absent.
+    pub fn new(
+        items_per_page: i64,
+        page_number: i64,
+        next_page: Option<String>,
+        previous_page: Option<String>,
+    ) -> Self {
+        Self {
+            items_per_page,
+            page_number,
+            next_page,
+            previous_page,
+            all: None,
+            total_items: None,
+        }
+    }
 }
 
 /// One condition of a targeting rule.
@@ -1257,6 +1340,19 @@ pub struct TargetingCondition {
     pub target_value: crate::Nullable<TargetingConditionTargetValue>,
     #[serde(rename = "type")]
     pub type_: ConditionType,
+}
+
+impl TargetingCondition {
+    /// Creates a `TargetingCondition` from its required fields; the optional ones are absent.
+    pub fn new(type_: ConditionType) -> Self {
+        Self {
+            type_,
+            custom_id: crate::Nullable::Absent,
+            field: crate::Nullable::Absent,
+            operator: None,
+            target_value: crate::Nullable::Absent,
+        }
+    }
 }
 
 /// The value or values compared with.
@@ -1309,12 +1405,29 @@ pub struct TargetingRule {
     )]
     pub pending_automated_rollouts: Option<Vec<AutomatedRollout>>,
     /// The value returned for units that pass.
-    #[serde(
-        rename = "returnValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "returnValue", default, skip_serializing_if = "Option::is_none")]
     pub return_value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+
+impl TargetingRule {
+    /// Creates a `TargetingRule` from its required fields; the optional ones are absent.
+    pub fn new(
+        name: impl Into<String>,
+        pass_percentage: f64,
+        conditions: Vec<TargetingCondition>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            pass_percentage,
+            conditions,
+            base_id: None,
+            completed_automated_rollouts: None,
+            environments: crate::Nullable::Absent,
+            id: None,
+            pending_automated_rollouts: None,
+            return_value: None,
+        }
+    }
 }
 
 /// A variant of an Autotune experiment.
@@ -1332,6 +1445,18 @@ pub struct Variant {
     pub size: Option<f64>,
 }
 
+impl Variant {
+    /// Creates a `Variant` from its required fields; the optional ones are absent.
+    pub fn new(name: impl Into<String>, json: serde_json::Value) -> Self {
+        Self {
+            name: name.into(),
+            json,
+            id: None,
+            size: None,
+        }
+    }
+}
+
 /// A variant as sent when creating or updating an Autotune.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VariantInput {
@@ -1344,6 +1469,17 @@ pub struct VariantInput {
     pub size: Option<f64>,
 }
 
+impl VariantInput {
+    /// Creates a `VariantInput` from its required fields; the optional ones are absent.
+    pub fn new(name: impl Into<String>, json: serde_json::Value) -> Self {
+        Self {
+            name: name.into(),
+            json,
+            size: None,
+        }
+    }
+}
+
 /// The variant Autotune declared the winner.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Winner {
@@ -1351,6 +1487,16 @@ pub struct Winner {
     pub id: String,
     /// Name of the winning variant.
     pub name: String,
+}
+
+impl Winner {
+    /// Creates a `Winner` from its required fields; the optional ones are absent.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
 }
 
 /// The "probability of best" threshold a variant needs to achieve for Autotune to declare it the winner, stop collecting data, and direct all traffic.
@@ -1412,10 +1558,11 @@ impl std::str::FromStr for WinnerThreshold {
     type Err = crate::ParseEnumError;
     /// Accepts only the values the spec lists.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::known(value).ok_or_else(|| crate::ParseEnumError {
-            type_name: "WinnerThreshold",
-            value: value.to_string(),
-        })
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "WinnerThreshold",
+                value: value.to_string(),
+            })
     }
 }
 
@@ -1426,7 +1573,9 @@ impl serde::Serialize for WinnerThreshold {
 }
 
 impl<'de> serde::Deserialize<'de> for WinnerThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
     }

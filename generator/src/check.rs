@@ -26,7 +26,13 @@ fn parameters_have_a_textual_form(api: &Api, diags: &mut Diagnostics) {
                     ParamLocation::Header => "header",
                 };
                 let at = Pointer::from_ref(&op.origin).join("parameters");
-                diags.error(&at, format!("{place} parameter `{}` is an object; object-valued parameters are not supported", p.wire_name));
+                diags.error(
+                    &at,
+                    format!(
+                        "{place} parameter `{}` is an object; object-valued parameters are not supported",
+                        p.wire_name
+                    ),
+                );
             }
         }
     }

@@ -24,26 +24,15 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn new(file: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            items: Vec::new(),
-        }
+        Self { file: file.into(), items: Vec::new() }
     }
 
     pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.items.push(Diagnostic {
-            pointer: pointer.to_string(),
-            line_col: None,
-            message: message.into(),
-        });
+        self.items.push(Diagnostic { pointer: pointer.to_string(), line_col: None, message: message.into() });
     }
 
     pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) {
-        self.items.push(Diagnostic {
-            pointer,
-            line_col,
-            message,
-        });
+        self.items.push(Diagnostic { pointer, line_col, message });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -68,11 +57,7 @@ impl fmt::Display for Diagnostics {
             writeln!(f, ": {}: {}", d.pointer, d.message)?;
         }
         let n = self.items.len();
-        write!(
-            f,
-            "{n} problem{} found; nothing was written",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{n} problem{} found; nothing was written", if n == 1 { "" } else { "s" })
     }
 }
 
@@ -111,10 +96,7 @@ mod tests {
 
     #[test]
     fn pointer_escapes_segments() {
-        let p = Pointer::root()
-            .join("paths")
-            .join("/console/v1/{id}")
-            .join("a~b");
+        let p = Pointer::root().join("paths").join("/console/v1/{id}").join("a~b");
         assert_eq!(p.to_string(), "#/paths/~1console~1v1~1{id}/a~0b");
     }
 

@@ -54,6 +54,9 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// Fields (by Rust name) that `new` takes: the required ones, in the
+    /// order of the spec's `required` list.
+    pub constructor: Vec<String>,
     /// Field name and value type of `additionalProperties`, collected into
     /// a flattened map.
     pub additional: Option<(String, TypeRef)>,

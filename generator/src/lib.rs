@@ -59,8 +59,7 @@ impl std::error::Error for Failure {}
 /// Loads, lowers and checks a document: the IR, or every problem found.
 pub fn lower_document(text: &str, file_name: &str) -> Result<ir::Api, Diagnostics> {
     let mut diags = Diagnostics::new(file_name);
-    let api = load::load(text, file_name, &mut diags)
-        .and_then(|loaded| lower::lower(&loaded, &mut diags));
+    let api = load::load(text, file_name, &mut diags).and_then(|loaded| lower::lower(&loaded, &mut diags));
     match api {
         Some(api) => {
             check::check(&api, &mut diags);
@@ -78,11 +77,7 @@ pub fn lower_document(text: &str, file_name: &str) -> Result<ir::Api, Diagnostic
 pub fn generate(text: &str, file_name: &str, options: &CrateOptions) -> Result<Generated, Failure> {
     let api = lower_document(text, file_name).map_err(Failure::Invalid)?;
     let files = emit::emit(&api, options).map_err(Failure::Internal)?;
-    let enums = api
-        .types
-        .iter()
-        .filter(|t| matches!(t.kind, ir::TypeKind::Enum(_)))
-        .count();
+    let enums = api.types.iter().filter(|t| matches!(t.kind, ir::TypeKind::Enum(_))).count();
     let stats = Stats {
         types: api.types.len() - enums,
         enums,

@@ -29,18 +29,10 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Load
             let parts = locate_invalid_parts(&raw);
             if parts.is_empty() {
                 let pointer = path_to_pointer(Pointer::root(), err.path());
-                diags.error_at(
-                    pointer,
-                    None,
-                    format!("not a valid OpenAPI 3.0 document: {}", err.inner()),
-                );
+                diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {}", err.inner()));
             }
             for (pointer, message) in parts {
-                diags.error_at(
-                    pointer,
-                    None,
-                    format!("not a valid OpenAPI 3.0 document: {message}"),
-                );
+                diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {message}"));
             }
             None
         }
@@ -54,19 +46,14 @@ fn try_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Option
     let value = raw.pointer(pointer.trim_start_matches('#'))?.clone();
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => None,
-        Err(err) => Some((
-            path_to_pointer(at.clone(), err.path()),
-            err.inner().to_string(),
-        )),
+        Err(err) => Some((path_to_pointer(at.clone(), err.path()), err.inner().to_string())),
     }
 }
 
 /// The innermost invalid parts of a document: responses, then operations,
 /// path items and components whose children were all valid.
 fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let mut found = Vec::new();
     let root = Pointer::root();
     if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
@@ -80,9 +67,7 @@ fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
                 if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                     for code in responses.keys() {
                         let at = op_at.join("responses").join(code);
-                        found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(
-                            raw, &at,
-                        ));
+                        found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(raw, &at));
                     }
                 }
                 if found.len() == before_op {
@@ -90,9 +75,7 @@ fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
                 }
             }
             if found.len() == before_item {
-                found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::PathItem>>(
-                    raw, &item_at,
-                ));
+                found.extend(try_part::<openapiv3::ReferenceOr<openapiv3::PathItem>>(raw, &item_at));
             }
         }
     }
@@ -106,27 +89,16 @@ fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
                 let at = root.join("components").join(kind).join(name);
                 found.extend(match kind.as_str() {
                     "schemas" => try_part::<openapiv3::ReferenceOr<openapiv3::Schema>>(raw, &at),
-                    "responses" => {
-                        try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(raw, &at)
-                    }
-                    "parameters" => {
-                        try_part::<openapiv3::ReferenceOr<openapiv3::Parameter>>(raw, &at)
-                    }
-                    "requestBodies" => {
-                        try_part::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(raw, &at)
-                    }
-                    "securitySchemes" => {
-                        try_part::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(raw, &at)
-                    }
+                    "responses" => try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(raw, &at),
+                    "parameters" => try_part::<openapiv3::ReferenceOr<openapiv3::Parameter>>(raw, &at),
+                    "requestBodies" => try_part::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(raw, &at),
+                    "securitySchemes" => try_part::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(raw, &at),
                     _ => None,
                 });
             }
         }
         if found.len() == before {
-            found.extend(try_part::<openapiv3::Components>(
-                raw,
-                &root.join("components"),
-            ));
+            found.extend(try_part::<openapiv3::Components>(raw, &root.join("components")));
         }
     }
     found.extend(try_part::<openapiv3::Info>(raw, &root.join("info")));
@@ -210,10 +182,7 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics)
 fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
     let root = Pointer::root();
     let Some(object) = raw.as_object() else {
-        diags.error(
-            &root,
-            "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`",
-        );
+        diags.error(&root, "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`");
         return None;
     };
     if let Some(swagger) = object.get("swagger") {
@@ -226,24 +195,15 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
     match object.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Some(()),
         Some(v) if v.starts_with("3.1") => {
-            diags.error(
-                &root.join("openapi"),
-                format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is"),
-            );
+            diags.error(&root.join("openapi"), format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is"));
             None
         }
         Some(v) => {
-            diags.error(
-                &root.join("openapi"),
-                format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"),
-            );
+            diags.error(&root.join("openapi"), format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"));
             None
         }
         None => {
-            diags.error(
-                &root.join("openapi"),
-                "missing required field `openapi` (the version string, e.g. `3.0.3`)",
-            );
+            diags.error(&root.join("openapi"), "missing required field `openapi` (the version string, e.g. `3.0.3`)");
             None
         }
     }
@@ -284,8 +244,7 @@ mod tests {
     #[test]
     fn rejects_other_versions_with_location() {
         assert!(errors("swagger: '2.0'\n", "s.yaml").contains("#/swagger: Swagger \"2.0\""));
-        assert!(errors("openapi: 3.1.0\n", "s.yaml")
-            .contains("#/openapi: OpenAPI 3.1.0 is not supported"));
+        assert!(errors("openapi: 3.1.0\n", "s.yaml").contains("#/openapi: OpenAPI 3.1.0 is not supported"));
         assert!(errors("info: {}\n", "s.yaml").contains("#/openapi: missing required field"));
     }
 
@@ -303,10 +262,7 @@ mod tests {
         assert!(out.contains("#/info: "), "{out}");
         assert!(out.contains("#/components/schemas/A"), "{out}");
         assert!(out.contains("#/paths/~1a/get/responses/200: "), "{out}");
-        assert!(
-            out.ends_with("3 problems found; nothing was written"),
-            "{out}"
-        );
+        assert!(out.ends_with("3 problems found; nothing was written"), "{out}");
     }
 
     #[test]

@@ -10,18 +10,16 @@ use std::collections::BTreeSet;
 /// Rust keywords (strict and reserved, all editions). A snake_case name that
 /// equals one gets a trailing underscore.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that would shadow a prelude item or a type the emitted code
 /// refers to unqualified, so a schema of that name gets a suffix.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default",
-];
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default"];
 
 /// Reads a plural acronym (`IDs`, `URLs`) as one word, so `holdoutIDs`
 /// becomes `holdout_ids` rather than `holdout_i_ds`.
@@ -30,14 +28,9 @@ fn join_plural_acronyms(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut i = 0;
     while i < chars.len() {
-        let run = chars[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_uppercase())
-            .count();
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_uppercase()).count();
         let plural_s = chars.get(i + run) == Some(&'s');
-        let ends_word = chars
-            .get(i + run + 1)
-            .is_none_or(|c| !c.is_ascii_lowercase());
+        let ends_word = chars.get(i + run + 1).is_none_or(|c| !c.is_ascii_lowercase());
         if run >= 2 && plural_s && ends_word {
             out.push(chars[i]);
             out.extend(chars[i + 1..i + run].iter().map(char::to_ascii_lowercase));
@@ -79,9 +72,7 @@ fn spell_out_symbols(raw: &str) -> String {
 /// Keeps only characters valid in an identifier (ASCII alphanumerics and
 /// `_`): non-ASCII letters are dropped so identifiers stay ASCII.
 fn ascii_ident_chars(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect()
+    s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
 }
 
 /// `UpperCamelCase` type name for a schema or other wire name.
@@ -140,9 +131,7 @@ pub fn snake_name(raw: &str, fallback: &str) -> String {
 /// `variants` → `variant`, `rules` → `rule`; otherwise `<name>Item`.
 pub fn singular(raw: &str) -> String {
     let lower = raw.to_ascii_lowercase();
-    let keeps_s = ["ss", "us", "is", "ics"]
-        .iter()
-        .any(|end| lower.ends_with(end));
+    let keeps_s = ["ss", "us", "is", "ics"].iter().any(|end| lower.ends_with(end));
     if lower.ends_with("ies") && raw.len() > 3 {
         format!("{}y", &raw[..raw.len() - 3])
     } else if lower.ends_with('s') && !keeps_s && raw.len() > 1 {
@@ -166,9 +155,7 @@ impl Scope {
 
     /// A scope whose names must also avoid `reserved`.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self {
-            taken: reserved.into_iter().map(str::to_string).collect(),
-        }
+        Self { taken: reserved.into_iter().map(str::to_string).collect() }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {

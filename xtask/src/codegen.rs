@@ -15,19 +15,10 @@ pub struct Args {
 
 impl Args {
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut parsed = Args {
-            spec: None,
-            out: None,
-            crate_name: None,
-            check: false,
-        };
+        let mut parsed = Args { spec: None, out: None, crate_name: None, check: false };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
-            let mut value = |flag: &str| {
-                iter.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
+            let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
             match arg.as_str() {
                 "--check" => parsed.check = true,
                 "--spec" => parsed.spec = Some(value("--spec")?.into()),
@@ -45,9 +36,7 @@ impl Args {
 
 /// The workspace root (xtask lives one level below it).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// `path` relative to the workspace root when it is inside it, so file
@@ -57,10 +46,7 @@ fn label(path: &Path, root: &Path) -> String {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     match absolute.strip_prefix(&root) {
         Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
-        Err(_) => path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
+        Err(_) => path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned()),
     }
 }
 
@@ -70,67 +56,38 @@ pub fn run(args: &Args) -> Result<(), String> {
     let (spec, out, options) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
             let spec_label = label(spec, &root);
-            let stem = spec
-                .file_stem()
-                .map_or_else(|| "api".to_string(), |s| s.to_string_lossy().into_owned());
-            let crate_name = args.crate_name.clone().unwrap_or_else(|| {
-                format!(
-                    "{}-client",
-                    generator::naming::snake_name(&stem, "api").replace('_', "-")
-                )
-            });
+            let stem = spec.file_stem().map_or_else(|| "api".to_string(), |s| s.to_string_lossy().into_owned());
+            let crate_name = args
+                .crate_name
+                .clone()
+                .unwrap_or_else(|| format!("{}-client", generator::naming::snake_name(&stem, "api").replace('_', "-")));
             let command = format!("cargo xtask codegen --spec {spec_label}");
-            (
-                spec.clone(),
-                out.clone(),
-                CrateOptions {
-                    crate_name,
-                    spec_label,
-                    command,
-                },
-            )
+            (spec.clone(), out.clone(), CrateOptions { crate_name, spec_label, command })
         }
         _ => (
             root.join("openapi/autotune.yaml"),
             root.join("generated"),
             CrateOptions {
-                crate_name: args
-                    .crate_name
-                    .clone()
-                    .unwrap_or_else(|| "statsig-autotune".into()),
+                crate_name: args.crate_name.clone().unwrap_or_else(|| "statsig-autotune".into()),
                 spec_label: "openapi/autotune.yaml".into(),
                 command: "cargo xtask codegen".into(),
             },
         ),
     };
-    let text = std::fs::read_to_string(&spec)
-        .map_err(|err| format!("error: cannot read {}: {err}", spec.display()))?;
-    let generated = generator::generate(&text, &options.spec_label, &options)
-        .map_err(|failure| failure.to_string())?;
-    let changes = files::compare(&out, &generated.files)
-        .map_err(|err| format!("error: cannot read {}: {err}", out.display()))?;
+    let text = std::fs::read_to_string(&spec).map_err(|err| format!("error: cannot read {}: {err}", spec.display()))?;
+    let generated = generator::generate(&text, &options.spec_label, &options).map_err(|failure| failure.to_string())?;
+    let changes =
+        files::compare(&out, &generated.files).map_err(|err| format!("error: cannot read {}: {err}", out.display()))?;
     if args.check {
         if changes.is_empty() {
-            println!(
-                "codegen --check: {} is up to date ({} files)",
-                out.display(),
-                generated.files.len()
-            );
+            println!("codegen --check: {} is up to date ({} files)", out.display(), generated.files.len());
             return Ok(());
         }
         let mut message = String::new();
         for change in &changes {
             let what = match change {
-                Change::Write {
-                    path,
-                    existed: true,
-                    ..
-                } => format!("{} is stale", path.display()),
-                Change::Write {
-                    path,
-                    existed: false,
-                    ..
-                } => format!("{} is missing", path.display()),
+                Change::Write { path, existed: true, .. } => format!("{} is stale", path.display()),
+                Change::Write { path, existed: false, .. } => format!("{} is missing", path.display()),
                 Change::Remove(path) => format!("{} is no longer generated", path.display()),
             };
             message.push_str(&format!("error: {what}\n"));
@@ -147,7 +104,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         s.operations,
         s.lines,
         changes.len(),
-        out.display(),
+        out.strip_prefix(&root).unwrap_or(&out).display(),
         started.elapsed().as_secs_f64() * 1e3
     );
     Ok(())

@@ -4,8 +4,8 @@
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::rust_type;
 use crate::ir::{
-    Api, Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind,
-    SecurityScheme, Status, TypeRef,
+    Api, Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind, SecurityScheme,
+    Status, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -84,10 +84,7 @@ fn client_builder(api: &Api) -> TokenStream {
             },
         }
     });
-    let moves = api
-        .security_schemes
-        .iter()
-        .map(|s| format_ident!("{}", s.rust_name));
+    let moves = api.security_schemes.iter().map(|s| format_ident!("{}", s.rust_name));
     let base_url = match &api.base_url {
         Some(_) => quote! { self.base_url.unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string()) },
         None => quote! { self.base_url.ok_or(crate::BuildError::MissingBaseUrl)? },
@@ -260,11 +257,7 @@ fn arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, TokenStream) {
 
 fn op_docs(op: &Operation) -> TokenStream {
     let route = format!("`{} {}`", op.method, op.path);
-    doc_paragraphs([
-        op.summary.as_deref(),
-        op.description.as_deref(),
-        Some(route.as_str()),
-    ])
+    doc_paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(route.as_str())])
 }
 
 fn client_method(api: &Api, op: &Operation) -> TokenStream {
@@ -287,9 +280,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         inits.push(quote! { #ident: None });
     }
     match &op.body {
-        Some(Body {
-            ty, required: true, ..
-        }) => {
+        Some(Body { ty, required: true, .. }) => {
             let ty = rust_type(api, ty, true);
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
@@ -309,12 +300,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn success_type(api: &Api, op: &Operation) -> TokenStream {
-    let bodies: Vec<&ResponseBody> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| &r.body)
-        .collect();
+    let bodies: Vec<&ResponseBody> = op.responses.iter().filter(|r| r.status.is_success()).map(|r| &r.body).collect();
     match bodies.as_slice() {
         [] => quote! { () },
         [first, rest @ ..] if rest.iter().all(|b| b == first) => body_type(api, first),
@@ -391,10 +377,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some(Body {
-        ty, required, doc, ..
-    }) = &op.body
-    {
+    if let Some(Body { ty, required, doc, .. }) = &op.body {
         let ty = rust_type(api, ty, true);
         if *required {
             fields.push(quote! { body: #ty });
@@ -411,11 +394,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
-    let field_names: Vec<_> = op
-        .params
-        .iter()
-        .map(|p| format_ident!("{}", p.rust_name))
-        .collect();
+    let field_names: Vec<_> = op.params.iter().map(|p| format_ident!("{}", p.rust_name)).collect();
     let body_binding = op.body.as_ref().map(|_| quote! { body, });
 
     // URL: base, then literal path pieces and encoded parameters.
@@ -423,19 +402,12 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let url_parts = op.path_segments.iter().filter_map(|segment| match segment {
         PathSegment::Literal(text) => Some(quote! { url.push_str(#text); }),
         PathSegment::Param(wire) => {
-            let p = op
-                .params
-                .iter()
-                .find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)?;
+            let p = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)?;
             let ident = format_ident!("{}", p.rust_name);
             Some(quote! { url.push_str(&crate::runtime::path_segment(#wire, &#ident)?); })
         }
     });
-    let query_params: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Query)
-        .collect();
+    let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
     let query = (!query_params.is_empty()).then(|| {
         let pushes = query_params.iter().map(|p| {
             let ident = format_ident!("{}", p.rust_name);
@@ -450,19 +422,15 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let headers = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Header)
-        .map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let wire = &p.wire_name;
-            quote! {
-                if let Some(value) = crate::runtime::header_value(#wire, &#ident)? {
-                    request = request.header(#wire, value);
-                }
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let wire = &p.wire_name;
+        quote! {
+            if let Some(value) = crate::runtime::header_value(#wire, &#ident)? {
+                request = request.header(#wire, value);
             }
-        });
+        }
+    });
     let auth = op.security.iter().map(|scheme| {
         let apply = format_ident!("apply_{}", scheme);
         quote! { request = client.#apply(request)?; }
@@ -480,9 +448,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let accept = accept_header(op);
     let arms = response_arms(op);
 
-    let struct_doc = format!(
-        " A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it."
-    );
+    let struct_doc =
+        format!(" A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug)]
@@ -528,14 +495,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn accept_header(op: &Operation) -> &'static str {
-    let any_json = op
-        .responses
-        .iter()
-        .any(|r| matches!(r.body, ResponseBody::Json(_)));
-    let any_other = op
-        .responses
-        .iter()
-        .any(|r| matches!(r.body, ResponseBody::Text | ResponseBody::Bytes));
+    let any_json = op.responses.iter().any(|r| matches!(r.body, ResponseBody::Json(_)));
+    let any_other = op.responses.iter().any(|r| matches!(r.body, ResponseBody::Text | ResponseBody::Bytes));
     match (any_json, any_other) {
         (true, false) => "application/json",
         _ => "*/*",
@@ -544,11 +505,7 @@ fn accept_header(op: &Operation) -> &'static str {
 
 fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let error = format_ident!("{}Error", op.type_prefix);
-    let success_bodies: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
+    let success_bodies: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let distinct_success = success_bodies.windows(2).any(|w| w[0].body != w[1].body);
     let mut arms: Vec<TokenStream> = op
         .responses
@@ -597,25 +554,18 @@ fn response_doc(r: &Response) -> TokenStream {
 
 fn error_enum(api: &Api, op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", op.type_prefix);
-    let variants = op
-        .responses
-        .iter()
-        .filter(|r| !r.status.is_success())
-        .map(|r| {
-            let docs = response_doc(r);
-            let variant = format_ident!("{}", r.variant);
-            match &r.body {
-                ResponseBody::Empty => quote! { #docs #variant, },
-                body => {
-                    let ty = body_type(api, body);
-                    quote! { #docs #variant(#ty), }
-                }
+    let variants = op.responses.iter().filter(|r| !r.status.is_success()).map(|r| {
+        let docs = response_doc(r);
+        let variant = format_ident!("{}", r.variant);
+        match &r.body {
+            ResponseBody::Empty => quote! { #docs #variant, },
+            body => {
+                let ty = body_type(api, body);
+                quote! { #docs #variant(#ty), }
             }
-        });
-    let doc = format!(
-        " The error responses documented for [`Client::{}`].",
-        op.rust_name
-    );
+        }
+    });
+    let doc = format!(" The error responses documented for [`Client::{}`].", op.rust_name);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -626,11 +576,7 @@ fn error_enum(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let successes: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     if !successes.windows(2).any(|w| w[0].body != w[1].body) {
         return None;
     }
@@ -646,10 +592,7 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         }
     });
-    let doc = format!(
-        " The successful responses of [`Client::{}`], which differ by status.",
-        op.rust_name
-    );
+    let doc = format!(" The successful responses of [`Client::{}`], which differ by status.", op.rust_name);
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]

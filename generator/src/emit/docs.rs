@@ -10,11 +10,7 @@ use quote::quote;
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines = sanitize(text);
     let attrs = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }
     });
     quote! { #(#attrs)* }
@@ -22,12 +18,7 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// Joins optional paragraphs into doc attributes, skipping empty ones.
 pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let parts: Vec<&str> = parts
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
     if parts.is_empty() {
         return TokenStream::new();
     }
@@ -50,11 +41,7 @@ pub fn sanitize(text: &str) -> Vec<String> {
         if let Some(marker) = ["```", "~~~"].iter().find(|m| trimmed.starts_with(**m)) {
             // An untagged fence would be compiled as a doctest.
             let info = trimmed[marker.len()..].trim();
-            let tag = if info.is_empty() || info == "rust" {
-                "text"
-            } else {
-                info
-            };
+            let tag = if info.is_empty() || info == "rust" { "text" } else { info };
             out.push(format!("{marker}{tag}"));
             fence = Some(marker.to_string());
             continue;
@@ -140,10 +127,7 @@ fn url_end(chars: &[char], start: usize) -> Option<usize> {
         return None;
     }
     let mut end = start;
-    while end < chars.len()
-        && !chars[end].is_whitespace()
-        && !matches!(chars[end], '<' | '>' | '"' | '`' | ')')
-    {
+    while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], '<' | '>' | '"' | '`' | ')') {
         end += 1;
     }
     // Trailing punctuation belongs to the sentence, not the URL.
@@ -160,10 +144,7 @@ mod tests {
     #[test]
     fn prose_is_escaped() {
         let table = [
-            (
-                "See [docs](https://x.io/a) now",
-                "See [docs](https://x.io/a) now",
-            ),
+            ("See [docs](https://x.io/a) now", "See [docs](https://x.io/a) now"),
             ("a [b] c", "a \\[b\\] c"),
             ("<b>Bold</b><br />", "\\<b\\>Bold\\</b\\>\\<br /\\>"),
             ("~ 100reqs / 10secs ~", "\\~ 100reqs / 10secs \\~"),
@@ -173,21 +154,14 @@ mod tests {
             ("configuration’s purpose", "configuration’s purpose"),
         ];
         for (input, expected) in table {
-            assert_eq!(
-                sanitize(input),
-                vec![expected.to_string()],
-                "input {input:?}"
-            );
+            assert_eq!(sanitize(input), vec![expected.to_string()], "input {input:?}");
         }
     }
 
     #[test]
     fn code_blocks_never_become_doctests() {
         let lines = sanitize("intro\n\n    indented code\n```\nfn x() {}\n```");
-        assert_eq!(
-            lines,
-            vec!["intro", "", "indented code", "```text", "fn x() {}", "```"]
-        );
+        assert_eq!(lines, vec!["intro", "", "indented code", "```text", "fn x() {}", "```"]);
         assert_eq!(sanitize("```\nopen"), vec!["```text", "open", "```"]);
     }
 }

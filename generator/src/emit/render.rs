@@ -14,11 +14,7 @@ pub struct RenderError {
 
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "internal error: the generator emitted invalid Rust ({}) in:\n{}",
-            self.message, self.item
-        )
+        write!(f, "internal error: the generator emitted invalid Rust ({}) in:\n{}", self.message, self.item)
     }
 }
 
@@ -31,10 +27,8 @@ pub fn file(header: &str, streams: &[TokenStream]) -> Result<String, RenderError
     let mut out = String::from(header);
     let mut first_item = true;
     for stream in streams {
-        let parsed: syn::File = syn::parse2(stream.clone()).map_err(|err| RenderError {
-            message: err.to_string(),
-            item: stream.to_string(),
-        })?;
+        let parsed: syn::File = syn::parse2(stream.clone())
+            .map_err(|err| RenderError { message: err.to_string(), item: stream.to_string() })?;
         let mut shell = parsed;
         let items = std::mem::take(&mut shell.items);
         if !shell.attrs.is_empty() {

@@ -3,25 +3,17 @@
 
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::rust_type;
-use crate::ir::{Api, Constraints, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Constraints, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// One token stream per item, in name order.
 pub fn items(api: &Api) -> Vec<TokenStream> {
-    api.types_by_name()
-        .into_iter()
-        .map(|def| item(api, def))
-        .collect()
+    api.types_by_name().into_iter().map(|def| item(api, def)).collect()
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef {
-        name,
-        doc,
-        origin: _,
-        kind,
-    } = def;
+    let TypeDef { name, doc, origin: _, kind } = def;
     let ident = format_ident!("{}", name);
     let docs = doc_paragraphs([doc.as_deref()]);
     match kind {
@@ -36,11 +28,10 @@ fn item(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
-    let Struct { fields, additional } = s;
-    let all_optional = fields
-        .iter()
-        .all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
+    let Struct { fields, constructor, additional } = s;
+    let all_optional = fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
     let default = all_optional.then(|| quote! { Default, });
+    let new = constructor_fn(api, ident, fields, constructor, additional.as_ref().map(|(name, _)| name.as_str()));
     let fields = fields.iter().map(|f| field(api, f));
     let additional = additional.as_ref().map(|(name, ty)| {
         let name = format_ident!("{}", name);
@@ -58,20 +49,70 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> Token
             #(#fields)*
             #additional
         }
+
+        #new
     }
 }
 
+/// `new(required…)`: every required field as an argument (strings as
+/// `impl Into<String>`), every optional one absent. There is no `Default`
+/// for such structs, so a newly required field breaks callers' builds
+/// instead of being sent empty.
+fn constructor_fn(
+    api: &Api,
+    ident: &Ident,
+    fields: &[Field],
+    constructor: &[String],
+    additional: Option<&str>,
+) -> Option<TokenStream> {
+    if constructor.is_empty() {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for name in constructor {
+        let Some(f) = fields.iter().find(|f| &f.rust_name == name) else { continue };
+        let arg = format_ident!("{}", f.rust_name);
+        let inner = rust_type(api, &f.ty, false);
+        let (ty, value) = match (&f.ty, f.presence, f.boxed) {
+            (TypeRef::String, Presence::Required, _) => (quote! { impl Into<String> }, Some(quote! { #arg.into() })),
+            (_, Presence::RequiredNullable, true) => (quote! { Option<#inner> }, Some(quote! { #arg.map(Box::new) })),
+            (_, Presence::RequiredNullable, false) => (quote! { Option<#inner> }, None),
+            (_, _, true) => (inner, Some(quote! { Box::new(#arg) })),
+            (_, _, false) => (inner, None),
+        };
+        args.push(quote! { #arg: #ty });
+        inits.push(match value {
+            Some(value) => quote! { #arg: #value },
+            None => quote! { #arg },
+        });
+    }
+    for f in fields.iter().filter(|f| !constructor.contains(&f.rust_name)) {
+        let arg = format_ident!("{}", f.rust_name);
+        inits.push(match f.presence {
+            Presence::OptionalNullable => quote! { #arg: crate::Nullable::Absent },
+            _ => quote! { #arg: None },
+        });
+    }
+    let additional = additional.map(|name| {
+        let name = format_ident!("{}", name);
+        quote! { #name: Default::default(), }
+    });
+    let doc = format!(" Creates a `{ident}` from its required fields; the optional ones are absent.");
+    let allow = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    Some(quote! {
+        impl #ident {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+        }
+    })
+}
+
 fn field(api: &Api, f: &Field) -> TokenStream {
-    let Field {
-        rust_name,
-        wire_name,
-        doc,
-        ty,
-        presence,
-        boxed,
-        read_only,
-        constraints,
-    } = f;
+    let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, constraints } = f;
     let name = format_ident!("{}", rust_name);
     let mut inner = rust_type(api, ty, false);
     if *boxed {
@@ -79,20 +120,13 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     }
     let (ty, serde_attrs) = match presence {
         Presence::Required => (inner, vec![]),
-        Presence::Optional => (
-            quote! { Option<#inner> },
-            vec![
-                quote! { default },
-                quote! { skip_serializing_if = "Option::is_none" },
-            ],
-        ),
+        Presence::Optional => {
+            (quote! { Option<#inner> }, vec![quote! { default }, quote! { skip_serializing_if = "Option::is_none" }])
+        }
         Presence::RequiredNullable => (quote! { Option<#inner> }, vec![]),
         Presence::OptionalNullable => (
             quote! { crate::Nullable<#inner> },
-            vec![
-                quote! { default },
-                quote! { skip_serializing_if = "crate::Nullable::is_absent" },
-            ],
+            vec![quote! { default }, quote! { skip_serializing_if = "crate::Nullable::is_absent" }],
         ),
     };
     let mut serde_attrs = serde_attrs;
@@ -130,22 +164,12 @@ fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool) -> Opt
             if *exclusive_minimum { "<" } else { "<=" },
             if *exclusive_maximum { "<" } else { "<=" }
         )),
-        (Some(lo), None) => notes.push(format!(
-            "Minimum: {lo}{}.",
-            if *exclusive_minimum {
-                " (exclusive)"
-            } else {
-                ""
-            }
-        )),
-        (None, Some(hi)) => notes.push(format!(
-            "Maximum: {hi}{}.",
-            if *exclusive_maximum {
-                " (exclusive)"
-            } else {
-                ""
-            }
-        )),
+        (Some(lo), None) => {
+            notes.push(format!("Minimum: {lo}{}.", if *exclusive_minimum { " (exclusive)" } else { "" }))
+        }
+        (None, Some(hi)) => {
+            notes.push(format!("Maximum: {hi}{}.", if *exclusive_maximum { " (exclusive)" } else { "" }))
+        }
         (None, None) => {}
     }
     if let Some(m) = multiple_of {
@@ -176,15 +200,9 @@ fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool) -> Opt
 }
 
 fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> TokenStream {
-    let StringEnum {
-        variants,
-        catch_all,
-    } = e;
+    let StringEnum { variants, catch_all } = e;
     let catch_all = format_ident!("{}", catch_all);
-    let names: Vec<Ident> = variants
-        .iter()
-        .map(|v| Ident::new(&v.rust_name, Span::call_site()))
-        .collect();
+    let names: Vec<Ident> = variants.iter().map(|v| Ident::new(&v.rust_name, Span::call_site())).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| {
         if w.contains('`') {
@@ -253,14 +271,8 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> To
 }
 
 fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
-    let Union {
-        variants,
-        discriminator,
-    } = u;
-    let names: Vec<Ident> = variants
-        .iter()
-        .map(|v| format_ident!("{}", v.rust_name))
-        .collect();
+    let Union { variants, discriminator } = u;
+    let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let types: Vec<TokenStream> = variants
         .iter()
         .map(|v| {
@@ -291,9 +303,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
             #(Some(#tags))|* => serde_json::from_value(value).map(|inner| Self::#name(#wrap)).map_err(serde::de::Error::custom),
         }
     });
-    let variant_docs = variants
-        .iter()
-        .map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
+    let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]

@@ -39,10 +39,7 @@ struct NameCtx {
 
 impl NameCtx {
     fn new(parent: &str, leaf: &str) -> Self {
-        Self {
-            parent: parent.to_string(),
-            leaf: leaf.to_string(),
-        }
+        Self { parent: parent.to_string(), leaf: leaf.to_string() }
     }
 
     fn full(&self) -> String {
@@ -50,17 +47,11 @@ impl NameCtx {
     }
 
     fn child(&self, leaf: &str) -> Self {
-        Self {
-            parent: self.full(),
-            leaf: leaf.to_string(),
-        }
+        Self { parent: self.full(), leaf: leaf.to_string() }
     }
 
     fn items(&self) -> Self {
-        Self {
-            parent: self.parent.clone(),
-            leaf: naming::singular(&self.leaf),
-        }
+        Self { parent: self.parent.clone(), leaf: naming::singular(&self.leaf) }
     }
 }
 
@@ -133,10 +124,8 @@ impl Lowerer<'_> {
         let mut scope = naming::Scope::new();
         for key in keys {
             let name = scope.claim(&naming::type_name(key), "");
-            let id = self.alloc(
-                Naming::Component(name.clone()),
-                Pointer::root().join("components").join("schemas").join(key),
-            );
+            let id = self
+                .alloc(Naming::Component(name.clone()), Pointer::root().join("components").join("schemas").join(key));
             self.types[id.0].name = name;
             self.components.insert(key.clone(), id);
         }
@@ -160,22 +149,19 @@ impl Lowerer<'_> {
             Some(key) if !key.contains('/') => match self.components.get(key) {
                 Some(id) => Some((*id, key.to_string())),
                 None => {
-                    self.diags.error(
-                        at,
-                        format!("`$ref: {reference}` points to a schema that does not exist"),
-                    );
+                    self.diags.error(at, format!("`$ref: {reference}` points to a schema that does not exist"));
                     None
                 }
             },
             _ if !reference.starts_with('#') => {
-                self.diags.error(at, format!("external `$ref: {reference}` is not supported; bundle the document into one file first"));
+                self.diags.error(
+                    at,
+                    format!("external `$ref: {reference}` is not supported; bundle the document into one file first"),
+                );
                 None
             }
             _ => {
-                self.diags.error(
-                    at,
-                    format!("`$ref: {reference}` must point to `#/components/schemas/<name>`"),
-                );
+                self.diags.error(at, format!("`$ref: {reference}` must point to `#/components/schemas/<name>`"));
                 None
             }
         }
@@ -216,11 +202,7 @@ fn name_inline_types(api: &mut Api, namings: &[Naming]) {
     inline.sort_by(|(ia, a), (ib, b)| {
         let enum_a = matches!(api.types[*ia].kind, TypeKind::Enum(_));
         let enum_b = matches!(api.types[*ib].kind, TypeKind::Enum(_));
-        (enum_a, std::cmp::Reverse(a.len()), &a[0]).cmp(&(
-            enum_b,
-            std::cmp::Reverse(b.len()),
-            &b[0],
-        ))
+        (enum_a, std::cmp::Reverse(a.len()), &a[0]).cmp(&(enum_b, std::cmp::Reverse(b.len()), &b[0]))
     });
     for (i, candidates) in inline {
         let first = &candidates[0];

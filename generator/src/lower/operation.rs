@@ -4,20 +4,18 @@ use super::schema::schema_ref;
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind,
-    SecurityScheme, Status, TypeRef,
+    Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind, SecurityScheme, Status,
+    TypeRef,
 };
 use crate::naming;
 use indexmap::IndexMap;
 use openapiv3::{
-    APIKeyLocation, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
-    Response as OaResponse, StatusCode,
+    APIKeyLocation, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as OaResponse,
+    StatusCode,
 };
 use std::collections::BTreeSet;
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Names a builder for an operation uses for itself; parameters get another.
 const BUILDER_METHODS: [&str; 4] = ["send", "client", "body", "into_future"];
@@ -39,25 +37,14 @@ impl<'a> Lowerer<'a> {
         ]);
         let mut out = Vec::new();
         for key in keys {
-            let at = Pointer::root()
-                .join("components")
-                .join("securitySchemes")
-                .join(key);
+            let at = Pointer::root().join("components").join("securitySchemes").join(key);
             let ReferenceOr::Item(scheme) = &components.security_schemes[key.as_str()] else {
-                self.diags.error(
-                    &at,
-                    "a `$ref` security scheme is not supported; define it inline",
-                );
+                self.diags.error(&at, "a `$ref` security scheme is not supported; define it inline");
                 continue;
             };
             use openapiv3::SecurityScheme as S;
             let (kind, doc) = match scheme {
-                S::APIKey {
-                    location,
-                    name,
-                    description,
-                    ..
-                } => (
+                S::APIKey { location, name, description, .. } => (
                     match location {
                         APIKeyLocation::Header => SecurityKind::ApiKeyHeader(name.clone()),
                         APIKeyLocation::Query => SecurityKind::ApiKeyQuery(name.clone()),
@@ -65,22 +52,17 @@ impl<'a> Lowerer<'a> {
                     },
                     description.clone(),
                 ),
-                S::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => {
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                     (SecurityKind::Bearer, description.clone())
                 }
-                S::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("basic") => {
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
                     (SecurityKind::Basic, description.clone())
                 }
                 S::HTTP { scheme, .. } => {
-                    self.diags.error(&at.join("scheme"), format!("HTTP authentication scheme `{scheme}` is not supported (bearer and basic are)"));
+                    self.diags.error(
+                        &at.join("scheme"),
+                        format!("HTTP authentication scheme `{scheme}` is not supported (bearer and basic are)"),
+                    );
                     continue;
                 }
                 // The client cannot run an OAuth flow; it sends the access
@@ -101,18 +83,14 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn lower_operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
         let doc = &self.loaded.doc;
-        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
-            doc.paths.paths.iter().collect();
+        let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = doc.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
         let mut scope = naming::Scope::with_reserved(["new", "builder", "base_url", "http_client"]);
         let mut operations = Vec::new();
         for (path, item) in paths {
             let path_at = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
-                self.diags.error(
-                    &path_at,
-                    "a `$ref` path item is not supported; define the path inline",
-                );
+                self.diags.error(&path_at, "a `$ref` path item is not supported; define the path inline");
                 continue;
             };
             for (method, op) in METHODS.iter().zip(path_ops(item)) {
@@ -123,15 +101,9 @@ impl<'a> Lowerer<'a> {
                     None => derived_name(method, path),
                 };
                 let rust_name = scope.claim(&wanted, "_");
-                if let Some(operation) = self.lower_operation(
-                    rust_name,
-                    method,
-                    path,
-                    &item.parameters,
-                    op,
-                    schemes,
-                    &at,
-                ) {
+                if let Some(operation) =
+                    self.lower_operation(rust_name, method, path, &item.parameters, op, schemes, &at)
+                {
                     operations.push(operation);
                 }
             }
@@ -155,20 +127,14 @@ impl<'a> Lowerer<'a> {
         let mut failed = false;
 
         // Path-level parameters apply unless the operation redefines them.
-        let mut declared: IndexMap<(String, &'static str), (&'a Parameter, Pointer)> =
-            IndexMap::new();
+        let mut declared: IndexMap<(String, &'static str), (&'a Parameter, Pointer)> = IndexMap::new();
         let path_at = Pointer::root().join("paths").join(path).join("parameters");
         let op_at = at.join("parameters");
         let sources = path_params
             .iter()
             .enumerate()
             .map(|(i, p)| (p, path_at.join(i)))
-            .chain(
-                op.parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, op_at.join(i))),
-            );
+            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, op_at.join(i))));
         for (param, param_at) in sources {
             let Some((param, param_at)) = self.resolve_parameter(param, &param_at) else {
                 failed = true;
@@ -180,10 +146,7 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { .. } => "header",
                 Parameter::Cookie { .. } => "cookie",
             };
-            declared.insert(
-                (param.parameter_data_ref().name.clone(), loc),
-                (param, param_at),
-            );
+            declared.insert((param.parameter_data_ref().name.clone(), loc), (param, param_at));
         }
         let mut scope = naming::Scope::with_reserved(BUILDER_METHODS);
         let mut params = Vec::new();
@@ -193,10 +156,7 @@ impl<'a> Lowerer<'a> {
                 "query" => ParamLocation::Query,
                 "header" => ParamLocation::Header,
                 _ => {
-                    self.diags.error(
-                        &param_at,
-                        format!("cookie parameter `{name}` is not supported"),
-                    );
+                    self.diags.error(&param_at, format!("cookie parameter `{name}` is not supported"));
                     failed = true;
                     continue;
                 }
@@ -204,22 +164,13 @@ impl<'a> Lowerer<'a> {
             let data = param.parameter_data_ref();
             let schema = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => Some(schema_ref(schema)),
-                ParameterSchemaOrContent::Content(content) => content
-                    .values()
-                    .next()
-                    .and_then(|m| m.schema.as_ref())
-                    .map(schema_ref),
+                ParameterSchemaOrContent::Content(content) => {
+                    content.values().next().and_then(|m| m.schema.as_ref()).map(schema_ref)
+                }
             };
             let typed = match schema {
-                Some(schema) => self.type_of(
-                    schema,
-                    &NameCtx::new(&type_prefix, &name),
-                    &param_at.join("schema"),
-                ),
-                None => Some(super::schema::Typed {
-                    ty: TypeRef::String,
-                    nullable: false,
-                }),
+                Some(schema) => self.type_of(schema, &NameCtx::new(&type_prefix, &name), &param_at.join("schema")),
+                None => Some(super::schema::Typed { ty: TypeRef::String, nullable: false }),
             };
             let Some(typed) = typed else {
                 failed = true;
@@ -245,15 +196,10 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         for name in &in_template {
-            if !params
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && p.wire_name == *name)
-            {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == *name) {
                 self.diags.error(
                     &at.join("parameters"),
-                    format!(
-                        "the path has `{{{name}}}`, but no path parameter `{name}` is declared"
-                    ),
+                    format!("the path has `{{{name}}}`, but no path parameter `{name}` is declared"),
                 );
                 failed = true;
             }
@@ -262,10 +208,7 @@ impl<'a> Lowerer<'a> {
             if !in_template.contains(p.wire_name.as_str()) {
                 self.diags.error(
                     &at.join("parameters"),
-                    format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
-                        p.wire_name
-                    ),
+                    format!("path parameter `{}` does not appear in the path `{path}`", p.wire_name),
                 );
                 failed = true;
             }
@@ -282,12 +225,7 @@ impl<'a> Lowerer<'a> {
         };
 
         let mut responses = Vec::new();
-        let success_count = op
-            .responses
-            .responses
-            .keys()
-            .filter(|s| status_of(s).is_success())
-            .count();
+        let success_count = op.responses.responses.keys().filter(|s| status_of(s).is_success()).count();
         let entries = op
             .responses
             .responses
@@ -302,12 +240,9 @@ impl<'a> Lowerer<'a> {
                 _ => status_variant(status),
             };
             match self.lower_response(response, &NameCtx::new(&type_prefix, &leaf), &response_at) {
-                Some((description, body)) => responses.push(Response {
-                    status,
-                    variant: status_variant(status),
-                    description,
-                    body,
-                }),
+                Some((description, body)) => {
+                    responses.push(Response { status, variant: status_variant(status), description, body })
+                }
                 None => failed = true,
             }
         }
@@ -318,12 +253,13 @@ impl<'a> Lowerer<'a> {
         for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             for scheme_name in requirement.keys() {
                 match schemes.iter().find(|s| &s.wire_name == scheme_name) {
-                    Some(s) if !security.contains(&s.rust_name) => {
-                        security.push(s.rust_name.clone())
-                    }
+                    Some(s) if !security.contains(&s.rust_name) => security.push(s.rust_name.clone()),
                     Some(_) => {}
                     None => {
-                        self.diags.error(&at.join("security").join(i), format!("security scheme `{scheme_name}` is not defined in `components.securitySchemes`"));
+                        self.diags.error(
+                            &at.join("security").join(i),
+                            format!("security scheme `{scheme_name}` is not defined in `components.securitySchemes`"),
+                        );
                         failed = true;
                     }
                 }
@@ -357,25 +293,16 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(p) => Some((p, at.clone())),
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| {
-                    self.loaded
-                        .doc
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(k)
-                        .map(|p| (k, p))
-                });
+                let found = key.and_then(|k| self.loaded.doc.components.as_ref()?.parameters.get(k).map(|p| (k, p)));
                 match found {
-                    Some((k, ReferenceOr::Item(p))) => Some((
-                        p,
-                        Pointer::root()
-                            .join("components")
-                            .join("parameters")
-                            .join(k),
-                    )),
+                    Some((k, ReferenceOr::Item(p))) => {
+                        Some((p, Pointer::root().join("components").join("parameters").join(k)))
+                    }
                     _ => {
-                        self.diags.error(at, format!("`$ref: {reference}` does not point to a parameter in `#/components/parameters`"));
+                        self.diags.error(
+                            at,
+                            format!("`$ref: {reference}` does not point to a parameter in `#/components/parameters`"),
+                        );
                         None
                     }
                 }
@@ -383,34 +310,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_body(
-        &mut self,
-        body: &'a ReferenceOr<RequestBody>,
-        prefix: &str,
-        at: &Pointer,
-    ) -> Option<Body> {
+    fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, prefix: &str, at: &Pointer) -> Option<Body> {
         let (body, at) = match body {
             ReferenceOr::Item(b) => (b, at.clone()),
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| {
-                    self.loaded
-                        .doc
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(k)
-                        .map(|b| (k, b))
-                }) {
-                    Some((k, ReferenceOr::Item(b))) => (
-                        b,
-                        Pointer::root()
-                            .join("components")
-                            .join("requestBodies")
-                            .join(k),
-                    ),
+                match key.and_then(|k| self.loaded.doc.components.as_ref()?.request_bodies.get(k).map(|b| (k, b))) {
+                    Some((k, ReferenceOr::Item(b))) => {
+                        (b, Pointer::root().join("components").join("requestBodies").join(k))
+                    }
                     _ => {
-                        self.diags.error(at, format!("`$ref: {reference}` does not point to a request body in `#/components/requestBodies`"));
+                        self.diags.error(
+                            at,
+                            format!(
+                                "`$ref: {reference}` does not point to a request body in `#/components/requestBodies`"
+                            ),
+                        );
                         return None;
                     }
                 }
@@ -418,27 +333,20 @@ impl<'a> Lowerer<'a> {
         };
         let Some((media_type, media)) = pick_json(&body.content) else {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.diags.error(&at.join("content"), format!("unsupported request media type(s) {types:?}; only JSON request bodies are supported"));
+            self.diags.error(
+                &at.join("content"),
+                format!("unsupported request media type(s) {types:?}; only JSON request bodies are supported"),
+            );
             return None;
         };
         let media_at = at.join("content").join(media_type);
         let ty = match &media.schema {
             Some(schema) => {
-                self.type_of(
-                    schema_ref(schema),
-                    &NameCtx::new(prefix, "Body"),
-                    &media_at.join("schema"),
-                )?
-                .ty
+                self.type_of(schema_ref(schema), &NameCtx::new(prefix, "Body"), &media_at.join("schema"))?.ty
             }
             None => TypeRef::Json,
         };
-        Some(Body {
-            ty,
-            required: body.required,
-            media_type: media_type.to_string(),
-            doc: body.description.clone(),
-        })
+        Some(Body { ty, required: body.required, media_type: media_type.to_string(), doc: body.description.clone() })
     }
 
     fn lower_response(
@@ -451,21 +359,15 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(r) => (r, at.clone()),
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| {
-                    self.loaded
-                        .doc
-                        .components
-                        .as_ref()?
-                        .responses
-                        .get(k)
-                        .map(|r| (k, r))
-                }) {
-                    Some((k, ReferenceOr::Item(r))) => (
-                        r,
-                        Pointer::root().join("components").join("responses").join(k),
-                    ),
+                match key.and_then(|k| self.loaded.doc.components.as_ref()?.responses.get(k).map(|r| (k, r))) {
+                    Some((k, ReferenceOr::Item(r))) => {
+                        (r, Pointer::root().join("components").join("responses").join(k))
+                    }
                     _ => {
-                        self.diags.error(at, format!("`$ref: {reference}` does not point to a response in `#/components/responses`"));
+                        self.diags.error(
+                            at,
+                            format!("`$ref: {reference}` does not point to a response in `#/components/responses`"),
+                        );
                         return None;
                     }
                 }
@@ -476,10 +378,7 @@ impl<'a> Lowerer<'a> {
         } else if let Some((media_type, media)) = pick_json(&response.content) {
             let media_at = at.join("content").join(media_type);
             match &media.schema {
-                Some(schema) => ResponseBody::Json(
-                    self.type_of(schema_ref(schema), ctx, &media_at.join("schema"))?
-                        .ty,
-                ),
+                Some(schema) => ResponseBody::Json(self.type_of(schema_ref(schema), ctx, &media_at.join("schema"))?.ty),
                 None => ResponseBody::Json(TypeRef::Json),
             }
         } else if response.content.keys().any(|k| k.starts_with("text/")) {
@@ -614,10 +513,7 @@ mod tests {
 
     #[test]
     fn derived_names() {
-        assert_eq!(
-            derived_name("get", "/console/v1/autotunes"),
-            "get_console_v1_autotunes"
-        );
+        assert_eq!(derived_name("get", "/console/v1/autotunes"), "get_console_v1_autotunes");
         assert_eq!(
             derived_name("put", "/console/v1/autotunes/{id}/make_decision"),
             "put_console_v1_autotunes_by_id_make_decision"

@@ -6,8 +6,8 @@ use super::view::{SchemaRef, View};
 use super::{Candidate, Lowerer, NameCtx, Naming};
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    Constraints, EnumVariant, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeId,
-    TypeKind, TypeRef, Union, UnionVariant,
+    Constraints, EnumVariant, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeId, TypeKind, TypeRef,
+    Union, UnionVariant,
 };
 use crate::naming;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
@@ -30,7 +30,8 @@ struct PropSource<'a> {
 #[derive(Default)]
 struct Merged<'a> {
     props: Vec<PropSource<'a>>,
-    required: BTreeSet<&'a str>,
+    /// In the order the `required` lists give them, without repeats.
+    required: Vec<&'a str>,
     additional: Option<(&'a AdditionalProperties, Pointer)>,
 }
 
@@ -78,10 +79,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let TypeRef::Named(next) = ty else { break };
                 if *next == id {
-                    let p = Pointer::root()
-                        .join("components")
-                        .join("schemas")
-                        .join(&key);
+                    let p = Pointer::root().join("components").join("schemas").join(&key);
                     self.diags.error(&p, "this schema refers to itself only through `$ref`, arrays or maps, so it has no finite Rust type; give the cycle an object in between");
                     break;
                 }
@@ -95,39 +93,24 @@ impl<'a> Lowerer<'a> {
 
     /// The type at a schema position (a property, an item, a parameter, a
     /// body…), allocating an inline type when the schema needs one.
-    pub(super) fn type_of(
-        &mut self,
-        schema: SchemaRef<'a>,
-        ctx: &NameCtx,
-        at: &Pointer,
-    ) -> Option<Typed> {
+    pub(super) fn type_of(&mut self, schema: SchemaRef<'a>, ctx: &NameCtx, at: &Pointer) -> Option<Typed> {
         match schema {
             SchemaRef::Ref(reference) => {
                 let (id, _) = self.resolve_schema_ref(reference, at)?;
                 // OpenAPI 3.0 ignores `$ref` siblings, but `nullable: true`
                 // next to a `$ref` is common and clearly meant.
-                let nullable = self
-                    .raw_at(at)
-                    .and_then(|v| v.get("nullable"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                Some(Typed {
-                    ty: TypeRef::Named(id),
-                    nullable,
-                })
+                let nullable =
+                    self.raw_at(at).and_then(|v| v.get("nullable")).and_then(Value::as_bool).unwrap_or(false);
+                Some(Typed { ty: TypeRef::Named(id), nullable })
             }
             SchemaRef::Item(schema) => {
                 let view = View::of(schema);
                 let nullable = view.nullable;
                 // `allOf: [$ref]` only wraps a reference to add a description
                 // or `nullable`; it is that reference.
-                if view.all_of.len() == 1 && view.properties.is_empty() && view.additional.is_none()
-                {
+                if view.all_of.len() == 1 && view.properties.is_empty() && view.additional.is_none() {
                     let inner = self.type_of(view.all_of[0], ctx, &at.join("allOf").join(0))?;
-                    return Some(Typed {
-                        ty: inner.ty,
-                        nullable: nullable || inner.nullable,
-                    });
+                    return Some(Typed { ty: inner.ty, nullable: nullable || inner.nullable });
                 }
                 if let Some(ty) = self.simple_type(&view, ctx, at) {
                     return Some(Typed { ty: ty?, nullable });
@@ -137,11 +120,8 @@ impl<'a> Lowerer<'a> {
                     TypeKind::Alias(ty) => ty,
                     TypeKind::Enum(e) => TypeRef::Named(self.inline_enum(e, doc, ctx, at)),
                     kind => {
-                        let candidate = Candidate {
-                            full: ctx.full(),
-                            leaf: naming::type_name(&ctx.leaf),
-                            origin: at.to_string(),
-                        };
+                        let candidate =
+                            Candidate { full: ctx.full(), leaf: naming::type_name(&ctx.leaf), origin: at.to_string() };
                         let id = self.alloc(Naming::Inline(vec![candidate]), at.clone());
                         self.types[id.0].kind = kind;
                         self.types[id.0].doc = doc;
@@ -154,19 +134,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Shares one type among identical inline enums (same values, same order).
-    fn inline_enum(
-        &mut self,
-        e: StringEnum,
-        doc: Option<String>,
-        ctx: &NameCtx,
-        at: &Pointer,
-    ) -> TypeId {
+    fn inline_enum(&mut self, e: StringEnum, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
         let key: Vec<String> = e.variants.iter().map(|v| v.wire.clone()).collect();
-        let candidate = Candidate {
-            full: ctx.full(),
-            leaf: naming::type_name(&ctx.leaf),
-            origin: at.to_string(),
-        };
+        let candidate = Candidate { full: ctx.full(), leaf: naming::type_name(&ctx.leaf), origin: at.to_string() };
         if let Some(id) = self.inline_enums.get(&key).copied() {
             if let Naming::Inline(candidates) = &mut self.naming[id.0] {
                 candidates.push(candidate);
@@ -182,12 +152,7 @@ impl<'a> Lowerer<'a> {
 
     /// Scalars, arrays and maps: types that need no definition of their own.
     /// `None` means "needs a definition"; `Some(None)` means an error was reported.
-    fn simple_type(
-        &mut self,
-        view: &View<'a>,
-        ctx: &NameCtx,
-        at: &Pointer,
-    ) -> Option<Option<TypeRef>> {
+    fn simple_type(&mut self, view: &View<'a>, ctx: &NameCtx, at: &Pointer) -> Option<Option<TypeRef>> {
         if view.has_not || !view.all_of.is_empty() || !view.properties.is_empty() {
             return None;
         }
@@ -221,9 +186,9 @@ impl<'a> Lowerer<'a> {
         }
         match view.typ {
             Some("array") => Some(match view.items {
-                Some(items) => self
-                    .type_of(items, &ctx.items(), &at.join("items"))
-                    .map(|t| TypeRef::List(Box::new(t.ty))),
+                Some(items) => {
+                    self.type_of(items, &ctx.items(), &at.join("items")).map(|t| TypeRef::List(Box::new(t.ty)))
+                }
                 None => Some(TypeRef::List(Box::new(TypeRef::Json))),
             }),
             Some("object") | None => match view.additional {
@@ -235,10 +200,7 @@ impl<'a> Lowerer<'a> {
                 None if view.typ == Some("object") => Some(Some(TypeRef::JsonObject)),
                 None if view.items.is_some() => {
                     let items = view.items?;
-                    Some(
-                        self.type_of(items, &ctx.items(), &at.join("items"))
-                            .map(|t| TypeRef::List(Box::new(t.ty))),
-                    )
+                    Some(self.type_of(items, &ctx.items(), &at.join("items")).map(|t| TypeRef::List(Box::new(t.ty))))
                 }
                 None => Some(Some(TypeRef::Json)),
             },
@@ -259,8 +221,7 @@ impl<'a> Lowerer<'a> {
             AdditionalProperties::Any(_) => Some(TypeRef::Json),
             AdditionalProperties::Schema(schema) => {
                 let value_ctx = NameCtx::new(&ctx.parent, &format!("{}Value", ctx.leaf));
-                self.type_of(schema.as_ref().into(), &value_ctx, at)
-                    .map(|t| t.ty)
+                self.type_of(schema.as_ref().into(), &value_ctx, at).map(|t| t.ty)
             }
         }
     }
@@ -276,8 +237,7 @@ impl<'a> Lowerer<'a> {
         let view = View::of(schema);
         let doc = view.description.or(view.title).map(str::to_string);
         if view.has_not {
-            self.diags
-                .error(&at.join("not"), "`not` schemas are not supported");
+            self.diags.error(&at.join("not"), "`not` schemas are not supported");
             return None;
         }
         if !view.all_of.is_empty() {
@@ -295,24 +255,12 @@ impl<'a> Lowerer<'a> {
             return Some((TypeKind::Struct(self.build_struct(merged, ctx)?), doc));
         }
         if !view.enum_values.is_empty() && matches!(view.typ, None | Some("string")) {
-            return self
-                .string_enum(&view, at)
-                .map(|e| (TypeKind::Enum(e), doc));
+            return self.string_enum(&view, at).map(|e| (TypeKind::Enum(e), doc));
         }
-        let members: &[SchemaRef<'a>] = if view.one_of.is_empty() {
-            &view.any_of
-        } else {
-            &view.one_of
-        };
-        let keyword = if view.one_of.is_empty() {
-            "anyOf"
-        } else {
-            "oneOf"
-        };
+        let members: &[SchemaRef<'a>] = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
+        let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
         if !members.is_empty() && self.simple_type(&view, ctx, at).is_none() {
-            return self
-                .union(&view, members, keyword, ctx, at)
-                .map(|kind| (kind, doc));
+            return self.union(&view, members, keyword, ctx, at).map(|kind| (kind, doc));
         }
         let ty = self.simple_type(&view, ctx, at)??;
         Some((TypeKind::Alias(ty), doc))
@@ -327,10 +275,7 @@ impl<'a> Lowerer<'a> {
                 Value::String(wire) => {
                     if seen.insert(wire.clone()) {
                         let rust_name = scope.claim(&naming::variant_name(wire), "");
-                        variants.push(EnumVariant {
-                            rust_name,
-                            wire: wire.clone(),
-                        });
+                        variants.push(EnumVariant { rust_name, wire: wire.clone() });
                     }
                 }
                 // `null` in the list only says the value may be null.
@@ -338,9 +283,7 @@ impl<'a> Lowerer<'a> {
                 other => {
                     self.diags.error(
                         &at.join("enum").join(i),
-                        format!(
-                            "enum value {other} is not a string, but the schema is a string enum"
-                        ),
+                        format!("enum value {other} is not a string, but the schema is a string enum"),
                     );
                     return None;
                 }
@@ -350,10 +293,7 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .find(|n| !scope.is_taken(n))
             .map_or_else(|| scope.claim("Unknown", ""), str::to_string);
-        Some(StringEnum {
-            variants,
-            catch_all,
-        })
+        Some(StringEnum { variants, catch_all })
     }
 
     fn union(
@@ -369,39 +309,23 @@ impl<'a> Lowerer<'a> {
         let mut failed = false;
         for (i, member) in members.iter().enumerate() {
             let member_at = at.join(keyword).join(i);
-            let Some(typed) = self.type_of(
-                *member,
-                &own_ctx.child(&format!("Variant{}", i + 1)),
-                &member_at,
-            ) else {
+            let Some(typed) = self.type_of(*member, &own_ctx.child(&format!("Variant{}", i + 1)), &member_at) else {
                 failed = true;
                 continue;
             };
             let mut tags = Vec::new();
             if let (Some(discriminator), SchemaRef::Ref(reference)) = (view.discriminator, member) {
                 for (value, target) in &discriminator.mapping {
-                    if target == reference || format!("#/components/schemas/{target}") == *reference
-                    {
+                    if target == reference || format!("#/components/schemas/{target}") == *reference {
                         tags.push(value.clone());
                     }
                 }
                 if tags.is_empty() {
                     // Without a mapping, the tag is the schema's name.
-                    tags.push(
-                        reference
-                            .rsplit('/')
-                            .next()
-                            .unwrap_or(reference)
-                            .to_string(),
-                    );
+                    tags.push(reference.rsplit('/').next().unwrap_or(reference).to_string());
                 }
             }
-            variants.push(UnionVariant {
-                rust_name: String::new(),
-                ty: typed.ty,
-                tags,
-                boxed: false,
-            });
+            variants.push(UnionVariant { rust_name: String::new(), ty: typed.ty, tags, boxed: false });
         }
         if failed {
             return None;
@@ -415,10 +339,7 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
             variants.sort_by(|a, b| a.tags.cmp(&b.tags));
-            return Some(TypeKind::Union(Union {
-                variants,
-                discriminator: Some(d.property_name.clone()),
-            }));
+            return Some(TypeKind::Union(Union { variants, discriminator: Some(d.property_name.clone()) }));
         }
         let mut unique = Vec::new();
         for v in variants {
@@ -433,10 +354,7 @@ impl<'a> Lowerer<'a> {
         // first (an integer before a number, a struct with more required
         // fields before one with fewer, any JSON value last).
         unique.sort_by_key(|v| self.specificity(&v.ty));
-        Some(TypeKind::Union(Union {
-            variants: unique,
-            discriminator: None,
-        }))
+        Some(TypeKind::Union(Union { variants: unique, discriminator: None }))
     }
 
     fn specificity(&self, ty: &TypeRef) -> (u8, std::cmp::Reverse<usize>) {
@@ -447,9 +365,7 @@ impl<'a> Lowerer<'a> {
                     let required = s
                         .fields
                         .iter()
-                        .filter(|f| {
-                            matches!(f.presence, Presence::Required | Presence::RequiredNullable)
-                        })
+                        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
                         .count();
                     (0, std::cmp::Reverse(required))
                 }
@@ -483,26 +399,15 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Ref(reference) => {
                 let (_, key) = self.resolve_schema_ref(reference, at)?;
                 if !seen.insert(key.clone()) {
-                    self.diags.error(
-                        at,
-                        format!("`allOf` includes `{reference}` twice or in a cycle"),
-                    );
+                    self.diags.error(at, format!("`allOf` includes `{reference}` twice or in a cycle"));
                     return None;
                 }
                 let components = self.loaded.doc.components.as_ref()?;
-                let schema_at = Pointer::root()
-                    .join("components")
-                    .join("schemas")
-                    .join(&key);
+                let schema_at = Pointer::root().join("components").join("schemas").join(&key);
                 match &components.schemas[key.as_str()] {
                     ReferenceOr::Item(schema) => (schema, schema_at),
                     ReferenceOr::Reference { reference } => {
-                        return self.merge_member(
-                            SchemaRef::Ref(reference),
-                            &schema_at,
-                            merged,
-                            seen,
-                        )
+                        return self.merge_member(SchemaRef::Ref(reference), &schema_at, merged, seen)
                     }
                 }
             }
@@ -514,10 +419,7 @@ impl<'a> Lowerer<'a> {
             || !view.any_of.is_empty()
             || !view.enum_values.is_empty()
         {
-            self.diags.error(
-                at,
-                "only object schemas can be merged by `allOf`; this member is not an object",
-            );
+            self.diags.error(at, "only object schemas can be merged by `allOf`; this member is not an object");
             return None;
         }
         for (i, nested) in view.all_of.iter().enumerate() {
@@ -529,15 +431,10 @@ impl<'a> Lowerer<'a> {
 
     fn merge_own(&mut self, view: &View<'a>, at: &Pointer, merged: &mut Merged<'a>) {
         for (wire, schema) in &view.properties {
-            let source = PropSource {
-                wire,
-                schema: *schema,
-                at: at.join("properties").join(wire),
-            };
+            let source = PropSource { wire, schema: *schema, at: at.join("properties").join(wire) };
             match merged.props.iter_mut().find(|p| p.wire == *wire) {
                 Some(existing) => {
-                    let new_is_free =
-                        matches!(source.schema, SchemaRef::Item(s) if View::of(s).is_free_form());
+                    let new_is_free = matches!(source.schema, SchemaRef::Item(s) if View::of(s).is_free_form());
                     if !new_is_free {
                         *existing = source;
                     }
@@ -545,7 +442,11 @@ impl<'a> Lowerer<'a> {
                 None => merged.props.push(source),
             }
         }
-        merged.required.extend(view.required.iter().copied());
+        for name in &view.required {
+            if !merged.required.contains(name) {
+                merged.required.push(name);
+            }
+        }
         if let Some(additional) = view.additional {
             merged.additional = Some((additional, at.join("additionalProperties")));
         }
@@ -559,15 +460,11 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         let mut failed = false;
         for prop in props {
-            let Some(typed) = self.type_of(
-                prop.schema,
-                &NameCtx::new(&struct_ctx.leaf, prop.wire),
-                &prop.at,
-            ) else {
+            let Some(typed) = self.type_of(prop.schema, &NameCtx::new(&struct_ctx.leaf, prop.wire), &prop.at) else {
                 failed = true;
                 continue;
             };
-            let required = merged.required.contains(prop.wire);
+            let required = merged.required.contains(&prop.wire);
             let presence = match (required, typed.nullable) {
                 (true, false) => Presence::Required,
                 (false, false) => Presence::Optional,
@@ -577,11 +474,7 @@ impl<'a> Lowerer<'a> {
             let (doc, read_only, constraints) = match prop.schema {
                 SchemaRef::Item(schema) => {
                     let view = View::of(schema);
-                    (
-                        view.description.map(str::to_string),
-                        view.read_only,
-                        view.constraints,
-                    )
+                    (view.description.map(str::to_string), view.read_only, view.constraints)
                 }
                 SchemaRef::Ref(_) => {
                     let doc = self
@@ -611,7 +504,13 @@ impl<'a> Lowerer<'a> {
                 ty.map(|ty| (scope.claim("additional_properties", "_"), ty))
             }
         };
-        (!failed).then_some(Struct { fields, additional })
+        let constructor = merged
+            .required
+            .iter()
+            .filter_map(|wire| fields.iter().find(|f| f.wire_name == *wire))
+            .map(|f| f.rust_name.clone())
+            .collect();
+        (!failed).then_some(Struct { fields, constructor, additional })
     }
 }
 

@@ -4,8 +4,8 @@
 
 use crate::ir::Constraints;
 use openapiv3::{
-    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema,
-    SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -55,10 +55,7 @@ pub struct View<'a> {
     pub constraints: Constraints,
 }
 
-fn format_of<T: std::fmt::Debug>(
-    f: &VariantOrUnknownOrEmpty<T>,
-    name: impl Fn(&T) -> &'static str,
-) -> Option<String> {
+fn format_of<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&T) -> &'static str) -> Option<String> {
     match f {
         VariantOrUnknownOrEmpty::Item(item) => Some(name(item).to_string()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -81,11 +78,7 @@ impl<'a> View<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 view.typ = Some("string");
-                view.enum_values = s
-                    .enumeration
-                    .iter()
-                    .map(|v| v.clone().map_or(Value::Null, Value::String))
-                    .collect();
+                view.enum_values = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
                 view.constraints.min_length = s.min_length;
                 view.constraints.max_length = s.max_length;
             }
@@ -95,11 +88,7 @@ impl<'a> View<'a> {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
                 });
-                view.enum_values = n
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
+                view.enum_values = n.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
                 view.constraints.minimum = n.minimum;
                 view.constraints.maximum = n.maximum;
                 view.constraints.exclusive_minimum = n.exclusive_minimum;
@@ -112,11 +101,7 @@ impl<'a> View<'a> {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
                 });
-                view.enum_values = i
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::from))
-                    .collect();
+                view.enum_values = i.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
                 view.constraints.minimum = i.minimum.map(|v| v as f64);
                 view.constraints.maximum = i.maximum.map(|v| v as f64);
                 view.constraints.exclusive_minimum = i.exclusive_minimum;
@@ -125,19 +110,11 @@ impl<'a> View<'a> {
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.typ = Some("boolean");
-                view.enum_values = b
-                    .enumeration
-                    .iter()
-                    .map(|v| v.map_or(Value::Null, Value::Bool))
-                    .collect();
+                view.enum_values = b.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
                 view.typ = Some("object");
-                view.properties = o
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.into()))
-                    .collect();
+                view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
                 view.required = o.required.iter().map(String::as_str).collect();
                 view.additional = o.additional_properties.as_ref();
             }
@@ -154,11 +131,7 @@ impl<'a> View<'a> {
             SchemaKind::Any(any) => {
                 view.typ = any.typ.as_deref();
                 view.format = any.format.clone();
-                view.properties = any
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.into()))
-                    .collect();
+                view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
                 view.required = any.required.iter().map(String::as_str).collect();
                 view.additional = any.additional_properties.as_ref();
                 view.items = any.items.as_ref().map(Into::into);
