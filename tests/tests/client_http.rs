@@ -1,0 +1,242 @@
+//! The generated client against a real HTTP server on loopback (wiremock):
+//! method, path, query, headers and body of every operation, and how each
+//! kind of response comes back.
+
+use serde_json::{json, Value};
+use statsig_autotune::client::{GetAutotuneError, PartiallyUpdateAutotuneError};
+use statsig_autotune::types::*;
+use statsig_autotune::{Client, Error};
+use wiremock::matchers::{body_json, header, header_exists, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const KEY: &str = "console-test-key";
+
+fn autotune_json(id: &str) -> Value {
+    json!({
+        "id": id, "description": "d", "isStarted": false, "successEvent": "purchase", "successEventValue": "",
+        "explorationWindow": "24hr", "attributionWindow": "2hrs", "winnerThreshold": "95%",
+        "variants": [{"name": "red", "id": "v1", "json": {"color": "red"}}, {"name": "blue", "id": "v2", "json": {}}],
+        "winner": null, "team": null
+    })
+}
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder().base_url(server.uri()).statsig_api_key(KEY).build().expect("client builds");
+    (server, client)
+}
+
+/// Matchers every request must meet: the API key and JSON accepted.
+fn authed(m: wiremock::MockBuilder) -> wiremock::MockBuilder {
+    m.and(header("STATSIG-API-KEY", KEY)).and(header("accept", "application/json"))
+}
+
+#[tokio::test]
+async fn list_sends_paging_and_decodes_the_page() {
+    let (server, client) = setup().await;
+    let page = json!({
+        "message": "Autotune Experiments listed successfully.",
+        "data": [autotune_json("a"), autotune_json("b")],
+        "pagination": {"itemsPerPage": 2, "pageNumber": 3, "totalItems": 9, "nextPage": "/console/v1/autotunes?page=4", "previousPage": null}
+    });
+    authed(Mock::given(method("GET")).and(path("/console/v1/autotunes")))
+        .and(query_param("page", "3"))
+        .and(query_param("limit", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&page))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client.list_autotunes().page(3).limit(2).await.expect("lists");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.data.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(response.pagination.next_page.as_deref(), Some("/console/v1/autotunes?page=4"));
+    assert_eq!(response.data[0].exploration_window, ExplorationWindow::V24hr);
+}
+
+#[tokio::test]
+async fn create_posts_the_body_and_decodes_201() {
+    let (server, client) = setup().await;
+    let mut body = AutotuneCreate::new(
+        "exp",
+        vec![VariantInput::new("red", json!({"color": "red"})), VariantInput::new("blue", json!({}))],
+        "purchase",
+        ExplorationWindow::V24hr,
+        AttributionWindow::V2hrs,
+        WinnerThreshold::V95Percent,
+    );
+    body.exploration_window_rate = Some(0.5);
+    let expected_body = json!({
+        "name": "exp", "successEvent": "purchase", "explorationWindow": "24hr", "attributionWindow": "2hrs",
+        "winnerThreshold": "95%", "explorationWindowRate": 0.5,
+        "variants": [{"name": "red", "json": {"color": "red"}}, {"name": "blue", "json": {}}]
+    });
+    authed(Mock::given(method("POST")).and(path("/console/v1/autotunes")))
+        .and(header("content-type", "application/json"))
+        .and(header("x-respect-review-settings", "true"))
+        .and(body_json(&expected_body))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"message": "created", "data": autotune_json("exp")})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let created = client.create_autotune(body).x_respect_review_settings("true").await.expect("creates");
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.message, "created");
+    assert_eq!(created.data.id, "exp");
+    assert!(created.data.winner.is_null());
+}
+
+#[tokio::test]
+async fn every_id_operation_hits_its_method_and_path() {
+    let (server, client) = setup().await;
+    let message = |m: &str| ResponseTemplate::new(200).set_body_json(json!({ "message": m }));
+    let single = ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "data": autotune_json("x y")}));
+    // The ID is percent-encoded as one path segment.
+    let id_path = "/console/v1/autotunes/x%20y";
+    for (verb, route, response) in [
+        ("GET", id_path.to_string(), single.clone()),
+        ("POST", id_path.to_string(), single.clone()),
+        ("PATCH", id_path.to_string(), single.clone()),
+        ("DELETE", id_path.to_string(), message("deleted")),
+        ("PUT", format!("{id_path}/make_decision"), message("decided")),
+        ("PUT", format!("{id_path}/reset"), message("reset")),
+        ("PUT", format!("{id_path}/start"), message("started")),
+    ] {
+        authed(Mock::given(method(verb)).and(path(route))).respond_with(response).expect(1).mount(&server).await;
+    }
+    let full = AutotuneFullUpdate::new(
+        vec![VariantInput::new("a", json!(1)), VariantInput::new("b", json!(2))],
+        "purchase",
+        ExplorationWindow::V1hr,
+        AttributionWindow::V1hr,
+        WinnerThreshold::V80Percent,
+    );
+    let patch = AutotunePartialUpdate { description: Some("new".into()), ..Default::default() };
+    let decision = ExperimentStatusUpdate::new("group", "because");
+    assert_eq!(client.get_autotune("x y").await.unwrap().data.id, "x y");
+    assert_eq!(client.update_autotune("x y", full).await.unwrap().data.id, "x y");
+    assert_eq!(client.partially_update_autotune("x y", patch).await.unwrap().data.id, "x y");
+    assert_eq!(client.delete_autotune("x y").await.unwrap().message.as_deref(), Some("deleted"));
+    assert_eq!(client.finish_autotune_early("x y", decision).await.unwrap().message.as_deref(), Some("decided"));
+    assert_eq!(client.reset_autotune("x y").await.unwrap().message.as_deref(), Some("reset"));
+    assert_eq!(client.start_autotune("x y").send().await.unwrap().message.as_deref(), Some("started"));
+}
+
+#[tokio::test]
+async fn patch_sends_only_the_fields_set() {
+    let (server, client) = setup().await;
+    Mock::given(method("PATCH"))
+        .and(path("/console/v1/autotunes/a"))
+        .and(body_json(json!({"description": "only this"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "data": autotune_json("a")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let patch = AutotunePartialUpdate { description: Some("only this".into()), ..Default::default() };
+    client.partially_update_autotune("a", patch).await.expect("patches");
+}
+
+#[tokio::test]
+async fn documented_errors_come_back_typed() {
+    let (server, client) = setup().await;
+    let not_found = json!({"status": 404, "message": "Not Found. The requested resource could not be found."});
+    Mock::given(method("GET"))
+        .and(path("/console/v1/autotunes/missing"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(&not_found).insert_header("x-request-id", "r1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/console/v1/autotunes/bad"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"status": 400, "message": "Invalid request."})))
+        .mount(&server)
+        .await;
+    match client.get_autotune("missing").await {
+        Err(Error::Api { status, headers, body: GetAutotuneError::NotFound(body) }) => {
+            assert_eq!(status, 404);
+            assert_eq!(headers["x-request-id"], "r1");
+            assert_eq!(body.status, 404);
+            assert_eq!(body.message, "Not Found. The requested resource could not be found.");
+        }
+        other => panic!("expected a typed 404, got {other:?}"),
+    }
+    match client.partially_update_autotune("bad", AutotunePartialUpdate::default()).await {
+        Err(Error::Api { body: PartiallyUpdateAutotuneError::BadRequest(body), .. }) => assert_eq!(body.status, 400),
+        other => panic!("expected a typed 400, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn undocumented_status_keeps_status_headers_and_body() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .and(path("/console/v1/autotunes/a/start"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down").insert_header("retry-after", "7"))
+        .mount(&server)
+        .await;
+    match client.start_autotune("a").await {
+        Err(Error::UnexpectedStatus { status, headers, body }) => {
+            assert_eq!(status, 503);
+            assert_eq!(headers["retry-after"], "7");
+            assert_eq!(body, "upstream down");
+        }
+        other => panic!("expected an unexpected-status error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_names_the_failing_field() {
+    let (server, client) = setup().await;
+    let mut broken = autotune_json("a");
+    broken["variants"][1]["name"] = json!(42);
+    Mock::given(method("GET"))
+        .and(path("/console/v1/autotunes/a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "data": broken})))
+        .mount(&server)
+        .await;
+    match client.get_autotune("a").await {
+        Err(Error::Decode { status, path, body, message }) => {
+            assert_eq!(status, 200);
+            assert_eq!(path, "data.variants[1].name");
+            assert!(message.contains("invalid type"), "{message}");
+            assert!(body.contains("\"name\":42"), "{body}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_api_key_never_shows_in_debug_output() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500).set_body_string("boom")).mount(&server).await;
+    let err = client.get_autotune("a").await.unwrap_err();
+    let printed = format!("{client:?} {err:?} {err}");
+    assert!(!printed.contains(KEY), "the key leaked: {printed}");
+    assert!(printed.contains("<redacted>"));
+    // And the server did receive it.
+    let requests: Vec<Request> = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].headers["STATSIG-API-KEY"], KEY);
+}
+
+#[tokio::test]
+async fn the_user_agent_names_the_crate() {
+    let (server, client) = setup().await;
+    Mock::given(method("PUT"))
+        .and(header_exists("user-agent"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    client.reset_autotune("a").await.expect("resets");
+    let requests = server.received_requests().await.unwrap();
+    let agent = requests[0].headers["user-agent"].to_str().unwrap().to_string();
+    assert!(agent.starts_with("statsig-autotune/"), "{agent}");
+}
+
+#[tokio::test]
+async fn default_base_url_is_statsigs() {
+    assert_eq!(Client::DEFAULT_BASE_URL, "https://statsigapi.net");
+    let client = Client::new("k").unwrap();
+    assert_eq!(client.base_url(), "https://statsigapi.net");
+    let client = Client::builder().base_url("http://127.0.0.1:1/").build().unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:1");
+}
