@@ -35,14 +35,18 @@ fn client_struct(api: &Api) -> TokenStream {
         let ty = scheme_field_type(&s.kind);
         quote! { #name: #ty, }
     });
+    // Only operations read these; a spec without any would warn.
+    let unused = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
     let title = format!("A client for {}.", api.title);
     let docs = doc_paragraphs([Some(title.as_str()), Some("Cheap to clone: clones share one connection pool. Credentials are kept as [`crate::Secret`], which `Debug` prints redacted.")]);
     quote! {
         #docs
         #[derive(Debug, Clone)]
         pub struct Client {
+            #unused
             http: reqwest::Client,
             base_url: String,
+            #unused
             timeout: Option<std::time::Duration>,
             #(#fields)*
         }

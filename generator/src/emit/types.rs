@@ -298,9 +298,13 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
     // the variant's struct sees it, but the struct declares it as a field.
     let arms = variants.iter().zip(&names).map(|(v, name)| {
         let tags = &v.tags;
-        let wrap = if v.boxed { quote! { Box::new(inner) } } else { quote! { inner } };
+        let wrap = if v.boxed {
+            quote! { |inner| Self::#name(Box::new(inner)) }
+        } else {
+            quote! { Self::#name }
+        };
         quote! {
-            #(Some(#tags))|* => serde_json::from_value(value).map(|inner| Self::#name(#wrap)).map_err(serde::de::Error::custom),
+            #(Some(#tags))|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
         }
     });
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));

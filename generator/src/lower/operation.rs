@@ -146,10 +146,19 @@ impl<'a> Lowerer<'a> {
                 Parameter::Header { .. } => "header",
                 Parameter::Cookie { .. } => "cookie",
             };
+            // OpenAPI 3.0: header parameters named Accept, Content-Type or
+            // Authorization "SHALL be ignored"; the client sets those itself.
+            let name = &param.parameter_data_ref().name;
+            if loc == "header"
+                && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
             declared.insert((param.parameter_data_ref().name.clone(), loc), (param, param_at));
         }
         let mut scope = naming::Scope::with_reserved(BUILDER_METHODS);
         let mut params = Vec::new();
+        declared.sort_keys();
         for ((name, loc), (param, param_at)) in declared {
             let location = match loc {
                 "path" => ParamLocation::Path,
