@@ -1,4 +1,4 @@
-//! openapiv3 document → [`ir::Api`]. Schemas are lowered in `schema`,
+//! openapiv3 document → [`crate::ir::Api`]. Schemas are lowered in `schema`,
 //! operations in `operation`; this module owns the shared state and the
 //! final pass that names inline types, picks union variant names and boxes
 //! recursive fields. Every map iterated here is ordered, and every list is

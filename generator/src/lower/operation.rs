@@ -1,4 +1,4 @@
-//! Paths and operations → [`ir::Operation`], and security schemes.
+//! Paths and operations → [`crate::ir::Operation`], and security schemes.
 
 use super::schema::schema_ref;
 use super::{Lowerer, NameCtx};
