@@ -72,6 +72,8 @@ pub struct Field {
     /// Boxed to break a cycle of directly nested types.
     pub boxed: bool,
     pub read_only: bool,
+    /// A read-only field of a type that requests carry: never serialized.
+    pub skip_serializing: bool,
     pub constraints: Constraints,
 }
 

@@ -112,7 +112,7 @@ fn constructor_fn(
 }
 
 fn field(api: &Api, f: &Field) -> TokenStream {
-    let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, constraints } = f;
+    let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, skip_serializing, constraints } = f;
     let name = format_ident!("{}", rust_name);
     let mut inner = rust_type(api, ty, false);
     if *boxed {
@@ -130,11 +130,15 @@ fn field(api: &Api, f: &Field) -> TokenStream {
         ),
     };
     let mut serde_attrs = serde_attrs;
+    if *skip_serializing {
+        serde_attrs.retain(|a| a.to_string() == "default");
+        serde_attrs.push(quote! { skip_serializing });
+    }
     if rust_name != wire_name {
         serde_attrs.insert(0, quote! { rename = #wire_name });
     }
     let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
-    let notes = constraint_notes(constraints, *presence, *read_only);
+    let notes = constraint_notes(constraints, *presence, *read_only, *skip_serializing);
     let docs = doc_paragraphs([doc.as_deref(), notes.as_deref()]);
     quote! {
         #docs
@@ -144,7 +148,7 @@ fn field(api: &Api, f: &Field) -> TokenStream {
 }
 
 /// What the spec says about a field beyond its type, as one doc line.
-fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool) -> Option<String> {
+fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool, never_sent: bool) -> Option<String> {
     let Constraints {
         minimum,
         maximum,
@@ -193,7 +197,9 @@ fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool) -> Opt
     if presence == Presence::RequiredNullable {
         notes.push("Always present; may be null.".to_string());
     }
-    if read_only {
+    if never_sent {
+        notes.push("Read-only: set by the server and never sent.".to_string());
+    } else if read_only {
         notes.push("Read-only: set by the server.".to_string());
     }
     (!notes.is_empty()).then(|| notes.join(" "))

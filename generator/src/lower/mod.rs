@@ -98,6 +98,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
     name_inline_types(&mut api, &lowerer.naming);
     name_union_variants(&mut api);
     box_recursive_fields(&mut api);
+    skip_read_only_in_requests(&mut api);
     Some(api)
 }
 
@@ -247,6 +248,57 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
         TypeRef::JsonObject => "Object".into(),
         TypeRef::List(inner) => format!("{}List", type_label(inner, names)),
         TypeRef::Map(inner) => format!("{}Map", type_label(inner, names)),
+    }
+}
+
+/// `readOnly` properties are set by the server and must not be sent. In a
+/// type that a request body or parameter can carry, they are never
+/// serialized; in response-only types they still are, so a decoded response
+/// encodes back to what was received.
+fn skip_read_only_in_requests(api: &mut Api) {
+    let mut stack: Vec<TypeId> = Vec::new();
+    let push_named = |ty: &TypeRef, stack: &mut Vec<TypeId>| {
+        let mut ty = ty;
+        while let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+            ty = inner;
+        }
+        if let TypeRef::Named(id) = ty {
+            stack.push(*id);
+        }
+    };
+    for op in &api.operations {
+        if let Some(body) = &op.body {
+            push_named(&body.ty, &mut stack);
+        }
+        for param in &op.params {
+            push_named(&param.ty, &mut stack);
+        }
+    }
+    let mut sent = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !sent.insert(id) {
+            continue;
+        }
+        match &api.types[id.0].kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    push_named(&field.ty, &mut stack);
+                }
+                if let Some((_, ty)) = &s.additional {
+                    push_named(ty, &mut stack);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| push_named(&v.ty, &mut stack)),
+            TypeKind::Alias(ty) => push_named(ty, &mut stack),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for id in sent {
+        if let TypeKind::Struct(s) = &mut api.types[id.0].kind {
+            for field in &mut s.fields {
+                field.skip_serializing = field.read_only;
+            }
+        }
     }
 }
 

@@ -353,11 +353,13 @@ impl<'a> Lowerer<'a> {
         // Untagged: serde tries variants in order, so the narrower ones go
         // first (an integer before a number, a struct with more required
         // fields before one with fewer, any JSON value last).
-        unique.sort_by_key(|v| self.specificity(&v.ty));
+        unique.sort_by_key(|v| self.specificity(&v.ty, 0));
         Some(TypeKind::Union(Union { variants: unique, discriminator: None }))
     }
 
-    fn specificity(&self, ty: &TypeRef) -> (u8, std::cmp::Reverse<usize>) {
+    /// `depth` bounds alias chains, which may still be cyclic here (cycles
+    /// are reported after all components are lowered).
+    fn specificity(&self, ty: &TypeRef, depth: usize) -> (u8, std::cmp::Reverse<usize>) {
         let rank = |r: u8| (r, std::cmp::Reverse(0));
         match ty {
             TypeRef::Named(id) => match &self.types[id.0].kind {
@@ -371,7 +373,8 @@ impl<'a> Lowerer<'a> {
                 }
                 TypeKind::Enum(_) => rank(5),
                 TypeKind::Union(_) => rank(7),
-                TypeKind::Alias(inner) => self.specificity(inner),
+                TypeKind::Alias(inner) if depth < 32 => self.specificity(inner, depth + 1),
+                TypeKind::Alias(_) => rank(9),
             },
             TypeRef::List(_) => rank(1),
             TypeRef::Integer(_) => rank(2),
@@ -493,6 +496,7 @@ impl<'a> Lowerer<'a> {
                 presence,
                 boxed: false,
                 read_only,
+                skip_serializing: false,
                 constraints,
             });
         }
