@@ -51,11 +51,10 @@ fn shuffled_output(text: &str, name: &str, reverse: bool) -> Vec<(String, String
         for item in doc.paths.paths.values_mut() {
             if let ReferenceOr::Item(item) = item {
                 item.parameters.reverse();
-                for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch] {
-                    if let Some(op) = op {
-                        op.parameters.reverse();
-                        op.responses.responses.reverse();
-                    }
+                let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+                for op in ops.into_iter().flatten() {
+                    op.parameters.reverse();
+                    op.responses.responses.reverse();
                 }
             }
         }
