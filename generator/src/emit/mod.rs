@@ -114,6 +114,13 @@ serde_path_to_error = "0.1"
     )
 }
 
+/// The Rust type of a type reference as another crate names it, with
+/// `crate_ident` the generated crate's library name.
+pub fn type_path(api: &Api, ty: &TypeRef, crate_ident: &str) -> String {
+    let path = rust_type(api, ty, true).to_string().replace(' ', "");
+    path.replace("crate::", &format!("{crate_ident}::"))
+}
+
 /// The Rust type of a type reference; `qualified` prefixes named types
 /// with `crate::types::` (for use outside the types module).
 pub(crate) fn rust_type(api: &Api, ty: &TypeRef, qualified: bool) -> TokenStream {
