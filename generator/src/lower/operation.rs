@@ -158,7 +158,10 @@ impl<'a> Lowerer<'a> {
         }
         let mut scope = naming::Scope::with_reserved(BUILDER_METHODS);
         let mut params = Vec::new();
-        declared.sort_keys();
+        // Path parameters (positional arguments) claim names first, then
+        // query, then header ones: sorted, so key order never matters.
+        let rank = |loc: &str| ["path", "query", "header", "cookie"].iter().position(|l| *l == loc).unwrap_or(4);
+        declared.sort_by(|(a_name, a_loc), _, (b_name, b_loc), _| (rank(a_loc), a_name).cmp(&(rank(b_loc), b_name)));
         for ((name, loc), (param, param_at)) in declared {
             let location = match loc {
                 "path" => ParamLocation::Path,
