@@ -303,6 +303,29 @@ impl fmt::Display for ParseEnumError {
 
 impl std::error::Error for ParseEnumError {}
 
+/// Decodes a string enum from a borrowed string where the format allows,
+/// so a known value costs no allocation; `from_wire` maps the text.
+pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D, from_wire: fn(&str) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct WireVisitor<T>(fn(&str) -> T);
+
+    impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+
+    deserializer.deserialize_str(WireVisitor(from_wire))
+}
+
 /// A response read to the end, waiting to be decoded.
 pub(crate) struct RawResponse {
     status: reqwest::StatusCode,

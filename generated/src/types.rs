@@ -115,8 +115,12 @@ impl<'de> serde::Deserialize<'de> for AttributionWindow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
 
@@ -183,8 +187,12 @@ impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
 
@@ -1011,8 +1019,12 @@ impl<'de> serde::Deserialize<'de> for ConditionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
 
@@ -1192,8 +1204,12 @@ impl<'de> serde::Deserialize<'de> for ExplorationWindow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
 
@@ -1264,8 +1280,12 @@ impl<'de> serde::Deserialize<'de> for OptimizationParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
 
@@ -1576,7 +1596,11 @@ impl<'de> serde::Deserialize<'de> for WinnerThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::known(&value).unwrap_or(Self::Unknown(value)))
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }

@@ -269,8 +269,9 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> To
 
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::known(&value).unwrap_or(Self::#catch_all(value)))
+                crate::runtime::deserialize_enum(deserializer, |value| {
+                    Self::known(value).unwrap_or_else(|| Self::#catch_all(value.to_string()))
+                })
             }
         }
     }
