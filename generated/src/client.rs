@@ -220,6 +220,19 @@ impl Client {
             body,
         }
     }
+    /// Sends a request with the client's settings and reads the response.
+    #[allow(dead_code)]
+    async fn execute(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        accept: &'static str,
+    ) -> Result<crate::runtime::RawResponse, reqwest::Error> {
+        request = request.header(reqwest::header::ACCEPT, accept);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        crate::runtime::RawResponse::fetch(request).await
+    }
     fn apply_statsig_api_key(
         &self,
         request: reqwest::RequestBuilder,
@@ -251,7 +264,7 @@ pub struct CreateAutotuneRequest<'a> {
     body: crate::types::AutotuneCreate,
 }
 
-impl<'a> CreateAutotuneRequest<'a> {
+impl CreateAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -262,59 +275,31 @@ impl<'a> CreateAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<CreateAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::AutotuneResponse, CreateAutotuneError> {
         let Self { client, x_respect_review_settings, body } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes");
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::POST, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(crate::runtime::json_body(&body)?);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        request = crate::runtime::with_json_body(request, "application/json", &body)?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            201 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            400 => {
-                let body = CreateAutotuneError::BadRequest(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            401 => {
-                let body = CreateAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            201 => raw.ok(crate::runtime::json),
+            400 => raw.failure(crate::runtime::json, CreateAutotuneError::BadRequest),
+            401 => raw.failure(crate::runtime::json, CreateAutotuneError::Unauthorized),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<CreateAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    CreateAutotuneRequest, crate ::types::AutotuneResponse, CreateAutotuneError
+);
 
 /// The error responses documented for [`Client::create_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -334,7 +319,7 @@ pub struct DeleteAutotuneRequest<'a> {
     x_respect_review_settings: Option<String>,
 }
 
-impl<'a> DeleteAutotuneRequest<'a> {
+impl DeleteAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -345,57 +330,31 @@ impl<'a> DeleteAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<DeleteAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::MessageResponse, DeleteAutotuneError> {
         let Self { client, id, x_respect_review_settings } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}");
         let mut request = client.http.request(reqwest::Method::DELETE, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            401 => {
-                let body = DeleteAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            404 => {
-                let body = DeleteAutotuneError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            401 => raw.failure(crate::runtime::json, DeleteAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, DeleteAutotuneError::NotFound),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for DeleteAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<DeleteAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    DeleteAutotuneRequest, crate ::types::MessageResponse, DeleteAutotuneError
+);
 
 /// The error responses documented for [`Client::delete_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -416,7 +375,7 @@ pub struct FinishAutotuneEarlyRequest<'a> {
     body: crate::types::ExperimentStatusUpdate,
 }
 
-impl<'a> FinishAutotuneEarlyRequest<'a> {
+impl FinishAutotuneEarlyRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -427,65 +386,37 @@ impl<'a> FinishAutotuneEarlyRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<FinishAutotuneEarlyError>,
-    > {
+    ) -> crate::ApiResult<crate::types::MessageResponse, FinishAutotuneEarlyError> {
         let Self { client, id, x_respect_review_settings, body } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
-        url.push_str("/make_decision");
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}/make_decision");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(crate::runtime::json_body(&body)?);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        request = crate::runtime::with_json_body(request, "application/json", &body)?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
+            200 => raw.ok(crate::runtime::json),
             400 => {
-                let body = FinishAutotuneEarlyError::BadRequest(raw.json()?);
-                Err(raw.api_error(body))
+                raw.failure(crate::runtime::json, FinishAutotuneEarlyError::BadRequest)
             }
             401 => {
-                let body = FinishAutotuneEarlyError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
+                raw.failure(crate::runtime::json, FinishAutotuneEarlyError::Unauthorized)
             }
-            404 => {
-                let body = FinishAutotuneEarlyError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            404 => raw.failure(crate::runtime::json, FinishAutotuneEarlyError::NotFound),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for FinishAutotuneEarlyRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<FinishAutotuneEarlyError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    FinishAutotuneEarlyRequest, crate ::types::MessageResponse, FinishAutotuneEarlyError
+);
 
 /// The error responses documented for [`Client::finish_autotune_early`].
 #[derive(Debug, Clone, PartialEq)]
@@ -506,55 +437,30 @@ pub struct GetAutotuneRequest<'a> {
     id: String,
 }
 
-impl<'a> GetAutotuneRequest<'a> {
+impl GetAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<GetAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::AutotuneResponse, GetAutotuneError> {
         let Self { client, id } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}");
         let mut request = client.http.request(reqwest::Method::GET, url);
         request = client.apply_statsig_api_key(request)?;
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            401 => {
-                let body = GetAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            404 => {
-                let body = GetAutotuneError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            401 => raw.failure(crate::runtime::json, GetAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, GetAutotuneError::NotFound),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<GetAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    GetAutotuneRequest, crate ::types::AutotuneResponse, GetAutotuneError
+);
 
 /// The error responses documented for [`Client::get_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -574,7 +480,7 @@ pub struct ListAutotunesRequest<'a> {
     page: Option<i64>,
 }
 
-impl<'a> ListAutotunesRequest<'a> {
+impl ListAutotunesRequest<'_> {
     /// Sets the `limit` query parameter.
     ///
     /// Results per page.
@@ -592,52 +498,28 @@ impl<'a> ListAutotunesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::AutotuneListResponse>,
-        crate::Error<ListAutotunesError>,
-    > {
+    ) -> crate::ApiResult<crate::types::AutotuneListResponse, ListAutotunesError> {
         let Self { client, limit, page } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes");
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::GET, url);
         let mut query = Vec::new();
         crate::runtime::push_query(&mut query, "limit", &limit)?;
         crate::runtime::push_query(&mut query, "page", &page)?;
-        if !query.is_empty() {
-            request = request.query(&query);
-        }
+        request = request.query(&query);
         request = client.apply_statsig_api_key(request)?;
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            401 => {
-                let body = ListAutotunesError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            401 => raw.failure(crate::runtime::json, ListAutotunesError::Unauthorized),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for ListAutotunesRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::AutotuneListResponse>,
-        crate::Error<ListAutotunesError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    ListAutotunesRequest, crate ::types::AutotuneListResponse, ListAutotunesError
+);
 
 /// The error responses documented for [`Client::list_autotunes`].
 #[derive(Debug, Clone, PartialEq)]
@@ -656,7 +538,7 @@ pub struct PartiallyUpdateAutotuneRequest<'a> {
     body: crate::types::AutotunePartialUpdate,
 }
 
-impl<'a> PartiallyUpdateAutotuneRequest<'a> {
+impl PartiallyUpdateAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -667,64 +549,46 @@ impl<'a> PartiallyUpdateAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<PartiallyUpdateAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::AutotuneResponse, PartiallyUpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}");
         let mut request = client.http.request(reqwest::Method::PATCH, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(crate::runtime::json_body(&body)?);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        request = crate::runtime::with_json_body(request, "application/json", &body)?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
+            200 => raw.ok(crate::runtime::json),
             400 => {
-                let body = PartiallyUpdateAutotuneError::BadRequest(raw.json()?);
-                Err(raw.api_error(body))
+                raw.failure(
+                    crate::runtime::json,
+                    PartiallyUpdateAutotuneError::BadRequest,
+                )
             }
             401 => {
-                let body = PartiallyUpdateAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
+                raw.failure(
+                    crate::runtime::json,
+                    PartiallyUpdateAutotuneError::Unauthorized,
+                )
             }
             404 => {
-                let body = PartiallyUpdateAutotuneError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
+                raw.failure(crate::runtime::json, PartiallyUpdateAutotuneError::NotFound)
             }
-            _ => Err(raw.unexpected()),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for PartiallyUpdateAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<PartiallyUpdateAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    PartiallyUpdateAutotuneRequest, crate ::types::AutotuneResponse,
+    PartiallyUpdateAutotuneError
+);
 
 /// The error responses documented for [`Client::partially_update_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -746,7 +610,7 @@ pub struct ResetAutotuneRequest<'a> {
     x_respect_review_settings: Option<String>,
 }
 
-impl<'a> ResetAutotuneRequest<'a> {
+impl ResetAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -757,62 +621,32 @@ impl<'a> ResetAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<ResetAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::MessageResponse, ResetAutotuneError> {
         let Self { client, id, x_respect_review_settings } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
-        url.push_str("/reset");
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}/reset");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            400 => {
-                let body = ResetAutotuneError::BadRequest(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            401 => {
-                let body = ResetAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            404 => {
-                let body = ResetAutotuneError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            400 => raw.failure(crate::runtime::json, ResetAutotuneError::BadRequest),
+            401 => raw.failure(crate::runtime::json, ResetAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, ResetAutotuneError::NotFound),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for ResetAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<ResetAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    ResetAutotuneRequest, crate ::types::MessageResponse, ResetAutotuneError
+);
 
 /// The error responses documented for [`Client::reset_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -834,7 +668,7 @@ pub struct StartAutotuneRequest<'a> {
     x_respect_review_settings: Option<String>,
 }
 
-impl<'a> StartAutotuneRequest<'a> {
+impl StartAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -845,50 +679,29 @@ impl<'a> StartAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<StartAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::MessageResponse, StartAutotuneError> {
         let Self { client, id, x_respect_review_settings } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
-        url.push_str("/start");
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}/start");
         let mut request = client.http.request(reqwest::Method::PUT, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for StartAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::MessageResponse>,
-        crate::Error<StartAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    StartAutotuneRequest, crate ::types::MessageResponse, StartAutotuneError
+);
 
 /// The error responses documented for [`Client::start_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -904,7 +717,7 @@ pub struct UpdateAutotuneRequest<'a> {
     body: crate::types::AutotuneFullUpdate,
 }
 
-impl<'a> UpdateAutotuneRequest<'a> {
+impl UpdateAutotuneRequest<'_> {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -915,60 +728,32 @@ impl<'a> UpdateAutotuneRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<UpdateAutotuneError>,
-    > {
+    ) -> crate::ApiResult<crate::types::AutotuneResponse, UpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body } = self;
-        let mut url = client.base_url.clone();
-        url.push_str("/console/v1/autotunes/");
-        url.push_str(&crate::runtime::path_segment("id", &id)?);
+        let id = crate::runtime::path_segment("id", &id)?;
+        let base_url = &client.base_url;
+        let url = format!("{base_url}/console/v1/autotunes/{id}");
         let mut request = client.http.request(reqwest::Method::POST, url);
-        if let Some(value) = crate::runtime::header_value(
+        request = crate::runtime::with_header(
+            request,
             "x-respect-review-settings",
             &x_respect_review_settings,
-        )? {
-            request = request.header("x-respect-review-settings", value);
-        }
+        )?;
         request = client.apply_statsig_api_key(request)?;
-        request = request
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(crate::runtime::json_body(&body)?);
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        if let Some(timeout) = client.timeout {
-            request = request.timeout(timeout);
-        }
-        let raw = crate::runtime::RawResponse::fetch(request).await?;
+        request = crate::runtime::with_json_body(request, "application/json", &body)?;
+        let raw = client.execute(request, "application/json").await?;
         match raw.status() {
-            200 => {
-                let body = raw.json()?;
-                Ok(raw.success(body))
-            }
-            401 => {
-                let body = UpdateAutotuneError::Unauthorized(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            404 => {
-                let body = UpdateAutotuneError::NotFound(raw.json()?);
-                Err(raw.api_error(body))
-            }
-            _ => Err(raw.unexpected()),
+            200 => raw.ok(crate::runtime::json),
+            401 => raw.failure(crate::runtime::json, UpdateAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, UpdateAutotuneError::NotFound),
+            _ => raw.unexpected(),
         }
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateAutotuneRequest<'a> {
-    type Output = Result<
-        crate::ApiResponse<crate::types::AutotuneResponse>,
-        crate::Error<UpdateAutotuneError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::runtime::into_future!(
+    UpdateAutotuneRequest, crate ::types::AutotuneResponse, UpdateAutotuneError
+);
 
 /// The error responses documented for [`Client::update_autotune`].
 #[derive(Debug, Clone, PartialEq)]

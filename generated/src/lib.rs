@@ -18,4 +18,6 @@ mod runtime;
 
 pub use client::{Client, ClientBuilder};
 
-pub use runtime::{ApiResponse, BuildError, Error, Nullable, ParseEnumError, Secret};
+pub use runtime::{
+    ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, Secret,
+};

@@ -85,6 +85,28 @@ impl<T> std::ops::Deref for ApiResponse<T> {
     }
 }
 
+/// What every operation returns: the decoded response, or an [`Error`]
+/// whose documented bodies are `E`.
+pub type ApiResult<T, E> = Result<ApiResponse<T>, Error<E>>;
+
+/// `.await` on a request builder sends it. (A spec without operations
+/// does not use it.)
+#[allow(unused_macros)]
+macro_rules! into_future {
+    ($request:ident, $success:ty, $error:ty) => {
+        impl<'a> std::future::IntoFuture for $request<'a> {
+            type Output = crate::ApiResult<$success, $error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use into_future;
+
 /// A field that may be absent, `null`, or a value: the three states an
 /// optional, nullable property has on the wire. Absent is skipped when
 /// serializing, so a PATCH body can leave a field alone, clear it (`Null`)
@@ -348,44 +370,60 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes a JSON body, naming the path of the value that failed.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeFailure> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeFailure {
-            status: self.status,
-            body: self.lossy_text(),
-            path: err.path().to_string(),
-            message: err.inner().to_string(),
-        })
+
+    /// A documented success whose body is returned as decoded.
+    pub(crate) fn ok<T, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>) -> ApiResult<T, E> {
+        self.success(decode, std::convert::identity)
     }
 
-    /// A text body.
-    pub(crate) fn text(&self) -> Result<String, DecodeFailure> {
-        String::from_utf8(self.body.clone()).map_err(|err| DecodeFailure {
-            status: self.status,
-            body: self.lossy_text(),
-            path: String::new(),
-            message: err.to_string(),
-        })
+    /// A documented success: the body decoded by `decode`, then `wrap`ped.
+    pub(crate) fn success<T, S, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>, wrap: fn(T) -> S) -> ApiResult<S, E> {
+        let body = wrap(decode(&self)?);
+        Ok(ApiResponse { status: self.status, headers: self.headers, body })
     }
 
-    /// A binary body.
-    pub(crate) fn bytes(&self) -> Result<Vec<u8>, DecodeFailure> {
-        Ok(self.body.clone())
+    /// A documented error status: the body decoded by `decode`, then `wrap`ped.
+    pub(crate) fn failure<T, S, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>, wrap: fn(T) -> E) -> ApiResult<S, E> {
+        let body = wrap(decode(&self)?);
+        Err(Error::Api { status: self.status, headers: self.headers, body })
     }
 
-    pub(crate) fn success<T>(self, body: T) -> ApiResponse<T> {
-        ApiResponse { status: self.status, headers: self.headers, body }
-    }
-
-    pub(crate) fn api_error<E>(self, body: E) -> Error<E> {
-        Error::Api { status: self.status, headers: self.headers, body }
-    }
-
-    pub(crate) fn unexpected<E>(self) -> Error<E> {
+    /// A status the operation does not document.
+    pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
         let body = self.lossy_text();
-        Error::UnexpectedStatus { status: self.status, headers: self.headers, body }
+        Err(Error::UnexpectedStatus { status: self.status, headers: self.headers, body })
     }
+}
+
+/// Decodes a JSON body, naming the path of the value that failed.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(raw: &RawResponse) -> Result<T, DecodeFailure> {
+    let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeFailure {
+        status: raw.status,
+        body: raw.lossy_text(),
+        path: err.path().to_string(),
+        message: err.inner().to_string(),
+    })
+}
+
+/// A text body.
+pub(crate) fn text(raw: &RawResponse) -> Result<String, DecodeFailure> {
+    String::from_utf8(raw.body.clone()).map_err(|err| DecodeFailure {
+        status: raw.status,
+        body: raw.lossy_text(),
+        path: String::new(),
+        message: err.to_string(),
+    })
+}
+
+/// A binary body.
+pub(crate) fn bytes(raw: &RawResponse) -> Result<Vec<u8>, DecodeFailure> {
+    Ok(raw.body.clone())
+}
+
+/// A body the operation does not describe; ignored.
+pub(crate) fn empty(_: &RawResponse) -> Result<(), DecodeFailure> {
+    Ok(())
 }
 
 /// The textual form of a scalar parameter value (strings unquoted), or the
@@ -411,6 +449,19 @@ pub(crate) fn push_query<T: serde::Serialize + ?Sized>(query: &mut Vec<(String, 
         query.push((name.to_string(), text));
     }
     Ok(())
+}
+
+/// Adds a header parameter, unless its value is `None`.
+pub(crate) fn with_header<T: serde::Serialize + ?Sized>(request: reqwest::RequestBuilder, name: &str, value: &T) -> Result<reqwest::RequestBuilder, RequestFailure> {
+    Ok(match header_value(name, value)? {
+        Some(value) => request.header(name, value),
+        None => request,
+    })
+}
+
+/// Adds a JSON body and its content type.
+pub(crate) fn with_json_body<T: serde::Serialize + ?Sized>(request: reqwest::RequestBuilder, media_type: &str, body: &T) -> Result<reqwest::RequestBuilder, RequestFailure> {
+    Ok(request.header(reqwest::header::CONTENT_TYPE, media_type).body(json_body(body)?))
 }
 
 /// A header value (arrays comma-separated), or `None` for `None`.

@@ -96,6 +96,9 @@ pub fn run(args: &Args) -> Result<(), String> {
         return Err(message);
     }
     files::apply(&changes).map_err(|err| format!("error: writing {}: {err}", out.display()))?;
+    if std::env::var_os("XTASK_REPORT_PEAK_MEMORY").is_some() {
+        eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
+    }
     let s = generated.stats;
     println!(
         "codegen: {} types, {} enums, {} operations, {} lines; {} file(s) changed in {} in {:.1} ms",
@@ -108,4 +111,11 @@ pub fn run(args: &Args) -> Result<(), String> {
         started.elapsed().as_secs_f64() * 1e3
     );
     Ok(())
+}
+
+/// This process's peak resident set (Linux `VmHWM`), for the benchmarks.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

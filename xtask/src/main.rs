@@ -1,7 +1,9 @@
 //! Project tasks. `cargo xtask codegen` regenerates `generated/` from
 //! `openapi/autotune.yaml`; `--check` only compares; `--spec/--out` makes a
-//! crate from any OpenAPI 3.0 document.
+//! crate from any OpenAPI 3.0 document. `synth-spec` and `bench-build`
+//! serve the benchmarks (see BENCHMARKS.md).
 
+mod bench_build;
 mod codegen;
 mod files;
 
@@ -12,12 +14,18 @@ usage:
   cargo xtask codegen [--check]
       regenerate generated/ from openapi/autotune.yaml (--check: compare only)
   cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--check]
-      make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json)";
+      make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json)
+  cargo xtask synth-spec --operations N --schemas M --out PATH
+      write a deterministic synthetic document shaped like the Console API
+  cargo xtask bench-build [--operations N] [--schemas M]
+      time a from-scratch build of the crate generated for a synthetic document";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("synth-spec") => synth_spec(&args[1..]),
+        Some("bench-build") => bench_build::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -31,4 +39,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--name value` pairs.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+pub fn number_flag(args: &[String], name: &str, default: usize) -> Result<usize, String> {
+    match flag(args, name) {
+        Some(v) => v.parse().map_err(|_| format!("{name} needs a whole number, not `{v}`")),
+        None => Ok(default),
+    }
+}
+
+fn synth_spec(args: &[String]) -> Result<(), String> {
+    let operations = number_flag(args, "--operations", 1000)?;
+    let schemas = number_flag(args, "--schemas", operations)?;
+    let out = flag(args, "--out").ok_or("--out PATH is required")?;
+    let doc = xtask::synth::document(operations, schemas);
+    let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(&out, text).map_err(|e| format!("error: cannot write {out}: {e}"))?;
+    println!("synth-spec: {operations} operations, {schemas} schemas written to {out}");
+    Ok(())
 }

@@ -209,6 +209,16 @@ fn client_impl(api: &Api) -> TokenStream {
 
             #(#methods)*
 
+            #[doc = " Sends a request with the client's settings and reads the response."]
+            #[allow(dead_code)]
+            async fn execute(&self, mut request: reqwest::RequestBuilder, accept: &'static str) -> Result<crate::runtime::RawResponse, reqwest::Error> {
+                request = request.header(reqwest::header::ACCEPT, accept);
+                if let Some(timeout) = self.timeout {
+                    request = request.timeout(timeout);
+                }
+                crate::runtime::RawResponse::fetch(request).await
+            }
+
             #(#appliers)*
         }
     }
@@ -324,15 +334,6 @@ fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     }
 }
 
-fn decode(body: &ResponseBody) -> TokenStream {
-    match body {
-        ResponseBody::Empty => quote! { () },
-        ResponseBody::Json(_) => quote! { raw.json()? },
-        ResponseBody::Text => quote! { raw.text()? },
-        ResponseBody::Bytes => quote! { raw.bytes()? },
-    }
-}
-
 fn status_pattern(status: Status) -> TokenStream {
     match status {
         Status::Code(code) => {
@@ -353,7 +354,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", op.type_prefix);
     let method_name = &op.rust_name;
     let success = success_type(api, op);
-    let output = quote! { Result<crate::ApiResponse<#success>, crate::Error<#error>> };
+    let output = quote! { crate::ApiResult<#success, #error> };
 
     let mut fields = Vec::new();
     let mut setters = Vec::new();
@@ -401,16 +402,24 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let field_names: Vec<_> = op.params.iter().map(|p| format_ident!("{}", p.rust_name)).collect();
     let body_binding = op.body.as_ref().map(|_| quote! { body, });
 
-    // URL: base, then literal path pieces and encoded parameters.
-    // Lowering refuses a path whose parameters are not all declared.
-    let url_parts = op.path_segments.iter().filter_map(|segment| match segment {
-        PathSegment::Literal(text) => Some(quote! { url.push_str(#text); }),
-        PathSegment::Param(wire) => {
-            let p = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)?;
-            let ident = format_ident!("{}", p.rust_name);
-            Some(quote! { url.push_str(&crate::runtime::path_segment(#wire, &#ident)?); })
+    // URL: one `format!` over the literal path pieces and the encoded
+    // parameters. Lowering refuses a path whose parameters are not all declared.
+    let mut template = String::from("{base_url}");
+    let mut encode_path = Vec::new();
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(wire) => {
+                let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire)
+                else {
+                    continue;
+                };
+                let ident = format_ident!("{}", p.rust_name);
+                template.push_str(&format!("{{{}}}", p.rust_name));
+                encode_path.push(quote! { let #ident = crate::runtime::path_segment(#wire, &#ident)?; });
+            }
         }
-    });
+    }
     let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
     let query = (!query_params.is_empty()).then(|| {
         let pushes = query_params.iter().map(|p| {
@@ -421,19 +430,13 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             let mut query = Vec::new();
             #(#pushes)*
-            if !query.is_empty() {
-                request = request.query(&query);
-            }
+            request = request.query(&query);
         }
     });
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.wire_name;
-        quote! {
-            if let Some(value) = crate::runtime::header_value(#wire, &#ident)? {
-                request = request.header(#wire, value);
-            }
-        }
+        quote! { request = crate::runtime::with_header(request, #wire, &#ident)?; }
     });
     let auth = op.security.iter().map(|scheme| {
         let apply = format_ident!("apply_{}", scheme);
@@ -441,16 +444,24 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         let media = &b.media_type;
-        let set = quote! { request = request.header(reqwest::header::CONTENT_TYPE, #media).body(crate::runtime::json_body(&body)?); };
         if b.required {
-            set
+            quote! { request = crate::runtime::with_json_body(request, #media, &body)?; }
         } else {
-            quote! { if let Some(body) = body { #set } }
+            quote! {
+                if let Some(body) = body {
+                    request = crate::runtime::with_json_body(request, #media, &body)?;
+                }
+            }
         }
     });
     let method = format_ident!("{}", op.method);
     let accept = accept_header(op);
     let arms = response_arms(op);
+    let request_mut = (query.is_some()
+        || op.params.iter().any(|p| p.location == ParamLocation::Header)
+        || !op.security.is_empty()
+        || op.body.is_some())
+    .then(|| quote! { mut });
 
     let struct_doc =
         format!(" A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it.");
@@ -463,38 +474,28 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             #(#fields,)*
         }
 
-        impl<'a> #request<'a> {
+        impl #request<'_> {
             #(#setters)*
 
             #[doc = " Sends the request and decodes the response."]
             pub async fn send(self) -> #output {
                 let Self { client, #(#field_names,)* #body_binding } = self;
-                let mut url = client.base_url.clone();
-                #(#url_parts)*
-                let mut request = client.http.request(reqwest::Method::#method, url);
+                #(#encode_path)*
+                let base_url = &client.base_url;
+                let url = format!(#template);
+                let #request_mut request = client.http.request(reqwest::Method::#method, url);
                 #query
                 #(#headers)*
                 #(#auth)*
                 #body
-                request = request.header(reqwest::header::ACCEPT, #accept);
-                if let Some(timeout) = client.timeout {
-                    request = request.timeout(timeout);
-                }
-                let raw = crate::runtime::RawResponse::fetch(request).await?;
+                let raw = client.execute(request, #accept).await?;
                 match raw.status() {
                     #(#arms)*
                 }
             }
         }
 
-        impl<'a> std::future::IntoFuture for #request<'a> {
-            type Output = #output;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::runtime::into_future!(#request, #success, #error);
     }
 }
 
@@ -507,42 +508,39 @@ fn accept_header(op: &Operation) -> &'static str {
     }
 }
 
+/// One `status => outcome` arm per documented response; each decodes and
+/// wraps the body in one runtime call.
 fn response_arms(op: &Operation) -> Vec<TokenStream> {
     let error = format_ident!("{}Error", op.type_prefix);
-    let success_bodies: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
-    let distinct_success = success_bodies.windows(2).any(|w| w[0].body != w[1].body);
+    let success_enum = format_ident!("{}Success", op.type_prefix);
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let distinct_success = successes.windows(2).any(|w| w[0].body != w[1].body);
     let mut arms: Vec<TokenStream> = op
         .responses
         .iter()
         .map(|r| {
             let pattern = status_pattern(r.status);
-            let decode = decode(&r.body);
             let variant = format_ident!("{}", r.variant);
-            let unit = r.body == ResponseBody::Empty;
-            if r.status.is_success() {
-                let value = if distinct_success {
-                    let success = format_ident!("{}Success", op.type_prefix);
-                    if unit {
-                        quote! { #success::#variant }
-                    } else {
-                        quote! { #success::#variant(#decode) }
-                    }
-                } else {
-                    decode
-                };
-                quote! { #pattern => { let body = #value; Ok(raw.success(body)) } }
-            } else {
-                let value = if unit {
-                    quote! { #error::#variant }
-                } else {
-                    quote! { #error::#variant(#decode) }
-                };
-                quote! { #pattern => { let body = #value; Err(raw.api_error(body)) } }
-            }
+            let decode = match r.body {
+                ResponseBody::Empty => quote! { empty },
+                ResponseBody::Json(_) => quote! { json },
+                ResponseBody::Text => quote! { text },
+                ResponseBody::Bytes => quote! { bytes },
+            };
+            let outcome = match (r.status.is_success(), distinct_success, &r.body) {
+                (true, false, _) => quote! { raw.ok(crate::runtime::#decode) },
+                (true, true, ResponseBody::Empty) => {
+                    quote! { raw.success(crate::runtime::empty, |()| #success_enum::#variant) }
+                }
+                (true, true, _) => quote! { raw.success(crate::runtime::#decode, #success_enum::#variant) },
+                (false, _, ResponseBody::Empty) => quote! { raw.failure(crate::runtime::empty, |()| #error::#variant) },
+                (false, _, _) => quote! { raw.failure(crate::runtime::#decode, #error::#variant) },
+            };
+            quote! { #pattern => #outcome, }
         })
         .collect();
     if !op.responses.iter().any(|r| r.status == Status::Default) {
-        arms.push(quote! { _ => Err(raw.unexpected()), });
+        arms.push(quote! { _ => raw.unexpected(), });
     }
     arms
 }

@@ -21,6 +21,17 @@ struct Candidate {
     full: String,
     leaf: String,
     origin: String,
+    role: Role,
+}
+
+/// What an inline schema is for, when that helps to name a shared type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Other,
+    /// The body of a 2XX response.
+    Success,
+    /// The body of an error response.
+    Error,
 }
 
 #[derive(Debug)]
@@ -35,23 +46,33 @@ enum Naming {
 struct NameCtx {
     parent: String,
     leaf: String,
+    role: Role,
 }
 
 impl NameCtx {
     fn new(parent: &str, leaf: &str) -> Self {
-        Self { parent: parent.to_string(), leaf: leaf.to_string() }
+        Self { parent: parent.to_string(), leaf: leaf.to_string(), role: Role::Other }
+    }
+
+    fn with_role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
     }
 
     fn full(&self) -> String {
         format!("{}{}", self.parent, naming::type_name(&self.leaf))
     }
 
+    fn candidate(&self, at: &Pointer) -> Candidate {
+        Candidate { full: self.full(), leaf: naming::type_name(&self.leaf), origin: at.to_string(), role: self.role }
+    }
+
     fn child(&self, leaf: &str) -> Self {
-        Self { parent: self.full(), leaf: leaf.to_string() }
+        Self::new(&self.full(), leaf)
     }
 
     fn items(&self) -> Self {
-        Self { parent: self.parent.clone(), leaf: naming::singular(&self.leaf) }
+        Self::new(&self.parent, &naming::singular(&self.leaf))
     }
 }
 
@@ -63,6 +84,8 @@ struct Lowerer<'a> {
     components: BTreeMap<String, TypeId>,
     /// Inline string enums by their values, so identical ones are shared.
     inline_enums: BTreeMap<Vec<String>, TypeId>,
+    /// Inline structs and unions by their shape, so identical ones are shared.
+    inline_shapes: BTreeMap<String, TypeId>,
     /// Component schemas being lowered, to refuse unrepresentable cycles.
     in_progress: BTreeSet<String>,
 }
@@ -76,6 +99,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
         naming: Vec::new(),
         components: BTreeMap::new(),
         inline_enums: BTreeMap::new(),
+        inline_shapes: BTreeMap::new(),
         in_progress: BTreeSet::new(),
     };
     lowerer.declare_components();
@@ -175,10 +199,16 @@ impl Lowerer<'_> {
     }
 }
 
-/// Names every inline type. Enums shared by several places take their leaf
-/// name (`ExplorationWindow`) when it is free; everything else takes its
-/// full candidate (`AutotuneExperimentDtoVariant`). Claims happen in a
-/// sorted order, so names never depend on traversal order.
+/// Leaves too vague to name a shared type on their own.
+const VAGUE_LEAVES: &[&str] = &["Response", "Body", "Item", "Value", "Data", "Object"];
+
+/// Names every inline type. A type used in one place takes its full
+/// candidate (`AutotuneExperimentDtoVariant`). A shared one (identical
+/// inline schemas collapse into one type) takes, in order: the leaf all its
+/// places share (`ExplorationWindow`, `Settings`); for response bodies, a
+/// name from their role (`Entity3DtoResponse`, `ErrorBody`, with the
+/// operations' common prefix when they have one); else its first candidate.
+/// Claims happen in a sorted order, so names never depend on traversal.
 fn name_inline_types(api: &mut Api, namings: &[Naming]) {
     let mut scope = naming::Scope::new();
     for naming in namings {
@@ -198,25 +228,93 @@ fn name_inline_types(api: &mut Api, namings: &[Naming]) {
             Naming::Component(_) => None,
         })
         .collect();
-    // Structs and unions first, then enums (most shared first), each by
-    // their first candidate.
+    // Types with a fixed name (single-use structs and unions) first, then
+    // the ones that may take a shorter name (enums, shared types), most
+    // shared first, each by their first candidate.
+    let is_enum: Vec<bool> = api.types.iter().map(|t| matches!(t.kind, TypeKind::Enum(_))).collect();
+    let flexible = |i: usize, c: &[Candidate]| c.len() > 1 || is_enum[i];
     inline.sort_by(|(ia, a), (ib, b)| {
-        let enum_a = matches!(api.types[*ia].kind, TypeKind::Enum(_));
-        let enum_b = matches!(api.types[*ib].kind, TypeKind::Enum(_));
-        (enum_a, std::cmp::Reverse(a.len()), &a[0]).cmp(&(enum_b, std::cmp::Reverse(b.len()), &b[0]))
+        (flexible(*ia, a), std::cmp::Reverse(a.len()), &a[0]).cmp(&(
+            flexible(*ib, b),
+            std::cmp::Reverse(b.len()),
+            &b[0],
+        ))
     });
     for (i, candidates) in inline {
         let first = &candidates[0];
-        let is_enum = matches!(api.types[i].kind, TypeKind::Enum(_));
-        let shared_leaf = candidates.iter().all(|c| c.leaf == first.leaf);
-        let name = if is_enum && shared_leaf && !scope.is_taken(&first.leaf) {
-            scope.claim(&first.leaf, "")
+        let wanted = if !flexible(i, &candidates) {
+            first.full.clone()
         } else {
-            scope.claim(&first.full, "")
+            shared_name(api, i, &candidates, &scope).unwrap_or_else(|| first.full.clone())
         };
-        api.types[i].name = name;
+        api.types[i].name = scope.claim(&wanted, "");
         api.types[i].origin = first.origin.clone();
     }
+}
+
+fn shared_name(api: &Api, id: usize, candidates: &[Candidate], scope: &naming::Scope) -> Option<String> {
+    let first = &candidates[0];
+    let free = |name: &str| !name.is_empty() && !scope.is_taken(name);
+    if candidates.iter().all(|c| c.leaf == first.leaf)
+        && !VAGUE_LEAVES.contains(&first.leaf.as_str())
+        && free(&first.leaf)
+    {
+        return Some(first.leaf.clone());
+    }
+    let role = first.role;
+    if role == Role::Other || candidates.iter().any(|c| c.role != role) {
+        return None;
+    }
+    if role == Role::Success {
+        if let Some(name) = named_after_payload(api, id) {
+            if free(&name) {
+                return Some(name);
+            }
+        }
+    }
+    let suffix = if role == Role::Error { "ErrorBody" } else { "Response" };
+    let prefix = common_word_prefix(candidates.iter().map(|c| c.full.as_str()));
+    [format!("{prefix}{suffix}"), suffix.to_string()].into_iter().find(|n| free(n))
+}
+
+/// `<Component>Response` (or `<Component>ListResponse`) for a body whose
+/// only field of a component type is that component (an envelope).
+fn named_after_payload(api: &Api, id: usize) -> Option<String> {
+    let TypeKind::Struct(s) = &api.types[id].kind else { return None };
+    let mut payloads = s.fields.iter().filter_map(|f| match &f.ty {
+        TypeRef::Named(t) => Some((t, "")),
+        TypeRef::List(inner) => match inner.as_ref() {
+            TypeRef::Named(t) => Some((t, "List")),
+            _ => None,
+        },
+        _ => None,
+    });
+    let (target, list) = payloads.next()?;
+    if payloads.next().is_some() {
+        return None;
+    }
+    let name = &api.types[target.0].name;
+    (!name.is_empty()).then(|| format!("{name}{list}Response"))
+}
+
+/// The longest run of whole `UpperCamelCase` words that starts every name.
+fn common_word_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let split = |name: &'a str| -> Vec<&'a str> {
+        let starts: Vec<usize> = name.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
+        let mut words = Vec::new();
+        for (k, start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).copied().unwrap_or(name.len());
+            words.push(&name[*start..end]);
+        }
+        words
+    };
+    let mut names = names.map(split);
+    let Some(mut prefix) = names.next() else { return String::new() };
+    for words in names {
+        let same = prefix.iter().zip(&words).take_while(|(a, b)| a == b).count();
+        prefix.truncate(same);
+    }
+    prefix.concat()
 }
 
 /// Union variants are named after their types, once all type names are known.

@@ -1,7 +1,7 @@
 //! Paths and operations → [`crate::ir::Operation`], and security schemes.
 
 use super::schema::schema_ref;
-use super::{Lowerer, NameCtx};
+use super::{Lowerer, NameCtx, Role};
 use crate::diagnostics::Pointer;
 use crate::ir::{
     Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind, SecurityScheme, Status,
@@ -17,8 +17,10 @@ use std::collections::BTreeSet;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Names a builder for an operation uses for itself; parameters get another.
-const BUILDER_METHODS: [&str; 4] = ["send", "client", "body", "into_future"];
+/// Names a request builder uses for its own methods and for the locals of
+/// `send`; a parameter of such a name gets another.
+const BUILDER_METHODS: [&str; 9] =
+    ["send", "client", "body", "into_future", "base_url", "url", "request", "query", "raw"];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
@@ -251,7 +253,8 @@ impl<'a> Lowerer<'a> {
                 s if s.is_success() => format!("Response{}", status_key(s)),
                 _ => status_variant(status),
             };
-            match self.lower_response(response, &NameCtx::new(&type_prefix, &leaf), &response_at) {
+            let role = if status.is_success() { Role::Success } else { Role::Error };
+            match self.lower_response(response, &NameCtx::new(&type_prefix, &leaf).with_role(role), &response_at) {
                 Some((description, body)) => {
                     responses.push(Response { status, variant: status_variant(status), description, body })
                 }

@@ -3,7 +3,7 @@
 //! struct, enum or union.
 
 use super::view::{SchemaRef, View};
-use super::{Candidate, Lowerer, NameCtx, Naming};
+use super::{Lowerer, NameCtx, Naming};
 use crate::diagnostics::Pointer;
 use crate::ir::{
     Constraints, EnumVariant, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeId, TypeKind, TypeRef,
@@ -119,24 +119,43 @@ impl<'a> Lowerer<'a> {
                 let ty = match kind {
                     TypeKind::Alias(ty) => ty,
                     TypeKind::Enum(e) => TypeRef::Named(self.inline_enum(e, doc, ctx, at)),
-                    kind => {
-                        let candidate =
-                            Candidate { full: ctx.full(), leaf: naming::type_name(&ctx.leaf), origin: at.to_string() };
-                        let id = self.alloc(Naming::Inline(vec![candidate]), at.clone());
-                        self.types[id.0].kind = kind;
-                        self.types[id.0].doc = doc;
-                        TypeRef::Named(id)
-                    }
+                    kind => TypeRef::Named(self.inline_shape(kind, doc, ctx, at)),
                 };
                 Some(Typed { ty, nullable })
             }
         }
     }
 
+    /// Shares one type among identical inline structs or unions: the same
+    /// fields (wire names, types, presence, constraints) or variants, docs
+    /// aside. Members are lowered first, so nested shared types already have
+    /// one id and compare equal.
+    fn inline_shape(&mut self, kind: TypeKind, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
+        let mut shape = kind.clone();
+        if let TypeKind::Struct(s) = &mut shape {
+            for field in &mut s.fields {
+                field.doc = None;
+            }
+        }
+        let key = format!("{shape:?}");
+        let candidate = ctx.candidate(at);
+        if let Some(id) = self.inline_shapes.get(&key).copied() {
+            if let Naming::Inline(candidates) = &mut self.naming[id.0] {
+                candidates.push(candidate);
+            }
+            return id;
+        }
+        let id = self.alloc(Naming::Inline(vec![candidate]), at.clone());
+        self.types[id.0].kind = kind;
+        self.types[id.0].doc = doc;
+        self.inline_shapes.insert(key, id);
+        id
+    }
+
     /// Shares one type among identical inline enums (same values, same order).
     fn inline_enum(&mut self, e: StringEnum, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
         let key: Vec<String> = e.variants.iter().map(|v| v.wire.clone()).collect();
-        let candidate = Candidate { full: ctx.full(), leaf: naming::type_name(&ctx.leaf), origin: at.to_string() };
+        let candidate = ctx.candidate(at);
         if let Some(id) = self.inline_enums.get(&key).copied() {
             if let Naming::Inline(candidates) = &mut self.naming[id.0] {
                 candidates.push(candidate);

@@ -1,0 +1,4 @@
+//! Library side of the project tasks, shared by the `xtask` binary and the
+//! benchmarks.
+
+pub mod synth;
