@@ -1,0 +1,310 @@
+//! `cargo bench -p xtask`: the generator's speed (in process, by phase, and
+//! as a whole process), its peak memory, how it scales, the size of what it
+//! emits, and the generated client's decoding and encoding speed against a
+//! hand-written serde struct. Prints its figures; asserts nothing (see
+//! BENCHMARKS.md for the targets and the last recorded figures).
+
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Median of repeated runs: at least `min_runs`, and more while under ~1 s.
+fn median<T>(min_runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut times = Vec::new();
+    let started = Instant::now();
+    while times.len() < min_runs || (started.elapsed() < Duration::from_secs(1) && times.len() < 200) {
+        let t = Instant::now();
+        black_box(f());
+        times.push(t.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1e3)
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+struct Doc {
+    name: String,
+    text: String,
+    operations: usize,
+}
+
+fn documents() -> Vec<Doc> {
+    let mut docs = vec![Doc {
+        name: "openapi/autotune.yaml".into(),
+        text: std::fs::read_to_string(root().join("openapi/autotune.yaml")).unwrap(),
+        operations: 9,
+    }];
+    let full = root().join("../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json");
+    if let Ok(text) = std::fs::read_to_string(&full) {
+        docs.push(Doc { name: "upstream full Console API".into(), text, operations: 187 });
+    }
+    for n in [100, 1000, 5000] {
+        let text = serde_json::to_string(&xtask::synth::document(n, n)).unwrap();
+        docs.push(Doc { name: format!("synthetic {n} ops / {n} schemas"), text, operations: n });
+    }
+    docs
+}
+
+fn options(name: &str) -> generator::CrateOptions {
+    generator::CrateOptions { crate_name: "bench".into(), spec_label: name.into(), command: "cargo bench".into() }
+}
+
+fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
+    println!("\n## Generator in process (median ms)\n");
+    println!("| document | load | lower | check | emit | render | total | ms per operation |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut totals = Vec::new();
+    for doc in docs {
+        let file = if doc.text.starts_with('{') { "x.json" } else { "x.yaml" };
+        let runs = if doc.operations >= 1000 { 3 } else { 10 };
+        let mut diags = generator::Diagnostics::new(file);
+        let loaded = generator::load::load(&doc.text, file, &mut diags).unwrap();
+        let api = generator::lower::lower(&loaded, &mut diags).unwrap();
+        let opts = options(&doc.name);
+        let load = median(runs, || generator::load::load(&doc.text, file, &mut generator::Diagnostics::new(file)));
+        let lower = median(runs, || generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file)));
+        let check = median(runs, || generator::check::check(&api, &mut generator::Diagnostics::new(file)));
+        let emit = median(runs, || generator::emit::tokens(&api, &opts));
+        let render = median(runs, || generator::emit::render_files(generator::emit::tokens(&api, &opts)).unwrap()) - emit;
+        let total = median(runs, || generator::generate(&doc.text, file, &opts).unwrap());
+        let per_op = total / doc.operations as u32;
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {:.3} |",
+            doc.name,
+            ms(load),
+            ms(lower),
+            ms(check),
+            ms(emit),
+            ms(render),
+            ms(total),
+            per_op.as_secs_f64() * 1e3
+        );
+        totals.push((doc.name.clone(), total));
+    }
+    totals
+}
+
+fn whole_process(docs: &[Doc]) {
+    println!("\n## Generator as a whole process (`xtask codegen --spec … --out …`, release build)\n");
+    println!("| document | median wall ms | peak RSS MiB |");
+    println!("|---|---|---|");
+    let exe = env!("CARGO_BIN_EXE_xtask");
+    let scratch = std::env::temp_dir().join("xtask-bench");
+    for doc in docs {
+        let spec = scratch.join(if doc.text.starts_with('{') { "spec.json" } else { "spec.yaml" });
+        std::fs::create_dir_all(&scratch).unwrap();
+        std::fs::write(&spec, &doc.text).unwrap();
+        let out = scratch.join("out");
+        let run = || {
+            let output = Command::new(exe)
+                .args(["codegen", "--spec"])
+                .arg(&spec)
+                .arg("--out")
+                .arg(&out)
+                .env("XTASK_REPORT_PEAK_MEMORY", "1")
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            output
+        };
+        run();
+        let wall = median(if doc.operations >= 1000 { 3 } else { 20 }, run);
+        let stderr = String::from_utf8_lossy(&run().stderr).into_owned();
+        let peak: f64 = stderr.lines().find_map(|l| l.strip_prefix("peak-rss-kib ")).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        println!("| {} | {} | {:.1} |", doc.name, ms(wall), peak / 1024.0);
+        let _ = std::fs::remove_dir_all(&out);
+    }
+}
+
+fn scaling(totals: &[(String, Duration)]) {
+    let find = |n: usize| totals.iter().find(|(name, _)| name.starts_with(&format!("synthetic {n} "))).map(|(_, d)| *d);
+    if let (Some(t1000), Some(t5000)) = (find(1000), find(5000)) {
+        println!(
+            "\nScaling: 5,000 operations take {:.2}× the time of 1,000 (linear is 5×; the target is at most 7.5×).",
+            t5000.as_secs_f64() / t1000.as_secs_f64()
+        );
+    }
+}
+
+fn code_size() {
+    println!("\n## Size of the emitted code\n");
+    println!("| document | lines | lines per operation | client.rs lines per operation | types.rs lines per schema |");
+    println!("|---|---|---|---|---|");
+    for n in [100, 1000] {
+        let text = serde_json::to_string(&xtask::synth::document(n, n)).unwrap();
+        let generated = generator::generate(&text, "x.json", &options("synthetic")).unwrap();
+        let lines = |p: &str| generated.files.iter().find(|(path, _)| path == p).map_or(0, |(_, t)| t.lines().count());
+        println!(
+            "| synthetic {n} ops / {n} schemas | {} | {:.1} | {:.1} | {:.1} |",
+            generated.stats.lines,
+            generated.stats.lines as f64 / n as f64,
+            lines("src/client.rs") as f64 / n as f64,
+            lines("src/types.rs") as f64 / n as f64
+        );
+    }
+}
+
+// A hand-written equivalent of the generated `Autotune` types: what a
+// careful person would write with serde derives (the practical limit).
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandList {
+    message: String,
+    data: Vec<HandAutotune>,
+    pagination: HandPagination,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandPagination {
+    items_per_page: i64,
+    page_number: i64,
+    total_items: Option<i64>,
+    next_page: Option<String>,
+    previous_page: Option<String>,
+    all: Option<String>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[allow(dead_code)]
+enum HandWindow {
+    #[serde(rename = "24hrs")]
+    H24s,
+    #[serde(rename = "1hr")]
+    H1,
+    #[serde(rename = "24hr")]
+    H24,
+    #[serde(rename = "2hrs")]
+    H2s,
+}
+
+#[derive(Deserialize, Serialize)]
+#[allow(dead_code)]
+enum HandThreshold {
+    #[serde(rename = "95%")]
+    P95,
+    #[serde(rename = "99%")]
+    P99,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandVariant {
+    id: Option<String>,
+    name: String,
+    json: serde_json::Value,
+    size: Option<f64>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct HandAutotune {
+    id: String,
+    name: Option<String>,
+    description: String,
+    id_type: Option<String>,
+    variants: Vec<HandVariant>,
+    success_event: String,
+    success_event_value: String,
+    exploration_window: HandWindow,
+    attribution_window: HandWindow,
+    winner_threshold: HandThreshold,
+    is_started: bool,
+    created_time: Option<f64>,
+    #[serde(rename = "creatorID")]
+    creator_id: Option<String>,
+    creator_name: Option<String>,
+    creator_email: Option<String>,
+    last_modified_time: Option<f64>,
+    #[serde(rename = "lastModifierID")]
+    last_modifier_id: Option<String>,
+    last_modifier_name: Option<String>,
+    last_modifier_email: Option<String>,
+    tags: Option<Vec<String>>,
+    target_apps: Option<Vec<String>>,
+    #[serde(rename = "holdoutIDs")]
+    holdout_ids: Option<Vec<String>>,
+    team: Option<String>,
+    #[serde(rename = "inlineTargetingRulesJSON")]
+    inline_targeting_rules_json: Option<String>,
+    inline_targeting_rules: Option<Vec<serde_json::Value>>,
+    winner: Option<serde_json::Value>,
+}
+
+fn list_json(items: usize) -> Vec<u8> {
+    let item = |i: usize| {
+        serde_json::json!({
+            "id": format!("autotune_{i}"), "name": format!("autotune_{i}"), "description": "A description of this autotune.",
+            "idType": "userID", "lastModifierID": "24hiIXz1maFaDwtYEetv2i", "lastModifiedTime": 1716324033128u64,
+            "lastModifierName": "jairo Garciga", "lastModifierEmail": "jairo@statsig.com", "creatorID": "5sgBiiuoBX4fscrWdCXVma",
+            "createdTime": 1688072516890u64, "creatorName": "Samuel Kitono", "creatorEmail": "samuel@statsig.com",
+            "targetApps": [], "holdoutIDs": [], "tags": ["a", "b"], "team": null, "isStarted": i % 2 == 0,
+            "inlineTargetingRulesJSON": "{}", "inlineTargetingRules": [],
+            "variants": [
+                {"name": "red", "id": "7eOW6aXU7F07KxrggOrAdy", "json": {"color": "red", "weight": 3}},
+                {"name": "blue", "id": "7eOW6cCWzX9C3WZbRWndwA", "json": {}}
+            ],
+            "successEvent": "add_to_cart", "successEventValue": "", "explorationWindow": "24hrs",
+            "attributionWindow": "2hrs", "winnerThreshold": "95%", "winner": null
+        })
+    };
+    let body = serde_json::json!({
+        "message": "Autotune Experiments listed successfully.",
+        "data": (0..items).map(item).collect::<Vec<_>>(),
+        "pagination": {"itemsPerPage": items, "pageNumber": 1, "totalItems": items, "nextPage": null, "previousPage": null}
+    });
+    serde_json::to_vec(&body).unwrap()
+}
+
+fn client_codecs() {
+    use statsig_autotune::types::*;
+    println!("\n## Generated client: decoding and encoding\n");
+    let body = list_json(10_000);
+    let mb = body.len() as f64 / 1e6;
+    let generated = median(5, || serde_json::from_slice::<AutotuneListResponse>(&body).unwrap());
+    let hand = median(5, || serde_json::from_slice::<HandList>(&body).unwrap());
+    println!("| decode a 10,000-item list ({mb:.1} MB) | median ms | MB/s |");
+    println!("|---|---|---|");
+    println!("| generated `AutotuneListResponse` | {} | {:.0} |", ms(generated), mb / generated.as_secs_f64());
+    println!("| hand-written serde struct | {} | {:.0} |", ms(hand), mb / hand.as_secs_f64());
+    println!(
+        "\nGenerated decode throughput is {:.2}× the hand-written struct's (target: at least 0.9×).",
+        hand.as_secs_f64() / generated.as_secs_f64()
+    );
+    let mut create = AutotuneCreate::new(
+        "checkout_button_color",
+        vec![VariantInput::new("red", serde_json::json!({"color": "red"})), VariantInput::new("blue", serde_json::json!({}))],
+        "purchase_item",
+        ExplorationWindow::V24hr,
+        AttributionWindow::V2hrs,
+        WinnerThreshold::V95Percent,
+    );
+    create.description = Some("Which button color sells more?".into());
+    create.exploration_window_rate = Some(0.5);
+    let encode = median(1000, || serde_json::to_vec(&create).unwrap());
+    println!("\nEncoding an `AutotuneCreate` request body: {:.2} µs (median).", encode.as_secs_f64() * 1e6);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported.
+    println!("# cargo bench -p xtask (the figures of one run)");
+    let docs = documents();
+    let totals = phases(&docs);
+    scaling(&totals);
+    whole_process(&docs);
+    code_size();
+    client_codecs();
+}
