@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// A parsed document, plus its raw JSON form for the few facts openapiv3
@@ -19,8 +20,12 @@ pub struct Loaded {
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Loaded> {
     let raw = parse_text(text, file_name, diags)?;
     check_version(&raw, diags)?;
-    let deserializer = raw.clone();
-    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+    // The plain decode is the fast path; on failure, decode again tracking
+    // the path, to say where.
+    if let Ok(doc) = OpenAPI::deserialize(&raw) {
+        return Some(Loaded { doc, raw });
+    }
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
         Ok(doc) => Some(Loaded { doc, raw }),
         Err(err) => {
             // openapiv3 buffers some maps (paths, responses), which hides
@@ -43,7 +48,7 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Load
 /// failure, if any.
 fn try_part<T: serde::de::DeserializeOwned>(raw: &Value, at: &Pointer) -> Option<(String, String)> {
     let pointer = at.to_string();
-    let value = raw.pointer(pointer.trim_start_matches('#'))?.clone();
+    let value = raw.pointer(pointer.trim_start_matches('#'))?;
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => None,
         Err(err) => Some((path_to_pointer(at.clone(), err.path()), err.inner().to_string())),

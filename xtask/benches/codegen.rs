@@ -74,7 +74,8 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         let lower = median(runs, || generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file)));
         let check = median(runs, || generator::check::check(&api, &mut generator::Diagnostics::new(file)));
         let emit = median(runs, || generator::emit::tokens(&api, &opts));
-        let render = median(runs, || generator::emit::render_files(generator::emit::tokens(&api, &opts)).unwrap()) - emit;
+        let render =
+            median(runs, || generator::emit::render_files(generator::emit::tokens(&api, &opts)).unwrap()) - emit;
         let total = median(runs, || generator::generate(&doc.text, file, &opts).unwrap());
         let per_op = total / doc.operations as u32;
         println!(
@@ -119,7 +120,8 @@ fn whole_process(docs: &[Doc]) {
         run();
         let wall = median(if doc.operations >= 1000 { 3 } else { 20 }, run);
         let stderr = String::from_utf8_lossy(&run().stderr).into_owned();
-        let peak: f64 = stderr.lines().find_map(|l| l.strip_prefix("peak-rss-kib ")).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let peak: f64 =
+            stderr.lines().find_map(|l| l.strip_prefix("peak-rss-kib ")).and_then(|v| v.parse().ok()).unwrap_or(0.0);
         println!("| {} | {} | {:.1} |", doc.name, ms(wall), peak / 1024.0);
         let _ = std::fs::remove_dir_all(&out);
     }
@@ -286,7 +288,10 @@ fn client_codecs() {
     );
     let mut create = AutotuneCreate::new(
         "checkout_button_color",
-        vec![VariantInput::new("red", serde_json::json!({"color": "red"})), VariantInput::new("blue", serde_json::json!({}))],
+        vec![
+            VariantInput::new("red", serde_json::json!({"color": "red"})),
+            VariantInput::new("blue", serde_json::json!({})),
+        ],
         "purchase_item",
         ExplorationWindow::V24hr,
         AttributionWindow::V2hrs,

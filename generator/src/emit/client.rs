@@ -10,16 +10,17 @@ use crate::ir::{
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-pub fn items(api: &Api) -> Vec<TokenStream> {
-    let mut items = vec![client_struct(api), client_builder(api), client_impl(api)];
-    for op in &api.operations {
-        items.push(request_builder(api, op));
-        items.push(error_enum(api, op));
-        if let Some(success) = success_enum(api, op) {
-            items.push(success);
-        }
-    }
-    items
+/// The client's items, then each operation's, made lazily so that only one
+/// operation's tokens exist at a time while rendering.
+pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    let client = [client_struct(api), client_builder(api), client_impl(api)];
+    let operations = api.operations.iter().map(move |op| {
+        let mut tokens = request_builder(api, op);
+        tokens.extend(error_enum(api, op));
+        tokens.extend(success_enum(api, op));
+        tokens
+    });
+    client.into_iter().chain(operations)
 }
 
 fn scheme_field_type(kind: &SecurityKind) -> TokenStream {

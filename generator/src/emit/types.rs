@@ -7,9 +7,10 @@ use crate::ir::{Api, Constraints, Field, Presence, StringEnum, Struct, TypeDef, 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-/// One token stream per item, in name order.
-pub fn items(api: &Api) -> Vec<TokenStream> {
-    api.types_by_name().into_iter().map(|def| item(api, def)).collect()
+/// One token stream per item, in name order, made lazily so that only one
+/// item's tokens exist at a time while rendering.
+pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    api.types_by_name().into_iter().map(move |def| item(api, def))
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {

@@ -514,6 +514,9 @@ mod tests {
     fn common_prefix_is_whole_words() {
         let names = ["GetThingNotFound", "GetThingsUnauthorized"];
         assert_eq!(common_word_prefix(names.into_iter()), "Get");
-        assert_eq!(common_word_prefix(["ReadAutotuneNotFound", "ReadAutotuneUnauthorized"].into_iter()), "ReadAutotune");
+        assert_eq!(
+            common_word_prefix(["ReadAutotuneNotFound", "ReadAutotuneUnauthorized"].into_iter()),
+            "ReadAutotune"
+        );
     }
 }
