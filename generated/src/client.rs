@@ -11,6 +11,8 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     timeout: Option<std::time::Duration>,
+    retry: crate::RetryPolicy,
+    default_headers: reqwest::header::HeaderMap,
     statsig_api_key: Option<crate::Secret>,
 }
 
@@ -23,6 +25,8 @@ pub struct ClientBuilder {
     timeout: Option<std::time::Duration>,
     connect_timeout: Option<std::time::Duration>,
     user_agent: Option<String>,
+    retry: Option<crate::RetryPolicy>,
+    default_headers: Vec<(String, String)>,
     statsig_api_key: Option<crate::Secret>,
 }
 
@@ -53,6 +57,22 @@ impl ClientBuilder {
         self.user_agent = Some(user_agent.into());
         self
     }
+    /// When failed requests are sent again; see [`crate::RetryPolicy`] for the
+    /// default. `RetryPolicy::disabled()` turns retries off.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+    /// A header sent with every request (a request's own value wins).
+    /// The spec asks for `STATSIG-API-VERSION: 20240601` on every request; these are sent unless replaced here.
+    pub fn default_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
     /// The credential of the `STATSIG-API-KEY` security scheme. Sent in the `STATSIG-API-KEY` header.
     ///
     /// A Console API key (it starts with `console-`), created in the Project Settings of the Statsig console.
@@ -81,10 +101,26 @@ impl ClientBuilder {
         let base_url = self
             .base_url
             .unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string());
+        let mut default_headers = reqwest::header::HeaderMap::new();
+        let spec_defaults: [(&str, &str); 1] = [("STATSIG-API-VERSION", "20240601")];
+        let given = self
+            .default_headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()));
+        for (name, value) in spec_defaults.into_iter().chain(given) {
+            let invalid = || crate::BuildError::InvalidHeader(name.to_string());
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid())?;
+            let value = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| invalid())?;
+            default_headers.insert(name, value);
+        }
         Ok(Client {
             http,
             base_url: base_url.trim_end_matches('/').to_string(),
             timeout: self.timeout,
+            retry: self.retry.unwrap_or_default(),
+            default_headers,
             statsig_api_key: self.statsig_api_key,
         })
     }
@@ -116,6 +152,7 @@ impl Client {
             client: self,
             x_respect_review_settings: None,
             body,
+            options: Default::default(),
         }
     }
     /// Delete Autotune
@@ -126,6 +163,7 @@ impl Client {
             client: self,
             id: id.into(),
             x_respect_review_settings: None,
+            options: Default::default(),
         }
     }
     /// Finish Experiment Early
@@ -143,6 +181,7 @@ impl Client {
             id: id.into(),
             x_respect_review_settings: None,
             body,
+            options: Default::default(),
         }
     }
     /// Read Autotune
@@ -152,6 +191,7 @@ impl Client {
         GetAutotuneRequest {
             client: self,
             id: id.into(),
+            options: Default::default(),
         }
     }
     /// List Autotune
@@ -164,6 +204,7 @@ impl Client {
             client: self,
             limit: None,
             page: None,
+            options: Default::default(),
         }
     }
     /// Partially Update Autotune
@@ -181,6 +222,7 @@ impl Client {
             id: id.into(),
             x_respect_review_settings: None,
             body,
+            options: Default::default(),
         }
     }
     /// Reset Experiment
@@ -191,6 +233,7 @@ impl Client {
             client: self,
             id: id.into(),
             x_respect_review_settings: None,
+            options: Default::default(),
         }
     }
     /// Start Autotune Experiment
@@ -201,6 +244,7 @@ impl Client {
             client: self,
             id: id.into(),
             x_respect_review_settings: None,
+            options: Default::default(),
         }
     }
     /// Fully Update Autotune
@@ -218,20 +262,30 @@ impl Client {
             id: id.into(),
             x_respect_review_settings: None,
             body,
+            options: Default::default(),
         }
     }
-    /// Sends a request with the client's settings and reads the response.
+    /// Sends a request with the client's settings (timeout, default headers,
+    /// retries) and the request's own options, and reads the response.
     #[allow(dead_code)]
     async fn execute(
         &self,
         mut request: reqwest::RequestBuilder,
         accept: &'static str,
-    ) -> Result<crate::runtime::RawResponse, reqwest::Error> {
+        options: crate::runtime::RequestOptions,
+    ) -> Result<crate::runtime::RawResponse, crate::runtime::SendFailure> {
         request = request.header(reqwest::header::ACCEPT, accept);
         if let Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
-        crate::runtime::RawResponse::fetch(request).await
+        crate::runtime::send(
+                &self.http,
+                request,
+                options,
+                &self.default_headers,
+                &self.retry,
+            )
+            .await
     }
     fn apply_statsig_api_key(
         &self,
@@ -262,6 +316,7 @@ pub struct CreateAutotuneRequest<'a> {
     client: &'a Client,
     x_respect_review_settings: Option<String>,
     body: crate::types::AutotuneCreate,
+    options: crate::runtime::RequestOptions,
 }
 
 impl CreateAutotuneRequest<'_> {
@@ -276,7 +331,7 @@ impl CreateAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::AutotuneResponse, CreateAutotuneError> {
-        let Self { client, x_respect_review_settings, body } = self;
+        let Self { client, x_respect_review_settings, body, options } = self;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::POST, url);
@@ -287,7 +342,7 @@ impl CreateAutotuneRequest<'_> {
         )?;
         request = client.apply_statsig_api_key(request)?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             201 => raw.ok(crate::runtime::json),
             400 => raw.failure(crate::runtime::json, CreateAutotuneError::BadRequest),
@@ -296,6 +351,8 @@ impl CreateAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(CreateAutotuneRequest);
 
 crate::runtime::into_future!(
     CreateAutotuneRequest, crate ::types::AutotuneResponse, CreateAutotuneError
@@ -317,6 +374,7 @@ pub struct DeleteAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 
 impl DeleteAutotuneRequest<'_> {
@@ -331,7 +389,7 @@ impl DeleteAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::MessageResponse, DeleteAutotuneError> {
-        let Self { client, id, x_respect_review_settings } = self;
+        let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}");
@@ -342,7 +400,7 @@ impl DeleteAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             401 => raw.failure(crate::runtime::json, DeleteAutotuneError::Unauthorized),
@@ -351,6 +409,8 @@ impl DeleteAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(DeleteAutotuneRequest);
 
 crate::runtime::into_future!(
     DeleteAutotuneRequest, crate ::types::MessageResponse, DeleteAutotuneError
@@ -373,6 +433,7 @@ pub struct FinishAutotuneEarlyRequest<'a> {
     id: String,
     x_respect_review_settings: Option<String>,
     body: crate::types::ExperimentStatusUpdate,
+    options: crate::runtime::RequestOptions,
 }
 
 impl FinishAutotuneEarlyRequest<'_> {
@@ -387,7 +448,7 @@ impl FinishAutotuneEarlyRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::MessageResponse, FinishAutotuneEarlyError> {
-        let Self { client, id, x_respect_review_settings, body } = self;
+        let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}/make_decision");
@@ -399,7 +460,7 @@ impl FinishAutotuneEarlyRequest<'_> {
         )?;
         request = client.apply_statsig_api_key(request)?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             400 => {
@@ -413,6 +474,8 @@ impl FinishAutotuneEarlyRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(FinishAutotuneEarlyRequest);
 
 crate::runtime::into_future!(
     FinishAutotuneEarlyRequest, crate ::types::MessageResponse, FinishAutotuneEarlyError
@@ -435,6 +498,7 @@ pub enum FinishAutotuneEarlyError {
 pub struct GetAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
+    options: crate::runtime::RequestOptions,
 }
 
 impl GetAutotuneRequest<'_> {
@@ -442,13 +506,13 @@ impl GetAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::AutotuneResponse, GetAutotuneError> {
-        let Self { client, id } = self;
+        let Self { client, id, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}");
         let mut request = client.http.request(reqwest::Method::GET, url);
         request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             401 => raw.failure(crate::runtime::json, GetAutotuneError::Unauthorized),
@@ -457,6 +521,8 @@ impl GetAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(GetAutotuneRequest);
 
 crate::runtime::into_future!(
     GetAutotuneRequest, crate ::types::AutotuneResponse, GetAutotuneError
@@ -478,6 +544,7 @@ pub struct ListAutotunesRequest<'a> {
     client: &'a Client,
     limit: Option<i64>,
     page: Option<i64>,
+    options: crate::runtime::RequestOptions,
 }
 
 impl ListAutotunesRequest<'_> {
@@ -499,7 +566,7 @@ impl ListAutotunesRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::AutotuneListResponse, ListAutotunesError> {
-        let Self { client, limit, page } = self;
+        let Self { client, limit, page, options } = self;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes");
         let mut request = client.http.request(reqwest::Method::GET, url);
@@ -508,7 +575,7 @@ impl ListAutotunesRequest<'_> {
         crate::runtime::push_query(&mut query, "page", &page)?;
         request = request.query(&query);
         request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             401 => raw.failure(crate::runtime::json, ListAutotunesError::Unauthorized),
@@ -516,6 +583,8 @@ impl ListAutotunesRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(ListAutotunesRequest);
 
 crate::runtime::into_future!(
     ListAutotunesRequest, crate ::types::AutotuneListResponse, ListAutotunesError
@@ -536,6 +605,7 @@ pub struct PartiallyUpdateAutotuneRequest<'a> {
     id: String,
     x_respect_review_settings: Option<String>,
     body: crate::types::AutotunePartialUpdate,
+    options: crate::runtime::RequestOptions,
 }
 
 impl PartiallyUpdateAutotuneRequest<'_> {
@@ -550,7 +620,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::AutotuneResponse, PartiallyUpdateAutotuneError> {
-        let Self { client, id, x_respect_review_settings, body } = self;
+        let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}");
@@ -562,7 +632,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
         )?;
         request = client.apply_statsig_api_key(request)?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             400 => {
@@ -584,6 +654,8 @@ impl PartiallyUpdateAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(PartiallyUpdateAutotuneRequest);
 
 crate::runtime::into_future!(
     PartiallyUpdateAutotuneRequest, crate ::types::AutotuneResponse,
@@ -608,6 +680,7 @@ pub struct ResetAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 
 impl ResetAutotuneRequest<'_> {
@@ -622,7 +695,7 @@ impl ResetAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::MessageResponse, ResetAutotuneError> {
-        let Self { client, id, x_respect_review_settings } = self;
+        let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}/reset");
@@ -633,7 +706,7 @@ impl ResetAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             400 => raw.failure(crate::runtime::json, ResetAutotuneError::BadRequest),
@@ -643,6 +716,8 @@ impl ResetAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(ResetAutotuneRequest);
 
 crate::runtime::into_future!(
     ResetAutotuneRequest, crate ::types::MessageResponse, ResetAutotuneError
@@ -666,6 +741,7 @@ pub struct StartAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
+    options: crate::runtime::RequestOptions,
 }
 
 impl StartAutotuneRequest<'_> {
@@ -680,7 +756,7 @@ impl StartAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::MessageResponse, StartAutotuneError> {
-        let Self { client, id, x_respect_review_settings } = self;
+        let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}/start");
@@ -691,13 +767,15 @@ impl StartAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             _ => raw.unexpected(),
         }
     }
 }
+
+crate::runtime::request_options!(StartAutotuneRequest);
 
 crate::runtime::into_future!(
     StartAutotuneRequest, crate ::types::MessageResponse, StartAutotuneError
@@ -715,6 +793,7 @@ pub struct UpdateAutotuneRequest<'a> {
     id: String,
     x_respect_review_settings: Option<String>,
     body: crate::types::AutotuneFullUpdate,
+    options: crate::runtime::RequestOptions,
 }
 
 impl UpdateAutotuneRequest<'_> {
@@ -729,7 +808,7 @@ impl UpdateAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<crate::types::AutotuneResponse, UpdateAutotuneError> {
-        let Self { client, id, x_respect_review_settings, body } = self;
+        let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes/{id}");
@@ -741,7 +820,7 @@ impl UpdateAutotuneRequest<'_> {
         )?;
         request = client.apply_statsig_api_key(request)?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json").await?;
+        let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
             200 => raw.ok(crate::runtime::json),
             401 => raw.failure(crate::runtime::json, UpdateAutotuneError::Unauthorized),
@@ -750,6 +829,8 @@ impl UpdateAutotuneRequest<'_> {
         }
     }
 }
+
+crate::runtime::request_options!(UpdateAutotuneRequest);
 
 crate::runtime::into_future!(
     UpdateAutotuneRequest, crate ::types::AutotuneResponse, UpdateAutotuneError

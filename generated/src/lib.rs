@@ -19,5 +19,6 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, Secret,
+    ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy,
+    Secret,
 };

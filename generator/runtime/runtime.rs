@@ -215,6 +215,21 @@ pub enum Error<E> {
 }
 
 impl<E> Error<E> {
+    /// True when sending the same request again may succeed: a connection
+    /// failure or timeout, or a 408, 429 or 5XX answer.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(err) => err.is_connect() || err.is_timeout(),
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => retryable_status(*status),
+            Error::Decode { .. } | Error::InvalidRequest(_) => false,
+        }
+    }
+
+    /// True when the request ran out of time (the client's or the request's timeout).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(err) if err.is_timeout())
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
@@ -285,6 +300,8 @@ pub enum BuildError {
     MissingBaseUrl,
     /// The HTTP client could not be set up (for example, no TLS backend).
     Http(reqwest::Error),
+    /// A default header has an invalid name or value.
+    InvalidHeader(String),
 }
 
 impl fmt::Display for BuildError {
@@ -292,6 +309,7 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
             BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
+            BuildError::InvalidHeader(name) => write!(f, "default header `{name}` has an invalid name or value"),
         }
     }
 }
@@ -300,7 +318,7 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::Http(err) => Some(err),
-            BuildError::MissingBaseUrl => None,
+            BuildError::MissingBaseUrl | BuildError::InvalidHeader(_) => None,
         }
     }
 }
@@ -321,6 +339,235 @@ impl fmt::Display for ParseEnumError {
 }
 
 impl std::error::Error for ParseEnumError {}
+
+/// When a failed request is sent again, and how long to wait first.
+///
+/// The default tries up to 3 times in all, for connection errors, timeouts
+/// and 408, 429 and 5XX answers, waiting exponentially longer (from 200 ms,
+/// at most 10 s, with full jitter) or as long as the server's `Retry-After`
+/// says (at most 60 s). Only idempotent methods (GET, HEAD, OPTIONS, PUT,
+/// DELETE, TRACE) are retried unless [`RetryPolicy::retry_non_idempotent`]
+/// allows POST and PATCH too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: std::time::Duration,
+    max_backoff: std::time::Duration,
+    max_retry_after: std::time::Duration,
+    retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: std::time::Duration::from_millis(200),
+            max_backoff: std::time::Duration::from_secs(10),
+            max_retry_after: std::time::Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every request is sent once.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The longest wait before the second attempt; it doubles after that.
+    pub fn initial_backoff(mut self, wait: std::time::Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// The longest computed wait between attempts.
+    pub fn max_backoff(mut self, wait: std::time::Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// The longest wait a `Retry-After` header may ask for; a longer one
+    /// ends the retries.
+    pub fn max_retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Also retry POST and PATCH, which may apply a change twice.
+    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
+        self.retry_non_idempotent = allow;
+        self
+    }
+
+    /// A random wait up to the exponential cap for the given attempt (1 is
+    /// the first retry): "full jitter", so many clients do not retry in step.
+    fn backoff(&self, retry: u32) -> std::time::Duration {
+        let exponent = retry.saturating_sub(1).min(30);
+        let cap = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+        if nanos == 0 {
+            return cap;
+        }
+        std::time::Duration::from_nanos(random_u64() % (nanos + 1))
+    }
+}
+
+/// A random number from the standard library's hasher seeds (no extra
+/// dependency; jitter needs no cryptographic quality).
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
+}
+
+fn retryable_status(status: reqwest::StatusCode) -> bool {
+    status == reqwest::StatusCode::REQUEST_TIMEOUT || status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+fn is_idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT, Method::DELETE, Method::TRACE].contains(method)
+}
+
+/// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date
+/// (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<std::time::Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(seconds));
+    }
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(parse_http_date(value)?);
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Seconds since the Unix epoch of an IMF-fixdate.
+fn parse_http_date(text: &str) -> Option<u64> {
+    let mut parts = text.split_whitespace();
+    let _weekday = parts.next()?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == month_name)? as u64 + 1;
+    let year: u64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y / 400;
+    let year_of_era = y % 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+/// Per-request settings that every request builder offers.
+#[derive(Debug, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) timeout: Option<std::time::Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    fn apply(self, mut request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, RequestFailure> {
+        for (name, value) in self.headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| RequestFailure(format!("`{name}` is not a valid header name")))?;
+            let value = reqwest::header::HeaderValue::from_str(&value)
+                .map_err(|_| RequestFailure(format!("the value of header `{name}` has a character a header cannot carry")))?;
+            request = request.header(name, value);
+        }
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        Ok(request)
+    }
+}
+
+/// `.timeout()` and `.header()` on a request builder.
+#[allow(unused_macros)]
+macro_rules! request_options {
+    ($request:ident) => {
+        impl $request<'_> {
+            /// A time limit for this request (and each retry of it), instead of the client's.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// An extra header for this request; an invalid name or value fails the request.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use request_options;
+
+/// Sends a request as the client's settings say: per-request options, the
+/// default headers the request does not set itself, then retries.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::RequestBuilder,
+    options: RequestOptions,
+    default_headers: &reqwest::header::HeaderMap,
+    policy: &RetryPolicy,
+) -> Result<RawResponse, SendFailure> {
+    let mut request = options.apply(request).map_err(SendFailure::Request)?.build().map_err(SendFailure::Transport)?;
+    for (name, value) in default_headers {
+        if !request.headers().contains_key(name) {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    let may_retry = policy.max_attempts > 1 && (policy.retry_non_idempotent || is_idempotent(request.method()));
+    let mut attempt = 1;
+    loop {
+        let retry = if may_retry && attempt < policy.max_attempts { request.try_clone() } else { None };
+        let Some(next) = retry else {
+            return RawResponse::fetch(http, request).await.map_err(SendFailure::Transport);
+        };
+        let outcome = RawResponse::fetch(http, next).await;
+        let wait = match &outcome {
+            Ok(raw) if retryable_status(raw.status) => match retry_after(&raw.headers, std::time::SystemTime::now()) {
+                Some(wait) if wait > policy.max_retry_after => return outcome.map_err(SendFailure::Transport),
+                Some(wait) => wait,
+                None => policy.backoff(attempt),
+            },
+            Err(err) if err.is_connect() || err.is_timeout() => policy.backoff(attempt),
+            _ => return outcome.map_err(SendFailure::Transport),
+        };
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}
+
+/// Why [`send`] failed; becomes [`Error::InvalidRequest`] or [`Error::Transport`].
+#[derive(Debug)]
+pub(crate) enum SendFailure {
+    Request(RequestFailure),
+    Transport(reqwest::Error),
+}
+
+impl<E> From<SendFailure> for Error<E> {
+    fn from(f: SendFailure) -> Self {
+        match f {
+            SendFailure::Request(f) => f.into(),
+            SendFailure::Transport(err) => Error::Transport(err),
+        }
+    }
+}
 
 /// Decodes a string enum from a borrowed string where the format allows,
 /// so a known value costs no allocation; `from_wire` maps the text.
@@ -353,9 +600,9 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// Sends the request and reads the whole body.
-    pub(crate) async fn fetch(request: reqwest::RequestBuilder) -> Result<Self, reqwest::Error> {
-        let response = request.send().await?;
+    /// Sends the request once and reads the whole body.
+    async fn fetch(http: &reqwest::Client, request: reqwest::Request) -> Result<Self, reqwest::Error> {
+        let response = http.execute(request).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?.to_vec();
@@ -519,6 +766,34 @@ mod tests {
         push_query(&mut query, "page", &Option::<i64>::None).unwrap();
         push_query(&mut query, "limit", &Some(10)).unwrap();
         assert_eq!(query, vec![("tag".into(), "a".into()), ("tag".into(), "b".into()), ("limit".into(), "10".into())]);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777 - 10);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::from_secs(7)));
+        // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example).
+        headers.insert(reqwest::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::from_secs(10)));
+        headers.insert(reqwest::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:49:17 GMT".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::ZERO));
+        headers.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let policy = RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(100)).max_backoff(std::time::Duration::from_millis(300));
+        for retry in 1..10 {
+            assert!(policy.backoff(retry) <= std::time::Duration::from_millis(300));
+        }
+        assert!(policy.backoff(1) <= std::time::Duration::from_millis(100));
+        assert_eq!(RetryPolicy::disabled().max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Sorted by Rust name.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Headers every request carries unless the caller overrides them, from
+    /// the root extension `x-client-default-headers` (name → value).
+    pub default_headers: Vec<(String, String)>,
 }
 
 impl Api {

@@ -168,7 +168,8 @@ async fn documented_errors_come_back_typed() {
 
 #[tokio::test]
 async fn undocumented_status_keeps_status_headers_and_body() {
-    let (server, client) = setup().await;
+    // Without retries: the 503's `Retry-After: 7` would be honoured.
+    let (server, client) = setup_with(statsig_autotune::RetryPolicy::disabled()).await;
     Mock::given(method("PUT"))
         .and(path("/console/v1/autotunes/a/start"))
         .respond_with(ResponseTemplate::new(503).set_body_string("upstream down").insert_header("retry-after", "7"))
@@ -207,7 +208,7 @@ async fn a_body_that_does_not_decode_names_the_failing_field() {
 
 #[tokio::test]
 async fn the_api_key_never_shows_in_debug_output() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_with(fast_retries()).await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(500).set_body_string("boom")).mount(&server).await;
     let err = client.get_autotune("a").await.unwrap_err();
     let printed = format!("{client:?} {err:?} {err}");
@@ -239,4 +240,144 @@ async fn default_base_url_is_statsigs() {
     assert_eq!(client.base_url(), "https://statsigapi.net");
     let client = Client::builder().base_url("http://127.0.0.1:1/").build().unwrap();
     assert_eq!(client.base_url(), "http://127.0.0.1:1");
+}
+
+fn fast_retries() -> statsig_autotune::RetryPolicy {
+    statsig_autotune::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1))
+}
+
+async fn setup_with(policy: statsig_autotune::RetryPolicy) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder().base_url(server.uri()).statsig_api_key(KEY).retry_policy(policy).build().unwrap();
+    (server, client)
+}
+
+async fn requests_to(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_then_succeeds() {
+    let (server, client) = setup_with(fast_retries()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "data": autotune_json("a")})))
+        .mount(&server)
+        .await;
+    let found = client.get_autotune("a").await.expect("succeeds after the retry");
+    assert_eq!(found.data.id, "a");
+    assert_eq!(requests_to(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_503_that_persists_exhausts_the_attempts() {
+    let (server, client) = setup_with(fast_retries().max_attempts(3)).await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let err = client.start_autotune("a").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert!(err.is_retryable());
+    assert_eq!(requests_to(&server).await, 3);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_allowed() {
+    let body = || {
+        AutotuneCreate::new(
+            "x",
+            vec![],
+            "e",
+            ExplorationWindow::V1hr,
+            AttributionWindow::V1hr,
+            WinnerThreshold::V80Percent,
+        )
+    };
+    let (server, client) = setup_with(fast_retries()).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    assert!(client.create_autotune(body()).await.is_err());
+    assert_eq!(requests_to(&server).await, 1, "POST was retried by default");
+
+    let (server, client) = setup_with(fast_retries().retry_non_idempotent(true)).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"message": "created", "data": autotune_json("x")})),
+        )
+        .mount(&server)
+        .await;
+    assert_eq!(client.create_autotune(body()).await.unwrap().status(), 201);
+    assert_eq!(requests_to(&server).await, 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
+    let policy = fast_retries().max_retry_after(std::time::Duration::from_secs(5));
+    let (server, client) = setup_with(policy).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    let err = client.get_autotune("a").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(requests_to(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_per_request() {
+    let (server, client) = setup_with(statsig_autotune::RetryPolicy::disabled()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_millis(500)))
+        .mount(&server)
+        .await;
+    let err = client.get_autotune("a").timeout(std::time::Duration::from_millis(50)).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(requests_to(&server).await, 1);
+}
+
+#[tokio::test]
+async fn version_default_and_extra_headers_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(header("STATSIG-API-VERSION", "20240601"))
+        .and(header("x-trace", "t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).statsig_api_key(KEY).build().unwrap();
+    client.reset_autotune("a").header("x-trace", "t1").await.expect("sent with both headers");
+
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(header("STATSIG-API-VERSION", "20991231"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client =
+        Client::builder().base_url(server.uri()).default_header("STATSIG-API-VERSION", "20991231").build().unwrap();
+    client.reset_autotune("a").await.expect("the caller's version wins");
+    let bad = client.reset_autotune("a").header("bad header", "x").await.unwrap_err();
+    assert!(matches!(bad, Error::InvalidRequest(_)), "{bad:?}");
+}
+
+#[test]
+fn builder_and_client_debug_redact_the_key() {
+    let builder = Client::builder().statsig_api_key(KEY);
+    let printed = format!("{builder:?}");
+    assert!(!printed.contains(KEY) && printed.contains("<redacted>"), "{printed}");
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(KEY));
+    let invalid = Client::builder().default_header("bad name", "x").build().unwrap_err();
+    assert!(!invalid.to_string().contains(KEY));
 }

@@ -49,6 +49,10 @@ fn client_struct(api: &Api) -> TokenStream {
             base_url: String,
             #unused
             timeout: Option<std::time::Duration>,
+            #unused
+            retry: crate::RetryPolicy,
+            #unused
+            default_headers: reqwest::header::HeaderMap,
             #(#fields)*
         }
     }
@@ -90,6 +94,13 @@ fn client_builder(api: &Api) -> TokenStream {
         }
     });
     let moves = api.security_schemes.iter().map(|s| format_ident!("{}", s.rust_name));
+    let spec_names: Vec<&str> = api.default_headers.iter().map(|(n, _)| n.as_str()).collect();
+    let spec_values: Vec<&str> = api.default_headers.iter().map(|(_, v)| v.as_str()).collect();
+    let spec_count = proc_macro2::Literal::usize_unsuffixed(spec_names.len());
+    let default_header_doc = (!api.default_headers.is_empty()).then(|| {
+        let list = api.default_headers.iter().map(|(n, v)| format!("`{n}: {v}`")).collect::<Vec<_>>().join(", ");
+        doc_attrs(&format!("\nThe spec asks for {list} on every request; these are sent unless replaced here."))
+    });
     let base_url = match &api.base_url {
         Some(_) => quote! { self.base_url.unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string()) },
         None => quote! { self.base_url.ok_or(crate::BuildError::MissingBaseUrl)? },
@@ -104,6 +115,8 @@ fn client_builder(api: &Api) -> TokenStream {
             timeout: Option<std::time::Duration>,
             connect_timeout: Option<std::time::Duration>,
             user_agent: Option<String>,
+            retry: Option<crate::RetryPolicy>,
+            default_headers: Vec<(String, String)>,
             #(#fields)*
         }
 
@@ -139,6 +152,20 @@ fn client_builder(api: &Api) -> TokenStream {
                 self
             }
 
+            #[doc = " When failed requests are sent again; see [`crate::RetryPolicy`] for the"]
+            #[doc = " default. `RetryPolicy::disabled()` turns retries off."]
+            pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            #[doc = " A header sent with every request (a request's own value wins)."]
+            #default_header_doc
+            pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.default_headers.push((name.into(), value.into()));
+                self
+            }
+
             #(#setters)*
 
             #[doc = " Builds the client."]
@@ -155,10 +182,21 @@ fn client_builder(api: &Api) -> TokenStream {
                     }
                 };
                 let base_url = #base_url;
+                let mut default_headers = reqwest::header::HeaderMap::new();
+                let spec_defaults: [(&str, &str); #spec_count] = [#((#spec_names, #spec_values)),*];
+                let given = self.default_headers.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+                for (name, value) in spec_defaults.into_iter().chain(given) {
+                    let invalid = || crate::BuildError::InvalidHeader(name.to_string());
+                    let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+                    let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| invalid())?;
+                    default_headers.insert(name, value);
+                }
                 Ok(Client {
                     http,
                     base_url: base_url.trim_end_matches('/').to_string(),
                     timeout: self.timeout,
+                    retry: self.retry.unwrap_or_default(),
+                    default_headers,
                     #(#moves: self.#moves,)*
                 })
             }
@@ -210,14 +248,20 @@ fn client_impl(api: &Api) -> TokenStream {
 
             #(#methods)*
 
-            #[doc = " Sends a request with the client's settings and reads the response."]
+            #[doc = " Sends a request with the client's settings (timeout, default headers,"]
+            #[doc = " retries) and the request's own options, and reads the response."]
             #[allow(dead_code)]
-            async fn execute(&self, mut request: reqwest::RequestBuilder, accept: &'static str) -> Result<crate::runtime::RawResponse, reqwest::Error> {
+            async fn execute(
+                &self,
+                mut request: reqwest::RequestBuilder,
+                accept: &'static str,
+                options: crate::runtime::RequestOptions,
+            ) -> Result<crate::runtime::RawResponse, crate::runtime::SendFailure> {
                 request = request.header(reqwest::header::ACCEPT, accept);
                 if let Some(timeout) = self.timeout {
                     request = request.timeout(timeout);
                 }
-                crate::runtime::RawResponse::fetch(request).await
+                crate::runtime::send(&self.http, request, options, &self.default_headers, &self.retry).await
             }
 
             #(#appliers)*
@@ -309,7 +353,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub fn #name(&self, #(#args),*) -> #request<'_> {
-            #request { client: self, #(#inits,)* }
+            #request { client: self, #(#inits,)* options: Default::default() }
         }
     }
 }
@@ -473,6 +517,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         pub struct #request<'a> {
             client: &'a Client,
             #(#fields,)*
+            options: crate::runtime::RequestOptions,
         }
 
         impl #request<'_> {
@@ -480,7 +525,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #[doc = " Sends the request and decodes the response."]
             pub async fn send(self) -> #output {
-                let Self { client, #(#field_names,)* #body_binding } = self;
+                let Self { client, #(#field_names,)* #body_binding options } = self;
                 #(#encode_path)*
                 let base_url = &client.base_url;
                 let url = format!(#template);
@@ -489,13 +534,14 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 #(#headers)*
                 #(#auth)*
                 #body
-                let raw = client.execute(request, #accept).await?;
+                let raw = client.execute(request, #accept, options).await?;
                 match raw.status() {
                     #(#arms)*
                 }
             }
         }
 
+        crate::runtime::request_options!(#request);
         crate::runtime::into_future!(#request, #success, #error);
     }
 }

@@ -132,10 +132,19 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
+    // The compiler walks nested types (drop check, auto traits) one level of
+    // recursion per type; a long chain of distinct types that contain each
+    // other (a ring of `owner` fields across a thousand schemas) passes the
+    // default limit of 128. A chain is never longer than the number of types.
+    let recursion_limit = (api.types.len() > 48).then(|| {
+        let limit = (2 * api.types.len() + 128).next_power_of_two().to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     vec![
         quote! {
             #(#crate_docs)*
             #![forbid(unsafe_code)]
+            #recursion_limit
         },
         quote! { pub mod client; },
         quote! { pub mod types; },
@@ -145,7 +154,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, Secret}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy, Secret}; },
     ]
 }
 
@@ -171,6 +180,7 @@ reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+tokio = {{ version = "1", default-features = false, features = ["time"] }}
 "#,
         command = options.command,
         spec = options.spec_label,

@@ -106,6 +106,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
     lowerer.lower_components();
     let security_schemes = lowerer.lower_security_schemes();
     let operations = lowerer.lower_operations(&security_schemes);
+    let default_headers = lowerer.default_headers();
     if !lowerer.diags.is_empty() {
         return None;
     }
@@ -118,6 +119,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
         types: lowerer.types,
         operations,
         security_schemes,
+        default_headers,
     };
     name_inline_types(&mut api, &lowerer.naming);
     name_union_variants(&mut api);
@@ -154,6 +156,34 @@ impl Lowerer<'_> {
             self.types[id.0].name = name;
             self.components.insert(key.clone(), id);
         }
+    }
+
+    /// `x-client-default-headers: {Name: value}` at the root: headers the
+    /// API wants on every request that are not parameters (Statsig's
+    /// `STATSIG-API-VERSION`).
+    fn default_headers(&mut self) -> Vec<(String, String)> {
+        const KEY: &str = "x-client-default-headers";
+        let Some(value) = self.loaded.doc.extensions.get(KEY) else { return Vec::new() };
+        let at = Pointer::root().join(KEY);
+        let Some(map) = value.as_object() else {
+            self.diags.error(&at, "must map header names to string values");
+            return Vec::new();
+        };
+        let mut headers = Vec::new();
+        for (name, value) in map {
+            let valid_name =
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            match value.as_str() {
+                Some(text) if valid_name && text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) => {
+                    headers.push((name.clone(), text.to_string()));
+                }
+                _ => self
+                    .diags
+                    .error(&at.join(name), "a default header needs a valid header name and a printable string value"),
+            }
+        }
+        headers.sort();
+        headers
     }
 
     fn alloc(&mut self, naming: Naming, origin: Pointer) -> TypeId {
