@@ -198,9 +198,9 @@ impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
 
 /// One step of an automated rollout.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutomatedRollout {
     /// The pass percentage from this step on.
-    #[serde(rename = "passPercent")]
     pub pass_percent: f64,
     /// When the step happens, in milliseconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,24 +216,16 @@ impl AutomatedRollout {
 
 /// An Autotune experiment, as the server returns it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Autotune {
-    #[serde(rename = "attributionWindow")]
     pub attribution_window: AttributionWindow,
-    #[serde(
-        rename = "attributionWindowUnit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// Creation time, in milliseconds since the Unix epoch.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<f64>,
     /// Email of the creator.
-    #[serde(
-        rename = "creatorEmail",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub creator_email: crate::Nullable<String>,
     /// User ID of the creator.
     #[serde(
@@ -243,33 +235,24 @@ pub struct Autotune {
     )]
     pub creator_id: crate::Nullable<String>,
     /// Name of the creator.
-    #[serde(
-        rename = "creatorName",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub creator_name: crate::Nullable<String>,
     /// Detailed description of the configuration’s purpose.
     pub description: String,
-    #[serde(rename = "explorationWindow")]
     pub exploration_window: ExplorationWindow,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "explorationWindowRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features included in the analysis.
-    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value.
-    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Holdouts applied to the experiment.
     #[serde(rename = "holdoutIDs", default, skip_serializing_if = "Option::is_none")]
@@ -277,14 +260,10 @@ pub struct Autotune {
     /// The ID of the Autotune.
     pub id: String,
     /// The unit the experiment randomizes on (userID, stableID or a customID).
-    #[serde(rename = "idType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<String>,
     /// The inline targeting rules.
-    #[serde(
-        rename = "inlineTargetingRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inline_targeting_rules: Option<Vec<TargetingRule>>,
     /// The inline targeting rules as a raw JSON string (kept as text, not parsed).
     #[serde(
@@ -294,24 +273,15 @@ pub struct Autotune {
     )]
     pub inline_targeting_rules_json: crate::Nullable<String>,
     /// Whether this is a contextual autotune.
-    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Whether the experiment has started.
-    #[serde(rename = "isStarted")]
     pub is_started: bool,
     /// Time of the last change, in milliseconds since the Unix epoch.
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_modified_time: crate::Nullable<f64>,
     /// Email of the last modifier.
-    #[serde(
-        rename = "lastModifierEmail",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_modifier_email: crate::Nullable<String>,
     /// User ID of the last modifier.
     #[serde(
@@ -321,30 +291,18 @@ pub struct Autotune {
     )]
     pub last_modifier_id: crate::Nullable<String>,
     /// Name of the last modifier.
-    #[serde(
-        rename = "lastModifierName",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_modifier_name: crate::Nullable<String>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(
-        rename = "linkedExperimentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "longtermExplorationAllocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
     #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
@@ -352,23 +310,17 @@ pub struct Autotune {
     /// The name that was given to the autotune on creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "optimizationParameter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event Autotune optimizes for.
-    #[serde(rename = "successEvent")]
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(rename = "successEventValue")]
     pub success_event_value: String,
     /// Tags of the experiment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Target apps of the experiment.
-    #[serde(rename = "targetApps", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_apps: Option<Vec<String>>,
     /// The team that owns the experiment.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -381,7 +333,7 @@ pub struct Autotune {
     )]
     pub team_id: crate::Nullable<String>,
     /// Metric source column to optimize for.
-    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants.
     pub variants: Vec<Variant>,
@@ -391,7 +343,6 @@ pub struct Autotune {
     /// The winning variant, once there is one.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub winner: crate::Nullable<Winner>,
-    #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
 }
 
@@ -456,92 +407,65 @@ impl Autotune {
 
 /// A new Autotune experiment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutotuneCreate {
-    #[serde(rename = "attributionWindow")]
     pub attribution_window: AttributionWindow,
-    #[serde(
-        rename = "attributionWindowUnit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "explorationWindow")]
     pub exploration_window: ExplorationWindow,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "explorationWindowRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (the server treats a missing value as true). Only used for contextual autotunes.
-    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// The unit the experiment randomizes on (userID, stableID or a customID). The server uses userID when it is not sent.
-    #[serde(rename = "idType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<String>,
     /// Makes this autotune contextual.
-    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(
-        rename = "linkedExperimentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "longtermExplorationAllocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for. When it is not set, autotune optimizes for the existence of a follow-up event. Only used for contextual autotunes.
-    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
     #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     /// The name of the Autotune; it also becomes its ID.
     pub name: String,
-    #[serde(
-        rename = "optimizationParameter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
-    #[serde(rename = "successEvent")]
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(
-        rename = "successEventValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
     /// At least 2 items.
     pub variants: Vec<VariantInput>,
-    #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
 }
 
@@ -583,87 +507,60 @@ impl AutotuneCreate {
 
 /// Every property of an Autotune; replaces the current ones.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutotuneFullUpdate {
-    #[serde(rename = "attributionWindow")]
     pub attribution_window: AttributionWindow,
-    #[serde(
-        rename = "attributionWindowUnit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "explorationWindow")]
     pub exploration_window: ExplorationWindow,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "explorationWindowRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(
-        rename = "linkedExperimentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "longtermExplorationAllocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
     #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
-    #[serde(
-        rename = "optimizationParameter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
-    #[serde(rename = "successEvent")]
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(
-        rename = "successEventValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
     /// At least 2 items.
     pub variants: Vec<VariantInput>,
-    #[serde(rename = "winnerThreshold")]
     pub winner_threshold: WinnerThreshold,
 }
 
@@ -727,100 +624,65 @@ impl AutotuneListResponse {
 
 /// The properties to change; the ones left out stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AutotunePartialUpdate {
-    #[serde(
-        rename = "attributionWindow",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window: Option<AttributionWindow>,
-    #[serde(
-        rename = "attributionWindowUnit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(
-        rename = "explorationWindow",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploration_window: Option<ExplorationWindow>,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "explorationWindowRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(rename = "featureList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(rename = "goalRichText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(rename = "higherIsBetter", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(rename = "isContextual", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(
-        rename = "linkedExperimentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(
-        rename = "longtermExplorationAllocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(rename = "metadataField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
     #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
-    #[serde(
-        rename = "optimizationParameter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
-    #[serde(rename = "successEvent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_event: Option<String>,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(
-        rename = "successEventValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(rename = "valueColumn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
     /// At least 2 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantInput>>,
-    #[serde(
-        rename = "winnerThreshold",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub winner_threshold: Option<WinnerThreshold>,
 }
 
@@ -1049,20 +911,16 @@ impl ErrorBody {
 
 /// Schema for updating the status of an experiment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ExperimentStatusUpdate {
     /// The reason for making the decision to update the experiment status.
-    #[serde(rename = "decisionReason")]
     pub decision_reason: String,
     /// The ID of the group to launch.
     pub id: String,
     /// Indicates whether to remove targeting from the experiment.
     ///
     /// Server default: `false`.
-    #[serde(
-        rename = "removeTargeting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_targeting: Option<bool>,
 }
 
@@ -1291,28 +1149,25 @@ impl<'de> serde::Deserialize<'de> for OptimizationParameter {
 
 /// Where this page sits in the whole list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Pagination {
     /// The URL path of the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<String>,
     /// Results per page.
-    #[serde(rename = "itemsPerPage")]
     pub items_per_page: i64,
     /// The URL path of the next page; null on the last page.
     ///
     /// Always present; may be null.
-    #[serde(rename = "nextPage")]
     pub next_page: Option<String>,
     /// This page's number, from 1.
-    #[serde(rename = "pageNumber")]
     pub page_number: i64,
     /// The URL path of the previous page; null on the first page.
     ///
     /// Always present; may be null.
-    #[serde(rename = "previousPage")]
     pub previous_page: Option<String>,
     /// Results on all pages.
-    #[serde(rename = "totalItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_items: Option<i64>,
 }
 
@@ -1337,6 +1192,7 @@ impl Pagination {
 
 /// One condition of a targeting rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TargetingCondition {
     /// The custom ID type, for `unit_id` conditions.
     #[serde(
@@ -1352,13 +1208,8 @@ pub struct TargetingCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
     /// The value or values compared with.
-    #[serde(
-        rename = "targetValue",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub target_value: crate::Nullable<TargetingConditionTargetValue>,
-    #[serde(rename = "type")]
     pub type_: ConditionType,
 }
 
@@ -1387,6 +1238,7 @@ pub enum TargetingConditionTargetValue {
 
 /// An inline targeting rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TargetingRule {
     /// ID of the rule this one was derived from.
     #[serde(rename = "baseID", default, skip_serializing_if = "Option::is_none")]
@@ -1394,11 +1246,7 @@ pub struct TargetingRule {
     /// Automated rollout steps already done.
     ///
     /// Read-only: set by the server.
-    #[serde(
-        rename = "completedAutomatedRollouts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_automated_rollouts: Option<Vec<AutomatedRollout>>,
     /// All must hold for the rule to match.
     pub conditions: Vec<TargetingCondition>,
@@ -1413,19 +1261,14 @@ pub struct TargetingRule {
     /// Percentage of matching units that pass.
     ///
     /// Range: 0 \<= x \<= 100. Multiple of 0.01.
-    #[serde(rename = "passPercentage")]
     pub pass_percentage: f64,
     /// Automated rollout steps still to come.
     ///
     /// Read-only: set by the server.
-    #[serde(
-        rename = "pendingAutomatedRollouts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_automated_rollouts: Option<Vec<AutomatedRollout>>,
     /// The value returned for units that pass.
-    #[serde(rename = "returnValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 

@@ -184,3 +184,19 @@ fn optional_nullable_fields_keep_absent_null_and_value_apart() {
         assert!(json_eq(&json, &serde_json::to_value(&typed).unwrap()));
     }
 }
+
+#[test]
+fn keyword_and_acronym_fields_keep_their_wire_names() {
+    let json = serde_json::json!({
+        "type": "unit_id", "operator": "any", "customID": "companyID", "field": null,
+        "targetValue": ["a", "b"]
+    });
+    let condition: TargetingCondition = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(condition.type_, ConditionType::UnitId);
+    assert_eq!(condition.custom_id.as_option().map(String::as_str), Some("companyID"));
+    assert_eq!(
+        condition.target_value,
+        statsig_autotune::Nullable::Value(TargetingConditionTargetValue::StringList(vec!["a".into(), "b".into()]))
+    );
+    assert!(json_eq(&json, &serde_json::to_value(&condition).unwrap()));
+}

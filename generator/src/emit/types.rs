@@ -33,7 +33,13 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> Token
     let all_optional = fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
     let default = all_optional.then(|| quote! { Default, });
     let new = constructor_fn(api, ident, fields, constructor, additional.as_ref().map(|(name, _)| name.as_str()));
-    let fields = fields.iter().map(|f| field(api, f));
+    // `rename_all = "camelCase"` when it spares more per-field renames than
+    // it costs (the usual JSON API), so most fields carry no rename at all.
+    let plain_renames = fields.iter().filter(|f| f.rust_name != f.wire_name).count();
+    let camel_renames = fields.iter().filter(|f| serde_camel_case(&f.rust_name) != f.wire_name).count();
+    let camel = camel_renames < plain_renames;
+    let rename_all = camel.then(|| quote! { #[serde(rename_all = "camelCase")] });
+    let fields = fields.iter().map(|f| field(api, f, camel));
     let additional = additional.as_ref().map(|(name, ty)| {
         let name = format_ident!("{}", name);
         let ty = rust_type(api, ty, false);
@@ -46,6 +52,7 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> Token
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #rename_all
         pub struct #ident {
             #(#fields)*
             #additional
@@ -112,7 +119,29 @@ fn constructor_fn(
     })
 }
 
-fn field(api: &Api, f: &Field) -> TokenStream {
+/// The wire name serde's `rename_all = "camelCase"` gives a field: serde's
+/// own rule (PascalCase over `_`, then the first letter lowered).
+fn serde_camel_case(field: &str) -> String {
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let mut chars = pascal.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => pascal,
+    }
+}
+
+fn field(api: &Api, f: &Field, camel: bool) -> TokenStream {
     let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, skip_serializing, constraints } = f;
     let name = format_ident!("{}", rust_name);
     let mut inner = rust_type(api, ty, false);
@@ -135,7 +164,8 @@ fn field(api: &Api, f: &Field) -> TokenStream {
         serde_attrs.retain(|a| a.to_string() == "default");
         serde_attrs.push(quote! { skip_serializing });
     }
-    if rust_name != wire_name {
+    let serde_name = if camel { serde_camel_case(rust_name) } else { rust_name.clone() };
+    if serde_name != *wire_name {
         serde_attrs.insert(0, quote! { rename = #wire_name });
     }
     let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
@@ -340,6 +370,26 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
                     other => Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}", #property, other))),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_camel_case;
+
+    #[test]
+    fn camel_case_matches_serde() {
+        let table = [
+            ("attribution_window", "attributionWindow"),
+            ("id", "id"),
+            ("metric_source_id", "metricSourceId"),
+            ("type_", "type"),
+            ("field_1st", "field1st"),
+            ("a", "a"),
+        ];
+        for (field, wire) in table {
+            assert_eq!(serde_camel_case(field), wire, "{field}");
         }
     }
 }
