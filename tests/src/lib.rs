@@ -43,6 +43,14 @@ pub fn options_for(label: &str, crate_name: &str) -> CrateOptions {
     }
 }
 
+/// The `statsig-autotune` crate as `cargo xtask codegen` makes it now.
+pub fn autotune_generated() -> Generated {
+    let spec = read(&repo_root().join("openapi/autotune.yaml"));
+    let mut options = options_for("openapi/autotune.yaml", "statsig-autotune");
+    options.command = "cargo xtask codegen".into();
+    generator::generate(&spec, "openapi/autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"))
+}
+
 /// Generates a crate from a file, panicking with the diagnostics if it fails.
 pub fn generate_file(path: &Path, crate_name: &str) -> Generated {
     let label = path.file_name().expect("a file").to_string_lossy().into_owned();

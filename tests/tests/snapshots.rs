@@ -22,11 +22,7 @@ fn generate_fixture(path: &Path) -> generator::Generated {
 
 #[test]
 fn generated_crate_files() {
-    let root = repo_root();
-    let spec = read(&root.join("openapi/autotune.yaml"));
-    let mut options = options_for("openapi/autotune.yaml", "statsig-autotune");
-    options.command = "cargo xtask codegen".into();
-    let generated = generator::generate(&spec, "openapi/autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+    let generated = tests::autotune_generated();
     settings().bind(|| {
         for (path, contents) in &generated.files {
             insta::assert_snapshot!(format!("autotune__{}", path.replace(['/', '.'], "_")), contents);

@@ -602,26 +602,9 @@ fn response_doc(r: &Response) -> TokenStream {
 }
 
 fn error_enum(api: &Api, op: &Operation) -> TokenStream {
-    let error = format_ident!("{}Error", op.type_prefix);
-    let variants = op.responses.iter().filter(|r| !r.status.is_success()).map(|r| {
-        let docs = response_doc(r);
-        let variant = format_ident!("{}", r.variant);
-        match &r.body {
-            ResponseBody::Empty => quote! { #docs #variant, },
-            body => {
-                let ty = body_type(api, body);
-                quote! { #docs #variant(#ty), }
-            }
-        }
-    });
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     let doc = format!(" The error responses documented for [`Client::{}`].", op.rust_name);
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
-            #(#variants)*
-        }
-    }
+    status_enum(api, &format!("{}Error", op.type_prefix), &doc, &errors)
 }
 
 fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
@@ -629,8 +612,14 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     if !successes.windows(2).any(|w| w[0].body != w[1].body) {
         return None;
     }
-    let ident = format_ident!("{}Success", op.type_prefix);
-    let variants = successes.iter().map(|r| {
+    let doc = format!(" The successful responses of [`Client::{}`], which differ by status.", op.rust_name);
+    Some(status_enum(api, &format!("{}Success", op.type_prefix), &doc, &successes))
+}
+
+/// An enum with a variant per response status, holding its decoded body.
+fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response]) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let variants = responses.iter().map(|r| {
         let docs = response_doc(r);
         let variant = format_ident!("{}", r.variant);
         match &r.body {
@@ -641,12 +630,11 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         }
     });
-    let doc = format!(" The successful responses of [`Client::{}`], which differ by status.", op.rust_name);
-    Some(quote! {
+    quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #ident {
             #(#variants)*
         }
-    })
+    }
 }

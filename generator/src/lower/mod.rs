@@ -82,9 +82,7 @@ struct Lowerer<'a> {
     types: Vec<TypeDef>,
     naming: Vec<Naming>,
     components: BTreeMap<String, TypeId>,
-    /// Inline string enums by their values, so identical ones are shared.
-    inline_enums: BTreeMap<Vec<String>, TypeId>,
-    /// Inline structs and unions by their shape, so identical ones are shared.
+    /// Inline enums, structs and unions by their shape, so identical ones are shared.
     inline_shapes: BTreeMap<String, TypeId>,
     /// Component schemas being lowered, to refuse unrepresentable cycles.
     in_progress: BTreeSet<String>,
@@ -98,7 +96,6 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
         types: Vec::new(),
         naming: Vec::new(),
         components: BTreeMap::new(),
-        inline_enums: BTreeMap::new(),
         inline_shapes: BTreeMap::new(),
         in_progress: BTreeSet::new(),
     };

@@ -304,48 +304,40 @@ impl<'a> Lowerer<'a> {
         param: &'a ReferenceOr<Parameter>,
         at: &Pointer,
     ) -> Option<(&'a Parameter, Pointer)> {
-        match param {
-            ReferenceOr::Item(p) => Some((p, at.clone())),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| self.loaded.doc.components.as_ref()?.parameters.get(k).map(|p| (k, p)));
-                match found {
-                    Some((k, ReferenceOr::Item(p))) => {
-                        Some((p, Pointer::root().join("components").join("parameters").join(k)))
-                    }
-                    _ => {
-                        self.diags.error(
-                            at,
-                            format!("`$ref: {reference}` does not point to a parameter in `#/components/parameters`"),
-                        );
-                        None
-                    }
-                }
+        self.resolve(param, at, "parameters", "a parameter", |c| &c.parameters)
+    }
+
+    /// The item a `$ref` to `#/components/<section>/<name>` names (one level:
+    /// a reference to a reference is refused), with the pointer to it.
+    fn resolve<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: &Pointer,
+        section: &str,
+        what: &str,
+        entries: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, Pointer)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at.clone())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        let key = reference.strip_prefix(prefix.as_str());
+        let doc: &'a openapiv3::OpenAPI = &self.loaded.doc;
+        match key.and_then(|k| doc.components.as_ref().and_then(|c| entries(c).get(k)).map(|found| (k, found))) {
+            Some((k, ReferenceOr::Item(found))) => {
+                Some((found, Pointer::root().join("components").join(section).join(k)))
+            }
+            _ => {
+                self.diags
+                    .error(at, format!("`$ref: {reference}` does not point to {what} in `#/components/{section}`"));
+                None
             }
         }
     }
 
     fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, prefix: &str, at: &Pointer) -> Option<Body> {
-        let (body, at) = match body {
-            ReferenceOr::Item(b) => (b, at.clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.loaded.doc.components.as_ref()?.request_bodies.get(k).map(|b| (k, b))) {
-                    Some((k, ReferenceOr::Item(b))) => {
-                        (b, Pointer::root().join("components").join("requestBodies").join(k))
-                    }
-                    _ => {
-                        self.diags.error(
-                            at,
-                            format!(
-                                "`$ref: {reference}` does not point to a request body in `#/components/requestBodies`"
-                            ),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (body, at) = self.resolve(body, at, "requestBodies", "a request body", |c| &c.request_bodies)?;
         let Some((media_type, media)) = pick_json(&body.content) else {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diags.error(
@@ -370,24 +362,7 @@ impl<'a> Lowerer<'a> {
         ctx: &NameCtx,
         at: &Pointer,
     ) -> Option<(String, ResponseBody)> {
-        let (response, at) = match response {
-            ReferenceOr::Item(r) => (r, at.clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| self.loaded.doc.components.as_ref()?.responses.get(k).map(|r| (k, r))) {
-                    Some((k, ReferenceOr::Item(r))) => {
-                        (r, Pointer::root().join("components").join("responses").join(k))
-                    }
-                    _ => {
-                        self.diags.error(
-                            at,
-                            format!("`$ref: {reference}` does not point to a response in `#/components/responses`"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (response, at) = self.resolve(response, at, "responses", "a response", |c| &c.responses)?;
         let body = if response.content.is_empty() {
             ResponseBody::Empty
         } else if let Some((media_type, media)) = pick_json(&response.content) {

@@ -118,7 +118,6 @@ impl<'a> Lowerer<'a> {
                 let (kind, doc) = self.def_of(schema, ctx, at)?;
                 let ty = match kind {
                     TypeKind::Alias(ty) => ty,
-                    TypeKind::Enum(e) => TypeRef::Named(self.inline_enum(e, doc, ctx, at)),
                     kind => TypeRef::Named(self.inline_shape(kind, doc, ctx, at)),
                 };
                 Some(Typed { ty, nullable })
@@ -126,10 +125,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Shares one type among identical inline structs or unions: the same
-    /// fields (wire names, types, presence, constraints) or variants, docs
-    /// aside. Members are lowered first, so nested shared types already have
-    /// one id and compare equal.
+    /// Shares one type among identical inline types: enums with the same
+    /// values in the same order; structs or unions with the same fields
+    /// (wire names, types, presence, constraints) or variants, docs aside.
+    /// Members are lowered first, so nested shared types already have one id
+    /// and compare equal.
     fn inline_shape(&mut self, kind: TypeKind, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
         let mut shape = kind.clone();
         if let TypeKind::Struct(s) = &mut shape {
@@ -149,23 +149,6 @@ impl<'a> Lowerer<'a> {
         self.types[id.0].kind = kind;
         self.types[id.0].doc = doc;
         self.inline_shapes.insert(key, id);
-        id
-    }
-
-    /// Shares one type among identical inline enums (same values, same order).
-    fn inline_enum(&mut self, e: StringEnum, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
-        let key: Vec<String> = e.variants.iter().map(|v| v.wire.clone()).collect();
-        let candidate = ctx.candidate(at);
-        if let Some(id) = self.inline_enums.get(&key).copied() {
-            if let Naming::Inline(candidates) = &mut self.naming[id.0] {
-                candidates.push(candidate);
-            }
-            return id;
-        }
-        let id = self.alloc(Naming::Inline(vec![candidate]), at.clone());
-        self.types[id.0].kind = TypeKind::Enum(e);
-        self.types[id.0].doc = doc;
-        self.inline_enums.insert(key, id);
         id
     }
 
