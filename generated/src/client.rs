@@ -341,6 +341,7 @@ impl CreateAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
+        body.validate()?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
@@ -631,6 +632,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
+        body.validate()?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
@@ -819,6 +821,7 @@ impl UpdateAutotuneRequest<'_> {
             &x_respect_review_settings,
         )?;
         request = client.apply_statsig_api_key(request)?;
+        body.validate()?;
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {

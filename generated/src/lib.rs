@@ -20,5 +20,5 @@ pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
     ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy,
-    Secret,
+    Secret, ValidationError,
 };

@@ -213,6 +213,8 @@ pub enum Error<E> {
     /// The request could not be built (a parameter with no textual form, a
     /// header value with a line break, a body that does not serialize).
     InvalidRequest(String),
+    /// The body breaks a constraint the spec declares; nothing was sent.
+    Validation(ValidationError),
     /// The request did not complete: connection, TLS or timeout failure.
     Transport(reqwest::Error),
 }
@@ -224,7 +226,7 @@ impl<E> Error<E> {
         match self {
             Error::Transport(err) => err.is_connect() || err.is_timeout(),
             Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => retryable_status(*status),
-            Error::Decode { .. } | Error::InvalidRequest(_) => false,
+            Error::Decode { .. } | Error::InvalidRequest(_) | Error::Validation(_) => false,
         }
     }
 
@@ -237,7 +239,7 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::Validation(_) => None,
             Error::Transport(err) => err.status(),
         }
     }
@@ -250,6 +252,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::UnexpectedStatus { status, body, .. } => write!(f, "the server answered with undocumented status {status}: {body}"),
             Error::Decode { status, path, message, .. } => write!(f, "the {status} response did not decode at `{path}`: {message}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Validation(err) => write!(f, "invalid request: {err}"),
             Error::Transport(err) => write!(f, "request failed: {err}"),
         }
     }
@@ -262,6 +265,86 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             _ => None,
         }
     }
+}
+
+/// A value that breaks a constraint of the spec (range, `multipleOf`,
+/// number of items, length), found before the request was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// Where the value is, in wire names (`variants`, `rules[2].passPercentage`).
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// The same error seen from the enclosing value.
+    pub(crate) fn within(mut self, prefix: &str) -> Self {
+        self.path = if self.path.starts_with('[') { format!("{prefix}{}", self.path) } else { format!("{prefix}.{}", self.path) };
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+impl<E> From<ValidationError> for Error<E> {
+    fn from(err: ValidationError) -> Self {
+        Error::Validation(err)
+    }
+}
+
+fn invalid(path: &str, message: String) -> Result<(), ValidationError> {
+    Err(ValidationError { path: path.to_string(), message })
+}
+
+/// `minimum`/`maximum` (inclusive unless `exclusive`) and `multipleOf`.
+pub(crate) fn check_number(
+    path: &str,
+    value: f64,
+    minimum: Option<(f64, bool)>,
+    maximum: Option<(f64, bool)>,
+    multiple_of: Option<f64>,
+) -> Result<(), ValidationError> {
+    if let Some((min, exclusive)) = minimum {
+        if value < min || (exclusive && value == min) {
+            return invalid(path, format!("is {value}, below the minimum {min}{}", if exclusive { " (exclusive)" } else { "" }));
+        }
+    }
+    if let Some((max, exclusive)) = maximum {
+        if value > max || (exclusive && value == max) {
+            return invalid(path, format!("is {value}, above the maximum {max}{}", if exclusive { " (exclusive)" } else { "" }));
+        }
+    }
+    if let Some(step) = multiple_of {
+        // Decimal steps such as 0.01 are not exact in binary: compare the
+        // quotient with the nearest whole number, with a relative tolerance.
+        let quotient = value / step;
+        if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+            return invalid(path, format!("is {value}, not a multiple of {step}"));
+        }
+    }
+    Ok(())
+}
+
+/// `minItems`/`maxItems`, or `minLength`/`maxLength` with `what` = "characters".
+pub(crate) fn check_count(path: &str, count: usize, min: Option<usize>, max: Option<usize>, what: &str) -> Result<(), ValidationError> {
+    if let Some(min) = min {
+        if count < min {
+            return invalid(path, format!("has {count} {what}, fewer than the minimum {min}"));
+        }
+    }
+    if let Some(max) = max {
+        if count > max {
+            return invalid(path, format!("has {count} {what}, more than the maximum {max}"));
+        }
+    }
+    Ok(())
 }
 
 impl<E> From<reqwest::Error> for Error<E> {
@@ -797,6 +880,18 @@ mod tests {
         assert!(policy.backoff(1) <= std::time::Duration::from_millis(100));
         assert_eq!(RetryPolicy::disabled().max_attempts, 1);
         assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+    }
+
+    #[test]
+    fn number_checks_tolerate_decimal_steps() {
+        assert!(check_number("p", 0.07, None, None, Some(0.01)).is_ok());
+        assert!(check_number("p", 33.33, Some((0.0, false)), Some((100.0, false)), Some(0.01)).is_ok());
+        assert_eq!(check_number("p", 0.075, None, None, Some(0.01)).unwrap_err().message, "is 0.075, not a multiple of 0.01");
+        assert!(check_number("r", 0.0005, Some((0.001, false)), None, None).is_err());
+        assert!(check_number("r", 1.0, None, Some((1.0, true)), None).is_err());
+        assert!(check_count("v", 1, Some(2), None, "items").is_err());
+        let nested = ValidationError { path: "passPercentage".into(), message: "m".into() }.within("rules[2]");
+        assert_eq!(nested.to_string(), "`rules[2].passPercentage` m");
     }
 
     #[test]

@@ -505,6 +505,42 @@ impl AutotuneCreate {
     }
 }
 
+impl AutotuneCreate {
+    /// Checks the constraints the spec declares (ranges, `multipleOf`, item
+    /// counts, lengths); the client calls it before sending.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.exploration_window_rate {
+            crate::runtime::check_number(
+                "explorationWindowRate",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.longterm_exploration_allocation {
+            crate::runtime::check_number(
+                "longtermExplorationAllocation",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        {
+            let value = &self.variants;
+            crate::runtime::check_count(
+                "variants",
+                value.len(),
+                Some(2),
+                None,
+                "items",
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Every property of an Autotune; replaces the current ones.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -597,6 +633,42 @@ impl AutotuneFullUpdate {
     }
 }
 
+impl AutotuneFullUpdate {
+    /// Checks the constraints the spec declares (ranges, `multipleOf`, item
+    /// counts, lengths); the client calls it before sending.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.exploration_window_rate {
+            crate::runtime::check_number(
+                "explorationWindowRate",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.longterm_exploration_allocation {
+            crate::runtime::check_number(
+                "longtermExplorationAllocation",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        {
+            let value = &self.variants;
+            crate::runtime::check_count(
+                "variants",
+                value.len(),
+                Some(2),
+                None,
+                "items",
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// One page of Autotune experiments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutotuneListResponse {
@@ -684,6 +756,41 @@ pub struct AutotunePartialUpdate {
     pub variants: Option<Vec<VariantInput>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub winner_threshold: Option<WinnerThreshold>,
+}
+
+impl AutotunePartialUpdate {
+    /// Checks the constraints the spec declares (ranges, `multipleOf`, item
+    /// counts, lengths); the client calls it before sending.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.exploration_window_rate {
+            crate::runtime::check_number(
+                "explorationWindowRate",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.longterm_exploration_allocation {
+            crate::runtime::check_number(
+                "longtermExplorationAllocation",
+                *value,
+                Some((0.001, false)),
+                Some((1.0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.variants {
+            crate::runtime::check_count(
+                "variants",
+                value.len(),
+                Some(2),
+                None,
+                "items",
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// One Autotune experiment, with a message.

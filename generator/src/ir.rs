@@ -43,6 +43,8 @@ pub struct TypeDef {
     /// Where the type was defined, as a JSON pointer.
     pub origin: String,
     pub kind: TypeKind,
+    /// A request body or parameter can carry it (directly or nested).
+    pub in_requests: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

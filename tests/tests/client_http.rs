@@ -289,7 +289,7 @@ async fn post_is_not_retried_unless_allowed() {
     let body = || {
         AutotuneCreate::new(
             "x",
-            vec![],
+            vec![VariantInput::new("a", json!(1)), VariantInput::new("b", json!(2))],
             "e",
             ExplorationWindow::V1hr,
             AttributionWindow::V1hr,
@@ -380,4 +380,29 @@ fn builder_and_client_debug_redact_the_key() {
     assert!(!format!("{client:?}").contains(KEY));
     let invalid = Client::builder().default_header("bad name", "x").build().unwrap_err();
     assert!(!invalid.to_string().contains(KEY));
+}
+
+#[tokio::test]
+async fn constraints_are_checked_before_sending() {
+    let (server, client) = setup().await;
+    let one_variant = AutotuneCreate::new(
+        "x",
+        vec![VariantInput::new("only", json!({}))],
+        "e",
+        ExplorationWindow::V1hr,
+        AttributionWindow::V1hr,
+        WinnerThreshold::V80Percent,
+    );
+    match client.create_autotune(one_variant).await {
+        Err(Error::Validation(err)) => {
+            assert_eq!(err.path, "variants");
+            assert_eq!(err.to_string(), "`variants` has 1 items, fewer than the minimum 2");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    let patch = AutotunePartialUpdate { exploration_window_rate: Some(1.5), ..Default::default() };
+    let err = client.partially_update_autotune("a", patch).await.unwrap_err();
+    assert_eq!(err.to_string(), "invalid request: `explorationWindowRate` is 1.5, above the maximum 1");
+    assert!(!err.is_retryable());
+    assert_eq!(requests_to(&server).await, 0, "an invalid request was sent");
 }

@@ -14,8 +14,9 @@ use quote::{format_ident, quote};
 /// operation's tokens exist at a time while rendering.
 pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let client = [client_struct(api), client_builder(api), client_impl(api)];
+    let validating = super::types::validating_types(api);
     let operations = api.operations.iter().map(move |op| {
-        let mut tokens = request_builder(api, op);
+        let mut tokens = request_builder(api, op, &validating);
         tokens.extend(error_enum(api, op));
         tokens.extend(success_enum(api, op));
         tokens
@@ -394,7 +395,7 @@ fn status_pattern(status: Status) -> TokenStream {
     }
 }
 
-fn request_builder(api: &Api, op: &Operation) -> TokenStream {
+fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStream {
     let request = format_ident!("{}Request", op.type_prefix);
     let error = format_ident!("{}Error", op.type_prefix);
     let method_name = &op.rust_name;
@@ -489,11 +490,20 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         let media = &b.media_type;
+        // Spec constraints are checked before anything is sent.
+        let validate = match &b.ty {
+            TypeRef::Named(id) if validating[id.0] => quote! { body.validate()?; },
+            _ => TokenStream::new(),
+        };
         if b.required {
-            quote! { request = crate::runtime::with_json_body(request, #media, &body)?; }
+            quote! {
+                #validate
+                request = crate::runtime::with_json_body(request, #media, &body)?;
+            }
         } else {
             quote! {
                 if let Some(body) = body {
+                    #validate
                     request = crate::runtime::with_json_body(request, #media, &body)?;
                 }
             }

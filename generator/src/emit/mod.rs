@@ -154,7 +154,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy, Secret}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy, Secret, ValidationError}; },
     ]
 }
 

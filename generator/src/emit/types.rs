@@ -3,18 +3,172 @@
 
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::rust_type;
-use crate::ir::{Api, Constraints, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Api, Constraints, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// One token stream per item, in name order, made lazily so that only one
 /// item's tokens exist at a time while rendering.
 pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    api.types_by_name().into_iter().map(move |def| item(api, def))
+    let validating = validating_types(api);
+    let mut order: Vec<usize> = (0..api.types.len()).collect();
+    order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
+    order.into_iter().map(move |id| {
+        let def = &api.types[id];
+        let mut tokens = item(api, def);
+        if let TypeKind::Struct(s) = &def.kind {
+            if validating[id] {
+                tokens.extend(validate_fn(def, s, &validating));
+            }
+        }
+        tokens
+    })
+}
+
+fn has_constraints(c: &Constraints) -> bool {
+    let Constraints { minimum, maximum, multiple_of, min_items, max_items, min_length, max_length, .. } = c;
+    minimum.is_some()
+        || maximum.is_some()
+        || multiple_of.is_some()
+        || min_items.is_some()
+        || max_items.is_some()
+        || min_length.is_some()
+        || max_length.is_some()
+}
+
+/// The struct a field's value is, or holds in a list.
+fn nested_struct(ty: &TypeRef) -> Option<usize> {
+    match ty {
+        TypeRef::Named(id) => Some(id.0),
+        TypeRef::List(inner) => match inner.as_ref() {
+            TypeRef::Named(id) => Some(id.0),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Which types get a `validate()`: structs that requests carry and that
+/// declare a checkable constraint, on a field or in a nested struct.
+pub(crate) fn validating_types(api: &Api) -> Vec<bool> {
+    let mut validating: Vec<bool> = api
+        .types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) if t.in_requests => s.fields.iter().any(|f| has_constraints(&f.constraints)),
+            _ => false,
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for (i, t) in api.types.iter().enumerate() {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            if validating[i] || !t.in_requests {
+                continue;
+            }
+            if s.fields.iter().any(|f| nested_struct(&f.ty).is_some_and(|n| validating[n])) {
+                validating[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return validating;
+        }
+    }
+}
+
+/// `validate()`: the spec's ranges, `multipleOf`, item counts and lengths,
+/// checked before a request is sent, naming the first field that breaks one.
+fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
+    let ident = format_ident!("{}", def.name);
+    let checks = s.fields.iter().filter_map(|f| {
+        let field = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        let c = &f.constraints;
+        let mut body = TokenStream::new();
+        let float = |v: f64| proc_macro2::Literal::f64_unsuffixed(v);
+        let opt_f64 = |v: Option<f64>| {
+            v.map_or(quote! { None }, |v| {
+                let v = float(v);
+                quote! { Some(#v) }
+            })
+        };
+        let bound = |v: Option<f64>, exclusive: bool| {
+            v.map_or(quote! { None }, |v| {
+                let v = float(v);
+                quote! { Some((#v, #exclusive)) }
+            })
+        };
+        let opt_usize = |v: Option<usize>| {
+            v.map_or(quote! { None }, |v| {
+                let v = proc_macro2::Literal::usize_unsuffixed(v);
+                quote! { Some(#v) }
+            })
+        };
+        match &f.ty {
+            TypeRef::Integer(_) | TypeRef::Number(_)
+                if c.minimum.is_some() || c.maximum.is_some() || c.multiple_of.is_some() =>
+            {
+                let (min, max, step) = (
+                    bound(c.minimum, c.exclusive_minimum),
+                    bound(c.maximum, c.exclusive_maximum),
+                    opt_f64(c.multiple_of),
+                );
+                let as_f64 = match &f.ty {
+                    TypeRef::Number(FloatWidth::F64) => quote! { *value },
+                    TypeRef::Integer(IntWidth::I64) => quote! { *value as f64 },
+                    _ => quote! { f64::from(*value) },
+                };
+                body.extend(quote! { crate::runtime::check_number(#wire, #as_f64, #min, #max, #step)?; });
+            }
+            TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
+                let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
+                body.extend(
+                    quote! { crate::runtime::check_count(#wire, value.chars().count(), #min, #max, "characters")?; },
+                );
+            }
+            TypeRef::List(_) if c.min_items.is_some() || c.max_items.is_some() => {
+                let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
+                body.extend(quote! { crate::runtime::check_count(#wire, value.len(), #min, #max, "items")?; });
+            }
+            _ => {}
+        }
+        match (&f.ty, nested_struct(&f.ty)) {
+            (TypeRef::List(_), Some(n)) if validating[n] => body.extend(quote! {
+                for (index, item) in value.iter().enumerate() {
+                    item.validate().map_err(|err| err.within(&format!("{}[{}]", #wire, index)))?;
+                }
+            }),
+            (TypeRef::Named(_), Some(n)) if validating[n] => body.extend(quote! {
+                value.validate().map_err(|err| err.within(#wire))?;
+            }),
+            _ => {}
+        }
+        if body.is_empty() {
+            return None;
+        }
+        Some(match f.presence {
+            Presence::Required => quote! { { let value = &self.#field; #body } },
+            Presence::Optional | Presence::RequiredNullable => quote! { if let Some(value) = &self.#field { #body } },
+            Presence::OptionalNullable => quote! { if let Some(value) = self.#field.as_option() { #body } },
+        })
+    });
+    quote! {
+        impl #ident {
+            #[doc = " Checks the constraints the spec declares (ranges, `multipleOf`, item"]
+            #[doc = " counts, lengths); the client calls it before sending."]
+            pub fn validate(&self) -> Result<(), crate::ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef { name, doc, origin: _, kind } = def;
+    let TypeDef { name, doc, origin: _, kind, in_requests: _ } = def;
     let ident = format_ident!("{}", name);
     let docs = doc_paragraphs([doc.as_deref()]);
     match kind {

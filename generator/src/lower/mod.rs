@@ -190,6 +190,7 @@ impl Lowerer<'_> {
             doc: None,
             origin: origin.to_string(),
             kind: TypeKind::Alias(TypeRef::Json),
+            in_requests: false,
         });
         self.naming.push(naming);
         id
@@ -419,6 +420,7 @@ fn skip_read_only_in_requests(api: &mut Api) {
         }
     }
     for id in sent {
+        api.types[id.0].in_requests = true;
         if let TypeKind::Struct(s) = &mut api.types[id.0].kind {
             for field in &mut s.fields {
                 field.skip_serializing = field.read_only;
