@@ -310,7 +310,7 @@ impl Client {
 }
 
 /// A [`Client::create_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct CreateAutotuneRequest<'a> {
     client: &'a Client,
@@ -369,7 +369,7 @@ pub enum CreateAutotuneError {
 }
 
 /// A [`Client::delete_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct DeleteAutotuneRequest<'a> {
     client: &'a Client,
@@ -427,7 +427,7 @@ pub enum DeleteAutotuneError {
 }
 
 /// A [`Client::finish_autotune_early`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct FinishAutotuneEarlyRequest<'a> {
     client: &'a Client,
@@ -494,7 +494,7 @@ pub enum FinishAutotuneEarlyError {
 }
 
 /// A [`Client::get_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct GetAutotuneRequest<'a> {
     client: &'a Client,
@@ -539,7 +539,7 @@ pub enum GetAutotuneError {
 }
 
 /// A [`Client::list_autotunes`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ListAutotunesRequest<'a> {
     client: &'a Client,
@@ -585,6 +585,26 @@ impl ListAutotunesRequest<'_> {
     }
 }
 
+impl<'a> ListAutotunesRequest<'a> {
+    /// Every item on every page, as a stream: pages are fetched one at a
+    /// time as it is polled, from the page set here (or 1) until the
+    /// server's `pagination.nextPage` is null; the first error ends it.
+    pub fn items(self) -> crate::Pages<'a, crate::types::Autotune, ListAutotunesError> {
+        let first = self.page.unwrap_or(1);
+        crate::runtime::Pages::new(
+            first,
+            move |page| {
+                let request = self.clone().page(page);
+                Box::pin(async move {
+                    let body = request.send().await?.into_body();
+                    let more = body.pagination.next_page.is_some();
+                    Ok((body.data, more))
+                })
+            },
+        )
+    }
+}
+
 crate::runtime::request_options!(ListAutotunesRequest);
 
 crate::runtime::into_future!(
@@ -599,7 +619,7 @@ pub enum ListAutotunesError {
 }
 
 /// A [`Client::partially_update_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct PartiallyUpdateAutotuneRequest<'a> {
     client: &'a Client,
@@ -676,7 +696,7 @@ pub enum PartiallyUpdateAutotuneError {
 }
 
 /// A [`Client::reset_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ResetAutotuneRequest<'a> {
     client: &'a Client,
@@ -737,7 +757,7 @@ pub enum ResetAutotuneError {
 }
 
 /// A [`Client::start_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct StartAutotuneRequest<'a> {
     client: &'a Client,
@@ -788,7 +808,7 @@ crate::runtime::into_future!(
 pub enum StartAutotuneError {}
 
 /// A [`Client::update_autotune`] request. Send it with `.send().await`, or just `.await` it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct UpdateAutotuneRequest<'a> {
     client: &'a Client,

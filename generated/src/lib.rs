@@ -19,6 +19,6 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy,
-    Secret, ValidationError,
+    ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError,
+    RetryPolicy, Secret, ValidationError,
 };

@@ -558,7 +558,7 @@ fn parse_http_date(text: &str) -> Option<u64> {
 }
 
 /// Per-request settings that every request builder offers.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<std::time::Duration>,
     pub(crate) headers: Vec<(String, String)>,
@@ -651,6 +651,73 @@ impl<E> From<SendFailure> for Error<E> {
         match f {
             SendFailure::Request(f) => f.into(),
             SendFailure::Transport(err) => Error::Transport(err),
+        }
+    }
+}
+
+/// A page of items and whether the server says there is another.
+type PageFuture<'a, T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Vec<T>, bool), Error<E>>> + Send + 'a>>;
+
+/// Every item of a paginated list: pages are fetched one at a time as the
+/// stream is polled, until the server says there is no next page; the first
+/// error ends the stream after it is yielded.
+#[must_use = "a stream does nothing unless polled"]
+pub struct Pages<'a, T, E> {
+    fetch: Box<dyn FnMut(i64) -> PageFuture<'a, T, E> + Send + 'a>,
+    pending: Option<(i64, PageFuture<'a, T, E>)>,
+    buffer: std::collections::VecDeque<T>,
+    next_page: Option<i64>,
+}
+
+impl<'a, T, E> Pages<'a, T, E> {
+    pub(crate) fn new(first_page: i64, fetch: impl FnMut(i64) -> PageFuture<'a, T, E> + Send + 'a) -> Self {
+        Self { fetch: Box::new(fetch), pending: None, buffer: Default::default(), next_page: Some(first_page) }
+    }
+}
+
+// Nothing in `Pages` is pinned structurally: the futures are boxed and the
+// items only move in and out of the queue.
+impl<T, E> Unpin for Pages<'_, T, E> {}
+
+impl<T, E> fmt::Debug for Pages<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").field("buffered", &self.buffer.len()).field("next_page", &self.next_page).finish()
+    }
+}
+
+impl<T, E> futures_core::Stream for Pages<'_, T, E> {
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some((page, future)) = &mut this.pending {
+                let page = *page;
+                let outcome = match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(outcome) => outcome,
+                };
+                this.pending = None;
+                match outcome {
+                    Ok((items, more)) => {
+                        this.buffer.extend(items);
+                        this.next_page = more.then_some(page + 1);
+                    }
+                    Err(err) => {
+                        this.next_page = None;
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
+                continue;
+            }
+            match this.next_page.take() {
+                Some(page) => this.pending = Some((page, (this.fetch)(page))),
+                None => return Poll::Ready(None),
+            }
         }
     }
 }

@@ -406,3 +406,54 @@ async fn constraints_are_checked_before_sending() {
     assert!(!err.is_retryable());
     assert_eq!(requests_to(&server).await, 0, "an invalid request was sent");
 }
+
+fn page_json(page: usize, ids: &[&str], last: bool) -> Value {
+    json!({
+        "message": "listed",
+        "data": ids.iter().map(|id| autotune_json(id)).collect::<Vec<_>>(),
+        "pagination": {
+            "itemsPerPage": 2, "pageNumber": page, "totalItems": 5,
+            "nextPage": if last { Value::Null } else { json!(format!("/console/v1/autotunes?page={}", page + 1)) },
+            "previousPage": null
+        }
+    })
+}
+
+#[tokio::test]
+async fn items_streams_every_page_until_the_last() {
+    use futures_util::StreamExt;
+    let (server, client) = setup().await;
+    for (page, ids, last) in [(1, vec!["a", "b"], false), (2, vec!["c", "d"], false), (3, vec!["e"], true)] {
+        Mock::given(method("GET"))
+            .and(path("/console/v1/autotunes"))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page_json(page, &ids, last)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let ids: Vec<String> = client.list_autotunes().limit(2).items().map(|item| item.unwrap().id).collect().await;
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn items_stop_at_the_first_error() {
+    use futures_util::StreamExt;
+    let (server, client) = setup_with(statsig_autotune::RetryPolicy::disabled()).await;
+    Mock::given(method("GET"))
+        .and(query_param("page", "4"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page_json(4, &["x"], false)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("page", "5"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"status": 401, "message": "bad key"})))
+        .mount(&server)
+        .await;
+    let outcomes: Vec<_> = client.list_autotunes().page(4).items().collect().await;
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0].as_ref().unwrap().id, "x");
+    assert!(matches!(&outcomes[1], Err(Error::Api { status, .. }) if *status == 401));
+    assert_eq!(requests_to(&server).await, 2);
+}

@@ -4,8 +4,8 @@
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::rust_type;
 use crate::ir::{
-    Api, Body, Operation, Param, ParamLocation, PathSegment, Response, ResponseBody, SecurityKind, SecurityScheme,
-    Status, TypeRef,
+    Api, Body, Operation, Param, ParamLocation, PathSegment, Presence, Response, ResponseBody, SecurityKind,
+    SecurityScheme, Status, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -518,11 +518,12 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
         || op.body.is_some())
     .then(|| quote! { mut });
 
+    let pagination = pagination(api, op);
     let struct_doc =
         format!(" A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
         #[doc = #struct_doc]
-        #[derive(Debug)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
         pub struct #request<'a> {
             client: &'a Client,
@@ -551,9 +552,66 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
             }
         }
 
+        #pagination
         crate::runtime::request_options!(#request);
         crate::runtime::into_future!(#request, #success, #error);
     }
+}
+
+/// `items()` for a page-numbered list: an integer `page` query parameter,
+/// and a success body with `data: [T]` and `pagination.nextPage` (null on
+/// the last page), as Statsig's list operations have.
+fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let page = op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire_name == "page")?;
+    if !matches!(page.ty, TypeRef::Integer(_)) || page.required {
+        return None;
+    }
+    let mut successes = op.responses.iter().filter(|r| r.status.is_success());
+    let (Some(success), None) = (successes.next(), successes.next()) else { return None };
+    let ResponseBody::Json(TypeRef::Named(body)) = &success.body else { return None };
+    let TypeKind::Struct(envelope) = &api.ty(*body).kind else { return None };
+    let field = |s: &'_ crate::ir::Struct, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+    let data = field(envelope, "data")?;
+    let TypeRef::List(item) = &data.ty else { return None };
+    let info = field(envelope, "pagination")?;
+    let (TypeRef::Named(info_id), Presence::Required) = (&info.ty, info.presence) else { return None };
+    let TypeKind::Struct(info_struct) = &api.ty(*info_id).kind else { return None };
+    let next = field(info_struct, "nextPage")?;
+    if data.presence != Presence::Required || next.boxed || data.boxed || info.boxed {
+        return None;
+    }
+    let request = format_ident!("{}Request", op.type_prefix);
+    let error = format_ident!("{}Error", op.type_prefix);
+    let item = rust_type(api, item, true);
+    let (page_field, data_field, info_field, next_field) = (
+        format_ident!("{}", page.rust_name),
+        format_ident!("{}", data.rust_name),
+        format_ident!("{}", info.rust_name),
+        format_ident!("{}", next.rust_name),
+    );
+    let more = match next.presence {
+        Presence::OptionalNullable => quote! { body.#info_field.#next_field.as_option().is_some() },
+        Presence::Required => quote! { true },
+        Presence::Optional | Presence::RequiredNullable => quote! { body.#info_field.#next_field.is_some() },
+    };
+    Some(quote! {
+        impl<'a> #request<'a> {
+            #[doc = " Every item on every page, as a stream: pages are fetched one at a"]
+            #[doc = " time as it is polled, from the page set here (or 1) until the"]
+            #[doc = " server's `pagination.nextPage` is null; the first error ends it."]
+            pub fn items(self) -> crate::Pages<'a, #item, #error> {
+                let first = self.#page_field.unwrap_or(1);
+                crate::runtime::Pages::new(first, move |page| {
+                    let request = self.clone().#page_field(page);
+                    Box::pin(async move {
+                        let body = request.send().await?.into_body();
+                        let more = #more;
+                        Ok((body.#data_field, more))
+                    })
+                })
+            }
+        }
+    })
 }
 
 fn accept_header(op: &Operation) -> &'static str {

@@ -154,7 +154,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, ParseEnumError, RetryPolicy, Secret, ValidationError}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError, RetryPolicy, Secret, ValidationError}; },
     ]
 }
 
@@ -176,6 +176,7 @@ license = "MIT OR Apache-2.0"
 publish = false
 
 [dependencies]
+futures-core = "0.3"
 reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
