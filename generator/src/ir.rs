@@ -13,7 +13,7 @@ pub struct Api {
     pub version: String,
     /// The first server URL, when it is absolute; the client's default base URL.
     pub base_url: Option<String>,
-    /// Arena of named types; emit in name order via [`Api::types_by_name`].
+    /// Arena of named types, indexed by [`TypeId`]; emitters sort by name.
     pub types: Vec<TypeDef>,
     /// Sorted by Rust name.
     pub operations: Vec<Operation>,
@@ -27,12 +27,6 @@ pub struct Api {
 impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
-    }
-
-    pub fn types_by_name(&self) -> Vec<&TypeDef> {
-        let mut all: Vec<&TypeDef> = self.types.iter().collect();
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        all
     }
 }
 
