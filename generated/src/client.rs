@@ -3,6 +3,9 @@
 
 //! The client and one request builder per operation.
 
+#[allow(unused_imports)]
+use crate::types;
+
 /// A client for Statsig Console API (Autotunes).
 ///
 /// Cheap to clone: clones share one connection pool. Credentials are kept as \[`crate::Secret`\], which `Debug` prints redacted.
@@ -356,7 +359,7 @@ impl CreateAutotuneRequest<'_> {
 crate::runtime::request_options!(CreateAutotuneRequest);
 
 crate::runtime::into_future!(
-    CreateAutotuneRequest, crate ::types::AutotuneResponse, CreateAutotuneError
+    CreateAutotuneRequest, types::AutotuneResponse, CreateAutotuneError
 );
 
 /// The error responses documented for [`Client::create_autotune`].
@@ -414,7 +417,7 @@ impl DeleteAutotuneRequest<'_> {
 crate::runtime::request_options!(DeleteAutotuneRequest);
 
 crate::runtime::into_future!(
-    DeleteAutotuneRequest, crate ::types::MessageResponse, DeleteAutotuneError
+    DeleteAutotuneRequest, types::MessageResponse, DeleteAutotuneError
 );
 
 /// The error responses documented for [`Client::delete_autotune`].
@@ -479,7 +482,7 @@ impl FinishAutotuneEarlyRequest<'_> {
 crate::runtime::request_options!(FinishAutotuneEarlyRequest);
 
 crate::runtime::into_future!(
-    FinishAutotuneEarlyRequest, crate ::types::MessageResponse, FinishAutotuneEarlyError
+    FinishAutotuneEarlyRequest, types::MessageResponse, FinishAutotuneEarlyError
 );
 
 /// The error responses documented for [`Client::finish_autotune_early`].
@@ -526,7 +529,7 @@ impl GetAutotuneRequest<'_> {
 crate::runtime::request_options!(GetAutotuneRequest);
 
 crate::runtime::into_future!(
-    GetAutotuneRequest, crate ::types::AutotuneResponse, GetAutotuneError
+    GetAutotuneRequest, types::AutotuneResponse, GetAutotuneError
 );
 
 /// The error responses documented for [`Client::get_autotune`].
@@ -608,7 +611,7 @@ impl<'a> ListAutotunesRequest<'a> {
 crate::runtime::request_options!(ListAutotunesRequest);
 
 crate::runtime::into_future!(
-    ListAutotunesRequest, crate ::types::AutotuneListResponse, ListAutotunesError
+    ListAutotunesRequest, types::AutotuneListResponse, ListAutotunesError
 );
 
 /// The error responses documented for [`Client::list_autotunes`].
@@ -680,8 +683,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
 crate::runtime::request_options!(PartiallyUpdateAutotuneRequest);
 
 crate::runtime::into_future!(
-    PartiallyUpdateAutotuneRequest, crate ::types::AutotuneResponse,
-    PartiallyUpdateAutotuneError
+    PartiallyUpdateAutotuneRequest, types::AutotuneResponse, PartiallyUpdateAutotuneError
 );
 
 /// The error responses documented for [`Client::partially_update_autotune`].
@@ -742,7 +744,7 @@ impl ResetAutotuneRequest<'_> {
 crate::runtime::request_options!(ResetAutotuneRequest);
 
 crate::runtime::into_future!(
-    ResetAutotuneRequest, crate ::types::MessageResponse, ResetAutotuneError
+    ResetAutotuneRequest, types::MessageResponse, ResetAutotuneError
 );
 
 /// The error responses documented for [`Client::reset_autotune`].
@@ -800,7 +802,7 @@ impl StartAutotuneRequest<'_> {
 crate::runtime::request_options!(StartAutotuneRequest);
 
 crate::runtime::into_future!(
-    StartAutotuneRequest, crate ::types::MessageResponse, StartAutotuneError
+    StartAutotuneRequest, types::MessageResponse, StartAutotuneError
 );
 
 /// The error responses documented for [`Client::start_autotune`].
@@ -856,7 +858,7 @@ impl UpdateAutotuneRequest<'_> {
 crate::runtime::request_options!(UpdateAutotuneRequest);
 
 crate::runtime::into_future!(
-    UpdateAutotuneRequest, crate ::types::AutotuneResponse, UpdateAutotuneError
+    UpdateAutotuneRequest, types::AutotuneResponse, UpdateAutotuneError
 );
 
 /// The error responses documented for [`Client::update_autotune`].

@@ -13,7 +13,11 @@ use quote::{format_ident, quote};
 /// The client's items, then each operation's, made lazily so that only one
 /// operation's tokens exist at a time while rendering.
 pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let client = [client_struct(api), client_builder(api), client_impl(api)];
+    let import = quote! {
+        #[allow(unused_imports)]
+        use crate::types;
+    };
+    let client = [import, client_struct(api), client_builder(api), client_impl(api)];
     let validating = super::types::validating_types(api);
     let operations = api.operations.iter().map(move |op| {
         let mut tokens = request_builder(api, op, &validating);
@@ -519,6 +523,10 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
     .then(|| quote! { mut });
 
     let pagination = pagination(api, op);
+    // prettyplease prints `crate ::types::X` inside macro calls; the
+    // module's `use crate::types;` keeps the call readable.
+    let success_in_macro: TokenStream =
+        success.to_string().replace("crate :: types ::", "types ::").parse().unwrap_or_else(|_| success.clone());
     let struct_doc =
         format!(" A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
@@ -554,7 +562,7 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
 
         #pagination
         crate::runtime::request_options!(#request);
-        crate::runtime::into_future!(#request, #success, #error);
+        crate::runtime::into_future!(#request, #success_in_macro, #error);
     }
 }
 
