@@ -121,7 +121,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
     name_inline_types(&mut api, &lowerer.naming);
     name_union_variants(&mut api);
     box_recursive_fields(&mut api);
-    skip_read_only_in_requests(&mut api);
+    mark_request_types(&mut api);
     Some(api)
 }
 
@@ -377,11 +377,12 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
     }
 }
 
-/// `readOnly` properties are set by the server and must not be sent. In a
-/// type that a request body or parameter can carry, they are never
-/// serialized; in response-only types they still are, so a decoded response
-/// encodes back to what was received.
-fn skip_read_only_in_requests(api: &mut Api) {
+/// Marks the types a request body or parameter can carry (they get
+/// `validate()`), and skips their `readOnly` properties when serializing:
+/// those are set by the server and must not be sent. Response-only types
+/// still serialize them, so a decoded response encodes back to what was
+/// received.
+fn mark_request_types(api: &mut Api) {
     let mut stack: Vec<TypeId> = Vec::new();
     let push_named = |ty: &TypeRef, stack: &mut Vec<TypeId>| {
         let mut ty = ty;

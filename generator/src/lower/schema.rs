@@ -259,13 +259,16 @@ impl<'a> Lowerer<'a> {
         if !view.enum_values.is_empty() && matches!(view.typ, None | Some("string")) {
             return self.string_enum(&view, at).map(|e| (TypeKind::Enum(e), doc));
         }
-        let members: &[SchemaRef<'a>] = if view.one_of.is_empty() { &view.any_of } else { &view.one_of };
-        let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
-        if !members.is_empty() && self.simple_type(&view, ctx, at).is_none() {
-            return self.union(&view, members, keyword, ctx, at).map(|kind| (kind, doc));
+        // With `not`, `allOf`, properties and string enums handled above, a
+        // schema `simple_type` cannot express is a `oneOf`/`anyOf` union.
+        match self.simple_type(&view, ctx, at) {
+            Some(ty) => Some((TypeKind::Alias(ty?), doc)),
+            None => {
+                let (members, keyword) =
+                    if view.one_of.is_empty() { (&view.any_of, "anyOf") } else { (&view.one_of, "oneOf") };
+                self.union(&view, members, keyword, ctx, at).map(|kind| (kind, doc))
+            }
         }
-        let ty = self.simple_type(&view, ctx, at)??;
-        Some((TypeKind::Alias(ty), doc))
     }
 
     fn string_enum(&mut self, view: &View<'a>, at: &Pointer) -> Option<StringEnum> {
