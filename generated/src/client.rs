@@ -149,7 +149,7 @@ impl Client {
     /// `POST /console/v1/autotunes`
     pub fn create_autotune(
         &self,
-        body: crate::types::AutotuneCreate,
+        body: types::AutotuneCreate,
     ) -> CreateAutotuneRequest<'_> {
         CreateAutotuneRequest {
             client: self,
@@ -177,7 +177,7 @@ impl Client {
     pub fn finish_autotune_early(
         &self,
         id: impl Into<String>,
-        body: crate::types::ExperimentStatusUpdate,
+        body: types::ExperimentStatusUpdate,
     ) -> FinishAutotuneEarlyRequest<'_> {
         FinishAutotuneEarlyRequest {
             client: self,
@@ -218,7 +218,7 @@ impl Client {
     pub fn partially_update_autotune(
         &self,
         id: impl Into<String>,
-        body: crate::types::AutotunePartialUpdate,
+        body: types::AutotunePartialUpdate,
     ) -> PartiallyUpdateAutotuneRequest<'_> {
         PartiallyUpdateAutotuneRequest {
             client: self,
@@ -258,7 +258,7 @@ impl Client {
     pub fn update_autotune(
         &self,
         id: impl Into<String>,
-        body: crate::types::AutotuneFullUpdate,
+        body: types::AutotuneFullUpdate,
     ) -> UpdateAutotuneRequest<'_> {
         UpdateAutotuneRequest {
             client: self,
@@ -318,7 +318,7 @@ impl Client {
 pub struct CreateAutotuneRequest<'a> {
     client: &'a Client,
     x_respect_review_settings: Option<String>,
-    body: crate::types::AutotuneCreate,
+    body: types::AutotuneCreate,
     options: crate::runtime::RequestOptions,
 }
 
@@ -333,7 +333,7 @@ impl CreateAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::AutotuneResponse, CreateAutotuneError> {
+    ) -> crate::ApiResult<types::AutotuneResponse, CreateAutotuneError> {
         let Self { client, x_respect_review_settings, body, options } = self;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes");
@@ -366,9 +366,9 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
-    BadRequest(crate::types::ErrorBody),
+    BadRequest(types::ErrorBody),
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
 }
 
 /// A [`Client::delete_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -392,7 +392,7 @@ impl DeleteAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::MessageResponse, DeleteAutotuneError> {
+    ) -> crate::ApiResult<types::MessageResponse, DeleteAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -424,9 +424,9 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: Not Found. The requested resource could not be found.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }
 
 /// A [`Client::finish_autotune_early`] request. Send it with `.send().await`, or just `.await` it.
@@ -436,7 +436,7 @@ pub struct FinishAutotuneEarlyRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
-    body: crate::types::ExperimentStatusUpdate,
+    body: types::ExperimentStatusUpdate,
     options: crate::runtime::RequestOptions,
 }
 
@@ -451,7 +451,7 @@ impl FinishAutotuneEarlyRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::MessageResponse, FinishAutotuneEarlyError> {
+    ) -> crate::ApiResult<types::MessageResponse, FinishAutotuneEarlyError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -489,11 +489,11 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinishAutotuneEarlyError {
     /// 400: Invalid request, for example an experiment that has not started.
-    BadRequest(crate::types::ErrorBody),
+    BadRequest(types::ErrorBody),
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: The Autotune experiment does not exist.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }
 
 /// A [`Client::get_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -509,7 +509,7 @@ impl GetAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::AutotuneResponse, GetAutotuneError> {
+    ) -> crate::ApiResult<types::AutotuneResponse, GetAutotuneError> {
         let Self { client, id, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -536,9 +536,9 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: Not Found. The requested resource could not be found.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }
 
 /// A [`Client::list_autotunes`] request. Send it with `.send().await`, or just `.await` it.
@@ -569,7 +569,7 @@ impl ListAutotunesRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::AutotuneListResponse, ListAutotunesError> {
+    ) -> crate::ApiResult<types::AutotuneListResponse, ListAutotunesError> {
         let Self { client, limit, page, options } = self;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes");
@@ -592,7 +592,7 @@ impl<'a> ListAutotunesRequest<'a> {
     /// Every item on every page, as a stream: pages are fetched one at a
     /// time as it is polled, from the page set here (or 1) until the
     /// server's `pagination.nextPage` is null; the first error ends it.
-    pub fn items(self) -> crate::Pages<'a, crate::types::Autotune, ListAutotunesError> {
+    pub fn items(self) -> crate::Pages<'a, types::Autotune, ListAutotunesError> {
         let first = self.page.unwrap_or(1);
         crate::runtime::Pages::new(
             first,
@@ -618,7 +618,7 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAutotunesError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
 }
 
 /// A [`Client::partially_update_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -628,7 +628,7 @@ pub struct PartiallyUpdateAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
-    body: crate::types::AutotunePartialUpdate,
+    body: types::AutotunePartialUpdate,
     options: crate::runtime::RequestOptions,
 }
 
@@ -643,7 +643,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::AutotuneResponse, PartiallyUpdateAutotuneError> {
+    ) -> crate::ApiResult<types::AutotuneResponse, PartiallyUpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -690,11 +690,11 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartiallyUpdateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
-    BadRequest(crate::types::ErrorBody),
+    BadRequest(types::ErrorBody),
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: Not Found. The requested resource could not be found.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }
 
 /// A [`Client::reset_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -718,7 +718,7 @@ impl ResetAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::MessageResponse, ResetAutotuneError> {
+    ) -> crate::ApiResult<types::MessageResponse, ResetAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -751,11 +751,11 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResetAutotuneError {
     /// 400: Invalid request, for example an experiment that has not started.
-    BadRequest(crate::types::ErrorBody),
+    BadRequest(types::ErrorBody),
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: The Autotune experiment does not exist.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }
 
 /// A [`Client::start_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -779,7 +779,7 @@ impl StartAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::MessageResponse, StartAutotuneError> {
+    ) -> crate::ApiResult<types::MessageResponse, StartAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -816,7 +816,7 @@ pub struct UpdateAutotuneRequest<'a> {
     client: &'a Client,
     id: String,
     x_respect_review_settings: Option<String>,
-    body: crate::types::AutotuneFullUpdate,
+    body: types::AutotuneFullUpdate,
     options: crate::runtime::RequestOptions,
 }
 
@@ -831,7 +831,7 @@ impl UpdateAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<crate::types::AutotuneResponse, UpdateAutotuneError> {
+    ) -> crate::ApiResult<types::AutotuneResponse, UpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -865,7 +865,7 @@ crate::runtime::into_future!(
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
-    Unauthorized(crate::types::ErrorBody),
+    Unauthorized(types::ErrorBody),
     /// 404: Not Found. The requested resource could not be found.
-    NotFound(crate::types::ErrorBody),
+    NotFound(types::ErrorBody),
 }

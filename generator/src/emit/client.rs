@@ -2,7 +2,7 @@
 //! operation a method, a request builder and an error enum.
 
 use super::docs::{doc_attrs, doc_paragraphs};
-use super::rust_type;
+use super::{rust_type, TypePath};
 use crate::ir::{
     Api, Body, Operation, Param, ParamLocation, PathSegment, Presence, Response, ResponseBody, SecurityKind,
     SecurityScheme, Status, TypeKind, TypeRef,
@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 /// The client's items, then each operation's, made lazily so that only one
 /// operation's tokens exist at a time while rendering.
 pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    // Types are named `types::Name` here (a spec without operations uses none).
     let import = quote! {
         #[allow(unused_imports)]
         use crate::types;
@@ -315,7 +316,7 @@ fn arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, TokenStream) {
     // Strings take `impl Into<String>`, so `&str` and `String` both work.
     match ty {
         TypeRef::String => (quote! { impl Into<String> }, quote! { .into() }),
-        other => (rust_type(api, other, true), TokenStream::new()),
+        other => (rust_type(api, other, TypePath::Module), TokenStream::new()),
     }
 }
 
@@ -345,7 +346,7 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     }
     match &op.body {
         Some(Body { ty, required: true, .. }) => {
-            let ty = rust_type(api, ty, true);
+            let ty = rust_type(api, ty, TypePath::Module);
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
         }
@@ -378,7 +379,7 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
 fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote! { () },
-        ResponseBody::Json(ty) => rust_type(api, ty, true),
+        ResponseBody::Json(ty) => rust_type(api, ty, TypePath::Module),
         ResponseBody::Text => quote! { String },
         ResponseBody::Bytes => quote! { Vec<u8> },
     }
@@ -410,7 +411,7 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
     let mut setters = Vec::new();
     for p in &op.params {
         let ident = format_ident!("{}", p.rust_name);
-        let ty = rust_type(api, &p.ty, true);
+        let ty = rust_type(api, &p.ty, TypePath::Module);
         if p.required {
             fields.push(quote! { #ident: #ty });
             continue;
@@ -433,7 +434,7 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
         });
     }
     if let Some(Body { ty, required, doc, .. }) = &op.body {
-        let ty = rust_type(api, ty, true);
+        let ty = rust_type(api, ty, TypePath::Module);
         if *required {
             fields.push(quote! { body: #ty });
         } else {
@@ -523,10 +524,6 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
     .then(|| quote! { mut });
 
     let pagination = pagination(api, op);
-    // prettyplease prints `crate ::types::X` inside macro calls; the
-    // module's `use crate::types;` keeps the call readable.
-    let success_in_macro: TokenStream =
-        success.to_string().replace("crate :: types ::", "types ::").parse().unwrap_or_else(|_| success.clone());
     let struct_doc =
         format!(" A [`Client::{method_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
@@ -562,7 +559,7 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
 
         #pagination
         crate::runtime::request_options!(#request);
-        crate::runtime::into_future!(#request, #success_in_macro, #error);
+        crate::runtime::into_future!(#request, #success, #error);
     }
 }
 
@@ -590,7 +587,7 @@ fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
     }
     let request = format_ident!("{}Request", op.type_prefix);
     let error = format_ident!("{}Error", op.type_prefix);
-    let item = rust_type(api, item, true);
+    let item = rust_type(api, item, TypePath::Module);
     let (page_field, data_field, info_field, next_field) = (
         format_ident!("{}", page.rust_name),
         format_ident!("{}", data.rust_name),

@@ -189,23 +189,35 @@ tokio = {{ version = "1", default-features = false, features = ["time"] }}
     )
 }
 
+/// Where a named type is referred to from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TypePath<'a> {
+    /// Inside `types.rs`: the bare name.
+    Local,
+    /// Inside `client.rs`, which imports `crate::types`: `types::Name`.
+    Module,
+    /// From another crate whose library name is given: `name::types::Name`.
+    External(&'a str),
+}
+
 /// The Rust type of a type reference as another crate names it, with
 /// `crate_ident` the generated crate's library name.
 pub fn type_path(api: &Api, ty: &TypeRef, crate_ident: &str) -> String {
-    let path = rust_type(api, ty, true).to_string().replace(' ', "");
-    path.replace("crate::", &format!("{crate_ident}::"))
+    rust_type(api, ty, TypePath::External(crate_ident)).to_string().replace(' ', "")
 }
 
-/// The Rust type of a type reference; `qualified` prefixes named types
-/// with `crate::types::` (for use outside the types module).
-pub(crate) fn rust_type(api: &Api, ty: &TypeRef, qualified: bool) -> TokenStream {
+/// The Rust type of a type reference, named as seen from `path`.
+pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let ident = format_ident!("{}", api.ty(*id).name);
-            if qualified {
-                quote! { crate::types::#ident }
-            } else {
-                quote! { #ident }
+            match path {
+                TypePath::Local => quote! { #ident },
+                TypePath::Module => quote! { types::#ident },
+                TypePath::External(krate) => {
+                    let krate = format_ident!("{}", krate);
+                    quote! { #krate::types::#ident }
+                }
             }
         }
         TypeRef::String => quote! { String },
@@ -217,11 +229,11 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, qualified: bool) -> TokenStream
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
         TypeRef::List(inner) => {
-            let inner = rust_type(api, inner, qualified);
+            let inner = rust_type(api, inner, path);
             quote! { Vec<#inner> }
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, qualified);
+            let inner = rust_type(api, inner, path);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
     }

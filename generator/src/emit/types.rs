@@ -2,7 +2,7 @@
 //! string enum, an enum per `oneOf`/`anyOf`, an alias per other schema.
 
 use super::docs::{doc_attrs, doc_paragraphs};
-use super::rust_type;
+use super::{rust_type, TypePath};
 use crate::ir::{
     Api, Constraints, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -176,7 +176,7 @@ fn item(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
         TypeKind::Union(u) => union_item(api, &ident, docs, u),
         TypeKind::Alias(ty) => {
-            let ty = rust_type(api, ty, false);
+            let ty = rust_type(api, ty, TypePath::Local);
             quote! { #docs pub type #ident = #ty; }
         }
     }
@@ -196,7 +196,7 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> Token
     let fields = fields.iter().map(|f| field(api, f, camel));
     let additional = additional.as_ref().map(|(name, ty)| {
         let name = format_ident!("{}", name);
-        let ty = rust_type(api, ty, false);
+        let ty = rust_type(api, ty, TypePath::Local);
         quote! {
             #[doc = " Properties not named in the schema."]
             #[serde(flatten)]
@@ -235,7 +235,7 @@ fn constructor_fn(
     for name in constructor {
         let Some(f) = fields.iter().find(|f| &f.rust_name == name) else { continue };
         let arg = format_ident!("{}", f.rust_name);
-        let inner = rust_type(api, &f.ty, false);
+        let inner = rust_type(api, &f.ty, TypePath::Local);
         let (ty, value) = match (&f.ty, f.presence, f.boxed) {
             (TypeRef::String, Presence::Required, _) => (quote! { impl Into<String> }, Some(quote! { #arg.into() })),
             (_, Presence::RequiredNullable, true) => (quote! { Option<#inner> }, Some(quote! { #arg.map(Box::new) })),
@@ -298,7 +298,7 @@ fn serde_camel_case(field: &str) -> String {
 fn field(api: &Api, f: &Field, camel: bool) -> TokenStream {
     let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, skip_serializing, constraints } = f;
     let name = format_ident!("{}", rust_name);
-    let mut inner = rust_type(api, ty, false);
+    let mut inner = rust_type(api, ty, TypePath::Local);
     if *boxed {
         inner = quote! { Box<#inner> };
     }
@@ -468,7 +468,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
     let types: Vec<TokenStream> = variants
         .iter()
         .map(|v| {
-            let ty = rust_type(api, &v.ty, false);
+            let ty = rust_type(api, &v.ty, TypePath::Local);
             if v.boxed {
                 quote! { Box<#ty> }
             } else {
