@@ -331,9 +331,7 @@ impl CreateAutotuneRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::AutotuneResponse, CreateAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<types::Autotune, CreateAutotuneError> {
         let Self { client, x_respect_review_settings, body, options } = self;
         let base_url = &client.base_url;
         let url = format!("{base_url}/console/v1/autotunes");
@@ -348,7 +346,12 @@ impl CreateAutotuneRequest<'_> {
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            201 => raw.ok(crate::runtime::json),
+            201 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
             400 => raw.failure(crate::runtime::json, CreateAutotuneError::BadRequest),
             401 => raw.failure(crate::runtime::json, CreateAutotuneError::Unauthorized),
             _ => raw.unexpected(),
@@ -359,7 +362,7 @@ impl CreateAutotuneRequest<'_> {
 crate::runtime::request_options!(CreateAutotuneRequest);
 
 crate::runtime::into_future!(
-    CreateAutotuneRequest, types::AutotuneResponse, CreateAutotuneError
+    CreateAutotuneRequest, types::Autotune, CreateAutotuneError
 );
 
 /// The error responses documented for [`Client::create_autotune`].
@@ -390,9 +393,7 @@ impl DeleteAutotuneRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::MessageResponse, DeleteAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<(), DeleteAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -406,7 +407,12 @@ impl DeleteAutotuneRequest<'_> {
         request = client.apply_statsig_api_key(request)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
             401 => raw.failure(crate::runtime::json, DeleteAutotuneError::Unauthorized),
             404 => raw.failure(crate::runtime::json, DeleteAutotuneError::NotFound),
             _ => raw.unexpected(),
@@ -416,9 +422,7 @@ impl DeleteAutotuneRequest<'_> {
 
 crate::runtime::request_options!(DeleteAutotuneRequest);
 
-crate::runtime::into_future!(
-    DeleteAutotuneRequest, types::MessageResponse, DeleteAutotuneError
-);
+crate::runtime::into_future!(DeleteAutotuneRequest, (), DeleteAutotuneError);
 
 /// The error responses documented for [`Client::delete_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -449,9 +453,7 @@ impl FinishAutotuneEarlyRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::MessageResponse, FinishAutotuneEarlyError> {
+    pub async fn send(self) -> crate::ApiResult<(), FinishAutotuneEarlyError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -466,7 +468,12 @@ impl FinishAutotuneEarlyRequest<'_> {
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
             400 => {
                 raw.failure(crate::runtime::json, FinishAutotuneEarlyError::BadRequest)
             }
@@ -481,9 +488,7 @@ impl FinishAutotuneEarlyRequest<'_> {
 
 crate::runtime::request_options!(FinishAutotuneEarlyRequest);
 
-crate::runtime::into_future!(
-    FinishAutotuneEarlyRequest, types::MessageResponse, FinishAutotuneEarlyError
-);
+crate::runtime::into_future!(FinishAutotuneEarlyRequest, (), FinishAutotuneEarlyError);
 
 /// The error responses documented for [`Client::finish_autotune_early`].
 #[derive(Debug, Clone, PartialEq)]
@@ -507,9 +512,7 @@ pub struct GetAutotuneRequest<'a> {
 
 impl GetAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::AutotuneResponse, GetAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<types::Autotune, GetAutotuneError> {
         let Self { client, id, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -518,7 +521,12 @@ impl GetAutotuneRequest<'_> {
         request = client.apply_statsig_api_key(request)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
             401 => raw.failure(crate::runtime::json, GetAutotuneError::Unauthorized),
             404 => raw.failure(crate::runtime::json, GetAutotuneError::NotFound),
             _ => raw.unexpected(),
@@ -528,9 +536,7 @@ impl GetAutotuneRequest<'_> {
 
 crate::runtime::request_options!(GetAutotuneRequest);
 
-crate::runtime::into_future!(
-    GetAutotuneRequest, types::AutotuneResponse, GetAutotuneError
-);
+crate::runtime::into_future!(GetAutotuneRequest, types::Autotune, GetAutotuneError);
 
 /// The error responses documented for [`Client::get_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -581,7 +587,15 @@ impl ListAutotunesRequest<'_> {
         request = client.apply_statsig_api_key(request)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneListResponse| {
+                        let message = Some(body.message.clone());
+                        (body, message)
+                    },
+                )
+            }
             401 => raw.failure(crate::runtime::json, ListAutotunesError::Unauthorized),
             _ => raw.unexpected(),
         }
@@ -643,7 +657,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::ApiResult<types::AutotuneResponse, PartiallyUpdateAutotuneError> {
+    ) -> crate::ApiResult<types::Autotune, PartiallyUpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -659,7 +673,12 @@ impl PartiallyUpdateAutotuneRequest<'_> {
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
             400 => {
                 raw.failure(
                     crate::runtime::json,
@@ -683,7 +702,7 @@ impl PartiallyUpdateAutotuneRequest<'_> {
 crate::runtime::request_options!(PartiallyUpdateAutotuneRequest);
 
 crate::runtime::into_future!(
-    PartiallyUpdateAutotuneRequest, types::AutotuneResponse, PartiallyUpdateAutotuneError
+    PartiallyUpdateAutotuneRequest, types::Autotune, PartiallyUpdateAutotuneError
 );
 
 /// The error responses documented for [`Client::partially_update_autotune`].
@@ -716,9 +735,7 @@ impl ResetAutotuneRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::MessageResponse, ResetAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<(), ResetAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -732,7 +749,12 @@ impl ResetAutotuneRequest<'_> {
         request = client.apply_statsig_api_key(request)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
             400 => raw.failure(crate::runtime::json, ResetAutotuneError::BadRequest),
             401 => raw.failure(crate::runtime::json, ResetAutotuneError::Unauthorized),
             404 => raw.failure(crate::runtime::json, ResetAutotuneError::NotFound),
@@ -743,9 +765,7 @@ impl ResetAutotuneRequest<'_> {
 
 crate::runtime::request_options!(ResetAutotuneRequest);
 
-crate::runtime::into_future!(
-    ResetAutotuneRequest, types::MessageResponse, ResetAutotuneError
-);
+crate::runtime::into_future!(ResetAutotuneRequest, (), ResetAutotuneError);
 
 /// The error responses documented for [`Client::reset_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -777,9 +797,7 @@ impl StartAutotuneRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::MessageResponse, StartAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<(), StartAutotuneError> {
         let Self { client, id, x_respect_review_settings, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -793,7 +811,12 @@ impl StartAutotuneRequest<'_> {
         request = client.apply_statsig_api_key(request)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
             _ => raw.unexpected(),
         }
     }
@@ -801,9 +824,7 @@ impl StartAutotuneRequest<'_> {
 
 crate::runtime::request_options!(StartAutotuneRequest);
 
-crate::runtime::into_future!(
-    StartAutotuneRequest, types::MessageResponse, StartAutotuneError
-);
+crate::runtime::into_future!(StartAutotuneRequest, (), StartAutotuneError);
 
 /// The error responses documented for [`Client::start_autotune`].
 #[derive(Debug, Clone, PartialEq)]
@@ -829,9 +850,7 @@ impl UpdateAutotuneRequest<'_> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::ApiResult<types::AutotuneResponse, UpdateAutotuneError> {
+    pub async fn send(self) -> crate::ApiResult<types::Autotune, UpdateAutotuneError> {
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let id = crate::runtime::path_segment("id", &id)?;
         let base_url = &client.base_url;
@@ -847,7 +866,12 @@ impl UpdateAutotuneRequest<'_> {
         request = crate::runtime::with_json_body(request, "application/json", &body)?;
         let raw = client.execute(request, "application/json", options).await?;
         match raw.status() {
-            200 => raw.ok(crate::runtime::json),
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
             401 => raw.failure(crate::runtime::json, UpdateAutotuneError::Unauthorized),
             404 => raw.failure(crate::runtime::json, UpdateAutotuneError::NotFound),
             _ => raw.unexpected(),
@@ -858,7 +882,7 @@ impl UpdateAutotuneRequest<'_> {
 crate::runtime::request_options!(UpdateAutotuneRequest);
 
 crate::runtime::into_future!(
-    UpdateAutotuneRequest, types::AutotuneResponse, UpdateAutotuneError
+    UpdateAutotuneRequest, types::Autotune, UpdateAutotuneError
 );
 
 /// The error responses documented for [`Client::update_autotune`].

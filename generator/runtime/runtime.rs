@@ -45,13 +45,17 @@ impl From<&str> for Secret {
     }
 }
 
-/// A successful response: the decoded body, with the status and headers.
+/// A successful response: the decoded body, with the status, the headers
+/// and the server's `message`.
 ///
+/// Where the spec wraps a result in a `{message, data}` envelope, the body
+/// is the `data` and [`message`](Self::message) the envelope's message.
 /// Dereferences to the body, so `response.field` reads the body's field.
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
+    message: Option<String>,
     body: T,
 }
 
@@ -64,6 +68,12 @@ impl<T> ApiResponse<T> {
     /// The response headers.
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
         &self.headers
+    }
+
+    /// The `message` the server sent beside the result, when the response
+    /// body has a string `message` property.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 
     /// The decoded body.
@@ -776,7 +786,19 @@ impl RawResponse {
     /// A documented success: the body decoded by `decode`, then `wrap`ped.
     pub(crate) fn success<T, S, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>, wrap: fn(T) -> S) -> ApiResult<S, E> {
         let body = wrap(decode(&self)?);
-        Ok(ApiResponse { status: self.status, headers: self.headers, body })
+        Ok(ApiResponse { status: self.status, headers: self.headers, message: None, body })
+    }
+
+    /// A documented success whose body carries a `message`: `open` splits
+    /// the decoded body into the result and that message (unwrapping a
+    /// `{message, data}` envelope, or keeping a body with more fields whole).
+    pub(crate) fn ok_with_message<T, D, E>(
+        self,
+        decode: fn(&Self) -> Result<T, DecodeFailure>,
+        open: fn(T) -> (D, Option<String>),
+    ) -> ApiResult<D, E> {
+        let (body, message) = open(decode(&self)?);
+        Ok(ApiResponse { status: self.status, headers: self.headers, message, body })
     }
 
     /// A documented error status: the body decoded by `decode`, then `wrap`ped.

@@ -48,6 +48,8 @@ async fn list_sends_paging_and_decodes_the_page() {
         .await;
     let response = client.list_autotunes().page(3).limit(2).await.expect("lists");
     assert_eq!(response.status(), 200);
+    // A body with more than `{message, data}` stays whole; its message is still at hand.
+    assert_eq!(response.message(), Some("Autotune Experiments listed successfully."));
     assert_eq!(response.data.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
     assert_eq!(response.pagination.next_page.as_deref(), Some("/console/v1/autotunes?page=4"));
     assert_eq!(response.data[0].exploration_window, ExplorationWindow::V24hr);
@@ -82,9 +84,10 @@ async fn create_posts_the_body_and_decodes_201() {
         .await;
     let created = client.create_autotune(body).x_respect_review_settings("true").await.expect("creates");
     assert_eq!(created.status(), 201);
-    assert_eq!(created.message, "created");
-    assert_eq!(created.data.id, "exp");
-    assert!(created.data.winner.is_null());
+    // The `{message, data}` envelope is opened: the body is the Autotune.
+    assert_eq!(created.message(), Some("created"));
+    assert_eq!(created.id, "exp");
+    assert!(created.body().winner.is_null());
 }
 
 #[tokio::test]
@@ -114,13 +117,13 @@ async fn every_id_operation_hits_its_method_and_path() {
     );
     let patch = AutotunePartialUpdate { description: Some("new".into()), ..Default::default() };
     let decision = ExperimentStatusUpdate::new("group", "because");
-    assert_eq!(client.get_autotune("x y").await.unwrap().data.id, "x y");
-    assert_eq!(client.update_autotune("x y", full).await.unwrap().data.id, "x y");
-    assert_eq!(client.partially_update_autotune("x y", patch).await.unwrap().data.id, "x y");
-    assert_eq!(client.delete_autotune("x y").await.unwrap().message.as_deref(), Some("deleted"));
-    assert_eq!(client.finish_autotune_early("x y", decision).await.unwrap().message.as_deref(), Some("decided"));
-    assert_eq!(client.reset_autotune("x y").await.unwrap().message.as_deref(), Some("reset"));
-    assert_eq!(client.start_autotune("x y").send().await.unwrap().message.as_deref(), Some("started"));
+    assert_eq!(client.get_autotune("x y").await.unwrap().id, "x y");
+    assert_eq!(client.update_autotune("x y", full).await.unwrap().id, "x y");
+    assert_eq!(client.partially_update_autotune("x y", patch).await.unwrap().id, "x y");
+    assert_eq!(client.delete_autotune("x y").await.unwrap().message(), Some("deleted"));
+    assert_eq!(client.finish_autotune_early("x y", decision).await.unwrap().message(), Some("decided"));
+    assert_eq!(client.reset_autotune("x y").await.unwrap().message(), Some("reset"));
+    assert_eq!(client.start_autotune("x y").send().await.unwrap().message(), Some("started"));
 }
 
 #[tokio::test]
@@ -198,6 +201,7 @@ async fn a_body_that_does_not_decode_names_the_failing_field() {
     match client.get_autotune("a").await {
         Err(Error::Decode { status, path, body, message }) => {
             assert_eq!(status, 200);
+            // The path is the wire path, through the envelope the client opened.
             assert_eq!(path, "data.variants[1].name");
             assert!(message.contains("invalid type"), "{message}");
             assert!(body.contains("\"name\":42"), "{body}");
@@ -270,7 +274,7 @@ async fn a_429_with_retry_after_is_retried_then_succeeds() {
         .mount(&server)
         .await;
     let found = client.get_autotune("a").await.expect("succeeds after the retry");
-    assert_eq!(found.data.id, "a");
+    assert_eq!(found.id, "a");
     assert_eq!(requests_to(&server).await, 2);
 }
 

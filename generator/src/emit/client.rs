@@ -2,6 +2,7 @@
 //! operation a method, a request builder and an error enum.
 
 use super::docs::{doc_attrs, doc_paragraphs};
+use super::envelope::envelope;
 use super::{rust_type, TypePath};
 use crate::ir::{
     Api, Body, Operation, Param, ParamLocation, PathSegment, Presence, Response, ResponseBody, SecurityKind,
@@ -365,6 +366,9 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    if let Some(envelope) = envelope(api, op) {
+        return envelope.output(api);
+    }
     let bodies: Vec<&ResponseBody> = op.responses.iter().filter(|r| r.status.is_success()).map(|r| &r.body).collect();
     match bodies.as_slice() {
         [] => quote! { () },
@@ -516,7 +520,7 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
     });
     let method = format_ident!("{}", op.method);
     let accept = accept_header(op);
-    let arms = response_arms(op);
+    let arms = response_arms(api, op);
     let request_mut = (query.is_some()
         || op.params.iter().any(|p| p.location == ParamLocation::Header)
         || !op.security.is_empty()
@@ -630,7 +634,8 @@ fn accept_header(op: &Operation) -> &'static str {
 
 /// One `status => outcome` arm per documented response; each decodes and
 /// wraps the body in one runtime call.
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let envelope = envelope(api, op);
     let error = format_ident!("{}Error", op.type_prefix);
     let success_enum = format_ident!("{}Success", op.type_prefix);
     let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
@@ -648,7 +653,10 @@ fn response_arms(op: &Operation) -> Vec<TokenStream> {
                 ResponseBody::Bytes => quote! { bytes },
             };
             let outcome = match (r.status.is_success(), distinct_success, &r.body) {
-                (true, false, _) => quote! { raw.ok(crate::runtime::#decode) },
+                (true, false, _) => match &envelope {
+                    Some(envelope) => envelope.decode(api),
+                    None => quote! { raw.ok(crate::runtime::#decode) },
+                },
                 (true, true, ResponseBody::Empty) => {
                     quote! { raw.success(crate::runtime::empty, |()| #success_enum::#variant) }
                 }

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod docs;
+mod envelope;
 mod render;
 mod types;
 
