@@ -15,6 +15,7 @@ pub struct Client {
     base_url: String,
     timeout: Option<std::time::Duration>,
     retry: crate::RetryPolicy,
+    rate_limiter: Option<crate::RateLimiter>,
     default_headers: reqwest::header::HeaderMap,
     statsig_api_key: Option<crate::Secret>,
 }
@@ -29,6 +30,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<std::time::Duration>,
     user_agent: Option<String>,
     retry: Option<crate::RetryPolicy>,
+    rate_limiter: Option<crate::RateLimiter>,
     default_headers: Vec<(String, String)>,
     statsig_api_key: Option<crate::Secret>,
 }
@@ -64,6 +66,14 @@ impl ClientBuilder {
     /// default. `RetryPolicy::disabled()` turns retries off.
     pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+    /// Paces requests on the client's side (off by default); see
+    /// [`crate::RateLimiter`].
+    ///
+    /// [`Client::documented_rate_limiter`] keeps to the limits the spec documents.
+    pub fn rate_limiter(mut self, limiter: crate::RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
         self
     }
     /// A header sent with every request (a request's own value wins).
@@ -123,6 +133,7 @@ impl ClientBuilder {
             base_url: base_url.trim_end_matches('/').to_string(),
             timeout: self.timeout,
             retry: self.retry.unwrap_or_default(),
+            rate_limiter: self.rate_limiter,
             default_headers,
             statsig_api_key: self.statsig_api_key,
         })
@@ -135,6 +146,13 @@ impl Client {
     /// A client with default settings and the given credential.
     pub fn new(credential: impl Into<crate::Secret>) -> Result<Self, crate::BuildError> {
         Self::builder().statsig_api_key(credential).build()
+    }
+    /// A [`crate::RateLimiter`] with the limits the spec documents: 100 requests per 10 s, 900 requests per 900 s.
+    /// Pass it to [`ClientBuilder::rate_limiter`]; clones share their counts.
+    pub fn documented_rate_limiter() -> crate::RateLimiter {
+        crate::RateLimiter::new()
+            .limit(100, std::time::Duration::from_secs(10))
+            .limit(900, std::time::Duration::from_secs(900))
     }
     /// Configures a client.
     pub fn builder() -> ClientBuilder {
@@ -287,6 +305,7 @@ impl Client {
                 options,
                 &self.default_headers,
                 &self.retry,
+                self.rate_limiter.as_ref(),
             )
             .await
     }

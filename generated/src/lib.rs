@@ -20,5 +20,5 @@ pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
     ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError,
-    RetryPolicy, Secret, ValidationError,
+    RateLimiter, RetryPolicy, Secret, ValidationError,
 };

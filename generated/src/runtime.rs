@@ -533,6 +533,82 @@ fn is_idempotent(method: &reqwest::Method) -> bool {
     [Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT, Method::DELETE, Method::TRACE].contains(method)
 }
 
+/// Keeps requests under a server's rate limits on the client's side, so a
+/// burst waits instead of drawing 429s.
+///
+/// Each window allows at most `max` requests in any `period` (a sliding
+/// window); a request that would exceed one waits until its oldest request
+/// ages out. Every attempt counts, retries included. Clones share their
+/// counts, so one limiter can pace several clients that share a quota.
+#[derive(Debug, Clone, Default)]
+pub struct RateLimiter {
+    windows: Vec<(u32, std::time::Duration)>,
+    mutations_only: bool,
+    sent: std::sync::Arc<std::sync::Mutex<Vec<std::collections::VecDeque<std::time::Instant>>>>,
+}
+
+impl RateLimiter {
+    /// A limiter without windows: it lets everything through until
+    /// [`limit`](Self::limit) adds one.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a window: at most `max` requests in any `period`. A `max` of 0
+    /// is read as 1.
+    #[must_use]
+    pub fn limit(mut self, max: u32, period: std::time::Duration) -> Self {
+        self.windows.push((max.max(1), period));
+        self.sent = Default::default();
+        self
+    }
+
+    /// Counts and paces only requests that change something (methods other
+    /// than GET, HEAD and OPTIONS).
+    #[must_use]
+    pub fn mutations_only(mut self) -> Self {
+        self.mutations_only = true;
+        self
+    }
+
+    /// The windows, as `(max, period)`.
+    pub fn windows(&self) -> &[(u32, std::time::Duration)] {
+        &self.windows
+    }
+
+    /// Waits until a request with `method` fits in every window, then
+    /// counts it.
+    pub(crate) async fn acquire(&self, method: &reqwest::Method) {
+        use reqwest::Method;
+        if self.windows.is_empty() || (self.mutations_only && [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)) {
+            return;
+        }
+        loop {
+            let wait = {
+                let mut sent = self.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                sent.resize_with(self.windows.len(), Default::default);
+                let now = std::time::Instant::now();
+                let mut wait = std::time::Duration::ZERO;
+                for ((max, period), times) in self.windows.iter().zip(sent.iter_mut()) {
+                    while times.front().is_some_and(|&t| now.duration_since(t) >= *period) {
+                        times.pop_front();
+                    }
+                    if times.len() >= *max as usize {
+                        let oldest = times[times.len() - *max as usize];
+                        wait = wait.max(*period - now.duration_since(oldest));
+                    }
+                }
+                if wait.is_zero() {
+                    sent.iter_mut().for_each(|times| times.push_back(now));
+                    return;
+                }
+                wait
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
 /// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date
 /// (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<std::time::Duration> {
@@ -620,6 +696,7 @@ pub(crate) async fn send(
     options: RequestOptions,
     default_headers: &reqwest::header::HeaderMap,
     policy: &RetryPolicy,
+    limiter: Option<&RateLimiter>,
 ) -> Result<RawResponse, SendFailure> {
     let mut request = options.apply(request).map_err(SendFailure::Request)?.build().map_err(SendFailure::Transport)?;
     for (name, value) in default_headers {
@@ -630,6 +707,9 @@ pub(crate) async fn send(
     let may_retry = policy.max_attempts > 1 && (policy.retry_non_idempotent || is_idempotent(request.method()));
     let mut attempt = 1;
     loop {
+        if let Some(limiter) = limiter {
+            limiter.acquire(request.method()).await;
+        }
         let retry = if may_retry && attempt < policy.max_attempts { request.try_clone() } else { None };
         let Some(next) = retry else {
             return RawResponse::fetch(http, request).await.map_err(SendFailure::Transport);

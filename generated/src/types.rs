@@ -506,6 +506,93 @@ impl AutotuneCreate {
 }
 
 impl AutotuneCreate {
+    /// Sets `attributionWindowUnit`.
+    pub fn attribution_window_unit(
+        mut self,
+        value: impl Into<AttributionWindowUnit>,
+    ) -> Self {
+        self.attribution_window_unit = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `explorationWindowRate`.
+    pub fn exploration_window_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exploration_window_rate = Some(value.into());
+        self
+    }
+    /// Sets `featureList`.
+    pub fn feature_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.feature_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `goalRichText`.
+    pub fn goal_rich_text(mut self, value: impl Into<String>) -> Self {
+        self.goal_rich_text = Some(value.into());
+        self
+    }
+    /// Sets `higherIsBetter`.
+    pub fn higher_is_better(mut self, value: impl Into<bool>) -> Self {
+        self.higher_is_better = Some(value.into());
+        self
+    }
+    /// Sets `idType`.
+    pub fn id_type(mut self, value: impl Into<String>) -> Self {
+        self.id_type = Some(value.into());
+        self
+    }
+    /// Sets `isContextual`.
+    pub fn is_contextual(mut self, value: impl Into<bool>) -> Self {
+        self.is_contextual = Some(value.into());
+        self
+    }
+    /// Sets `linkedExperimentName`.
+    pub fn linked_experiment_name(mut self, value: impl Into<String>) -> Self {
+        self.linked_experiment_name = Some(value.into());
+        self
+    }
+    /// Sets `longtermExplorationAllocation`.
+    pub fn longterm_exploration_allocation(mut self, value: impl Into<f64>) -> Self {
+        self.longterm_exploration_allocation = Some(value.into());
+        self
+    }
+    /// Sets `metadataField`.
+    pub fn metadata_field(mut self, value: impl Into<String>) -> Self {
+        self.metadata_field = Some(value.into());
+        self
+    }
+    /// Sets `metricSourceID`.
+    pub fn metric_source_id(mut self, value: impl Into<String>) -> Self {
+        self.metric_source_id = Some(value.into());
+        self
+    }
+    /// Sets `optimizationParameter`.
+    pub fn optimization_parameter(
+        mut self,
+        value: impl Into<OptimizationParameter>,
+    ) -> Self {
+        self.optimization_parameter = Some(value.into());
+        self
+    }
+    /// Sets `successEventValue`.
+    pub fn success_event_value(mut self, value: impl Into<String>) -> Self {
+        self.success_event_value = Some(value.into());
+        self
+    }
+    /// Sets `valueColumn`.
+    pub fn value_column(mut self, value: impl Into<String>) -> Self {
+        self.value_column = Some(value.into());
+        self
+    }
+}
+
+impl AutotuneCreate {
     /// Checks the constraints the spec declares (ranges, `multipleOf`, item
     /// counts, lengths); the client calls it before sending.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -634,6 +721,88 @@ impl AutotuneFullUpdate {
 }
 
 impl AutotuneFullUpdate {
+    /// Sets `attributionWindowUnit`.
+    pub fn attribution_window_unit(
+        mut self,
+        value: impl Into<AttributionWindowUnit>,
+    ) -> Self {
+        self.attribution_window_unit = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `explorationWindowRate`.
+    pub fn exploration_window_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exploration_window_rate = Some(value.into());
+        self
+    }
+    /// Sets `featureList`.
+    pub fn feature_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.feature_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `goalRichText`.
+    pub fn goal_rich_text(mut self, value: impl Into<String>) -> Self {
+        self.goal_rich_text = Some(value.into());
+        self
+    }
+    /// Sets `higherIsBetter`.
+    pub fn higher_is_better(mut self, value: impl Into<bool>) -> Self {
+        self.higher_is_better = Some(value.into());
+        self
+    }
+    /// Sets `isContextual`.
+    pub fn is_contextual(mut self, value: impl Into<bool>) -> Self {
+        self.is_contextual = Some(value.into());
+        self
+    }
+    /// Sets `linkedExperimentName`.
+    pub fn linked_experiment_name(mut self, value: impl Into<String>) -> Self {
+        self.linked_experiment_name = Some(value.into());
+        self
+    }
+    /// Sets `longtermExplorationAllocation`.
+    pub fn longterm_exploration_allocation(mut self, value: impl Into<f64>) -> Self {
+        self.longterm_exploration_allocation = Some(value.into());
+        self
+    }
+    /// Sets `metadataField`.
+    pub fn metadata_field(mut self, value: impl Into<String>) -> Self {
+        self.metadata_field = Some(value.into());
+        self
+    }
+    /// Sets `metricSourceID`.
+    pub fn metric_source_id(mut self, value: impl Into<String>) -> Self {
+        self.metric_source_id = Some(value.into());
+        self
+    }
+    /// Sets `optimizationParameter`.
+    pub fn optimization_parameter(
+        mut self,
+        value: impl Into<OptimizationParameter>,
+    ) -> Self {
+        self.optimization_parameter = Some(value.into());
+        self
+    }
+    /// Sets `successEventValue`.
+    pub fn success_event_value(mut self, value: impl Into<String>) -> Self {
+        self.success_event_value = Some(value.into());
+        self
+    }
+    /// Sets `valueColumn`.
+    pub fn value_column(mut self, value: impl Into<String>) -> Self {
+        self.value_column = Some(value.into());
+        self
+    }
+}
+
+impl AutotuneFullUpdate {
     /// Checks the constraints the spec declares (ranges, `multipleOf`, item
     /// counts, lengths); the client calls it before sending.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -756,6 +925,116 @@ pub struct AutotunePartialUpdate {
     pub variants: Option<Vec<VariantInput>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub winner_threshold: Option<WinnerThreshold>,
+}
+
+impl AutotunePartialUpdate {
+    /// Sets `attributionWindow`.
+    pub fn attribution_window(mut self, value: impl Into<AttributionWindow>) -> Self {
+        self.attribution_window = Some(value.into());
+        self
+    }
+    /// Sets `attributionWindowUnit`.
+    pub fn attribution_window_unit(
+        mut self,
+        value: impl Into<AttributionWindowUnit>,
+    ) -> Self {
+        self.attribution_window_unit = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `explorationWindow`.
+    pub fn exploration_window(mut self, value: impl Into<ExplorationWindow>) -> Self {
+        self.exploration_window = Some(value.into());
+        self
+    }
+    /// Sets `explorationWindowRate`.
+    pub fn exploration_window_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exploration_window_rate = Some(value.into());
+        self
+    }
+    /// Sets `featureList`.
+    pub fn feature_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.feature_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `goalRichText`.
+    pub fn goal_rich_text(mut self, value: impl Into<String>) -> Self {
+        self.goal_rich_text = Some(value.into());
+        self
+    }
+    /// Sets `higherIsBetter`.
+    pub fn higher_is_better(mut self, value: impl Into<bool>) -> Self {
+        self.higher_is_better = Some(value.into());
+        self
+    }
+    /// Sets `isContextual`.
+    pub fn is_contextual(mut self, value: impl Into<bool>) -> Self {
+        self.is_contextual = Some(value.into());
+        self
+    }
+    /// Sets `linkedExperimentName`.
+    pub fn linked_experiment_name(mut self, value: impl Into<String>) -> Self {
+        self.linked_experiment_name = Some(value.into());
+        self
+    }
+    /// Sets `longtermExplorationAllocation`.
+    pub fn longterm_exploration_allocation(mut self, value: impl Into<f64>) -> Self {
+        self.longterm_exploration_allocation = Some(value.into());
+        self
+    }
+    /// Sets `metadataField`.
+    pub fn metadata_field(mut self, value: impl Into<String>) -> Self {
+        self.metadata_field = Some(value.into());
+        self
+    }
+    /// Sets `metricSourceID`.
+    pub fn metric_source_id(mut self, value: impl Into<String>) -> Self {
+        self.metric_source_id = Some(value.into());
+        self
+    }
+    /// Sets `optimizationParameter`.
+    pub fn optimization_parameter(
+        mut self,
+        value: impl Into<OptimizationParameter>,
+    ) -> Self {
+        self.optimization_parameter = Some(value.into());
+        self
+    }
+    /// Sets `successEvent`.
+    pub fn success_event(mut self, value: impl Into<String>) -> Self {
+        self.success_event = Some(value.into());
+        self
+    }
+    /// Sets `successEventValue`.
+    pub fn success_event_value(mut self, value: impl Into<String>) -> Self {
+        self.success_event_value = Some(value.into());
+        self
+    }
+    /// Sets `valueColumn`.
+    pub fn value_column(mut self, value: impl Into<String>) -> Self {
+        self.value_column = Some(value.into());
+        self
+    }
+    /// Sets `variants`.
+    pub fn variants(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VariantInput>>,
+    ) -> Self {
+        self.variants = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `winnerThreshold`.
+    pub fn winner_threshold(mut self, value: impl Into<WinnerThreshold>) -> Self {
+        self.winner_threshold = Some(value.into());
+        self
+    }
 }
 
 impl AutotunePartialUpdate {
@@ -1039,6 +1318,14 @@ impl ExperimentStatusUpdate {
             decision_reason: decision_reason.into(),
             remove_targeting: None,
         }
+    }
+}
+
+impl ExperimentStatusUpdate {
+    /// Sets `removeTargeting`.
+    pub fn remove_targeting(mut self, value: impl Into<bool>) -> Self {
+        self.remove_targeting = Some(value.into());
+        self
     }
 }
 
@@ -1447,6 +1734,14 @@ impl VariantInput {
             json,
             size: None,
         }
+    }
+}
+
+impl VariantInput {
+    /// Sets `size`.
+    pub fn size(mut self, value: impl Into<f64>) -> Self {
+        self.size = Some(value.into());
+        self
     }
 }
 

@@ -22,6 +22,16 @@ pub struct Api {
     /// Headers every request carries unless the caller overrides them, from
     /// the root extension `x-client-default-headers` (name → value).
     pub default_headers: Vec<(String, String)>,
+    /// Request rate limits the server documents, from the root extension
+    /// `x-client-rate-limits`; the client offers a limiter that keeps to them.
+    pub rate_limits: Vec<RateLimit>,
+}
+
+/// At most `requests` in any `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub seconds: u64,
 }
 
 impl Api {

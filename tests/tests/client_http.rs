@@ -58,18 +58,21 @@ async fn list_sends_paging_and_decodes_the_page() {
 #[tokio::test]
 async fn create_posts_the_body_and_decodes_201() {
     let (server, client) = setup().await;
-    let mut body = AutotuneCreate::new(
+    // Optional fields through setters taking `impl Into<T>`.
+    let body = AutotuneCreate::new(
         "exp",
         vec![VariantInput::new("red", json!({"color": "red"})), VariantInput::new("blue", json!({}))],
         "purchase",
         ExplorationWindow::V24hr,
         AttributionWindow::V2hrs,
         WinnerThreshold::V95Percent,
-    );
-    body.exploration_window_rate = Some(0.5);
+    )
+    .exploration_window_rate(0.5)
+    .description("Which color sells?")
+    .feature_list(["country", "device"]);
     let expected_body = json!({
         "name": "exp", "successEvent": "purchase", "explorationWindow": "24hr", "attributionWindow": "2hrs",
-        "winnerThreshold": "95%", "explorationWindowRate": 0.5,
+        "winnerThreshold": "95%", "explorationWindowRate": 0.5, "description": "Which color sells?", "featureList": ["country", "device"],
         "variants": [{"name": "red", "json": {"color": "red"}}, {"name": "blue", "json": {}}]
     });
     authed(Mock::given(method("POST")).and(path("/console/v1/autotunes")))
@@ -115,7 +118,7 @@ async fn every_id_operation_hits_its_method_and_path() {
         AttributionWindow::V1hr,
         WinnerThreshold::V80Percent,
     );
-    let patch = AutotunePartialUpdate { description: Some("new".into()), ..Default::default() };
+    let patch = AutotunePartialUpdate::default().description("new");
     let decision = ExperimentStatusUpdate::new("group", "because");
     assert_eq!(client.get_autotune("x y").await.unwrap().id, "x y");
     assert_eq!(client.update_autotune("x y", full).await.unwrap().id, "x y");
@@ -460,4 +463,52 @@ async fn items_stop_at_the_first_error() {
     assert_eq!(outcomes[0].as_ref().unwrap().id, "x");
     assert!(matches!(&outcomes[1], Err(Error::Api { status, .. }) if *status == 401));
     assert_eq!(requests_to(&server).await, 2);
+}
+
+#[tokio::test]
+async fn the_rate_limiter_makes_a_burst_wait_for_its_window() {
+    let server = MockServer::start().await;
+    let window = std::time::Duration::from_millis(400);
+    let limiter = statsig_autotune::RateLimiter::new().limit(2, window);
+    let client = Client::builder()
+        .base_url(server.uri())
+        .statsig_api_key(KEY)
+        .rate_limiter(limiter)
+        .build()
+        .expect("client builds");
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let started = std::time::Instant::now();
+    for id in ["a", "b", "c"] {
+        client.start_autotune(id).await.expect("starts");
+    }
+    // Two fit in the window; the third waited for the first to age out.
+    assert!(started.elapsed() >= window, "3 requests took only {:?}", started.elapsed());
+    assert_eq!(requests_to(&server).await, 3);
+}
+
+#[tokio::test]
+async fn a_mutations_only_limiter_lets_reads_through() {
+    let server = MockServer::start().await;
+    let limiter = statsig_autotune::RateLimiter::new().limit(1, std::time::Duration::from_secs(3600)).mutations_only();
+    let client =
+        Client::builder().base_url(server.uri()).statsig_api_key(KEY).rate_limiter(limiter).build().expect("builds");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"message": "ok", "data": autotune_json("a")})))
+        .mount(&server)
+        .await;
+    // With one request an hour, a second read would wait if reads counted.
+    let reads = async {
+        for _ in 0..3 {
+            client.get_autotune("a").await.expect("reads succeed");
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), reads).await.expect("reads are not paced");
+    assert_eq!(requests_to(&server).await, 3);
+}
+
+#[test]
+fn the_documented_rate_limiter_has_the_specs_limits() {
+    let windows = Client::documented_rate_limiter().windows().to_vec();
+    let secs = std::time::Duration::from_secs;
+    assert_eq!(windows, [(100, secs(10)), (900, secs(900))]);
 }

@@ -59,6 +59,8 @@ fn client_struct(api: &Api) -> TokenStream {
             #unused
             retry: crate::RetryPolicy,
             #unused
+            rate_limiter: Option<crate::RateLimiter>,
+            #unused
             default_headers: reqwest::header::HeaderMap,
             #(#fields)*
         }
@@ -108,6 +110,12 @@ fn client_builder(api: &Api) -> TokenStream {
         let list = api.default_headers.iter().map(|(n, v)| format!("`{n}: {v}`")).collect::<Vec<_>>().join(", ");
         doc_attrs(&format!("\nThe spec asks for {list} on every request; these are sent unless replaced here."))
     });
+    let rate_limit_doc = (!api.rate_limits.is_empty()).then(|| {
+        quote! {
+            #[doc = ""]
+            #[doc = " [`Client::documented_rate_limiter`] keeps to the limits the spec documents."]
+        }
+    });
     let base_url = match &api.base_url {
         Some(_) => quote! { self.base_url.unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string()) },
         None => quote! { self.base_url.ok_or(crate::BuildError::MissingBaseUrl)? },
@@ -123,6 +131,7 @@ fn client_builder(api: &Api) -> TokenStream {
             connect_timeout: Option<std::time::Duration>,
             user_agent: Option<String>,
             retry: Option<crate::RetryPolicy>,
+            rate_limiter: Option<crate::RateLimiter>,
             default_headers: Vec<(String, String)>,
             #(#fields)*
         }
@@ -166,6 +175,14 @@ fn client_builder(api: &Api) -> TokenStream {
                 self
             }
 
+            #[doc = " Paces requests on the client's side (off by default); see"]
+            #[doc = " [`crate::RateLimiter`]."]
+            #rate_limit_doc
+            pub fn rate_limiter(mut self, limiter: crate::RateLimiter) -> Self {
+                self.rate_limiter = Some(limiter);
+                self
+            }
+
             #[doc = " A header sent with every request (a request's own value wins)."]
             #default_header_doc
             pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -203,6 +220,7 @@ fn client_builder(api: &Api) -> TokenStream {
                     base_url: base_url.trim_end_matches('/').to_string(),
                     timeout: self.timeout,
                     retry: self.retry.unwrap_or_default(),
+                    rate_limiter: self.rate_limiter,
                     default_headers,
                     #(#moves: self.#moves,)*
                 })
@@ -238,10 +256,12 @@ fn client_impl(api: &Api) -> TokenStream {
     };
     let appliers = api.security_schemes.iter().map(apply_credential);
     let methods = api.operations.iter().map(|op| client_method(api, op));
+    let limiter = documented_rate_limiter(api);
     quote! {
         impl Client {
             #default_base
             #new
+            #limiter
 
             #[doc = " Configures a client."]
             pub fn builder() -> ClientBuilder {
@@ -268,12 +288,35 @@ fn client_impl(api: &Api) -> TokenStream {
                 if let Some(timeout) = self.timeout {
                     request = request.timeout(timeout);
                 }
-                crate::runtime::send(&self.http, request, options, &self.default_headers, &self.retry).await
+                crate::runtime::send(&self.http, request, options, &self.default_headers, &self.retry, self.rate_limiter.as_ref()).await
             }
 
             #(#appliers)*
         }
     }
+}
+
+/// `Client::documented_rate_limiter()`, from the spec's `x-client-rate-limits`.
+fn documented_rate_limiter(api: &Api) -> Option<TokenStream> {
+    if api.rate_limits.is_empty() {
+        return None;
+    }
+    let listed = api.rate_limits.iter().map(|l| format!("{} requests per {} s", l.requests, l.seconds));
+    let doc = format!(
+        " A [`crate::RateLimiter`] with the limits the spec documents: {}.",
+        listed.collect::<Vec<_>>().join(", ")
+    );
+    let limits = api.rate_limits.iter().map(|l| {
+        let (requests, seconds) = (Literal::u32_unsuffixed(l.requests), Literal::u64_unsuffixed(l.seconds));
+        quote! { .limit(#requests, std::time::Duration::from_secs(#seconds)) }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[doc = " Pass it to [`ClientBuilder::rate_limiter`]; clones share their counts."]
+        pub fn documented_rate_limiter() -> crate::RateLimiter {
+            crate::RateLimiter::new() #(#limits)*
+        }
+    })
 }
 
 /// A private method that adds one scheme's credential to a request.

@@ -155,7 +155,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError, RetryPolicy, Secret, ValidationError}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError, RateLimiter, RetryPolicy, Secret, ValidationError}; },
     ]
 }
 

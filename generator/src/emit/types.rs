@@ -168,11 +168,17 @@ fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef { name, doc, origin: _, kind, in_requests: _ } = def;
+    let TypeDef { name, doc, origin: _, kind, in_requests } = def;
     let ident = format_ident!("{}", name);
     let docs = doc_paragraphs([doc.as_deref()]);
     match kind {
-        TypeKind::Struct(s) => struct_item(api, &ident, docs, s),
+        TypeKind::Struct(s) => {
+            let mut tokens = struct_item(api, &ident, docs, s);
+            if *in_requests {
+                tokens.extend(setters(api, &ident, s));
+            }
+            tokens
+        }
         TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
         TypeKind::Union(u) => union_item(api, &ident, docs, u),
         TypeKind::Alias(ty) => {
@@ -269,6 +275,88 @@ fn constructor_fn(
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* #additional }
             }
+        }
+    })
+}
+
+/// Methods a setter must not shadow: the struct's own, and trait methods
+/// callers reach by method syntax (`body.clone()` must stay `Clone`'s).
+const TAKEN_METHOD_NAMES: &[&str] = &[
+    "new",
+    "validate",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "to_owned",
+    "to_string",
+    "into",
+    "try_into",
+    "from",
+    "serialize",
+    "deserialize",
+    "default",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "as_ref",
+    "as_mut",
+];
+
+/// Builder-style setters for a request type's optional fields, each taking
+/// `impl Into<T>` (lists: any iterable of `impl Into<T>`), so `AutotuneCreate::new(..).description("…")` reads as
+/// one expression. Named after the field (`with_` + field when that name is
+/// taken by another method).
+fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
+    let methods: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable) && !f.skip_serializing)
+        .map(|f| {
+            let field = format_ident!("{}", f.rust_name);
+            let bare = f.rust_name.trim_start_matches("r#");
+            let method =
+                if TAKEN_METHOD_NAMES.contains(&bare) { format_ident!("with_{}", bare) } else { field.clone() };
+            // Lists take any iterable of convertible items (`["a", "b"]`).
+            let (arg, value) = match &f.ty {
+                TypeRef::List(item) => {
+                    let item = rust_type(api, item, TypePath::Local);
+                    (
+                        quote! { impl IntoIterator<Item = impl Into<#item>> },
+                        quote! { value.into_iter().map(Into::into).collect() },
+                    )
+                }
+                ty => {
+                    let ty = rust_type(api, ty, TypePath::Local);
+                    (quote! { impl Into<#ty> }, quote! { value.into() })
+                }
+            };
+            let value = if f.boxed {
+                quote! { Box::new(#value) }
+            } else {
+                value
+            };
+            let value = match f.presence {
+                Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
+                _ => quote! { Some(#value) },
+            };
+            let doc = format!(" Sets `{}`.", f.wire_name);
+            quote! {
+                #[doc = #doc]
+                pub fn #method(mut self, value: #arg) -> Self {
+                    self.#field = #value;
+                    self
+                }
+            }
+        })
+        .collect();
+    if methods.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        impl #ident {
+            #(#methods)*
         }
     })
 }

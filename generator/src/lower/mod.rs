@@ -9,7 +9,7 @@ mod schema;
 mod view;
 
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::ir::{Api, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, RateLimit, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Loaded;
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,6 +104,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
     let security_schemes = lowerer.lower_security_schemes();
     let operations = lowerer.lower_operations(&security_schemes);
     let default_headers = lowerer.default_headers();
+    let rate_limits = lowerer.rate_limits();
     if !lowerer.diags.is_empty() {
         return None;
     }
@@ -117,6 +118,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Api> {
         operations,
         security_schemes,
         default_headers,
+        rate_limits,
     };
     name_inline_types(&mut api, &lowerer.naming);
     name_union_variants(&mut api);
@@ -181,6 +183,31 @@ impl Lowerer<'_> {
         }
         headers.sort();
         headers
+    }
+
+    /// `x-client-rate-limits: [{requests: 100, seconds: 10}, …]` at the root:
+    /// limits the server documents, offered as a ready-made client limiter.
+    fn rate_limits(&mut self) -> Vec<RateLimit> {
+        const KEY: &str = "x-client-rate-limits";
+        let Some(value) = self.loaded.doc.extensions.get(KEY) else { return Vec::new() };
+        let at = Pointer::root().join(KEY);
+        let Some(list) = value.as_array() else {
+            self.diags.error(&at, "must be a list of {requests, seconds} objects");
+            return Vec::new();
+        };
+        let mut limits = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let number = |key: &str| entry.get(key).and_then(serde_json::Value::as_u64).filter(|&n| n > 0);
+            let requests = number("requests").and_then(|n| u32::try_from(n).ok());
+            match (requests, number("seconds"), entry.as_object().map(|o| o.len())) {
+                (Some(requests), Some(seconds), Some(2)) => limits.push(RateLimit { requests, seconds }),
+                _ => self.diags.error(
+                    &at.join(i),
+                    "a rate limit needs exactly `requests` and `seconds`, both positive integers",
+                ),
+            }
+        }
+        limits
     }
 
     fn alloc(&mut self, naming: Naming, origin: Pointer) -> TypeId {
