@@ -111,6 +111,9 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    /// A string's `format` (`date-time`, `email`…), or its items' for a
+    /// list of strings.
+    pub format: Option<String>,
     pub default: Option<String>,
 }
 

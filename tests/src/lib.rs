@@ -40,6 +40,7 @@ pub fn options_for(label: &str, crate_name: &str) -> CrateOptions {
         crate_name: crate_name.to_string(),
         spec_label: label.to_string(),
         command: format!("cargo xtask codegen --spec {label}"),
+        examples: false,
     }
 }
 
@@ -48,6 +49,7 @@ pub fn autotune_generated() -> Generated {
     let spec = read(&repo_root().join("openapi/autotune.yaml"));
     let mut options = options_for("openapi/autotune.yaml", "statsig-autotune");
     options.command = "cargo xtask codegen".into();
+    options.examples = true;
     generator::generate(&spec, "openapi/autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"))
 }
 

@@ -55,7 +55,12 @@ fn documents() -> Vec<Doc> {
 }
 
 fn options(name: &str) -> generator::CrateOptions {
-    generator::CrateOptions { crate_name: "bench".into(), spec_label: name.into(), command: "cargo bench".into() }
+    generator::CrateOptions {
+        crate_name: "bench".into(),
+        spec_label: name.into(),
+        command: "cargo bench".into(),
+        examples: false,
+    }
 }
 
 fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {

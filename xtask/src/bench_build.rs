@@ -21,6 +21,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         crate_name: "synthetic".into(),
         spec_label: "synthetic.json".into(),
         command: "cargo xtask bench-build".into(),
+        examples: false,
     };
     let generated = generator::generate(&text, "synthetic.json", &options).map_err(|f| f.to_string())?;
     for (path, contents) in &generated.files {

@@ -11,16 +11,18 @@ pub struct Args {
     out: Option<PathBuf>,
     crate_name: Option<String>,
     check: bool,
+    no_examples: bool,
 }
 
 impl Args {
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut parsed = Args { spec: None, out: None, crate_name: None, check: false };
+        let mut parsed = Args { spec: None, out: None, crate_name: None, check: false, no_examples: false };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
             match arg.as_str() {
                 "--check" => parsed.check = true,
+                "--no-examples" => parsed.no_examples = true,
                 "--spec" => parsed.spec = Some(value("--spec")?.into()),
                 "--out" => parsed.out = Some(value("--out")?.into()),
                 "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
@@ -62,7 +64,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| format!("{}-client", generator::naming::snake_name(&stem, "api").replace('_', "-")));
             let command = format!("cargo xtask codegen --spec {spec_label}");
-            (spec.clone(), out.clone(), CrateOptions { crate_name, spec_label, command })
+            (spec.clone(), out.clone(), CrateOptions { crate_name, spec_label, command, examples: !args.no_examples })
         }
         _ => (
             root.join("openapi/autotune.yaml"),
@@ -71,6 +73,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 crate_name: args.crate_name.clone().unwrap_or_else(|| "statsig-autotune".into()),
                 spec_label: "openapi/autotune.yaml".into(),
                 command: "cargo xtask codegen".into(),
+                examples: !args.no_examples,
             },
         ),
     };

@@ -13,8 +13,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
       regenerate generated/ from openapi/autotune.yaml (--check: compare only)
-  cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--check]
-      make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json)
+  cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--check]
+      make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json),
+      with examples/<operation>.rs unless --no-examples
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]

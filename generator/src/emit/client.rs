@@ -610,6 +610,11 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
     }
 }
 
+/// Whether the operation's request builder has `items()`.
+pub(crate) fn paginates(api: &Api, op: &Operation) -> bool {
+    pagination(api, op).is_some()
+}
+
 /// `items()` for a page-numbered list: an integer `page` query parameter,
 /// and a success body with `data: [T]` and `pagination.nextPage` (null on
 /// the last page), as Statsig's list operations have.

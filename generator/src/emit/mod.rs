@@ -4,7 +4,9 @@
 mod client;
 pub mod docs;
 mod envelope;
+pub mod examples;
 mod render;
+mod samples;
 mod types;
 
 use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
@@ -21,6 +23,9 @@ pub struct CrateOptions {
     pub spec_label: String,
     /// The command that regenerates the crate, shown in each file's header.
     pub command: String,
+    /// Also emit `examples/<operation>.rs`, one runnable program per
+    /// operation (and the dev-dependencies they use).
+    pub examples: bool,
 }
 
 /// The runtime support module, emitted verbatim.
@@ -77,7 +82,8 @@ fn client_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 
 /// Every file but `types.rs` and `client.rs`.
 fn other_files(api: &Api, options: &CrateOptions, header: &str) -> Vec<FileTokens> {
-    vec![
+    let examples = if options.examples { examples::files(api, &options.crate_name, header) } else { Vec::new() };
+    let mut files = vec![
         FileTokens::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
         FileTokens::Rust { path: "src/lib.rs".into(), header: header.to_string(), items: lib_rs(api) },
         FileTokens::Text { path: "src/runtime.rs".into(), contents: format!("{header}{RUNTIME}") },
@@ -87,7 +93,9 @@ fn other_files(api: &Api, options: &CrateOptions, header: &str) -> Vec<FileToken
             path: "rustfmt.toml".into(),
             contents: format!("{}disable_all_formatting = true\n", header.replace("//", "#")),
         },
-    ]
+    ];
+    files.extend(examples);
+    files
 }
 
 /// The emit phase alone (for benchmarks): token streams for every Rust
@@ -183,11 +191,25 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
-"#,
+{dev_dependencies}"#,
         command = options.command,
         spec = options.spec_label,
         name = options.crate_name,
+        dev_dependencies = dev_dependencies(api, options),
     )
+}
+
+/// What the examples use beyond the library's own dependencies.
+fn dev_dependencies(api: &Api, options: &CrateOptions) -> String {
+    if !options.examples || api.operations.is_empty() {
+        return String::new();
+    }
+    let mut deps = String::from("\n[dev-dependencies]\n");
+    if api.operations.iter().any(|op| client::paginates(api, op)) {
+        deps.push_str("futures-util = { version = \"0.3\", default-features = false }\n");
+    }
+    deps.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    deps
 }
 
 /// Where a named type is referred to from.

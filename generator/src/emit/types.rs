@@ -304,6 +304,21 @@ const TAKEN_METHOD_NAMES: &[&str] = &[
     "as_mut",
 ];
 
+/// The setter of an optional field of a request type.
+pub(crate) fn setter_name(f: &Field) -> Ident {
+    let bare = f.rust_name.trim_start_matches("r#");
+    if TAKEN_METHOD_NAMES.contains(&bare) {
+        format_ident!("with_{}", bare)
+    } else {
+        format_ident!("{}", f.rust_name)
+    }
+}
+
+/// Whether [`setters`] gives the field a setter.
+pub(crate) fn has_setter(f: &Field) -> bool {
+    matches!(f.presence, Presence::Optional | Presence::OptionalNullable) && !f.skip_serializing
+}
+
 /// Builder-style setters for a request type's optional fields, each taking
 /// `impl Into<T>` (lists: any iterable of `impl Into<T>`), so `AutotuneCreate::new(..).description("…")` reads as
 /// one expression. Named after the field (`with_` + field when that name is
@@ -312,12 +327,10 @@ fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
     let methods: Vec<TokenStream> = s
         .fields
         .iter()
-        .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable) && !f.skip_serializing)
+        .filter(|f| has_setter(f))
         .map(|f| {
             let field = format_ident!("{}", f.rust_name);
-            let bare = f.rust_name.trim_start_matches("r#");
-            let method =
-                if TAKEN_METHOD_NAMES.contains(&bare) { format_ident!("with_{}", bare) } else { field.clone() };
+            let method = setter_name(f);
             // Lists take any iterable of convertible items (`["a", "b"]`).
             let (arg, value) = match &f.ty {
                 TypeRef::List(item) => {
@@ -432,9 +445,13 @@ fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool, never_
         max_items,
         min_length,
         max_length,
+        format,
         default,
     } = c;
     let mut notes = Vec::new();
+    if let Some(format) = format.as_deref().filter(|f| !matches!(*f, "binary" | "password")) {
+        notes.push(format!("Format: `{format}`."));
+    }
     match (minimum, maximum) {
         (Some(lo), Some(hi)) => notes.push(format!(
             "Range: {lo} {} x {} {hi}.",

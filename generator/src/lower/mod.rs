@@ -201,10 +201,9 @@ impl Lowerer<'_> {
             let requests = number("requests").and_then(|n| u32::try_from(n).ok());
             match (requests, number("seconds"), entry.as_object().map(|o| o.len())) {
                 (Some(requests), Some(seconds), Some(2)) => limits.push(RateLimit { requests, seconds }),
-                _ => self.diags.error(
-                    &at.join(i),
-                    "a rate limit needs exactly `requests` and `seconds`, both positive integers",
-                ),
+                _ => self
+                    .diags
+                    .error(&at.join(i), "a rate limit needs exactly `requests` and `seconds`, both positive integers"),
             }
         }
         limits

@@ -4,8 +4,8 @@
 
 use crate::ir::Constraints;
 use openapiv3::{
-    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    StringType, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -63,6 +63,16 @@ fn format_of<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&
     }
 }
 
+fn string_format(s: &StringType) -> Option<String> {
+    format_of(&s.format, |f| match f {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    })
+}
+
 impl<'a> View<'a> {
     pub fn of(schema: &'a Schema) -> Self {
         let data = &schema.schema_data;
@@ -81,6 +91,7 @@ impl<'a> View<'a> {
                 view.enum_values = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
                 view.constraints.min_length = s.min_length;
                 view.constraints.max_length = s.max_length;
+                view.constraints.format = string_format(s);
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some("number");
@@ -123,6 +134,12 @@ impl<'a> View<'a> {
                 view.items = a.items.as_ref().map(Into::into);
                 view.constraints.min_items = a.min_items;
                 view.constraints.max_items = a.max_items;
+                // The items' string format (a list of emails), when inline.
+                if let Some(ReferenceOr::Item(item)) = &a.items {
+                    if let SchemaKind::Type(Type::String(s)) = &item.schema_kind {
+                        view.constraints.format = string_format(s);
+                    }
+                }
             }
             SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(Into::into).collect(),
             SchemaKind::AnyOf { any_of } => view.any_of = any_of.iter().map(Into::into).collect(),
@@ -150,6 +167,9 @@ impl<'a> View<'a> {
                 c.max_items = any.max_items;
                 c.min_length = any.min_length;
                 c.max_length = any.max_length;
+                if any.typ.as_deref() == Some("string") {
+                    c.format = any.format.clone();
+                }
             }
         }
         view

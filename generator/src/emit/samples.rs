@@ -1,0 +1,311 @@
+//! Sample inputs made from the spec: a typed Rust expression for any value
+//! a request carries, valid against what the schema says (ranges,
+//! `multipleOf`, lengths, item counts, string formats, enum values). The
+//! emitted examples call each operation with them; the contract test sends
+//! them to a mock server that validates every request against the spec.
+
+use super::types::{has_setter, setter_name};
+use super::{rust_type, TypePath};
+use crate::ir::{Api, Constraints, FloatWidth, Operation, ParamLocation, Presence, TypeKind, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// Deeper than this, optional fields are left out (recursive types end).
+const MAX_OPTIONAL_DEPTH: usize = 3;
+
+/// Makes sample expressions for one API, as seen from a crate that names
+/// the generated types `path`.
+pub(crate) struct Sampler<'a> {
+    api: &'a Api,
+    path: TypePath<'a>,
+    /// Also set optional fields (the contract test), not only the required
+    /// ones (the examples a reader copies from).
+    optional: bool,
+    /// Also set optional parameters.
+    optional_params: bool,
+    named: std::cell::Cell<bool>,
+}
+
+/// A call with sample input: `let body = …;` when there is a body, then the
+/// request builder expression.
+pub(crate) struct Call {
+    pub body: Option<TokenStream>,
+    pub request: TokenStream,
+}
+
+/// What the expression is passed to: an exact type, or an `impl Into<T>`
+/// argument (where `"text"` is enough for a `String`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Exact,
+    Into,
+}
+
+impl<'a> Sampler<'a> {
+    pub(crate) fn new(api: &'a Api, path: TypePath<'a>, optional: bool, optional_params: bool) -> Self {
+        Self { api, path, optional, optional_params, named: std::cell::Cell::new(false) }
+    }
+
+    /// `client.op(args…)` with sample arguments (or the expression given
+    /// for a required parameter by wire name), then a setter for each
+    /// optional parameter (and an optional body) when asked for. A body is
+    /// bound first (`let body = …;`), so the call reads on one line.
+    pub(crate) fn call(&self, client: TokenStream, op: &Operation, given: &[(String, TokenStream)]) -> Call {
+        let method = format_ident!("{}", op.rust_name);
+        let mut args = Vec::new();
+        for p in op.params.iter().filter(|p| p.required) {
+            match given.iter().find(|(wire, _)| *wire == p.wire_name) {
+                Some((_, value)) => args.push(value.clone()),
+                None => args.push(self.param(p.location, &p.ty, &p.wire_name)),
+            }
+        }
+        let mut setters = Vec::new();
+        let mut body_let = None;
+        if let Some(body) = op.body.as_ref().filter(|b| b.required || self.optional) {
+            let value = self.value(&body.ty, &Constraints::default(), Slot::Exact, 0, 0);
+            body_let = Some(quote! { let body = #value; });
+            if body.required {
+                args.push(quote! { body });
+            } else {
+                setters.push(quote! { .body(body) });
+            }
+        }
+        if self.optional_params {
+            for p in op.params.iter().filter(|p| !p.required) {
+                let setter = format_ident!("{}", p.rust_name);
+                let value = self.param(p.location, &p.ty, &p.wire_name);
+                setters.push(quote! { .#setter(#value) });
+            }
+        }
+        Call { body: body_let, request: quote! { #client.#method(#(#args),*) #(#setters)* } }
+    }
+
+    /// Whether any expression made so far names a generated type.
+    pub(crate) fn named_types(&self) -> bool {
+        self.named.get()
+    }
+
+    /// A parameter: strings go to `impl Into<String>` arguments.
+    fn param(&self, location: ParamLocation, ty: &TypeRef, wire_name: &str) -> TokenStream {
+        match (location, ty) {
+            // A path segment that names something: its name reads better.
+            (ParamLocation::Path, TypeRef::String) => {
+                let text = format!("example-{}", wire_name.to_ascii_lowercase());
+                quote! { #text }
+            }
+            // Only string parameters take `impl Into<String>`; the rest take their type.
+            (_, TypeRef::String) => self.value(ty, &Constraints::default(), Slot::Into, 0, 0),
+            _ => self.value(ty, &Constraints::default(), Slot::Exact, 0, 0),
+        }
+    }
+
+    fn value(&self, ty: &TypeRef, c: &Constraints, slot: Slot, depth: usize, salt: usize) -> TokenStream {
+        match ty {
+            TypeRef::String => {
+                let text = sample_string(c, salt);
+                match slot {
+                    Slot::Into => quote! { #text },
+                    Slot::Exact => quote! { #text.to_string() },
+                }
+            }
+            TypeRef::Integer(_) => {
+                let n = Literal::i64_unsuffixed(sample_integer(c));
+                quote! { #n }
+            }
+            TypeRef::Number(width) => {
+                let x = sample_number(c);
+                let x = match width {
+                    FloatWidth::F32 => Literal::f32_unsuffixed(x as f32),
+                    FloatWidth::F64 => Literal::f64_unsuffixed(x),
+                };
+                quote! { #x }
+            }
+            TypeRef::Boolean => quote! { true },
+            TypeRef::Json => quote! { serde_json::json!({}) },
+            TypeRef::JsonObject => quote! { serde_json::Map::new() },
+            TypeRef::List(item) => {
+                let count = c.min_items.unwrap_or(1).max(1).min(c.max_items.unwrap_or(usize::MAX));
+                if count == 0 {
+                    let item = rust_type(self.api, item, self.path);
+                    return quote! { Vec::<#item>::new() };
+                }
+                // An `impl IntoIterator<Item = impl Into<T>>` takes `&str`s for strings.
+                let item_slot = if **item == TypeRef::String { slot } else { Slot::Exact };
+                let item_constraints = Constraints { format: c.format.clone(), ..Constraints::default() };
+                let items =
+                    (0..count).map(|i| self.value(item, &item_constraints, item_slot, depth + 1, salt * 10 + i + 1));
+                // `Vec::from` rather than `vec!`: prettyplease lays out calls, not macros.
+                match slot {
+                    Slot::Into => quote! { [#(#items),*] },
+                    Slot::Exact => quote! { Vec::from([#(#items),*]) },
+                }
+            }
+            TypeRef::Map(value) => {
+                let value = self.value(value, &Constraints::default(), Slot::Exact, depth + 1, salt);
+                quote! { std::collections::BTreeMap::from([("key".to_string(), #value)]) }
+            }
+            TypeRef::Named(id) => self.named(*id, slot, depth, salt),
+        }
+    }
+
+    fn named(&self, id: crate::ir::TypeId, slot: Slot, depth: usize, salt: usize) -> TokenStream {
+        let def = self.api.ty(id);
+        if !matches!(def.kind, TypeKind::Alias(_)) {
+            self.named.set(true);
+        }
+        let ty = rust_type(self.api, &TypeRef::Named(id), self.path);
+        match &def.kind {
+            TypeKind::Alias(inner) => self.value(inner, &Constraints::default(), slot, depth, salt),
+            TypeKind::Enum(e) => match e.variants.first() {
+                Some(v) => {
+                    let v = format_ident!("{}", v.rust_name);
+                    quote! { #ty::#v }
+                }
+                None => {
+                    let catch_all = format_ident!("{}", e.catch_all);
+                    quote! { #ty::#catch_all("example".to_string()) }
+                }
+            },
+            TypeKind::Union(u) => {
+                let Some(v) = u.variants.first() else {
+                    return quote! { compile_error!("the generator made a union without variants") };
+                };
+                let variant = format_ident!("{}", v.rust_name);
+                let inner = self.value(&v.ty, &Constraints::default(), Slot::Exact, depth + 1, salt);
+                let inner = if v.boxed {
+                    quote! { Box::new(#inner) }
+                } else {
+                    inner
+                };
+                quote! { #ty::#variant(#inner) }
+            }
+            TypeKind::Struct(s) => {
+                let args =
+                    s.constructor.iter().filter_map(|name| s.fields.iter().find(|f| &f.rust_name == name)).map(|f| {
+                        let into = f.ty == TypeRef::String && f.presence == Presence::Required;
+                        let slot = if into { Slot::Into } else { Slot::Exact };
+                        let value = self.value(&f.ty, &f.constraints, slot, depth + 1, salt);
+                        match f.presence {
+                            Presence::RequiredNullable => quote! { Some(#value) },
+                            _ => value,
+                        }
+                    });
+                let start = if s.constructor.is_empty() {
+                    quote! { #ty::default() }
+                } else {
+                    quote! { #ty::new(#(#args),*) }
+                };
+                let fill = self.optional && depth < MAX_OPTIONAL_DEPTH && def.in_requests;
+                // A body of optional fields only (a PATCH) sets one, so that it says something.
+                let settable = s.fields.iter().filter(|f| def.in_requests && has_setter(f) && !f.read_only);
+                let take = if fill { usize::MAX } else { usize::from(s.constructor.is_empty() && depth == 0) };
+                let setters = settable.take(take).map(|f| {
+                    let setter = setter_name(f);
+                    let value = self.value(&f.ty, &f.constraints, Slot::Into, depth + 1, salt);
+                    quote! { .#setter(#value) }
+                });
+                quote! { #start #(#setters)* }
+            }
+        }
+    }
+}
+
+/// A string the schema accepts: shaped by its format, then fitted to its
+/// lengths. `salt` keeps the items of one list apart.
+fn sample_string(c: &Constraints, salt: usize) -> String {
+    let text = match c.format.as_deref() {
+        Some("date-time") => "2024-06-01T12:00:00Z".to_string(),
+        Some("date") => "2024-06-01".to_string(),
+        Some("time") => "12:00:00Z".to_string(),
+        Some("email") => "someone@example.com".to_string(),
+        Some("uri" | "url") => "https://example.com/".to_string(),
+        Some("uuid") => "00000000-0000-4000-8000-000000000000".to_string(),
+        Some("ipv4") => "127.0.0.1".to_string(),
+        Some("byte") => "ZXhhbXBsZQ==".to_string(),
+        _ if salt > 0 => format!("example{salt}"),
+        _ => "example".to_string(),
+    };
+    let mut text = text;
+    if let Some(min) = c.min_length {
+        while text.chars().count() < min {
+            text.push('x');
+        }
+    }
+    if let Some(max) = c.max_length {
+        text = text.chars().take(max).collect();
+    }
+    text
+}
+
+/// An integer in range and a multiple of `multipleOf`: the smallest
+/// allowed from the minimum (or 1), pulled under the maximum.
+fn sample_integer(c: &Constraints) -> i64 {
+    let lo = c.minimum.map(|m| if c.exclusive_minimum { m.floor() + 1.0 } else { m.ceil() });
+    let hi = c.maximum.map(|m| if c.exclusive_maximum { m.ceil() - 1.0 } else { m.floor() });
+    let mut x = lo.unwrap_or(1.0);
+    if let Some(hi) = hi {
+        x = x.min(hi);
+    }
+    if let Some(step) = c.multiple_of.filter(|s| *s >= 1.0) {
+        let up = (x / step).ceil() * step;
+        x = if hi.is_some_and(|hi| up > hi) { (x / step).floor() * step } else { up };
+    }
+    x as i64
+}
+
+/// A number in range: the middle of a closed range, else just inside the
+/// one bound (or 1), on a multiple of `multipleOf`.
+fn sample_number(c: &Constraints) -> f64 {
+    let x = match (c.minimum, c.maximum) {
+        (Some(lo), Some(hi)) => (lo + hi) / 2.0,
+        (Some(lo), None) => lo + if c.exclusive_minimum { 1.0 } else { 0.0 },
+        (None, Some(hi)) if hi > 1.0 || (hi == 1.0 && !c.exclusive_maximum) => 1.0,
+        (None, Some(hi)) => hi - if c.exclusive_maximum { 1.0 } else { 0.0 },
+        (None, None) => 1.0,
+    };
+    match c.multiple_of.filter(|s| *s > 0.0) {
+        Some(step) => {
+            let snapped = (x / step).round() * step;
+            let inside = |v: f64| {
+                c.minimum.is_none_or(|lo| if c.exclusive_minimum { v > lo } else { v >= lo })
+                    && c.maximum.is_none_or(|hi| if c.exclusive_maximum { v < hi } else { v <= hi })
+            };
+            if inside(snapped) {
+                snapped
+            } else {
+                (x / step).ceil() * step
+            }
+        }
+        None => x,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {
+        Constraints { minimum: lo, maximum: hi, ..Constraints::default() }
+    }
+
+    #[test]
+    fn numbers_land_inside_their_ranges() {
+        assert_eq!(sample_number(&range(Some(0.001), Some(1.0))), 0.5005);
+        assert_eq!(sample_number(&range(None, Some(0.5))), 0.5);
+        assert_eq!(sample_number(&Constraints { multiple_of: Some(0.25), ..range(Some(0.0), Some(1.0)) }), 0.5);
+        assert_eq!(sample_integer(&range(Some(10.0), Some(20.0))), 10);
+        assert_eq!(sample_integer(&Constraints { exclusive_minimum: true, ..range(Some(0.0), None) }), 1);
+        assert_eq!(sample_integer(&range(None, Some(-5.0))), -5);
+        assert_eq!(sample_integer(&Constraints { multiple_of: Some(7.0), ..range(Some(10.0), Some(30.0)) }), 14);
+    }
+
+    #[test]
+    fn strings_follow_format_and_length() {
+        let c = |format: &str| Constraints { format: Some(format.into()), ..Constraints::default() };
+        assert_eq!(sample_string(&c("date-time"), 0), "2024-06-01T12:00:00Z");
+        assert_eq!(sample_string(&c("email"), 0), "someone@example.com");
+        assert_eq!(sample_string(&Constraints { min_length: Some(10), ..Constraints::default() }, 0), "examplexxx");
+        assert_eq!(sample_string(&Constraints { max_length: Some(3), ..Constraints::default() }, 2), "exa");
+        assert_eq!(sample_string(&Constraints::default(), 2), "example2");
+    }
+}
