@@ -49,8 +49,10 @@ fn writes_checks_and_prunes_a_crate() {
     let first = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
-    assert!(summary.starts_with("codegen: 3 types, 1 enums, 5 operations, "), "{summary}");
-    assert!(summary.contains("6 file(s) changed"), "{summary}");
+    assert!(summary.starts_with("codegen: 7 types, 1 enums, 9 operations, "), "{summary}");
+    // Six crate files and one example per operation.
+    assert!(summary.contains("15 file(s) changed"), "{summary}");
+    assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 
     let again = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops"]);
@@ -75,6 +77,11 @@ fn writes_checks_and_prunes_a_crate() {
     assert!(!out.join("src/old.rs").exists());
     assert_eq!(std::fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
     assert!(xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--check"]).status.success());
+
+    // Without examples, the generated ones are pruned (and the manifest loses its dev-dependencies).
+    let bare = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--no-examples"]);
+    assert!(text(&bare.stdout).contains(" 10 file(s) changed"), "{}", text(&bare.stdout));
+    assert!(!out.join("examples/create_item.rs").exists());
     let leftovers: Vec<_> =
         snapshot(&out).into_iter().filter(|(p, _)| p.to_string_lossy().contains("codegen-tmp")).collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
