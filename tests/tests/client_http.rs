@@ -217,13 +217,52 @@ async fn a_body_that_does_not_decode_names_the_failing_field() {
 async fn the_api_key_never_shows_in_debug_output() {
     let (server, client) = setup_with(fast_retries()).await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(500).set_body_string("boom")).mount(&server).await;
-    let err = client.get_autotune("a").await.unwrap_err();
-    let printed = format!("{client:?} {err:?} {err}");
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"status": 401, "message": "bad key"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("not json"))
+        .mount(&server)
+        .await;
+    let refused = Client::builder().base_url("http://127.0.0.1:9").statsig_api_key(KEY).build().unwrap();
+    let one_variant = AutotuneCreate::new(
+        "x",
+        vec![VariantInput::new("only", json!({}))],
+        "e",
+        ExplorationWindow::V1hr,
+        AttributionWindow::V1hr,
+        WinnerThreshold::V80Percent,
+    );
+    // One error of every kind: UnexpectedStatus, Api, Decode, Transport,
+    // Validation, InvalidRequest.
+    let errors = [
+        client.get_autotune("a").await.map(|_| ()).unwrap_err().to_string_and_debug(),
+        client.delete_autotune("a").await.map(|_| ()).unwrap_err().to_string_and_debug(),
+        client.start_autotune("a").await.map(|_| ()).unwrap_err().to_string_and_debug(),
+        refused.get_autotune("a").await.map(|_| ()).unwrap_err().to_string_and_debug(),
+        client.create_autotune(one_variant).await.map(|_| ()).unwrap_err().to_string_and_debug(),
+        client.reset_autotune("a").header("x-bad", "line\nbreak").await.map(|_| ()).unwrap_err().to_string_and_debug(),
+    ];
+    let kinds: Vec<&str> = errors.iter().map(|e| e.split(['{', '(', ' ']).next().unwrap()).collect();
+    assert_eq!(kinds, ["UnexpectedStatus", "Api", "Decode", "Transport", "Validation", "InvalidRequest"]);
+    let printed = format!("{client:?} {refused:?} {errors:?}");
     assert!(!printed.contains(KEY), "the key leaked: {printed}");
     assert!(printed.contains("<redacted>"));
     // And the server did receive it.
     let requests: Vec<Request> = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers["STATSIG-API-KEY"], KEY);
+}
+
+/// `Debug` (which starts with the variant's name), then `Display`.
+trait Printed {
+    fn to_string_and_debug(&self) -> String;
+}
+
+impl<E: std::fmt::Debug> Printed for Error<E> {
+    fn to_string_and_debug(&self) -> String {
+        format!("{self:?} / {self}")
+    }
 }
 
 #[tokio::test]
