@@ -84,6 +84,67 @@ pub fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A throwaway Cargo workspace under `target/` that holds generated crates
+/// (never the source tree), built with this workspace's `Cargo.lock` and
+/// offline, into a target directory the compile and contract tests share.
+pub struct ScratchWorkspace {
+    pub dir: PathBuf,
+    pub target: PathBuf,
+    members: Vec<String>,
+}
+
+impl ScratchWorkspace {
+    /// Empties `target/<name>/workspace`.
+    pub fn new(name: &str) -> Self {
+        let root = repo_root();
+        let dir = root.join("target").join(name).join("workspace");
+        let _ = std::fs::remove_dir_all(&dir);
+        Self { dir, target: root.join("target/compile-check/target"), members: Vec::new() }
+    }
+
+    /// Writes a crate's files as a member.
+    pub fn add_crate(&mut self, name: &str, files: &[(String, String)]) {
+        for (path, contents) in files {
+            let path = self.dir.join(name).join(path);
+            std::fs::create_dir_all(path.parent().expect("a file has a folder")).unwrap();
+            std::fs::write(&path, contents).unwrap();
+        }
+        if !self.members.iter().any(|m| m == name) {
+            self.members.push(name.to_string());
+        }
+    }
+
+    /// Writes the manifest and the lock file, then runs
+    /// `cargo <subcommand> --offline <rest>` in the workspace; panics with
+    /// cargo's errors when it fails, else returns its standard output.
+    pub fn cargo(&self, args: &[&str]) -> String {
+        let members: Vec<String> = self.members.iter().map(|m| format!("\"{m}\"")).collect();
+        let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+        std::fs::write(self.dir.join("Cargo.toml"), manifest).unwrap();
+        // The same dependency versions as this workspace, already downloaded.
+        std::fs::copy(repo_root().join("Cargo.lock"), self.dir.join("Cargo.lock")).unwrap();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let (subcommand, rest) = args.split_first().expect("a subcommand");
+        let output = std::process::Command::new(cargo)
+            .arg(subcommand)
+            .arg("--offline")
+            .args(rest)
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "`cargo {}` failed on the generated crates:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::json_eq;

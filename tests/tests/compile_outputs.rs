@@ -13,8 +13,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use tests::{generate_file, read, repo_root, upstream_specs, yaml_files};
+use tests::{generate_file, read, repo_root, upstream_specs, yaml_files, ScratchWorkspace};
 
 /// Response examples of the 2025-03-12 Console API spec that do not match
 /// their own schema, by `METHOD path status [example name]`, with why.
@@ -163,43 +162,10 @@ fn write_example_check(spec: &Path, crate_dir: &Path, crate_ident: &str) -> usiz
     examples.len()
 }
 
-fn write_crate(dir: &Path, files: &[(String, String)]) {
-    for (path, contents) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, contents).unwrap();
-    }
-}
-
-fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let (subcommand, rest) = args.split_first().expect("a subcommand");
-    let output = Command::new(cargo)
-        .arg(subcommand)
-        .arg("--offline")
-        .args(rest)
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed on the generated crates:\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
 #[test]
 fn generated_crates_compile_clippy_and_rustdoc_clean() {
     let root = repo_root();
-    let base = root.join("target/compile-check");
-    let workspace = base.join("workspace");
-    let _ = std::fs::remove_dir_all(&workspace);
-    let mut members: Vec<String> = Vec::new();
+    let mut workspace = ScratchWorkspace::new("compile-check");
     let mut sources: Vec<(String, PathBuf)> =
         upstream_specs().into_iter().map(|(name, path)| (format!("upstream-{name}"), path)).collect();
     for fixture in yaml_files(&root.join("tests/fixtures/constructs")) {
@@ -208,26 +174,16 @@ fn generated_crates_compile_clippy_and_rustdoc_clean() {
     }
     for (name, path) in &sources {
         let name = name.replace('_', "-");
-        let generated = generate_file(path, &name);
-        write_crate(&workspace.join(&name), &generated.files);
-        members.push(name);
+        workspace.add_crate(&name, &generate_file(path, &name).files);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
-    // The same dependency versions as this workspace, already downloaded.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    let target = base.join("target");
-    cargo(&workspace, &target, &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]);
-    cargo(&workspace, &target, &["doc", "--workspace", "--no-deps", "--quiet"]);
+    workspace.cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]);
+    workspace.cargo(&["doc", "--workspace", "--no-deps", "--quiet"]);
 
     // The full spec's response examples, decoded by the generated types.
     let (full_name, full_spec) = sources.iter().find(|(n, _)| n.ends_with("full_console_api")).unwrap();
     let full_name = full_name.replace('_', "-");
-    let total = write_example_check(full_spec, &workspace.join(&full_name), &full_name.replace('-', "_"));
-    let report = cargo(&workspace, &target, &["run", "--quiet", "-p", &full_name, "--example", "decode_examples"]);
+    let total = write_example_check(full_spec, &workspace.dir.join(&full_name), &full_name.replace('-', "_"));
+    let report = workspace.cargo(&["run", "--quiet", "-p", &full_name, "--example", "decode_examples"]);
     let failures: BTreeMap<&str, &str> =
         report.lines().filter_map(|l| l.strip_prefix("fail ")).filter_map(|l| l.split_once(": ")).collect();
     let ok = report.lines().filter(|l| l.starts_with("ok ")).count();

@@ -16,7 +16,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tests::{autotune_generated, generate_file, read, repo_root, upstream_specs};
+use tests::{autotune_generated, generate_file, read, repo_root, upstream_specs, ScratchWorkspace};
 
 /// A running `prism mock`, stopped when dropped.
 struct Prism {
@@ -87,31 +87,17 @@ fn parse_report(report: &str) -> Vec<(String, Option<u16>, String)> {
         .collect()
 }
 
-fn cargo_build(workspace: &Path, target: &Path) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["build", "--offline", "--quiet", "--workspace", "--examples"])
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(output.status.success(), "the contract crates do not build:\n{}", String::from_utf8_lossy(&output.stderr));
-}
-
 /// The contract program's example name: unique in the workspace, since
 /// example binaries of all packages share one folder.
 fn contract_example(crate_name: &str) -> String {
     format!("contract_{}", crate_name.replace('-', "_"))
 }
 
-fn write_crate(dir: &Path, crate_name: &str, files: &[(String, String)], contract: &str) {
-    let program = (format!("examples/{}.rs", contract_example(crate_name)), contract.to_string());
-    for (path, contents) in files.iter().chain([&program]) {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, contents).unwrap();
-    }
+/// A crate's files with its contract program added.
+fn with_contract(files: &[(String, String)], crate_name: &str, contract: String) -> Vec<(String, String)> {
+    let mut files = files.to_vec();
+    files.push((format!("examples/{}.rs", contract_example(crate_name)), contract));
+    files
 }
 
 /// The contract program for a spec. Optional parameters are sent only for
@@ -134,43 +120,29 @@ fn run(binary: &Path, args: &[&str], envs: &[(&str, &str)]) -> std::process::Out
 fn every_client_method_is_accepted_by_prism() {
     let prism = prism_binary();
     let root = repo_root();
-    let base = root.join("target/contract");
-    let workspace = base.join("workspace");
-    let _ = std::fs::remove_dir_all(&workspace);
+    let mut workspace = ScratchWorkspace::new("contract");
+    let logs = workspace.dir.parent().expect("the workspace has a parent").to_path_buf();
 
     // Our crate exactly as checked in (with its examples), and one crate
     // per upstream document; each gets the contract program.
     let ours = root.join("openapi/autotune.yaml");
     let mut crates: Vec<(String, PathBuf)> = vec![("statsig-autotune".into(), ours.clone())];
     let contract = contract_source(&ours, "statsig-autotune", true);
-    write_crate(&workspace.join("statsig-autotune"), "statsig-autotune", &autotune_generated().files, &contract);
+    workspace.add_crate("statsig-autotune", &with_contract(&autotune_generated().files, "statsig-autotune", contract));
     for (name, spec) in upstream_specs() {
         let crate_name = format!("contract-{}", name.replace('_', "-"));
         let generated = generate_file(&spec, &crate_name);
-        write_crate(
-            &workspace.join(&crate_name),
-            &crate_name,
-            &generated.files,
-            &contract_source(&spec, &crate_name, false),
-        );
+        let contract = contract_source(&spec, &crate_name, false);
+        workspace.add_crate(&crate_name, &with_contract(&generated.files, &crate_name, contract));
         crates.push((crate_name, spec));
     }
-    let members: Vec<String> = crates.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    // Shares compiled dependencies with the compile-outputs test.
-    let target = root.join("target/compile-check/target");
-    cargo_build(&workspace, &target);
-    let examples = target.join("debug/examples");
+    workspace.cargo(&["build", "--quiet", "--workspace", "--examples"]);
+    let examples = workspace.target.join("debug/examples");
 
     let mut summary = Vec::new();
     let mut rejected = Vec::new();
     for (crate_name, spec) in &crates {
-        let log = base.join(format!("prism-{crate_name}.log"));
+        let log = logs.join(format!("prism-{crate_name}.log"));
         let server = Prism::start(spec, &log);
         let output = run(&examples.join(contract_example(crate_name)), &[&server.base_url], &[]);
         let report = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -206,7 +178,7 @@ fn every_client_method_is_accepted_by_prism() {
     assert!(
         rejected.is_empty(),
         "requests Prism did not accept with a 2xx (its logs, with the reasons, are in {}):\n{}",
-        base.display(),
+        logs.display(),
         rejected.join("\n")
     );
 }
