@@ -5,7 +5,7 @@ use super::docs::{doc_attrs, doc_paragraphs};
 use super::envelope::envelope;
 use super::{rust_type, TypePath};
 use crate::ir::{
-    Api, Body, Operation, Param, ParamLocation, PathSegment, Presence, Response, ResponseBody, SecurityKind,
+    Api, Body, Field, Operation, Param, ParamLocation, PathSegment, Presence, Response, ResponseBody, SecurityKind,
     SecurityScheme, Status, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
@@ -612,13 +612,24 @@ fn request_builder(api: &Api, op: &Operation, validating: &[bool]) -> TokenStrea
 
 /// Whether the operation's request builder has `items()`.
 pub(crate) fn paginates(api: &Api, op: &Operation) -> bool {
-    pagination(api, op).is_some()
+    page_shape(api, op).is_some()
 }
 
-/// `items()` for a page-numbered list: an integer `page` query parameter,
-/// and a success body with `data: [T]` and `pagination.nextPage` (null on
-/// the last page), as Statsig's list operations have.
-fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// The parts of a page-numbered list operation that `items()` reads.
+struct PageShape<'a> {
+    page: &'a Param,
+    /// The success body's `data: [T]` field, and `T`.
+    data: &'a Field,
+    item: &'a TypeRef,
+    /// `pagination`, and its `nextPage`.
+    info: &'a Field,
+    next: &'a Field,
+}
+
+/// A page-numbered list: an integer `page` query parameter, and a success
+/// body with `data: [T]` and `pagination.nextPage` (null on the last page),
+/// as Statsig's list operations have.
+fn page_shape<'a>(api: &'a Api, op: &'a Operation) -> Option<PageShape<'a>> {
     let page = op.params.iter().find(|p| p.location == ParamLocation::Query && p.wire_name == "page")?;
     if !matches!(page.ty, TypeRef::Integer(_)) || page.required {
         return None;
@@ -627,7 +638,7 @@ fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
     let (Some(success), None) = (successes.next(), successes.next()) else { return None };
     let ResponseBody::Json(TypeRef::Named(body)) = &success.body else { return None };
     let TypeKind::Struct(envelope) = &api.ty(*body).kind else { return None };
-    let field = |s: &'_ crate::ir::Struct, wire: &str| s.fields.iter().find(|f| f.wire_name == wire).cloned();
+    let field = |s: &'a crate::ir::Struct, wire: &str| s.fields.iter().find(|f| f.wire_name == wire);
     let data = field(envelope, "data")?;
     let TypeRef::List(item) = &data.ty else { return None };
     let info = field(envelope, "pagination")?;
@@ -637,6 +648,12 @@ fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
     if data.presence != Presence::Required || next.boxed || data.boxed || info.boxed {
         return None;
     }
+    Some(PageShape { page, data, item, info, next })
+}
+
+/// `items()` for a page-numbered list (see [`page_shape`]).
+fn pagination(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let PageShape { page, data, item, info, next } = page_shape(api, op)?;
     let request = format_ident!("{}Request", op.type_prefix);
     let error = format_ident!("{}Error", op.type_prefix);
     let item = rust_type(api, item, TypePath::Module);

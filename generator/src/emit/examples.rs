@@ -4,15 +4,15 @@
 //! against a mock server that validates requests).
 
 use super::render::{self, RenderError};
-use super::samples::{Call, Sampler};
-use super::{client::paginates, FileTokens, TypePath};
+use super::samples::{path_sample, Call, Sampler};
+use super::{client::paginates, FileTokens};
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The environment variable that names the server in examples.
-pub(crate) fn base_url_var(crate_name: &str) -> String {
+fn base_url_var(crate_name: &str) -> String {
     format!("{}_BASE_URL", crate_name.to_shouty_snake_case())
 }
 
@@ -64,7 +64,8 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     let krate_ident = format_ident!("{}", krate);
     let url_var = base_url_var(crate_name);
     let (vars, credentials) = credentials_from_env(api);
-    let sampler = Sampler::new(api, TypePath::Module, false, false);
+    let sampler = Sampler::new(api, false, false);
+    let paginated = paginates(api, op);
 
     // Path parameters come from the command line, in path order.
     let path_params: Vec<_> =
@@ -74,14 +75,14 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     for (i, p) in path_params.iter().enumerate() {
         let ident = format_ident!("{}", p.rust_name);
         let position = proc_macro2::Literal::usize_unsuffixed(i + 1);
-        let fallback = format!("example-{}", p.wire_name.to_ascii_lowercase());
+        let fallback = path_sample(&p.wire_name);
         bindings.push(quote! {
             let #ident = std::env::args().nth(#position).unwrap_or_else(|| #fallback.to_string());
         });
         overrides.push((p.wire_name.clone(), quote! { #ident }));
     }
     let Call { body, request: call } = sampler.call(quote! { client }, op, &overrides);
-    let run = if paginates(api, op) {
+    let run = if paginated {
         quote! {
             #body
             let mut items = #call.items();
@@ -127,7 +128,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
         }
     };
     let mut imports = Vec::new();
-    if paginates(api, op) {
+    if paginated {
         imports.push(quote! { use futures_util::StreamExt; });
     }
     if sampler.named_types() {
@@ -161,7 +162,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
 pub fn contract_program(api: &Api, crate_name: &str, optional_params: bool) -> Result<String, RenderError> {
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
-    let sampler = Sampler::new(api, TypePath::Module, true, optional_params);
+    let sampler = Sampler::new(api, true, optional_params);
     let credentials = api.security_schemes.iter().map(|s| {
         let setter = format_ident!("{}", s.rust_name);
         match s.kind {

@@ -13,11 +13,10 @@ use quote::{format_ident, quote};
 /// Deeper than this, optional fields are left out (recursive types end).
 const MAX_OPTIONAL_DEPTH: usize = 3;
 
-/// Makes sample expressions for one API, as seen from a crate that names
-/// the generated types `path`.
+/// Makes sample expressions for one API, for a program that imports the
+/// generated crate's `types` module.
 pub(crate) struct Sampler<'a> {
     api: &'a Api,
-    path: TypePath<'a>,
     /// Also set optional fields (the contract test), not only the required
     /// ones (the examples a reader copies from).
     optional: bool,
@@ -42,8 +41,8 @@ enum Slot {
 }
 
 impl<'a> Sampler<'a> {
-    pub(crate) fn new(api: &'a Api, path: TypePath<'a>, optional: bool, optional_params: bool) -> Self {
-        Self { api, path, optional, optional_params, named: std::cell::Cell::new(false) }
+    pub(crate) fn new(api: &'a Api, optional: bool, optional_params: bool) -> Self {
+        Self { api, optional, optional_params, named: std::cell::Cell::new(false) }
     }
 
     /// `client.op(args…)` with sample arguments (or the expression given
@@ -90,7 +89,7 @@ impl<'a> Sampler<'a> {
         match (location, ty) {
             // A path segment that names something: its name reads better.
             (ParamLocation::Path, TypeRef::String) => {
-                let text = format!("example-{}", wire_name.to_ascii_lowercase());
+                let text = path_sample(wire_name);
                 quote! { #text }
             }
             // Only string parameters take `impl Into<String>`; the rest take their type.
@@ -126,7 +125,7 @@ impl<'a> Sampler<'a> {
             TypeRef::List(item) => {
                 let count = c.min_items.unwrap_or(1).max(1).min(c.max_items.unwrap_or(usize::MAX));
                 if count == 0 {
-                    let item = rust_type(self.api, item, self.path);
+                    let item = rust_type(self.api, item, TypePath::Module);
                     return quote! { Vec::<#item>::new() };
                 }
                 // An `impl IntoIterator<Item = impl Into<T>>` takes `&str`s for strings.
@@ -153,7 +152,7 @@ impl<'a> Sampler<'a> {
         if !matches!(def.kind, TypeKind::Alias(_)) {
             self.named.set(true);
         }
-        let ty = rust_type(self.api, &TypeRef::Named(id), self.path);
+        let ty = rust_type(self.api, &TypeRef::Named(id), TypePath::Module);
         match &def.kind {
             TypeKind::Alias(inner) => self.value(inner, &Constraints::default(), slot, depth, salt),
             TypeKind::Enum(e) => match e.variants.first() {
@@ -208,6 +207,11 @@ impl<'a> Sampler<'a> {
             }
         }
     }
+}
+
+/// The sample of a string path parameter: `example-id` for `{id}`.
+pub(crate) fn path_sample(wire_name: &str) -> String {
+    format!("example-{}", wire_name.to_ascii_lowercase())
 }
 
 /// A string the schema accepts: shaped by its format, then fitted to its
