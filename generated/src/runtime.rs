@@ -812,6 +812,12 @@ impl<T, E> futures_core::Stream for Pages<'_, T, E> {
     }
 }
 
+/// A page number of [`Pages`] as the page parameter's type; a page beyond
+/// that type's range fails the request (and so ends the stream).
+pub(crate) fn page_number<T: TryFrom<i64>>(page: i64) -> Result<T, RequestFailure> {
+    T::try_from(page).map_err(|_| RequestFailure(format!("page {page} is beyond the range of the page parameter")))
+}
+
 /// Decodes a string enum from a borrowed string where the format allows,
 /// so a known value costs no allocation; `from_wire` maps the text.
 pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D, from_wire: fn(&str) -> T) -> Result<T, D::Error>

@@ -1,8 +1,9 @@
-//! Rules over the lowered IR, each with the reason it exists. A rule adds
-//! diagnostics; generation stops when any rule fired.
+//! Rules over the decided IR, each a named function with the reason it
+//! exists. Every rule runs on whatever lowering produced, even when
+//! lowering reported problems elsewhere, so one run lists all it can.
 
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::ir::{Api, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, TypeKind, TypeRef};
 
 pub fn check(api: &Api, diags: &mut Diagnostics) {
     parameters_have_a_textual_form(api, diags);
@@ -20,16 +21,12 @@ fn parameters_have_a_textual_form(api: &Api, diags: &mut Diagnostics) {
                 other => other,
             };
             if !is_textual(api, element) {
-                let place = match p.location {
-                    ParamLocation::Path => "path",
-                    ParamLocation::Query => "query",
-                    ParamLocation::Header => "header",
-                };
                 let at = Pointer::from_ref(&op.origin).join("parameters");
                 diags.error(
                     &at,
                     format!(
-                        "{place} parameter `{}` is an object; object-valued parameters are not supported",
+                        "{} parameter `{}` is an object; object-valued parameters are not supported",
+                        p.location.as_str(),
                         p.wire_name
                     ),
                 );

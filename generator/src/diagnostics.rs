@@ -14,6 +14,11 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Proof that a problem was reported. Only [`Diagnostics`] makes one, so a
+/// step that gives up (`Err(Reported)`) has always said why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported(());
+
 /// All problems of one run, sorted by location when reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
@@ -27,12 +32,17 @@ impl Diagnostics {
         Self { file: file.into(), items: Vec::new() }
     }
 
-    pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+    /// Records a problem at `pointer`.
+    pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) -> Reported {
         self.items.push(Diagnostic { pointer: pointer.to_string(), line_col: None, message: message.into() });
+        Reported(())
     }
 
-    pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) {
+    /// Records a problem at a pointer given as text, with the line and
+    /// column the parser reported.
+    pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) -> Reported {
         self.items.push(Diagnostic { pointer, line_col, message });
+        Reported(())
     }
 
     pub fn is_empty(&self) -> bool {

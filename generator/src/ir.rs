@@ -1,6 +1,12 @@
-//! The plain-data intermediate representation: what lowering produces and
-//! what the emitters consume. No token streams and no openapiv3 types live
-//! here; every name is final (both the Rust name and the wire name).
+//! The plain-data intermediate representation: what lowering produces, what
+//! `decide` completes and what the emitters print. No token streams and no
+//! openapiv3 types live here; every name is final (both the Rust name and
+//! the wire name).
+//!
+//! Lowering fills in what the document says. Fields documented as
+//! *Decided* say what the crate will be (representations, names, shapes);
+//! lowering leaves them at their defaults and [`crate::decide`] sets them,
+//! so the IR snapshot shows every choice the emitters follow.
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,6 +31,8 @@ pub struct Api {
     /// Request rate limits the server documents, from the root extension
     /// `x-client-rate-limits`; the client offers a limiter that keeps to them.
     pub rate_limits: Vec<RateLimit>,
+    /// Decided: crate-wide choices.
+    pub crate_shape: CrateShape,
 }
 
 /// At most `requests` in any `seconds`.
@@ -40,6 +48,31 @@ impl Api {
     }
 }
 
+/// Choices that concern the whole crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrateShape {
+    /// `#![recursion_limit]`, when long chains of nested types need more
+    /// than the compiler's default.
+    pub recursion_limit: Option<u32>,
+    /// What `Client::new` takes.
+    pub client_new: ClientNew,
+    /// Some operation has `items()` (its example reads a stream).
+    pub paginates: bool,
+}
+
+/// The shortcut constructor `Client::new`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ClientNew {
+    /// None: the builder is the only way (several credentials, basic auth,
+    /// or no default server).
+    #[default]
+    Absent,
+    /// `new()`: the API needs no credential.
+    NoCredential,
+    /// `new(credential)` for the one security scheme (its Rust name).
+    Credential(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
     pub name: String,
@@ -47,8 +80,10 @@ pub struct TypeDef {
     /// Where the type was defined, as a JSON pointer.
     pub origin: String,
     pub kind: TypeKind,
-    /// A request body or parameter can carry it (directly or nested).
+    /// Decided: a request body or parameter can carry it (directly or nested).
     pub in_requests: bool,
+    /// Decided: it has a `validate()` that the client calls before sending.
+    pub validates: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,9 +101,27 @@ pub struct Struct {
     /// Fields (by Rust name) that `new` takes: the required ones, in the
     /// order of the spec's `required` list.
     pub constructor: Vec<String>,
-    /// Field name and value type of `additionalProperties`, collected into
-    /// a flattened map.
-    pub additional: Option<(String, TypeRef)>,
+    /// `additionalProperties`, collected into a flattened map.
+    pub additional: Option<Additional>,
+    /// Decided: how the struct is declared.
+    pub repr: StructRepr,
+}
+
+/// The map of properties a struct does not name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Additional {
+    pub rust_name: String,
+    /// The type of each value.
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StructRepr {
+    /// `#[serde(rename_all = "camelCase")]`: it spares more per-field
+    /// renames than it costs.
+    pub rename_all_camel_case: bool,
+    /// `#[derive(Default)]`: no field is required.
+    pub derives_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,25 +131,114 @@ pub struct Field {
     pub doc: Option<String>,
     pub ty: TypeRef,
     pub presence: Presence,
-    /// Boxed to break a cycle of directly nested types.
-    pub boxed: bool,
     pub read_only: bool,
-    /// A read-only field of a type that requests carry: never serialized.
-    pub skip_serializing: bool,
     pub constraints: Constraints,
+    /// Decided: how the field is declared, serialized, built and set.
+    pub repr: FieldRepr,
 }
 
-/// How a property may appear on the wire.
+/// How a property may appear on the wire, as the document says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
-    /// Must be present and not null: `T`.
+    /// Must be present and not null.
     Required,
-    /// May be absent, not null: `Option<T>`, skipped when `None`.
+    /// May be absent, not null.
     Optional,
-    /// Must be present, may be null: `Option<T>`, always serialized.
+    /// Must be present, may be null.
     RequiredNullable,
-    /// May be absent or null: `Nullable<T>` keeps the three states apart.
+    /// May be absent or null.
     OptionalNullable,
+}
+
+/// The whole Rust representation of one field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldRepr {
+    /// What wraps the value type.
+    pub wrapper: Wrapper,
+    /// The value is boxed (it breaks a cycle of directly nested types).
+    pub boxed: bool,
+    pub serde: FieldSerde,
+    /// How `new` fills the field.
+    pub init: FieldInit,
+    /// The builder-style setter, for optional fields of request types.
+    pub setter: Option<Setter>,
+}
+
+/// What wraps a field's value type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Wrapper {
+    /// `T`.
+    #[default]
+    Plain,
+    /// `Option<T>`.
+    Option,
+    /// `Nullable<T>`: absent, null or a value.
+    Nullable,
+}
+
+/// The field's serde attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSerde {
+    /// `rename = "…"`: the wire name, when the struct's naming rule does not
+    /// give it.
+    pub rename: Option<String>,
+    /// `default`: a missing field decodes as empty.
+    pub default: bool,
+    pub skip: SkipSerializing,
+}
+
+/// When a field is left out of what is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SkipSerializing {
+    /// Always written.
+    #[default]
+    Never,
+    /// Left out when `None`.
+    IfNone,
+    /// Left out when `Nullable::Absent`.
+    IfAbsent,
+    /// Never written (read-only in a type that requests carry).
+    Always,
+}
+
+/// How `new` fills a field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldInit {
+    /// Empty: `None` or `Nullable::Absent`.
+    #[default]
+    Empty,
+    /// From an argument of `new`.
+    Argument(ArgKind),
+}
+
+/// What an argument accepts for a value of type `T`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ArgKind {
+    /// `T` itself (boxed for the caller when the field is boxed).
+    #[default]
+    Exact,
+    /// `impl Into<String>`.
+    IntoString,
+    /// `Option<T>`: a field that must be present but may be null.
+    Optional,
+}
+
+/// A builder-style setter of an optional field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setter {
+    /// The method name (the field's, or `with_` + it when a method of that
+    /// name exists already).
+    pub name: String,
+    pub takes: SetterArg,
+}
+
+/// What a setter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetterArg {
+    /// `impl Into<T>`.
+    Into,
+    /// `impl IntoIterator<Item = impl Into<T>>`, for lists.
+    Items,
 }
 
 /// Validation keywords kept for documentation and client-side checks.
@@ -115,6 +257,21 @@ pub struct Constraints {
     /// list of strings.
     pub format: Option<String>,
     pub default: Option<String>,
+}
+
+impl Constraints {
+    /// Whether a value can break one of the constraints (format and default
+    /// are documentation only).
+    pub fn is_checkable(&self) -> bool {
+        let Constraints { minimum, maximum, multiple_of, min_items, max_items, min_length, max_length, .. } = self;
+        minimum.is_some()
+            || maximum.is_some()
+            || multiple_of.is_some()
+            || min_items.is_some()
+            || max_items.is_some()
+            || min_length.is_some()
+            || max_length.is_some()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +301,7 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
+    /// Decided: the value is boxed (it breaks a cycle).
     pub boxed: bool,
 }
 
@@ -178,10 +336,9 @@ pub enum FloatWidth {
 pub struct Operation {
     /// `snake_case` method name on the client.
     pub rust_name: String,
-    /// `UpperCamelCase` prefix for the operation's request and error types.
+    /// `UpperCamelCase` prefix for the operation's inline types.
     pub type_prefix: String,
-    /// Upper-case HTTP method.
-    pub method: String,
+    pub method: Method,
     pub path: String,
     pub path_segments: Vec<PathSegment>,
     pub summary: Option<String>,
@@ -194,6 +351,81 @@ pub struct Operation {
     /// Security schemes (by Rust name) whose credentials the request carries.
     pub security: Vec<String>,
     pub origin: String,
+    /// What the operation's `x-pagination` says, if it has one.
+    pub pagination_hint: Option<PaginationHint>,
+    /// Decided: the names of the operation's own types.
+    pub names: OperationNames,
+    /// Decided: what a successful call returns.
+    pub success: Success,
+    /// Decided: how `items()` walks the pages, for a paginated list.
+    pub pagination: Option<Pagination>,
+    /// Decided: the `Accept` header.
+    pub accept: Accept,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    #[default]
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// Every method, in the order OpenAPI lists a path item's operations.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The upper-case name (`GET`), as `reqwest::Method`'s constants spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// The key of a path item's operation (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+}
+
+/// The names of an operation's types in `client.rs`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The request builder (`GetAutotuneRequest`).
+    pub request: String,
+    /// The enum of documented error responses (`GetAutotuneError`).
+    pub error: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,11 +435,21 @@ pub enum PathSegment {
     Param(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParamLocation {
     Path,
     Query,
     Header,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,14 +460,42 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// Decided: how the caller passes it.
+    pub repr: ParamRepr,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParamRepr {
+    pub passing: Passing,
+    /// What the argument or setter accepts.
+    pub arg: ArgKind,
+}
+
+/// How a parameter reaches the request builder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Passing {
+    /// An argument of the client method (required parameters).
+    #[default]
+    Argument,
+    /// A setter on the request builder, named like the parameter.
+    Setter,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub ty: TypeRef,
     pub required: bool,
+    pub media: MediaKind,
+    /// The media type as the document names it (sent as `Content-Type`).
     pub media_type: String,
     pub doc: Option<String>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json` and `…+json`.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,6 +512,15 @@ impl Status {
             Status::Code(c) => (200..300).contains(&c),
             Status::Range(r) => r == 2,
             Status::Default => false,
+        }
+    }
+
+    /// The key of the response in the document (`404`, `4XX`, `default`).
+    pub fn key(self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Range(r) => format!("{r}XX"),
+            Status::Default => "default".into(),
         }
     }
 }
@@ -261,6 +540,111 @@ pub enum ResponseBody {
     Json(TypeRef),
     Text,
     Bytes,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// Every success status has this body, returned as decoded (`()` for
+    /// an empty one or when no success is documented).
+    Plain(ResponseBody),
+    /// The body is a `{message, …}` envelope that is opened.
+    Envelope(Envelope),
+    /// The success statuses have different bodies: an enum of this name
+    /// with a variant per status.
+    ByStatus(String),
+}
+
+impl Default for Success {
+    fn default() -> Self {
+        Success::Plain(ResponseBody::Empty)
+    }
+}
+
+/// A success body that carries the server's `message`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The body as decoded.
+    pub body: TypeRef,
+    pub opened: Opened,
+}
+
+/// What the caller gets from an envelope; the message goes to
+/// `ApiResponse::message`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    /// `{message?, data}`: the `data` field (Rust name).
+    Data { field: String, ty: TypeRef, message: Option<MessageField> },
+    /// `{message}` alone: `()`.
+    MessageOnly(MessageField),
+    /// A body with a `message` and other fields: kept whole.
+    Whole(MessageField),
+}
+
+/// The envelope's string `message` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageField {
+    pub rust_name: String,
+    /// Declared as `Option<String>` (else `String`).
+    pub optional: bool,
+}
+
+/// A page-numbered list, as `items()` walks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The page parameter (an optional integer query parameter), by Rust name.
+    pub page_param: String,
+    pub page_width: IntWidth,
+    /// The success body's list field (Rust name) and its item type.
+    pub items_field: String,
+    pub item: TypeRef,
+    pub end: EndOfPages,
+}
+
+/// How the last page is recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndOfPages {
+    /// Another page follows while this field holds a value (`nextPage`).
+    NextPresent(FieldPath),
+    /// Another page follows while this boolean is true (`hasMore`).
+    HasMore(FieldPath),
+}
+
+/// A field reached from the success body through required struct fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    /// Rust names, from the body down.
+    pub fields: Vec<String>,
+    /// The wire names, dotted (`pagination.nextPage`), for docs.
+    pub wire: String,
+    /// The last field's wrapper.
+    pub wrapper: Wrapper,
+}
+
+/// What `x-pagination` on an operation says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaginationHint {
+    /// `x-pagination: false`: not paginated, whatever its shape.
+    Off,
+    /// The parts by wire name; `at` is the extension's pointer.
+    Explicit { page: String, items: String, end: EndHint, at: String },
+}
+
+/// The end-of-pages signal `x-pagination` names, as a dotted path of wire names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndHint {
+    Next(Vec<String>),
+    HasMore(Vec<String>),
+}
+
+/// The `Accept` header a request sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Accept {
+    /// `application/json`: every documented body is JSON.
+    #[default]
+    Json,
+    /// `*/*`.
+    Any,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,16 +2,19 @@
 //!
 //! Text goes in; the files of a crate (or diagnostics) come out. The
 //! pipeline runs one way: [`load`] → [`lower`] (into the plain-data [`ir`])
-//! → [`check`] → [`emit`] (tokens, rendered by prettyplease). Only the
-//! caller touches the disk.
+//! → [`decide`] (what the crate will be, stored in the IR) → [`check`] →
+//! [`emit`] (tokens, rendered by prettyplease). Only the caller touches the
+//! disk.
 
 pub mod check;
+pub mod decide;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod scopes;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::{CrateOptions, RenderError};
@@ -56,20 +59,19 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// Loads, lowers and checks a document: the IR, or every problem found.
+/// Loads, lowers, decides and checks a document: the IR, or every problem
+/// found. Lowering, deciding and checking all run whenever the document
+/// loads, so one run reports every problem they can find.
 pub fn lower_document(text: &str, file_name: &str) -> Result<ir::Api, Diagnostics> {
     let mut diags = Diagnostics::new(file_name);
-    let api = load::load(text, file_name, &mut diags).and_then(|loaded| lower::lower(&loaded, &mut diags));
-    match api {
-        Some(api) => {
-            check::check(&api, &mut diags);
-            if diags.is_empty() {
-                Ok(api)
-            } else {
-                Err(diags.finish())
-            }
-        }
-        None => Err(diags.finish()),
+    let Ok(loaded) = load::load(text, file_name, &mut diags) else { return Err(diags.finish()) };
+    let mut api = lower::lower(&loaded, &mut diags);
+    decide::decide(&mut api, &mut diags);
+    check::check(&api, &mut diags);
+    if diags.is_empty() {
+        Ok(api)
+    } else {
+        Err(diags.finish())
     }
 }
 

@@ -2,7 +2,7 @@
 //! JSON parsers (serde_yaml is deprecated upstream; replacing it touches
 //! only this file).
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostics, Pointer, Reported};
 use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,29 +17,29 @@ pub struct Loaded {
 
 /// Parses `text` (YAML or JSON; JSON is chosen by a `.json` name or a
 /// leading `{`) and checks that it is an OpenAPI 3.0 document.
-pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Loaded> {
+pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
     let raw = parse_text(text, file_name, diags)?;
     check_version(&raw, diags)?;
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Ok(doc) = OpenAPI::deserialize(&raw) {
-        return Some(Loaded { doc, raw });
+        return Ok(Loaded { doc, raw });
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
-        Ok(doc) => Some(Loaded { doc, raw }),
+        Ok(doc) => Ok(Loaded { doc, raw }),
         Err(err) => {
             // openapiv3 buffers some maps (paths, responses), which hides
             // the path of the failing value; retry the parts one by one to
             // name each bad one.
             let parts = locate_invalid_parts(&raw);
-            if parts.is_empty() {
-                let pointer = path_to_pointer(Pointer::root(), err.path());
-                diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {}", err.inner()));
-            }
+            let whole = path_to_pointer(Pointer::root(), err.path());
+            let mut reported = None;
             for (pointer, message) in parts {
-                diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {message}"));
+                reported = Some(diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {message}")));
             }
-            None
+            Err(reported.unwrap_or_else(|| {
+                diags.error_at(whole, None, format!("not a valid OpenAPI 3.0 document: {}", err.inner()))
+            }))
         }
     }
 }
@@ -110,33 +110,28 @@ fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
     found
 }
 
-fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Option<Value> {
+fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
     let is_json = file_name.ends_with(".json") || text.trim_start().starts_with('{');
     if is_json {
-        return match serde_json::from_str::<Value>(text) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                let at = Some((err.line(), err.column()));
-                diags.error_at("#".into(), at, format!("malformed JSON: {err}"));
-                None
-            }
-        };
+        return serde_json::from_str::<Value>(text).map_err(|err| {
+            let at = Some((err.line(), err.column()));
+            diags.error_at("#".into(), at, format!("malformed JSON: {err}"))
+        });
     }
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(value) => yaml_to_json(value, &Pointer::root(), diags),
         Err(err) => {
             let at = err.location().map(|l| (l.line(), l.column()));
-            diags.error_at("#".into(), at, format!("malformed YAML: {err}"));
-            None
+            Err(diags.error_at("#".into(), at, format!("malformed YAML: {err}")))
         }
     }
 }
 
 /// YAML allows non-string keys (`200:` for a status code); OpenAPI means
 /// them as strings, so scalar keys are stringified here.
-fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics) -> Option<Value> {
+fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics) -> Result<Value, Reported> {
     use serde_yaml::Value as Y;
-    Some(match value {
+    Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
         Y::Number(n) => {
@@ -148,10 +143,7 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics)
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 match serde_json::Number::from_f64(f) {
                     Some(n) => Value::Number(n),
-                    None => {
-                        diags.error(at, "a number that JSON cannot represent (NaN or infinity)");
-                        return None;
-                    }
+                    None => return Err(diags.error(at, "a number that JSON cannot represent (NaN or infinity)")),
                 }
             }
         }
@@ -170,10 +162,7 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics)
                     Y::String(s) => s,
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
-                    other => {
-                        diags.error(at, format!("unsupported mapping key {other:?}"));
-                        return None;
-                    }
+                    other => return Err(diags.error(at, format!("unsupported mapping key {other:?}"))),
                 };
                 let child = yaml_to_json(item, &at.join(&key), diags)?;
                 out.insert(key, child);
@@ -184,32 +173,31 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics)
     })
 }
 
-fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<()> {
+fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<(), Reported> {
     let root = Pointer::root();
     let Some(object) = raw.as_object() else {
-        diags.error(&root, "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`");
-        return None;
+        return Err(
+            diags.error(&root, "the document is not a mapping; an OpenAPI document starts with `openapi: 3.0.x`")
+        );
     };
     if let Some(swagger) = object.get("swagger") {
-        diags.error(
+        return Err(diags.error(
             &root.join("swagger"),
             format!("Swagger {swagger} documents are not supported; convert the document to OpenAPI 3.0 first"),
-        );
-        return None;
+        ));
     }
     match object.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") => Some(()),
+        Some(v) if v.starts_with("3.0") => Ok(()),
         Some(v) if v.starts_with("3.1") => {
-            diags.error(&root.join("openapi"), format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is"));
-            None
+            Err(diags.error(&root.join("openapi"), format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is")))
         }
         Some(v) => {
-            diags.error(&root.join("openapi"), format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported"));
-            None
+            Err(diags
+                .error(&root.join("openapi"), format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported")))
         }
         None => {
-            diags.error(&root.join("openapi"), "missing required field `openapi` (the version string, e.g. `3.0.3`)");
-            None
+            Err(diags
+                .error(&root.join("openapi"), "missing required field `openapi` (the version string, e.g. `3.0.3`)"))
         }
     }
 }
@@ -234,7 +222,7 @@ mod tests {
 
     fn errors(text: &str, name: &str) -> String {
         let mut diags = Diagnostics::new(name);
-        assert!(load(text, name, &mut diags).is_none());
+        assert!(load(text, name, &mut diags).is_err());
         diags.finish().to_string()
     }
 

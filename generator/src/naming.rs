@@ -16,11 +16,6 @@ const KEYWORDS: &[&str] = &[
     "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names that would shadow a prelude item or a type the emitted code
-/// refers to unqualified, so a schema of that name gets a suffix.
-const RESERVED_TYPE_NAMES: &[&str] =
-    &["Self", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default"];
-
 /// Reads a plural acronym (`IDs`, `URLs`) as one word, so `holdoutIDs`
 /// becomes `holdout_ids` rather than `holdout_i_ds`.
 fn join_plural_acronyms(raw: &str) -> String {
@@ -85,7 +80,8 @@ pub fn type_name(raw: &str) -> String {
     } else {
         camel
     };
-    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+    // A prelude name the emitted code refers to unqualified.
+    if crate::scopes::TYPES_MODULE.contains(&name.as_str()) {
         format!("{name}Type")
     } else {
         name
@@ -154,8 +150,8 @@ impl Scope {
     }
 
     /// A scope whose names must also avoid `reserved`.
-    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
-        Self { taken: reserved.into_iter().map(str::to_string).collect() }
+    pub fn with_reserved<S: AsRef<str>>(reserved: impl IntoIterator<Item = S>) -> Self {
+        Self { taken: reserved.into_iter().map(|name| name.as_ref().to_string()).collect() }
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -209,6 +205,7 @@ mod tests {
             ("holdoutIDs", "HoldoutIds"),
             ("2fa", "Type2fa"),
             ("Option", "OptionType"),
+            ("Into", "IntoType"),
             ("", "Type"),
             ("naïve", "Nave"),
         ];

@@ -123,7 +123,7 @@ fn write_example_check(spec: &Path, crate_dir: &Path, crate_ident: &str) -> usiz
             let media_at =
                 format!("{}/responses/{status}/content/application~1json", op.origin.trim_start_matches('#'));
             let Some(media) = raw.pointer(&media_at) else { continue };
-            let label = format!("{} {} {status}", op.method, op.path);
+            let label = format!("{} {} {status}", op.method.as_str(), op.path);
             let mut found: Vec<(String, Value)> = Vec::new();
             if let Some(example) = media.get("example") {
                 found.push((label.clone(), example.clone()));

@@ -8,8 +8,8 @@
 //! client method with sample input made from the spec; every call must get
 //! a 2xx. For our own crate, the nine emitted examples run against Prism too.
 //!
-//! Prism is installed by `.ci/run` (`npm ci --prefix tests/prism`, pinned in
-//! `tests/prism/package.json`); `PRISM` may name another binary.
+//! Prism is installed by `cargo xtask test` (`npm ci --prefix tests/prism`,
+//! pinned in `tests/prism/package.json`); `PRISM` may name another binary.
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -30,7 +30,7 @@ fn prism_binary() -> PathBuf {
         .unwrap_or_else(|| repo_root().join("tests/prism/node_modules/.bin/prism"));
     assert!(
         path.exists(),
-        "Prism is missing ({}): install it with `npm ci --prefix tests/prism` (as .ci/run does), or set PRISM",
+        "Prism is missing ({}): run the tests with `cargo xtask test`, which installs it (`npm ci --prefix tests/prism`), or set PRISM",
         path.display()
     );
     path

@@ -59,7 +59,9 @@ fn shuffled_output(text: &str, name: &str, reverse: bool) -> Vec<(String, String
             }
         }
     }
-    let api = lower::lower(&loaded, &mut diags).expect("lowers");
+    let mut api = lower::lower(&loaded, &mut diags);
+    generator::decide::decide(&mut api, &mut diags);
+    assert!(diags.is_empty(), "{name}: {diags}");
     generator::emit::emit(&api, &options_for(name, "x")).expect("renders")
 }
 

@@ -65,18 +65,26 @@ fn options(name: &str) -> generator::CrateOptions {
 
 fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
     println!("\n## Generator in process (median ms)\n");
-    println!("| document | load | lower | check | emit | render | total | ms per operation |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| document | load | lower | decide | check | emit | render | total | ms per operation |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut totals = Vec::new();
     for doc in docs {
         let file = if doc.text.starts_with('{') { "x.json" } else { "x.yaml" };
         let runs = if doc.operations >= 1000 { 3 } else { 10 };
         let mut diags = generator::Diagnostics::new(file);
         let loaded = generator::load::load(&doc.text, file, &mut diags).unwrap();
-        let api = generator::lower::lower(&loaded, &mut diags).unwrap();
+        let lowered = generator::lower::lower(&loaded, &mut diags);
+        let mut api = lowered.clone();
+        generator::decide::decide(&mut api, &mut diags);
+        assert!(diags.is_empty(), "{diags}");
         let opts = options(&doc.name);
         let load = median(runs, || generator::load::load(&doc.text, file, &mut generator::Diagnostics::new(file)));
         let lower = median(runs, || generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file)));
+        let decide = median(runs, || {
+            let mut api = lowered.clone();
+            generator::decide::decide(&mut api, &mut generator::Diagnostics::new(file));
+            api
+        });
         let check = median(runs, || generator::check::check(&api, &mut generator::Diagnostics::new(file)));
         let emit = median(runs, || generator::emit::tokens(&api, &opts));
         let render =
@@ -84,10 +92,11 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         let total = median(runs, || generator::generate(&doc.text, file, &opts).unwrap());
         let per_op = total / doc.operations as u32;
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {:.3} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.3} |",
             doc.name,
             ms(load),
             ms(lower),
+            ms(decide),
             ms(check),
             ms(emit),
             ms(render),

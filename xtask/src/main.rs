@@ -1,11 +1,13 @@
 //! Project tasks. `cargo xtask codegen` regenerates `generated/` from
 //! `openapi/autotune.yaml`; `--check` only compares; `--spec/--out` makes a
-//! crate from any OpenAPI 3.0 document. `synth-spec` and `bench-build`
+//! crate from any OpenAPI 3.0 document. `cargo xtask test` runs the whole
+//! suite after installing what it needs. `synth-spec` and `bench-build`
 //! serve the benchmarks (see BENCHMARKS.md).
 
 mod bench_build;
 mod codegen;
 mod files;
+mod test;
 
 use std::process::ExitCode;
 
@@ -16,6 +18,9 @@ usage:
   cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--check]
       make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json),
       with examples/<operation>.rs unless --no-examples
+  cargo xtask test [CARGO TEST ARGS...]
+      install the pinned npm packages the tests use (when missing), then
+      run `cargo test --workspace`
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("test") => test::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),
         Some("-h" | "--help") | None => {

@@ -1,18 +1,19 @@
-//! IR → the files of a crate. Each emitter returns one token stream per
-//! item; `render` turns them into text.
+//! IR → the files of a crate. Each emitter prints what the decided IR says,
+//! one token stream per item, and imports no other emitter; `render` turns
+//! the streams into text. Printing helpers they share live in `shared`.
 
 mod client;
-pub mod docs;
-mod envelope;
 pub mod examples;
+mod operations;
 mod render;
-mod samples;
+mod shared;
 mod types;
 
-use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
+use crate::ir::{Api, TypeRef};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 pub use render::RenderError;
+use shared::docs;
 
 /// Settings that are not in the spec.
 #[derive(Debug, Clone)]
@@ -76,8 +77,11 @@ fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     module_items("The types of the API's schemas.", types::items(api))
 }
 
+/// The client's items, then each operation's, made lazily so that only one
+/// operation's tokens exist at a time while rendering.
 fn client_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    module_items("The client and one request builder per operation.", client::items(api))
+    let operations = api.operations.iter().map(move |op| operations::items(api, op));
+    module_items("The client and one request builder per operation.", client::items(api).into_iter().chain(operations))
 }
 
 /// Every file but `types.rs` and `client.rs`.
@@ -141,12 +145,8 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
     });
-    // The compiler walks nested types (drop check, auto traits) one level of
-    // recursion per type; a long chain of distinct types that contain each
-    // other (a ring of `owner` fields across a thousand schemas) passes the
-    // default limit of 128. A chain is never longer than the number of types.
-    let recursion_limit = (api.types.len() > 48).then(|| {
-        let limit = (2 * api.types.len() + 128).next_power_of_two().to_string();
+    let recursion_limit = api.crate_shape.recursion_limit.map(|limit| {
+        let limit = limit.to_string();
         quote! { #![recursion_limit = #limit] }
     });
     vec![
@@ -205,59 +205,15 @@ fn dev_dependencies(api: &Api, options: &CrateOptions) -> String {
         return String::new();
     }
     let mut deps = String::from("\n[dev-dependencies]\n");
-    if api.operations.iter().any(|op| client::paginates(api, op)) {
+    if api.crate_shape.paginates {
         deps.push_str("futures-util = { version = \"0.3\", default-features = false }\n");
     }
     deps.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     deps
 }
 
-/// Where a named type is referred to from.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum TypePath<'a> {
-    /// Inside `types.rs`: the bare name.
-    Local,
-    /// Inside `client.rs`, which imports `crate::types`: `types::Name`.
-    Module,
-    /// From another crate whose library name is given: `name::types::Name`.
-    External(&'a str),
-}
-
 /// The Rust type of a type reference as another crate names it, with
 /// `crate_ident` the generated crate's library name.
 pub fn type_path(api: &Api, ty: &TypeRef, crate_ident: &str) -> String {
-    rust_type(api, ty, TypePath::External(crate_ident)).to_string().replace(' ', "")
-}
-
-/// The Rust type of a type reference, named as seen from `path`.
-pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream {
-    match ty {
-        TypeRef::Named(id) => {
-            let ident = format_ident!("{}", api.ty(*id).name);
-            match path {
-                TypePath::Local => quote! { #ident },
-                TypePath::Module => quote! { types::#ident },
-                TypePath::External(krate) => {
-                    let krate = format_ident!("{}", krate);
-                    quote! { #krate::types::#ident }
-                }
-            }
-        }
-        TypeRef::String => quote! { String },
-        TypeRef::Integer(IntWidth::I32) => quote! { i32 },
-        TypeRef::Integer(IntWidth::I64) => quote! { i64 },
-        TypeRef::Number(FloatWidth::F32) => quote! { f32 },
-        TypeRef::Number(FloatWidth::F64) => quote! { f64 },
-        TypeRef::Boolean => quote! { bool },
-        TypeRef::Json => quote! { serde_json::Value },
-        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
-        TypeRef::List(inner) => {
-            let inner = rust_type(api, inner, path);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, path);
-            quote! { std::collections::BTreeMap<String, #inner> }
-        }
-    }
+    shared::rust_type(api, ty, shared::TypePath::External(crate_ident)).to_string().replace(' ', "")
 }

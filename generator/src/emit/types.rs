@@ -1,10 +1,13 @@
 //! `types.rs` of the emitted crate: a struct per object schema, an enum per
 //! string enum, an enum per `oneOf`/`anyOf`, an alias per other schema.
+//! Every choice (field representations, setters, validation) comes decided
+//! in the IR; this module prints it.
 
-use super::docs::{doc_attrs, doc_paragraphs};
-use super::{rust_type, TypePath};
+use super::shared::docs::{doc_attrs, doc_paragraphs};
+use super::shared::{rust_type, TypePath};
 use crate::ir::{
-    Api, Constraints, Field, FloatWidth, IntWidth, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, FloatWidth, IntWidth, Setter,
+    SetterArg, SkipSerializing, StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -12,77 +15,181 @@ use quote::{format_ident, quote};
 /// One token stream per item, in name order, made lazily so that only one
 /// item's tokens exist at a time while rendering.
 pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let validating = validating_types(api);
     let mut order: Vec<usize> = (0..api.types.len()).collect();
     order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    order.into_iter().map(move |id| {
-        let def = &api.types[id];
-        let mut tokens = item(api, def);
-        if let TypeKind::Struct(s) = &def.kind {
-            if validating[id] {
-                tokens.extend(validate_fn(def, s, &validating));
+    order.into_iter().map(move |id| item(api, &api.types[id]))
+}
+
+fn item(api: &Api, def: &TypeDef) -> TokenStream {
+    let TypeDef { name, doc, origin: _, kind, in_requests: _, validates } = def;
+    let ident = format_ident!("{}", name);
+    let docs = doc_paragraphs([doc.as_deref()]);
+    match kind {
+        TypeKind::Struct(s) => {
+            let mut tokens = struct_item(api, &ident, docs, s);
+            tokens.extend(setters(api, &ident, s));
+            if *validates {
+                tokens.extend(validate_fn(api, &ident, s));
+            }
+            tokens
+        }
+        TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
+        TypeKind::Union(u) => union_item(api, &ident, docs, u),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(api, ty, TypePath::Local);
+            quote! { #docs pub type #ident = #ty; }
+        }
+    }
+}
+
+/// The value type of a field as declared: boxed when it breaks a cycle.
+fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
+    let ty = rust_type(api, ty, TypePath::Local);
+    if boxed {
+        quote! { Box<#ty> }
+    } else {
+        ty
+    }
+}
+
+fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+    let Struct { fields, constructor: _, additional, repr } = s;
+    let StructRepr { rename_all_camel_case, derives_default } = repr;
+    let default = derives_default.then(|| quote! { Default, });
+    let rename_all = rename_all_camel_case.then(|| quote! { #[serde(rename_all = "camelCase")] });
+    let new = constructor_fn(api, ident, s);
+    let fields = fields.iter().map(|f| field(api, f));
+    let additional = additional.as_ref().map(|Additional { rust_name, ty }| {
+        let name = format_ident!("{}", rust_name);
+        let ty = rust_type(api, ty, TypePath::Local);
+        quote! {
+            #[doc = " Properties not named in the schema."]
+            #[serde(flatten)]
+            pub #name: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #rename_all
+        pub struct #ident {
+            #(#fields)*
+            #additional
+        }
+
+        #new
+    }
+}
+
+/// `new(required…)`: every required field as an argument, every optional
+/// one empty. There is no `Default` for such structs, so a newly required
+/// field breaks callers' builds instead of being sent empty.
+fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
+    let Struct { fields, constructor, additional, repr: _ } = s;
+    if constructor.is_empty() {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for name in constructor {
+        let Some(f) = fields.iter().find(|f| &f.rust_name == name) else { continue };
+        let FieldInit::Argument(kind) = f.repr.init else { continue };
+        let arg = format_ident!("{}", f.rust_name);
+        let inner = rust_type(api, &f.ty, TypePath::Local);
+        let (ty, value) = match (kind, f.repr.boxed) {
+            (ArgKind::IntoString, _) => (quote! { impl Into<String> }, Some(quote! { #arg.into() })),
+            (ArgKind::Optional, true) => (quote! { Option<#inner> }, Some(quote! { #arg.map(Box::new) })),
+            (ArgKind::Optional, false) => (quote! { Option<#inner> }, None),
+            (ArgKind::Exact, true) => (inner, Some(quote! { Box::new(#arg) })),
+            (ArgKind::Exact, false) => (inner, None),
+        };
+        args.push(quote! { #arg: #ty });
+        inits.push(match value {
+            Some(value) => quote! { #arg: #value },
+            None => quote! { #arg },
+        });
+    }
+    for f in fields.iter().filter(|f| f.repr.init == FieldInit::Empty) {
+        let arg = format_ident!("{}", f.rust_name);
+        inits.push(match f.repr.wrapper {
+            Wrapper::Nullable => quote! { #arg: crate::Nullable::Absent },
+            Wrapper::Option | Wrapper::Plain => quote! { #arg: None },
+        });
+    }
+    let additional = additional.as_ref().map(|a| {
+        let name = format_ident!("{}", a.rust_name);
+        quote! { #name: Default::default(), }
+    });
+    let doc = format!(" Creates a `{ident}` from its required fields; the optional ones are absent.");
+    let allow = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    Some(quote! {
+        impl #ident {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
             }
         }
-        tokens
     })
 }
 
-fn has_constraints(c: &Constraints) -> bool {
-    let Constraints { minimum, maximum, multiple_of, min_items, max_items, min_length, max_length, .. } = c;
-    minimum.is_some()
-        || maximum.is_some()
-        || multiple_of.is_some()
-        || min_items.is_some()
-        || max_items.is_some()
-        || min_length.is_some()
-        || max_length.is_some()
-}
-
-/// The struct a field's value is, or holds in a list.
-fn nested_struct(ty: &TypeRef) -> Option<usize> {
-    match ty {
-        TypeRef::Named(id) => Some(id.0),
-        TypeRef::List(inner) => match inner.as_ref() {
-            TypeRef::Named(id) => Some(id.0),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Which types get a `validate()`: structs that requests carry and that
-/// declare a checkable constraint, on a field or in a nested struct.
-pub(crate) fn validating_types(api: &Api) -> Vec<bool> {
-    let mut validating: Vec<bool> = api
-        .types
+/// Builder-style setters for the fields that have one, each taking
+/// `impl Into<T>` (lists: any iterable of `impl Into<T>`), so
+/// `AutotuneCreate::new(..).description("…")` reads as one expression.
+fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
+    let methods: Vec<TokenStream> = s
+        .fields
         .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Struct(s) if t.in_requests => s.fields.iter().any(|f| has_constraints(&f.constraints)),
-            _ => false,
+        .filter_map(|f| {
+            let Setter { name, takes } = f.repr.setter.as_ref()?;
+            let field = format_ident!("{}", f.rust_name);
+            let method = format_ident!("{}", name);
+            let (arg, value) = match takes {
+                SetterArg::Items => {
+                    let TypeRef::List(item) = &f.ty else { return None };
+                    let item = rust_type(api, item, TypePath::Local);
+                    (
+                        quote! { impl IntoIterator<Item = impl Into<#item>> },
+                        quote! { value.into_iter().map(Into::into).collect() },
+                    )
+                }
+                SetterArg::Into => {
+                    let ty = rust_type(api, &f.ty, TypePath::Local);
+                    (quote! { impl Into<#ty> }, quote! { value.into() })
+                }
+            };
+            let value = if f.repr.boxed {
+                quote! { Box::new(#value) }
+            } else {
+                value
+            };
+            let value = match f.repr.wrapper {
+                Wrapper::Nullable => quote! { crate::Nullable::Value(#value) },
+                Wrapper::Option | Wrapper::Plain => quote! { Some(#value) },
+            };
+            let doc = format!(" Sets `{}`.", f.wire_name);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #method(mut self, value: #arg) -> Self {
+                    self.#field = #value;
+                    self
+                }
+            })
         })
         .collect();
-    loop {
-        let mut changed = false;
-        for (i, t) in api.types.iter().enumerate() {
-            let TypeKind::Struct(s) = &t.kind else { continue };
-            if validating[i] || !t.in_requests {
-                continue;
-            }
-            if s.fields.iter().any(|f| nested_struct(&f.ty).is_some_and(|n| validating[n])) {
-                validating[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return validating;
-        }
+    if methods.is_empty() {
+        return None;
     }
+    Some(quote! {
+        impl #ident {
+            #(#methods)*
+        }
+    })
 }
 
 /// `validate()`: the spec's ranges, `multipleOf`, item counts and lengths,
 /// checked before a request is sent, naming the first field that breaks one.
-fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
-    let ident = format_ident!("{}", def.name);
+fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
     let checks = s.fields.iter().filter_map(|f| {
         let field = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
@@ -135,13 +242,17 @@ fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
             }
             _ => {}
         }
-        match (&f.ty, nested_struct(&f.ty)) {
-            (TypeRef::List(_), Some(n)) if validating[n] => body.extend(quote! {
+        let nested_validates = |ty: &TypeRef| match ty {
+            TypeRef::Named(id) => api.ty(*id).validates,
+            _ => false,
+        };
+        match &f.ty {
+            TypeRef::List(item) if nested_validates(item) => body.extend(quote! {
                 for (index, item) in value.iter().enumerate() {
                     item.validate().map_err(|err| err.within(&format!("{}[{}]", #wire, index)))?;
                 }
             }),
-            (TypeRef::Named(_), Some(n)) if validating[n] => body.extend(quote! {
+            ty @ TypeRef::Named(_) if nested_validates(ty) => body.extend(quote! {
                 value.validate().map_err(|err| err.within(#wire))?;
             }),
             _ => {}
@@ -149,10 +260,10 @@ fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
         if body.is_empty() {
             return None;
         }
-        Some(match f.presence {
-            Presence::Required => quote! { { let value = &self.#field; #body } },
-            Presence::Optional | Presence::RequiredNullable => quote! { if let Some(value) = &self.#field { #body } },
-            Presence::OptionalNullable => quote! { if let Some(value) = self.#field.as_option() { #body } },
+        Some(match f.repr.wrapper {
+            Wrapper::Plain => quote! { { let value = &self.#field; #body } },
+            Wrapper::Option => quote! { if let Some(value) = &self.#field { #body } },
+            Wrapper::Nullable => quote! { if let Some(value) = self.#field.as_option() { #body } },
         })
     });
     quote! {
@@ -167,264 +278,32 @@ fn validate_fn(def: &TypeDef, s: &Struct, validating: &[bool]) -> TokenStream {
     }
 }
 
-fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef { name, doc, origin: _, kind, in_requests } = def;
-    let ident = format_ident!("{}", name);
-    let docs = doc_paragraphs([doc.as_deref()]);
-    match kind {
-        TypeKind::Struct(s) => {
-            let mut tokens = struct_item(api, &ident, docs, s);
-            if *in_requests {
-                tokens.extend(setters(api, &ident, s));
-            }
-            tokens
-        }
-        TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
-        TypeKind::Union(u) => union_item(api, &ident, docs, u),
-        TypeKind::Alias(ty) => {
-            let ty = rust_type(api, ty, TypePath::Local);
-            quote! { #docs pub type #ident = #ty; }
-        }
-    }
-}
-
-fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
-    let Struct { fields, constructor, additional } = s;
-    let all_optional = fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
-    let default = all_optional.then(|| quote! { Default, });
-    let new = constructor_fn(api, ident, fields, constructor, additional.as_ref().map(|(name, _)| name.as_str()));
-    // `rename_all = "camelCase"` when it spares more per-field renames than
-    // it costs (the usual JSON API), so most fields carry no rename at all.
-    let plain_renames = fields.iter().filter(|f| f.rust_name != f.wire_name).count();
-    let camel_renames = fields.iter().filter(|f| serde_camel_case(&f.rust_name) != f.wire_name).count();
-    let camel = camel_renames < plain_renames;
-    let rename_all = camel.then(|| quote! { #[serde(rename_all = "camelCase")] });
-    let fields = fields.iter().map(|f| field(api, f, camel));
-    let additional = additional.as_ref().map(|(name, ty)| {
-        let name = format_ident!("{}", name);
-        let ty = rust_type(api, ty, TypePath::Local);
-        quote! {
-            #[doc = " Properties not named in the schema."]
-            #[serde(flatten)]
-            pub #name: std::collections::BTreeMap<String, #ty>,
-        }
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #rename_all
-        pub struct #ident {
-            #(#fields)*
-            #additional
-        }
-
-        #new
-    }
-}
-
-/// `new(required…)`: every required field as an argument (strings as
-/// `impl Into<String>`), every optional one absent. There is no `Default`
-/// for such structs, so a newly required field breaks callers' builds
-/// instead of being sent empty.
-fn constructor_fn(
-    api: &Api,
-    ident: &Ident,
-    fields: &[Field],
-    constructor: &[String],
-    additional: Option<&str>,
-) -> Option<TokenStream> {
-    if constructor.is_empty() {
-        return None;
-    }
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for name in constructor {
-        let Some(f) = fields.iter().find(|f| &f.rust_name == name) else { continue };
-        let arg = format_ident!("{}", f.rust_name);
-        let inner = rust_type(api, &f.ty, TypePath::Local);
-        let (ty, value) = match (&f.ty, f.presence, f.boxed) {
-            (TypeRef::String, Presence::Required, _) => (quote! { impl Into<String> }, Some(quote! { #arg.into() })),
-            (_, Presence::RequiredNullable, true) => (quote! { Option<#inner> }, Some(quote! { #arg.map(Box::new) })),
-            (_, Presence::RequiredNullable, false) => (quote! { Option<#inner> }, None),
-            (_, _, true) => (inner, Some(quote! { Box::new(#arg) })),
-            (_, _, false) => (inner, None),
-        };
-        args.push(quote! { #arg: #ty });
-        inits.push(match value {
-            Some(value) => quote! { #arg: #value },
-            None => quote! { #arg },
-        });
-    }
-    for f in fields.iter().filter(|f| !constructor.contains(&f.rust_name)) {
-        let arg = format_ident!("{}", f.rust_name);
-        inits.push(match f.presence {
-            Presence::OptionalNullable => quote! { #arg: crate::Nullable::Absent },
-            _ => quote! { #arg: None },
-        });
-    }
-    let additional = additional.map(|name| {
-        let name = format_ident!("{}", name);
-        quote! { #name: Default::default(), }
-    });
-    let doc = format!(" Creates a `{ident}` from its required fields; the optional ones are absent.");
-    let allow = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    Some(quote! {
-        impl #ident {
-            #[doc = #doc]
-            #allow
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* #additional }
-            }
-        }
-    })
-}
-
-/// Methods a setter must not shadow: the struct's own, and trait methods
-/// callers reach by method syntax (`body.clone()` must stay `Clone`'s).
-const TAKEN_METHOD_NAMES: &[&str] = &[
-    "new",
-    "validate",
-    "clone",
-    "clone_from",
-    "eq",
-    "ne",
-    "fmt",
-    "to_owned",
-    "to_string",
-    "into",
-    "try_into",
-    "from",
-    "serialize",
-    "deserialize",
-    "default",
-    "borrow",
-    "borrow_mut",
-    "type_id",
-    "as_ref",
-    "as_mut",
-];
-
-/// The setter of an optional field of a request type.
-pub(crate) fn setter_name(f: &Field) -> Ident {
-    let bare = f.rust_name.trim_start_matches("r#");
-    if TAKEN_METHOD_NAMES.contains(&bare) {
-        format_ident!("with_{}", bare)
-    } else {
-        format_ident!("{}", f.rust_name)
-    }
-}
-
-/// Whether [`setters`] gives the field a setter.
-pub(crate) fn has_setter(f: &Field) -> bool {
-    matches!(f.presence, Presence::Optional | Presence::OptionalNullable) && !f.skip_serializing
-}
-
-/// Builder-style setters for a request type's optional fields, each taking
-/// `impl Into<T>` (lists: any iterable of `impl Into<T>`), so `AutotuneCreate::new(..).description("…")` reads as
-/// one expression. Named after the field (`with_` + field when that name is
-/// taken by another method).
-fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
-    let methods: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .filter(|f| has_setter(f))
-        .map(|f| {
-            let field = format_ident!("{}", f.rust_name);
-            let method = setter_name(f);
-            // Lists take any iterable of convertible items (`["a", "b"]`).
-            let (arg, value) = match &f.ty {
-                TypeRef::List(item) => {
-                    let item = rust_type(api, item, TypePath::Local);
-                    (
-                        quote! { impl IntoIterator<Item = impl Into<#item>> },
-                        quote! { value.into_iter().map(Into::into).collect() },
-                    )
-                }
-                ty => {
-                    let ty = rust_type(api, ty, TypePath::Local);
-                    (quote! { impl Into<#ty> }, quote! { value.into() })
-                }
-            };
-            let value = if f.boxed {
-                quote! { Box::new(#value) }
-            } else {
-                value
-            };
-            let value = match f.presence {
-                Presence::OptionalNullable => quote! { crate::Nullable::Value(#value) },
-                _ => quote! { Some(#value) },
-            };
-            let doc = format!(" Sets `{}`.", f.wire_name);
-            quote! {
-                #[doc = #doc]
-                pub fn #method(mut self, value: #arg) -> Self {
-                    self.#field = #value;
-                    self
-                }
-            }
-        })
-        .collect();
-    if methods.is_empty() {
-        return None;
-    }
-    Some(quote! {
-        impl #ident {
-            #(#methods)*
-        }
-    })
-}
-
-/// The wire name serde's `rename_all = "camelCase"` gives a field: serde's
-/// own rule (PascalCase over `_`, then the first letter lowered).
-fn serde_camel_case(field: &str) -> String {
-    let mut pascal = String::with_capacity(field.len());
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    let mut chars = pascal.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-        None => pascal,
-    }
-}
-
-fn field(api: &Api, f: &Field, camel: bool) -> TokenStream {
-    let Field { rust_name, wire_name, doc, ty, presence, boxed, read_only, skip_serializing, constraints } = f;
+fn field(api: &Api, f: &Field) -> TokenStream {
+    let Field { rust_name, wire_name: _, doc, ty, presence: _, read_only, constraints, repr } = f;
+    let FieldRepr { wrapper, boxed, serde, init: _, setter: _ } = repr;
+    let FieldSerde { rename, default, skip } = serde;
     let name = format_ident!("{}", rust_name);
-    let mut inner = rust_type(api, ty, TypePath::Local);
-    if *boxed {
-        inner = quote! { Box<#inner> };
-    }
-    let (ty, serde_attrs) = match presence {
-        Presence::Required => (inner, vec![]),
-        Presence::Optional => {
-            (quote! { Option<#inner> }, vec![quote! { default }, quote! { skip_serializing_if = "Option::is_none" }])
-        }
-        Presence::RequiredNullable => (quote! { Option<#inner> }, vec![]),
-        Presence::OptionalNullable => (
-            quote! { crate::Nullable<#inner> },
-            vec![quote! { default }, quote! { skip_serializing_if = "crate::Nullable::is_absent" }],
-        ),
+    let inner = value_type(api, ty, *boxed);
+    let ty = match wrapper {
+        Wrapper::Plain => inner,
+        Wrapper::Option => quote! { Option<#inner> },
+        Wrapper::Nullable => quote! { crate::Nullable<#inner> },
     };
-    let mut serde_attrs = serde_attrs;
-    if *skip_serializing {
-        serde_attrs.retain(|a| a.to_string() == "default");
-        serde_attrs.push(quote! { skip_serializing });
+    let mut serde_attrs = Vec::new();
+    if let Some(wire) = rename {
+        serde_attrs.push(quote! { rename = #wire });
     }
-    let serde_name = if camel { serde_camel_case(rust_name) } else { rust_name.clone() };
-    if serde_name != *wire_name {
-        serde_attrs.insert(0, quote! { rename = #wire_name });
+    if *default {
+        serde_attrs.push(quote! { default });
+    }
+    match skip {
+        SkipSerializing::Never => {}
+        SkipSerializing::IfNone => serde_attrs.push(quote! { skip_serializing_if = "Option::is_none" }),
+        SkipSerializing::IfAbsent => serde_attrs.push(quote! { skip_serializing_if = "crate::Nullable::is_absent" }),
+        SkipSerializing::Always => serde_attrs.push(quote! { skip_serializing }),
     }
     let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
-    let notes = constraint_notes(constraints, *presence, *read_only, *skip_serializing);
+    let notes = constraint_notes(constraints, repr, *read_only);
     let docs = doc_paragraphs([doc.as_deref(), notes.as_deref()]);
     quote! {
         #docs
@@ -434,7 +313,7 @@ fn field(api: &Api, f: &Field, camel: bool) -> TokenStream {
 }
 
 /// What the spec says about a field beyond its type, as one doc line.
-fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool, never_sent: bool) -> Option<String> {
+fn constraint_notes(c: &Constraints, repr: &FieldRepr, read_only: bool) -> Option<String> {
     let Constraints {
         minimum,
         maximum,
@@ -484,10 +363,11 @@ fn constraint_notes(c: &Constraints, presence: Presence, read_only: bool, never_
     if let Some(d) = default {
         notes.push(format!("Server default: `{d}`."));
     }
-    if presence == Presence::RequiredNullable {
+    // An `Option` without a serde default: the field is present, maybe null.
+    if repr.wrapper == Wrapper::Option && !repr.serde.default {
         notes.push("Always present; may be null.".to_string());
     }
-    if never_sent {
+    if repr.serde.skip == SkipSerializing::Always {
         notes.push("Read-only: set by the server and never sent.".to_string());
     } else if read_only {
         notes.push("Read-only: set by the server.".to_string());
@@ -629,26 +509,6 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
                     other => Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}", #property, other))),
                 }
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::serde_camel_case;
-
-    #[test]
-    fn camel_case_matches_serde() {
-        let table = [
-            ("attribution_window", "attributionWindow"),
-            ("id", "id"),
-            ("metric_source_id", "metricSourceId"),
-            ("type_", "type"),
-            ("field_1st", "field1st"),
-            ("a", "a"),
-        ];
-        for (field, wire) in table {
-            assert_eq!(serde_camel_case(field), wire, "{field}");
         }
     }
 }

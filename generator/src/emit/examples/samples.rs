@@ -4,9 +4,10 @@
 //! emitted examples call each operation with them; the contract test sends
 //! them to a mock server that validates every request against the spec.
 
-use super::types::{has_setter, setter_name};
-use super::{rust_type, TypePath};
-use crate::ir::{Api, Constraints, FloatWidth, Operation, ParamLocation, Presence, TypeKind, TypeRef};
+use super::super::shared::{rust_type, TypePath};
+use crate::ir::{
+    Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, ParamLocation, Passing, Setter, TypeKind, TypeRef,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -52,7 +53,7 @@ impl<'a> Sampler<'a> {
     pub(crate) fn call(&self, client: TokenStream, op: &Operation, given: &[(String, TokenStream)]) -> Call {
         let method = format_ident!("{}", op.rust_name);
         let mut args = Vec::new();
-        for p in op.params.iter().filter(|p| p.required) {
+        for p in op.params.iter().filter(|p| p.repr.passing == Passing::Argument) {
             match given.iter().find(|(wire, _)| *wire == p.wire_name) {
                 Some((_, value)) => args.push(value.clone()),
                 None => args.push(self.param(p.location, &p.ty, &p.wire_name)),
@@ -70,7 +71,7 @@ impl<'a> Sampler<'a> {
             }
         }
         if self.optional_params {
-            for p in op.params.iter().filter(|p| !p.required) {
+            for p in op.params.iter().filter(|p| p.repr.passing == Passing::Setter) {
                 let setter = format_ident!("{}", p.rust_name);
                 let value = self.param(p.location, &p.ty, &p.wire_name);
                 setters.push(quote! { .#setter(#value) });
@@ -179,14 +180,20 @@ impl<'a> Sampler<'a> {
                 quote! { #ty::#variant(#inner) }
             }
             TypeKind::Struct(s) => {
-                let args =
-                    s.constructor.iter().filter_map(|name| s.fields.iter().find(|f| &f.rust_name == name)).map(|f| {
-                        let into = f.ty == TypeRef::String && f.presence == Presence::Required;
-                        let slot = if into { Slot::Into } else { Slot::Exact };
+                let args = s
+                    .constructor
+                    .iter()
+                    .filter_map(|name| s.fields.iter().find(|f| &f.rust_name == name))
+                    .filter_map(|f| match f.repr.init {
+                        FieldInit::Argument(kind) => Some((f, kind)),
+                        FieldInit::Empty => None,
+                    })
+                    .map(|(f, kind)| {
+                        let slot = if kind == ArgKind::IntoString { Slot::Into } else { Slot::Exact };
                         let value = self.value(&f.ty, &f.constraints, slot, depth + 1, salt);
-                        match f.presence {
-                            Presence::RequiredNullable => quote! { Some(#value) },
-                            _ => value,
+                        match kind {
+                            ArgKind::Optional => quote! { Some(#value) },
+                            ArgKind::Exact | ArgKind::IntoString => value,
                         }
                     });
                 let start = if s.constructor.is_empty() {
@@ -196,10 +203,10 @@ impl<'a> Sampler<'a> {
                 };
                 let fill = self.optional && depth < MAX_OPTIONAL_DEPTH && def.in_requests;
                 // A body of optional fields only (a PATCH) sets one, so that it says something.
-                let settable = s.fields.iter().filter(|f| def.in_requests && has_setter(f) && !f.read_only);
+                let settable = s.fields.iter().filter_map(|f| f.repr.setter.as_ref().map(|setter| (f, setter)));
                 let take = if fill { usize::MAX } else { usize::from(s.constructor.is_empty() && depth == 0) };
-                let setters = settable.take(take).map(|f| {
-                    let setter = setter_name(f);
+                let setters = settable.take(take).map(|(f, Setter { name, .. })| {
+                    let setter = format_ident!("{}", name);
                     let value = self.value(&f.ty, &f.constraints, Slot::Into, depth + 1, salt);
                     quote! { .#setter(#value) }
                 });

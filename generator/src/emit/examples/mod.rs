@@ -3,13 +3,15 @@
 //! the contract program that calls every operation once (for testing
 //! against a mock server that validates requests).
 
+mod samples;
+
 use super::render::{self, RenderError};
-use super::samples::{path_sample, Call, Sampler};
-use super::{client::paginates, FileTokens};
+use super::FileTokens;
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use samples::{path_sample, Call, Sampler};
 
 /// The environment variable that names the server in examples.
 fn base_url_var(crate_name: &str) -> String {
@@ -65,7 +67,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     let url_var = base_url_var(crate_name);
     let (vars, credentials) = credentials_from_env(api);
     let sampler = Sampler::new(api, false, false);
-    let paginated = paginates(api, op);
+    let paginated = op.pagination.is_some();
 
     // Path parameters come from the command line, in path order.
     let path_params: Vec<_> =
@@ -112,7 +114,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
         None => format!("The server is `{url_var}`."),
     };
     let docs = [
-        format!(" {title}: `{} {}`.", op.method, op.path),
+        format!(" {title}: `{} {}`.", op.method.as_str(), op.path),
         String::new(),
         " ```sh".to_string(),
         format!(" {env}cargo run --example {}{args}", op.rust_name),

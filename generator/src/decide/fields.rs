@@ -1,0 +1,143 @@
+//! How each field and parameter is represented in Rust. [`field_repr`] is
+//! the one place where a property's [`Presence`] becomes a Rust type, serde
+//! attributes, a constructor argument and a setter; everything downstream
+//! reads the [`FieldRepr`] it makes.
+
+use crate::ir::{
+    Api, ArgKind, Field, FieldInit, FieldRepr, FieldSerde, Param, ParamRepr, Passing, Presence, Setter, SetterArg,
+    SkipSerializing, Struct, StructRepr, TypeKind, TypeRef, Wrapper,
+};
+use crate::{naming, scopes};
+
+/// Decides the representation of every struct field and every parameter.
+pub(super) fn represent(api: &mut Api) {
+    for def in &mut api.types {
+        let in_requests = def.in_requests;
+        if let TypeKind::Struct(s) = &mut def.kind {
+            represent_struct(s, in_requests);
+        }
+    }
+    for op in &mut api.operations {
+        for param in &mut op.params {
+            param.repr = param_repr(param);
+        }
+    }
+}
+
+fn represent_struct(s: &mut Struct, in_requests: bool) {
+    // `rename_all = "camelCase"` when it spares more per-field renames than
+    // it costs (the usual JSON API), so most fields carry no rename at all.
+    let plain_renames = s.fields.iter().filter(|f| f.rust_name != f.wire_name).count();
+    let camel_renames = s.fields.iter().filter(|f| serde_camel_case(&f.rust_name) != f.wire_name).count();
+    let camel = camel_renames < plain_renames;
+    // Setters are methods beside `new`, `validate` and trait methods, and
+    // beside each other.
+    let mut setters = naming::Scope::with_reserved(scopes::struct_method_names());
+    for field in &mut s.fields {
+        let in_constructor = s.constructor.contains(&field.rust_name);
+        let boxed = field.repr.boxed;
+        field.repr = field_repr(field, in_requests, in_constructor, camel, &mut setters);
+        field.repr.boxed = boxed;
+    }
+    // `Default` when `new` would take nothing: no field is required.
+    let derives_default = s.fields.iter().all(|f| f.repr.init == FieldInit::Empty);
+    s.repr = StructRepr { rename_all_camel_case: camel, derives_default };
+}
+
+/// The representation of one field of a struct.
+///
+/// | presence | Rust type | serde | `new` |
+/// |---|---|---|---|
+/// | required | `T` | always written | argument |
+/// | optional | `Option<T>` | default, skipped when `None` | `None` |
+/// | required, nullable | `Option<T>` | always written (`null`) | `Option<T>` argument |
+/// | optional, nullable | `Nullable<T>` | default, skipped when absent | `Absent` |
+///
+/// A read-only field of a type that requests carry is never written and
+/// has no setter: the server sets it. Optional fields of such types get a
+/// setter.
+fn field_repr(
+    field: &Field,
+    in_requests: bool,
+    in_constructor: bool,
+    camel: bool,
+    setters: &mut naming::Scope,
+) -> FieldRepr {
+    let (wrapper, default, skip) = match field.presence {
+        Presence::Required => (Wrapper::Plain, false, SkipSerializing::Never),
+        Presence::Optional => (Wrapper::Option, true, SkipSerializing::IfNone),
+        Presence::RequiredNullable => (Wrapper::Option, false, SkipSerializing::Never),
+        Presence::OptionalNullable => (Wrapper::Nullable, true, SkipSerializing::IfAbsent),
+    };
+    let never_sent = field.read_only && in_requests;
+    let skip = if never_sent { SkipSerializing::Always } else { skip };
+    let serde_name = if camel { serde_camel_case(&field.rust_name) } else { field.rust_name.clone() };
+    let rename = (serde_name != field.wire_name).then(|| field.wire_name.clone());
+    let init = match field.presence {
+        _ if !in_constructor => FieldInit::Empty,
+        Presence::Required if field.ty == TypeRef::String => FieldInit::Argument(ArgKind::IntoString),
+        Presence::RequiredNullable => FieldInit::Argument(ArgKind::Optional),
+        _ => FieldInit::Argument(ArgKind::Exact),
+    };
+    let optional = matches!(field.presence, Presence::Optional | Presence::OptionalNullable);
+    let setter = (in_requests && optional && !never_sent).then(|| {
+        let wanted = if setters.is_taken(&field.rust_name) {
+            format!("with_{}", field.rust_name)
+        } else {
+            field.rust_name.clone()
+        };
+        let takes = if matches!(field.ty, TypeRef::List(_)) { SetterArg::Items } else { SetterArg::Into };
+        Setter { name: setters.claim(&wanted, "_"), takes }
+    });
+    FieldRepr { wrapper, boxed: false, serde: FieldSerde { rename, default, skip }, init, setter }
+}
+
+/// Required parameters are arguments of the client method, the others
+/// setters; strings are taken as `impl Into<String>`.
+fn param_repr(param: &Param) -> ParamRepr {
+    let passing = if param.required { Passing::Argument } else { Passing::Setter };
+    let arg = if param.ty == TypeRef::String { ArgKind::IntoString } else { ArgKind::Exact };
+    ParamRepr { passing, arg }
+}
+
+/// The wire name serde's `rename_all = "camelCase"` gives a field: serde's
+/// own rule (PascalCase over `_`, then the first letter lowered).
+fn serde_camel_case(field: &str) -> String {
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let mut chars = pascal.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+        None => pascal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_camel_case;
+
+    #[test]
+    fn camel_case_matches_serde() {
+        let table = [
+            ("attribution_window", "attributionWindow"),
+            ("id", "id"),
+            ("metric_source_id", "metricSourceId"),
+            ("type_", "type"),
+            ("field_1st", "field1st"),
+            ("a", "a"),
+        ];
+        for (field, wire) in table {
+            assert_eq!(serde_camel_case(field), wire, "{field}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! The decide phase: everything about what the crate will contain that the
+//! document does not say outright, computed once and stored in the IR
+//! (see the *Decided* fields of [`crate::ir`]), so the emitters only print
+//! and the IR snapshot shows each choice.
+//!
+//! Passes run in order, each reading what the earlier ones decided:
+//! boxing, which types requests carry, field and parameter
+//! representations, validation, then per operation its names, success
+//! shape, `Accept` header and pagination, and last the crate-wide shape.
+
+mod fields;
+mod pagination;
+mod recursion;
+mod requests;
+mod success;
+mod validation;
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::{Api, ClientNew, CrateShape, OperationNames, SecurityKind};
+use crate::{naming, scopes};
+
+/// Completes a lowered [`Api`]. Problems found here (an `x-pagination` that
+/// does not fit its operation) are reported to `diags`.
+pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
+    recursion::box_recursive_fields(api);
+    requests::mark_request_types(api);
+    fields::represent(api);
+    validation::mark_validating(api);
+    // The operations' own types live in `client.rs` beside `Client`.
+    let mut client_types = naming::Scope::with_reserved(scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE));
+    for i in 0..api.operations.len() {
+        let op = &api.operations[i];
+        let (names, by_status) = operation_names(&op.type_prefix, &mut client_types);
+        let success = success::success(api, op, &by_status);
+        let accept = success::accept(op);
+        let pagination = pagination::pagination(api, op, diags);
+        let op = &mut api.operations[i];
+        op.names = names;
+        op.success = success;
+        op.accept = accept;
+        op.pagination = pagination;
+    }
+    api.crate_shape = crate_shape(api);
+}
+
+/// The request builder, error enum and success enum of an operation: one
+/// prefix for all three, numbered when another operation has it.
+fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, String) {
+    const SUFFIXES: [&str; 3] = ["Request", "Error", "Success"];
+    let free = |p: &str, scope: &naming::Scope| SUFFIXES.iter().all(|s| !scope.is_taken(&format!("{p}{s}")));
+    let prefix = std::iter::once(prefix.to_string())
+        .chain((2..).map(|n| format!("{prefix}{n}")))
+        .find(|p| free(p, scope))
+        .expect("an unbounded range always yields a free prefix");
+    let [request, error, success] = SUFFIXES.map(|s| scope.claim(&format!("{prefix}{s}"), ""));
+    (OperationNames { request, error }, success)
+}
+
+fn crate_shape(api: &Api) -> CrateShape {
+    // The compiler walks nested types (drop check, auto traits) one level
+    // of recursion per type; a long chain of distinct types that contain
+    // each other (a ring of `owner` fields across a thousand schemas)
+    // passes the default limit of 128. A chain is never longer than the
+    // number of types.
+    let recursion_limit = (api.types.len() > 48)
+        .then(|| u32::try_from((2 * api.types.len() + 128).next_power_of_two()).unwrap_or(u32::MAX));
+    let client_new = match api.security_schemes.as_slice() {
+        [] => ClientNew::NoCredential,
+        [scheme] if scheme.kind != SecurityKind::Basic && api.base_url.is_some() => {
+            ClientNew::Credential(scheme.rust_name.clone())
+        }
+        _ => ClientNew::Absent,
+    };
+    let paginates = api.operations.iter().any(|op| op.pagination.is_some());
+    CrateShape { recursion_limit, client_new, paginates }
+}

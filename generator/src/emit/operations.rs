@@ -1,0 +1,443 @@
+//! Each operation's items in `client.rs`: its request builder (with
+//! `items()` for a paginated list), its error enum and, when the success
+//! bodies differ by status, its success enum.
+
+use super::shared::docs::{doc_attrs, doc_paragraphs};
+use super::shared::{rust_type, TypePath};
+use crate::ir::{
+    Accept, Api, ArgKind, Body, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened, Operation,
+    OperationNames, Pagination, Param, ParamLocation, ParamRepr, Passing, PathSegment, Response, ResponseBody, Status,
+    Success, TypeRef, Wrapper,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// The request builder, error enum and success enum of one operation.
+pub fn items(api: &Api, op: &Operation) -> TokenStream {
+    let mut tokens = request_builder(api, op);
+    tokens.extend(error_enum(api, op));
+    tokens.extend(success_enum(api, op));
+    tokens
+}
+
+/// The type a successful call gives the caller.
+fn success_type(api: &Api, success: &Success) -> TokenStream {
+    match success {
+        Success::Plain(body) => body_type(api, body),
+        Success::Envelope(Envelope { body, opened }) => match opened {
+            Opened::Data { ty, .. } => rust_type(api, ty, TypePath::Module),
+            Opened::MessageOnly(_) => quote! { () },
+            Opened::Whole(_) => rust_type(api, body, TypePath::Module),
+        },
+        Success::ByStatus(name) => {
+            let ident = format_ident!("{}", name);
+            quote! { #ident }
+        }
+    }
+}
+
+fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote! { () },
+        ResponseBody::Json(ty) => rust_type(api, ty, TypePath::Module),
+        ResponseBody::Text => quote! { String },
+        ResponseBody::Bytes => quote! { Vec<u8> },
+    }
+}
+
+/// What a setter or argument of type `ty` accepts, and how the value is
+/// converted.
+fn arg_type(api: &Api, ty: &TypeRef, arg: ArgKind) -> (TokenStream, TokenStream) {
+    match arg {
+        ArgKind::IntoString => (quote! { impl Into<String> }, quote! { .into() }),
+        ArgKind::Exact | ArgKind::Optional => (rust_type(api, ty, TypePath::Module), TokenStream::new()),
+    }
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        Status::Range(r) => {
+            let lo = Literal::u16_unsuffixed(r * 100);
+            let hi = Literal::u16_unsuffixed(r * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
+    }
+}
+
+fn request_builder(api: &Api, op: &Operation) -> TokenStream {
+    let Operation {
+        rust_name,
+        type_prefix: _,
+        method,
+        path: _,
+        path_segments,
+        summary: _,
+        description: _,
+        deprecated: _,
+        params,
+        body,
+        responses: _,
+        security,
+        origin: _,
+        pagination_hint: _,
+        names,
+        success,
+        pagination,
+        accept,
+    } = op;
+    let OperationNames { request, error } = names;
+    let request = format_ident!("{}", request);
+    let error = format_ident!("{}", error);
+    let success = success_type(api, success);
+    let output = quote! { crate::ApiResult<#success, #error> };
+
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in params {
+        let Param { rust_name, wire_name, location, ty, required: _, doc, repr } = p;
+        let ParamRepr { passing, arg } = repr;
+        let ident = format_ident!("{}", rust_name);
+        let ty_tokens = rust_type(api, ty, TypePath::Module);
+        if *passing == Passing::Argument {
+            fields.push(quote! { #ident: #ty_tokens });
+            continue;
+        }
+        fields.push(quote! { #ident: Option<#ty_tokens> });
+        let (arg, convert) = arg_type(api, ty, *arg);
+        let summary = format!("Sets the `{wire_name}` {} parameter.", location.as_str());
+        let docs = doc_paragraphs([Some(summary.as_str()), doc.as_deref()]);
+        setters.push(quote! {
+            #docs
+            pub fn #ident(mut self, value: #arg) -> Self {
+                self.#ident = Some(value #convert);
+                self
+            }
+        });
+    }
+    if let Some(Body { ty, required, media: _, media_type: _, doc }) = body {
+        let ty = rust_type(api, ty, TypePath::Module);
+        if *required {
+            fields.push(quote! { body: #ty });
+        } else {
+            fields.push(quote! { body: Option<#ty> });
+            let docs = doc_paragraphs([Some("Sets the request body."), doc.as_deref()]);
+            setters.push(quote! {
+                #docs
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+    }
+
+    let field_names: Vec<_> = params.iter().map(|p| format_ident!("{}", p.rust_name)).collect();
+    let body_binding = body.as_ref().map(|_| quote! { body, });
+
+    // URL: one `format!` over the literal path pieces and the encoded
+    // parameters. The checks refuse a path whose parameters are not all declared.
+    let mut template = String::from("{base_url}");
+    let mut encode_path = Vec::new();
+    for segment in path_segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(wire) => {
+                let Some(p) = params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire) else {
+                    continue;
+                };
+                let ident = format_ident!("{}", p.rust_name);
+                template.push_str(&format!("{{{}}}", p.rust_name));
+                encode_path.push(quote! { let #ident = crate::runtime::path_segment(#wire, &#ident)?; });
+            }
+        }
+    }
+    let query_params: Vec<&Param> = params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let query = (!query_params.is_empty()).then(|| {
+        let pushes = query_params.iter().map(|p| {
+            let ident = format_ident!("{}", p.rust_name);
+            let wire = &p.wire_name;
+            quote! { crate::runtime::push_query(&mut query, #wire, &#ident)?; }
+        });
+        quote! {
+            let mut query = Vec::new();
+            #(#pushes)*
+            request = request.query(&query);
+        }
+    });
+    let headers = params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let wire = &p.wire_name;
+        quote! { request = crate::runtime::with_header(request, #wire, &#ident)?; }
+    });
+    let auth = security.iter().map(|scheme| {
+        let apply = format_ident!("{}{}", crate::scopes::CREDENTIAL_APPLIER_PREFIX, scheme);
+        quote! { request = client.#apply(request)?; }
+    });
+    let send_body = body.as_ref().map(|b| {
+        let media = &b.media_type;
+        let attach = match b.media {
+            MediaKind::Json => quote! { request = crate::runtime::with_json_body(request, #media, &body)?; },
+        };
+        // Spec constraints are checked before anything is sent.
+        let validate = match &b.ty {
+            TypeRef::Named(id) if api.ty(*id).validates => quote! { body.validate()?; },
+            _ => TokenStream::new(),
+        };
+        if b.required {
+            quote! {
+                #validate
+                #attach
+            }
+        } else {
+            quote! {
+                if let Some(body) = body {
+                    #validate
+                    #attach
+                }
+            }
+        }
+    });
+    let method = format_ident!("{}", method.as_str());
+    let accept = match accept {
+        Accept::Json => "application/json",
+        Accept::Any => "*/*",
+    };
+    let arms = response_arms(api, op);
+    let request_mut = (query.is_some()
+        || params.iter().any(|p| p.location == ParamLocation::Header)
+        || !security.is_empty()
+        || body.is_some())
+    .then(|| quote! { mut });
+
+    let pagination = pagination.as_ref().map(|p| items_fn(api, &request, &error, p));
+    let struct_doc = format!(" A [`Client::{rust_name}`] request. Send it with `.send().await`, or just `.await` it.");
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent or awaited"]
+        pub struct #request<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            options: crate::runtime::RequestOptions,
+        }
+
+        impl #request<'_> {
+            #(#setters)*
+
+            #[doc = " Sends the request and decodes the response."]
+            pub async fn send(self) -> #output {
+                let Self { client, #(#field_names,)* #body_binding options } = self;
+                #(#encode_path)*
+                let base_url = &client.base_url;
+                let url = format!(#template);
+                let #request_mut request = client.http.request(reqwest::Method::#method, url);
+                #query
+                #(#headers)*
+                #(#auth)*
+                #send_body
+                let raw = client.execute(request, #accept, options).await?;
+                match raw.status() {
+                    #(#arms)*
+                }
+            }
+        }
+
+        #pagination
+        crate::runtime::request_options!(#request);
+        crate::runtime::into_future!(#request, #success, #error);
+    }
+}
+
+/// `items()` for a page-numbered list.
+fn items_fn(api: &Api, request: &proc_macro2::Ident, error: &proc_macro2::Ident, p: &Pagination) -> TokenStream {
+    let Pagination { page_param, page_width, items_field, item, end } = p;
+    let item = rust_type(api, item, TypePath::Module);
+    let page_field = format_ident!("{}", page_param);
+    let items_field = format_ident!("{}", items_field);
+    let access = |path: &FieldPath| {
+        let fields = path.fields.iter().map(|f| format_ident!("{}", f));
+        quote! { body #(.#fields)* }
+    };
+    let (more, signal) = match end {
+        EndOfPages::NextPresent(path) => {
+            let value = access(path);
+            let more = match path.wrapper {
+                Wrapper::Nullable => quote! { #value.as_option().is_some() },
+                Wrapper::Option | Wrapper::Plain => quote! { #value.is_some() },
+            };
+            (more, format!("`{}` is null", path.wire))
+        }
+        EndOfPages::HasMore(path) => {
+            let value = access(path);
+            let more = match path.wrapper {
+                Wrapper::Plain => value,
+                Wrapper::Option => quote! { #value.unwrap_or(false) },
+                Wrapper::Nullable => quote! { #value.as_option().copied().unwrap_or(false) },
+            };
+            (more, format!("`{}` is false", path.wire))
+        }
+    };
+    // The stream counts pages as `i64`; a narrower page parameter takes
+    // them converted (a page past its range ends the stream with an error).
+    let (first, prepare, page_arg) = match page_width {
+        IntWidth::I64 => (
+            quote! { self.#page_field.unwrap_or(1) },
+            quote! { let request = self.clone().#page_field(page); },
+            TokenStream::new(),
+        ),
+        IntWidth::I32 => (
+            quote! { self.#page_field.map_or(1, i64::from) },
+            quote! {
+                let page = crate::runtime::page_number(page);
+                let request = self.clone();
+            },
+            quote! { let request = request.#page_field(page?); },
+        ),
+    };
+    let doc = format!(" server's {signal}; the first error ends it.");
+    quote! {
+        impl<'a> #request<'a> {
+            #[doc = " Every item on every page, as a stream: pages are fetched one at a"]
+            #[doc = " time as it is polled, from the page set here (or 1) until the"]
+            #[doc = #doc]
+            pub fn items(self) -> crate::Pages<'a, #item, #error> {
+                let first = #first;
+                crate::runtime::Pages::new(first, move |page| {
+                    #prepare
+                    Box::pin(async move {
+                        #page_arg
+                        let body = request.send().await?.into_body();
+                        let more = #more;
+                        Ok((body.#items_field, more))
+                    })
+                })
+            }
+        }
+    }
+}
+
+/// One `status => outcome` arm per documented response; each decodes and
+/// wraps the body in one runtime call.
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let error = format_ident!("{}", op.names.error);
+    let mut arms: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .map(|r| {
+            let pattern = status_pattern(r.status);
+            let variant = format_ident!("{}", r.variant);
+            let decode = match r.body {
+                ResponseBody::Empty => quote! { empty },
+                ResponseBody::Json(_) => quote! { json },
+                ResponseBody::Text => quote! { text },
+                ResponseBody::Bytes => quote! { bytes },
+            };
+            let outcome = match (r.status.is_success(), &op.success, &r.body) {
+                (true, Success::Envelope(envelope), _) => open_envelope(api, envelope),
+                (true, Success::Plain(_), _) => quote! { raw.ok(crate::runtime::#decode) },
+                (true, Success::ByStatus(name), body) => {
+                    let success_enum = format_ident!("{}", name);
+                    match body {
+                        ResponseBody::Empty => {
+                            quote! { raw.success(crate::runtime::empty, |()| #success_enum::#variant) }
+                        }
+                        _ => quote! { raw.success(crate::runtime::#decode, #success_enum::#variant) },
+                    }
+                }
+                (false, _, ResponseBody::Empty) => quote! { raw.failure(crate::runtime::empty, |()| #error::#variant) },
+                (false, _, _) => quote! { raw.failure(crate::runtime::#decode, #error::#variant) },
+            };
+            quote! { #pattern => #outcome, }
+        })
+        .collect();
+    if !op.responses.iter().any(|r| r.status == Status::Default) {
+        arms.push(quote! { _ => raw.unexpected(), });
+    }
+    arms
+}
+
+/// `raw.ok_with_message(...)`: decodes the body and splits it into the
+/// result and the server's message.
+fn open_envelope(api: &Api, envelope: &Envelope) -> TokenStream {
+    let Envelope { body, opened } = envelope;
+    let (result, message) = match opened {
+        Opened::Data { field, ty: _, message } => {
+            let data = format_ident!("{}", field);
+            let message = message.as_ref().map_or(quote! { None }, |m| take_message(m, false));
+            (quote! { body.#data }, message)
+        }
+        Opened::MessageOnly(message) => (quote! { () }, take_message(message, false)),
+        Opened::Whole(message) => (quote! { body }, take_message(message, true)),
+    };
+    let body_ty = rust_type(api, body, TypePath::Module);
+    let open = match opened {
+        // The message is cloned before the body moves into the result.
+        Opened::Whole(_) => quote! { { let message = #message; (#result, message) } },
+        Opened::Data { .. } | Opened::MessageOnly(_) => quote! { (#result, #message) },
+    };
+    quote! { raw.ok_with_message(crate::runtime::json, |body: #body_ty| #open) }
+}
+
+fn take_message(field: &MessageField, clone: bool) -> TokenStream {
+    let name = format_ident!("{}", field.rust_name);
+    let value = if clone {
+        quote! { body.#name.clone() }
+    } else {
+        quote! { body.#name }
+    };
+    if field.optional {
+        value
+    } else {
+        quote! { Some(#value) }
+    }
+}
+
+fn response_doc(r: &Response) -> TokenStream {
+    let status = match r.status {
+        Status::Code(c) => c.to_string(),
+        Status::Range(n) => format!("{n}XX"),
+        Status::Default => "Any other status".to_string(),
+    };
+    doc_attrs(&format!("{status}: {}", r.description.trim()))
+}
+
+fn error_enum(api: &Api, op: &Operation) -> TokenStream {
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    let doc = format!(" The error responses documented for [`Client::{}`].", op.rust_name);
+    status_enum(api, &op.names.error, &doc, &errors)
+}
+
+fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let Success::ByStatus(name) = &op.success else { return None };
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
+    let doc = format!(" The successful responses of [`Client::{}`], which differ by status.", op.rust_name);
+    Some(status_enum(api, name, &doc, &successes))
+}
+
+/// An enum with a variant per response status, holding its decoded body.
+fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response]) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let variants = responses.iter().map(|r| {
+        let docs = response_doc(r);
+        let variant = format_ident!("{}", r.variant);
+        match &r.body {
+            ResponseBody::Empty => quote! { #docs #variant, },
+            body => {
+                let ty = body_type(api, body);
+                quote! { #docs #variant(#ty), }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#variants)*
+        }
+    }
+}

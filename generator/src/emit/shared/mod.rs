@@ -1,0 +1,52 @@
+//! Printing helpers every emitter uses: how a type reference is spelled,
+//! and descriptions as rustdoc.
+
+pub mod docs;
+
+use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Where a named type is referred to from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TypePath<'a> {
+    /// Inside `types.rs`: the bare name.
+    Local,
+    /// Inside `client.rs`, which imports `crate::types`: `types::Name`.
+    Module,
+    /// From another crate whose library name is given: `name::types::Name`.
+    External(&'a str),
+}
+
+/// The Rust type of a type reference, named as seen from `path`.
+pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let ident = format_ident!("{}", api.ty(*id).name);
+            match path {
+                TypePath::Local => quote! { #ident },
+                TypePath::Module => quote! { types::#ident },
+                TypePath::External(krate) => {
+                    let krate = format_ident!("{}", krate);
+                    quote! { #krate::types::#ident }
+                }
+            }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::Integer(IntWidth::I32) => quote! { i32 },
+        TypeRef::Integer(IntWidth::I64) => quote! { i64 },
+        TypeRef::Number(FloatWidth::F32) => quote! { f32 },
+        TypeRef::Number(FloatWidth::F64) => quote! { f64 },
+        TypeRef::Boolean => quote! { bool },
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::List(inner) => {
+            let inner = rust_type(api, inner, path);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner, path);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+    }
+}

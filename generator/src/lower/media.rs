@@ -1,0 +1,177 @@
+//! What an operation sends and receives: its request body and its
+//! responses, each with a media kind and a type.
+
+use super::inline_names::Role;
+use super::schema::schema_ref;
+use super::{Lowerer, NameCtx};
+use crate::diagnostics::{Pointer, Reported};
+use crate::ir::{Body, MediaKind, Response, ResponseBody, Status, TypeRef};
+use indexmap::IndexMap;
+use openapiv3::{MediaType, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<RequestBody>,
+        prefix: &str,
+        at: &Pointer,
+    ) -> Result<Body, Reported> {
+        let (body, at) = self.resolve(body, at, "requestBodies", "a request body", |c| &c.request_bodies)?;
+        let Some((media_type, media)) = pick_json(&body.content) else {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(self.diags.error(
+                &at.join("content"),
+                format!("unsupported request media type(s) {types:?}; only JSON request bodies are supported"),
+            ));
+        };
+        let media_at = at.join("content").join(media_type);
+        let ty = match &media.schema {
+            Some(schema) => {
+                self.type_of(schema_ref(schema), &NameCtx::new(prefix, "Body"), &media_at.join("schema"))?.ty
+            }
+            None => TypeRef::Json,
+        };
+        Ok(Body {
+            ty,
+            required: body.required,
+            media: MediaKind::Json,
+            media_type: media_type.to_string(),
+            doc: body.description.clone(),
+        })
+    }
+
+    /// Every documented response, ordered by status.
+    pub(super) fn lower_responses(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        type_prefix: &str,
+        at: &Pointer,
+    ) -> Result<Vec<Response>, Reported> {
+        let mut responses = Vec::new();
+        let mut failed = None;
+        let success_count = op.responses.responses.keys().filter(|s| status_of(s).is_success()).count();
+        let entries = op
+            .responses
+            .responses
+            .iter()
+            .map(|(s, r)| (status_of(s), r))
+            .chain(op.responses.default.iter().map(|r| (Status::Default, r)));
+        for (status, response) in entries {
+            let response_at = at.join("responses").join(status.key());
+            let leaf = match status {
+                s if s.is_success() && success_count == 1 => "Response".to_string(),
+                s if s.is_success() => format!("Response{}", s.key()),
+                _ => status_variant(status),
+            };
+            let role = if status.is_success() { Role::Success } else { Role::Error };
+            match self.lower_response(response, &NameCtx::new(type_prefix, &leaf).with_role(role), &response_at) {
+                Ok((description, body)) => {
+                    responses.push(Response { status, variant: status_variant(status), description, body })
+                }
+                Err(reported) => failed = Some(reported),
+            }
+        }
+        responses.sort_by_key(|r| r.status);
+        failed.map_or(Ok(responses), Err)
+    }
+
+    fn lower_response(
+        &mut self,
+        response: &'a ReferenceOr<OaResponse>,
+        ctx: &NameCtx,
+        at: &Pointer,
+    ) -> Result<(String, ResponseBody), Reported> {
+        let (response, at) = self.resolve(response, at, "responses", "a response", |c| &c.responses)?;
+        let body = if response.content.is_empty() {
+            ResponseBody::Empty
+        } else if let Some((media_type, media)) = pick_json(&response.content) {
+            let media_at = at.join("content").join(media_type);
+            match &media.schema {
+                Some(schema) => ResponseBody::Json(self.type_of(schema_ref(schema), ctx, &media_at.join("schema"))?.ty),
+                None => ResponseBody::Json(TypeRef::Json),
+            }
+        } else if response.content.keys().any(|k| k.starts_with("text/")) {
+            ResponseBody::Text
+        } else {
+            ResponseBody::Bytes
+        };
+        Ok((response.description.clone(), body))
+    }
+}
+
+/// `application/json`, else any `…+json` or `…/json` type, picked by name
+/// so the choice does not depend on key order.
+fn pick_json(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    if let Some((k, m)) = content.get_key_value("application/json") {
+        return Some((k, m));
+    }
+    let mut json: Vec<(&String, &MediaType)> = content
+        .iter()
+        .filter(|(k, _)| {
+            let essence = k.split(';').next().unwrap_or(k).trim();
+            essence.ends_with("/json") || essence.ends_with("+json")
+        })
+        .collect();
+    json.sort_by(|a, b| a.0.cmp(b.0));
+    json.first().map(|(k, m)| (k.as_str(), *m))
+}
+
+fn status_of(code: &StatusCode) -> Status {
+    match code {
+        StatusCode::Code(c) => Status::Code(*c),
+        StatusCode::Range(r) => Status::Range(*r),
+    }
+}
+
+/// The variant name of a response in the operation's error enum.
+fn status_variant(status: Status) -> String {
+    let known = match status {
+        Status::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            204 => "NoContent",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => "",
+        },
+        Status::Range(_) | Status::Default => "",
+    };
+    match (known, status) {
+        ("", Status::Code(code)) => format!("Status{code}"),
+        ("", Status::Range(r)) => format!("Status{r}xx"),
+        ("", Status::Default) => "Default".to_string(),
+        (name, _) => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_variants() {
+        assert_eq!(status_variant(Status::Code(404)), "NotFound");
+        assert_eq!(status_variant(Status::Code(418)), "Status418");
+        assert_eq!(status_variant(Status::Range(5)), "Status5xx");
+        assert_eq!(status_variant(Status::Default), "Default");
+    }
+}

@@ -1,0 +1,64 @@
+//! `components.securitySchemes` → the credentials a client can hold.
+
+use super::Lowerer;
+use crate::diagnostics::Pointer;
+use crate::ir::{SecurityKind, SecurityScheme};
+use crate::{naming, scopes};
+use openapiv3::{APIKeyLocation, ReferenceOr};
+
+impl Lowerer<'_> {
+    pub(super) fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = &self.loaded.doc.components else {
+            return Vec::new();
+        };
+        let mut keys: Vec<&String> = components.security_schemes.keys().collect();
+        keys.sort();
+        // Each scheme is a field of `Client` and `ClientBuilder` and a setter
+        // on the builder.
+        let mut scope = naming::Scope::with_reserved(scopes::credential_names());
+        let mut out = Vec::new();
+        for key in keys {
+            let at = Pointer::root().join("components").join("securitySchemes").join(key);
+            let ReferenceOr::Item(scheme) = &components.security_schemes[key.as_str()] else {
+                self.diags.error(&at, "a `$ref` security scheme is not supported; define it inline");
+                continue;
+            };
+            use openapiv3::SecurityScheme as S;
+            let (kind, doc) = match scheme {
+                S::APIKey { location, name, description, .. } => (
+                    match location {
+                        APIKeyLocation::Header => SecurityKind::ApiKeyHeader(name.clone()),
+                        APIKeyLocation::Query => SecurityKind::ApiKeyQuery(name.clone()),
+                        APIKeyLocation::Cookie => SecurityKind::ApiKeyCookie(name.clone()),
+                    },
+                    description.clone(),
+                ),
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (SecurityKind::Bearer, description.clone())
+                }
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SecurityKind::Basic, description.clone())
+                }
+                S::HTTP { scheme, .. } => {
+                    self.diags.error(
+                        &at.join("scheme"),
+                        format!("HTTP authentication scheme `{scheme}` is not supported (bearer and basic are)"),
+                    );
+                    continue;
+                }
+                // The client cannot run an OAuth flow; it sends the access
+                // token the caller obtained as a bearer token.
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description.clone())
+                }
+            };
+            out.push(SecurityScheme {
+                wire_name: key.clone(),
+                rust_name: scope.claim(&naming::snake_name(key, "auth"), "_"),
+                kind,
+                doc,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,317 @@
+//! The names the generated crate defines itself, scope by scope. Every name
+//! made from the document is claimed in a `naming::Scope` that reserves the
+//! names of its scope here, so a document can never collide with them. The
+//! emitters and the runtime define exactly these names; a test compares
+//! this module with the emitted code, so the lists cannot drift.
+
+use crate::ir::SecurityScheme;
+
+/// Names `types.rs` and `client.rs` use unqualified: the Rust 2021 prelude's
+/// types, traits and variants, and `Self`. A schema of such a name gets a
+/// suffix (`Result` → `ResultType`).
+pub const TYPES_MODULE: &[&str] = &[
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "ToOwned",
+    "ToString",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+];
+
+/// Types `client.rs` defines besides each operation's own, and the module
+/// alias it imports.
+pub const CLIENT_MODULE: &[&str] = &["Client", "ClientBuilder", "types"];
+
+/// Methods of traits the generated types implement, which callers reach by
+/// method syntax: an inherent method of the same name would hide them
+/// (`request.clone()` must stay `Clone`'s).
+pub const TRAIT_METHODS: &[&str] = &[
+    "clone",
+    "clone_from",
+    "fmt",
+    "eq",
+    "ne",
+    "hash",
+    "cmp",
+    "partial_cmp",
+    "to_owned",
+    "to_string",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+    "serialize",
+    "deserialize",
+    "default",
+    "as_ref",
+    "as_mut",
+    "into_future",
+];
+
+/// `Client`'s own associated functions and methods (`DEFAULT_BASE_URL`
+/// cannot collide: operation names are snake case).
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "documented_rate_limiter", "execute"];
+
+/// `Client`'s fields.
+pub const CLIENT_FIELDS: &[&str] = &["http", "base_url", "timeout", "retry", "rate_limiter", "default_headers"];
+
+/// `ClientBuilder`'s fields and methods.
+pub const CLIENT_BUILDER: &[&str] = &[
+    "base_url",
+    "http_client",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "retry",
+    "retry_policy",
+    "rate_limiter",
+    "default_headers",
+    "default_header",
+    "build",
+];
+
+/// The prefix of `Client`'s private method that adds one security scheme's
+/// credential to a request (`apply_<scheme>`).
+pub const CREDENTIAL_APPLIER_PREFIX: &str = "apply_";
+
+/// What a request builder defines besides its parameters: its fields
+/// (`client`, `body`, `options`), methods (`send`, `items`, `body`, and
+/// the runtime's `timeout` and `header`), and the locals of `send`.
+pub const REQUEST_BUILDER: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "send",
+    "items",
+    "timeout",
+    "header",
+    "into_future",
+    "base_url",
+    "url",
+    "request",
+    "query",
+    "raw",
+];
+
+/// Methods of a struct besides its setters.
+pub const STRUCT_METHODS: &[&str] = &["new", "validate"];
+
+/// Names a security scheme may not take: it becomes a field of `Client`
+/// and `ClientBuilder` and a method of `ClientBuilder`.
+pub fn credential_names() -> impl Iterator<Item = &'static str> {
+    CLIENT_FIELDS.iter().chain(CLIENT_BUILDER).chain(TRAIT_METHODS).copied()
+}
+
+/// Names an operation may not take as a method of `Client`.
+pub fn client_method_names(schemes: &[SecurityScheme]) -> Vec<String> {
+    let own = CLIENT_METHODS.iter().chain(TRAIT_METHODS).map(|n| n.to_string());
+    own.chain(schemes.iter().map(|s| format!("{CREDENTIAL_APPLIER_PREFIX}{}", s.rust_name))).collect()
+}
+
+/// Names a parameter may not take on a request builder.
+pub fn request_builder_names() -> impl Iterator<Item = &'static str> {
+    REQUEST_BUILDER.iter().chain(TRAIT_METHODS).copied()
+}
+
+/// Names a setter may not take on a struct.
+pub fn struct_method_names() -> impl Iterator<Item = &'static str> {
+    STRUCT_METHODS.iter().chain(TRAIT_METHODS).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The lists above against what the emitters and the runtime define.
+
+    use super::*;
+    use crate::ir::Api;
+    use std::collections::BTreeSet;
+
+    const FIXTURES: [&str; 3] = [
+        include_str!("../../tests/fixtures/constructs/collisions.yaml"),
+        include_str!("../../tests/fixtures/constructs/security.yaml"),
+        include_str!("../../tests/fixtures/constructs/operations.yaml"),
+    ];
+
+    fn generated(text: &str) -> (Api, syn::File, syn::File) {
+        let api = crate::lower_document(text, "fixture.yaml").unwrap_or_else(|d| panic!("{d}"));
+        let options = crate::CrateOptions {
+            crate_name: "fixture".into(),
+            spec_label: "fixture.yaml".into(),
+            command: "test".into(),
+            examples: false,
+        };
+        let files = crate::emit::emit(&api, &options).unwrap();
+        let file = |name: &str| {
+            let text = &files.iter().find(|(path, _)| path == name).expect("the file is emitted").1;
+            syn::parse_file(text).expect("the emitted file parses")
+        };
+        let (client, types) = (file("src/client.rs"), file("src/types.rs"));
+        (api, client, types)
+    }
+
+    fn struct_fields(file: &syn::File, name: &str) -> Vec<String> {
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == name => Some(&s.fields),
+                _ => None,
+            })
+            .flat_map(|fields| fields.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)))
+            .collect()
+    }
+
+    /// The functions of every `impl` block for `name`, with their bodies.
+    fn impl_fns<'f>(file: &'f syn::File, name: &str) -> Vec<&'f syn::ImplItemFn> {
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+                _ => None,
+            })
+            .filter(|i| matches!(&*i.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name)))
+            .flat_map(|i| i.items.iter())
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn names(fns: &[&syn::ImplItemFn]) -> Vec<String> {
+        fns.iter().map(|f| f.sig.ident.to_string()).collect()
+    }
+
+    /// The names `let` binds at the top level of a function body.
+    fn locals(f: &syn::ImplItemFn) -> Vec<String> {
+        let mut out = Vec::new();
+        for stmt in &f.block.stmts {
+            if let syn::Stmt::Local(local) = stmt {
+                let mut pats = vec![&local.pat];
+                while let Some(pat) = pats.pop() {
+                    match pat {
+                        syn::Pat::Ident(p) => out.push(p.ident.to_string()),
+                        syn::Pat::Struct(s) => pats.extend(s.fields.iter().map(|f| &*f.pat)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn assert_within(what: &str, found: &[String], allowed: &BTreeSet<String>) {
+        for name in found {
+            assert!(allowed.contains(name), "{what} defines `{name}`, which `scopes` does not list");
+        }
+    }
+
+    fn set<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+        names.into_iter().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn emitted_names_are_the_declared_ones() {
+        for text in FIXTURES {
+            let (api, client, types) = generated(text);
+            let schemes: Vec<&str> = api.security_schemes.iter().map(|s| s.rust_name.as_str()).collect();
+
+            let mut allowed = set(CLIENT_FIELDS.iter().copied().chain(schemes.iter().copied()));
+            assert_within("Client", &struct_fields(&client, "Client"), &allowed);
+
+            allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
+            assert_within("ClientBuilder", &struct_fields(&client, "ClientBuilder"), &allowed);
+            assert_within("ClientBuilder", &names(&impl_fns(&client, "ClientBuilder")), &allowed);
+
+            let mut allowed: BTreeSet<String> = client_method_names(&api.security_schemes).into_iter().collect();
+            allowed.extend(api.operations.iter().map(|op| op.rust_name.clone()));
+            assert_within("Client", &names(&impl_fns(&client, "Client")), &allowed);
+
+            for op in &api.operations {
+                let request = &op.names.request;
+                let params = op.params.iter().map(|p| p.rust_name.as_str());
+                let allowed = set(REQUEST_BUILDER.iter().copied().chain(params));
+                assert_within(request, &struct_fields(&client, request), &allowed);
+                let fns = impl_fns(&client, request);
+                assert_within(request, &names(&fns), &allowed);
+                // `send` binds the parameters as locals beside its own.
+                for f in fns.into_iter().filter(|f| f.sig.ident == "send") {
+                    assert_within(&format!("{request}::send"), &locals(f), &allowed);
+                }
+            }
+
+            let mut module = set(CLIENT_MODULE.iter().copied());
+            for op in &api.operations {
+                let Some(prefix) = op.names.request.strip_suffix("Request") else { panic!("{}", op.names.request) };
+                module.extend(["Request", "Error", "Success"].map(|s| format!("{prefix}{s}")));
+            }
+            let defined: Vec<String> = client
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::Item::Struct(s) => Some(s.ident.to_string()),
+                    syn::Item::Enum(e) => Some(e.ident.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_within("client.rs", &defined, &module);
+
+            for def in &api.types {
+                let crate::ir::TypeKind::Struct(s) = &def.kind else { continue };
+                let setters = s.fields.iter().filter_map(|f| f.repr.setter.as_ref()).map(|s| s.name.as_str());
+                let allowed = set(STRUCT_METHODS.iter().copied().chain(setters));
+                assert_within(&def.name, &names(&impl_fns(&types, &def.name)), &allowed);
+            }
+        }
+    }
+
+    #[test]
+    fn runtime_request_builder_methods_are_declared() {
+        let runtime = include_str!("../runtime/runtime.rs");
+        let start = runtime.find("macro_rules! request_options").expect("the runtime defines request_options!");
+        let body = &runtime[start..];
+        let body = &body[..body.find("\n}\n").expect("the macro ends")];
+        let defined: Vec<String> = body
+            .split("pub fn ")
+            .skip(1)
+            .map(|rest| rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect())
+            .collect();
+        assert!(!defined.is_empty());
+        assert_within("request_options!", &defined, &set(REQUEST_BUILDER.iter().copied()));
+    }
+}
