@@ -6,139 +6,16 @@
 #[allow(unused_imports)]
 use crate::types;
 
-/// A client for Statsig Console API (Autotunes).
-///
-/// Cheap to clone: clones share one connection pool. Credentials are kept as \[`crate::Secret`\], which `Debug` prints redacted.
-#[derive(Debug, Clone)]
-pub struct Client {
-    http: reqwest::Client,
-    base_url: String,
-    timeout: Option<std::time::Duration>,
-    retry: crate::RetryPolicy,
-    rate_limiter: Option<crate::RateLimiter>,
-    default_headers: reqwest::header::HeaderMap,
-    statsig_api_key: Option<crate::Secret>,
-}
+pub use crate::runtime::{Client, ClientBuilder};
 
-/// Configures a [`Client`].
-#[derive(Debug, Default)]
-#[must_use]
-pub struct ClientBuilder {
-    base_url: Option<String>,
-    http_client: Option<reqwest::Client>,
-    timeout: Option<std::time::Duration>,
-    connect_timeout: Option<std::time::Duration>,
-    user_agent: Option<String>,
-    retry: Option<crate::RetryPolicy>,
-    rate_limiter: Option<crate::RateLimiter>,
-    default_headers: Vec<(String, String)>,
-    statsig_api_key: Option<crate::Secret>,
-}
-
-impl ClientBuilder {
-    /// The server to talk to, such as `http://127.0.0.1:8080` in tests.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-    /// Uses this `reqwest` client (its own settings apply; `connect_timeout`
-    /// and `user_agent` are then ignored).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-    /// Time limit for each request, from sending to the end of the body.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-    /// Time limit for opening a connection.
-    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-    /// The `User-Agent` header; defaults to this crate's name and version.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-    /// When failed requests are sent again; see [`crate::RetryPolicy`] for the
-    /// default. `RetryPolicy::disabled()` turns retries off.
-    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-    /// Paces requests on the client's side (off by default); see
-    /// [`crate::RateLimiter`].
-    ///
-    /// [`Client::documented_rate_limiter`] keeps to the limits the spec documents.
-    pub fn rate_limiter(mut self, limiter: crate::RateLimiter) -> Self {
-        self.rate_limiter = Some(limiter);
-        self
-    }
-    /// A header sent with every request (a request's own value wins).
-    /// The spec asks for `STATSIG-API-VERSION: 20240601` on every request; these are sent unless replaced here.
-    pub fn default_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.default_headers.push((name.into(), value.into()));
-        self
-    }
-    /// The credential of the `STATSIG-API-KEY` security scheme. Sent in the `STATSIG-API-KEY` header.
-    ///
-    /// A Console API key (it starts with `console-`), created in the Project Settings of the Statsig console.
-    pub fn statsig_api_key(mut self, credential: impl Into<crate::Secret>) -> Self {
-        self.statsig_api_key = Some(credential.into());
-        self
-    }
-    /// Builds the client.
-    pub fn build(self) -> Result<Client, crate::BuildError> {
-        let http = match self.http_client {
-            Some(client) => client,
-            None => {
-                let user_agent = self
-                    .user_agent
-                    .unwrap_or_else(|| {
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
-                            .to_string()
-                    });
-                let mut builder = reqwest::Client::builder().user_agent(user_agent);
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                builder.build().map_err(crate::BuildError::Http)?
-            }
-        };
-        let base_url = self
-            .base_url
-            .unwrap_or_else(|| Client::DEFAULT_BASE_URL.to_string());
-        let mut default_headers = reqwest::header::HeaderMap::new();
-        let spec_defaults: [(&str, &str); 1] = [("STATSIG-API-VERSION", "20240601")];
-        let given = self
-            .default_headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()));
-        for (name, value) in spec_defaults.into_iter().chain(given) {
-            let invalid = || crate::BuildError::InvalidHeader(name.to_string());
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid())?;
-            let value = reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| invalid())?;
-            default_headers.insert(name, value);
-        }
-        Ok(Client {
-            http,
-            base_url: base_url.trim_end_matches('/').to_string(),
-            timeout: self.timeout,
-            retry: self.retry.unwrap_or_default(),
-            rate_limiter: self.rate_limiter,
-            default_headers,
-            statsig_api_key: self.statsig_api_key,
-        })
-    }
-}
+/// What the spec says about the client as a whole.
+static SPEC: crate::runtime::Spec = crate::runtime::Spec {
+    default_base_url: Some("https://statsigapi.net"),
+    default_headers: &[("STATSIG-API-VERSION", "20240601")],
+    request_id_headers: &[],
+    security_schemes: 1,
+    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+};
 
 impl Client {
     /// The server named in the spec.
@@ -154,23 +31,21 @@ impl Client {
             .limit(100, std::time::Duration::from_secs(10))
             .limit(900, std::time::Duration::from_secs(900))
     }
-    /// Configures a client.
+    /// Configures a client; see [`ClientBuilder`] for the defaults.
+    ///
+    /// The spec asks for `STATSIG-API-VERSION: 20240601` on every request; these are sent unless replaced with
+    /// [`ClientBuilder::default_header`].
+    ///
+    /// [`Client::documented_rate_limiter`] keeps to the limits the spec documents.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-    /// The server this client talks to.
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+        ClientBuilder::new(&SPEC)
     }
     /// Create Autotune
     ///
     /// `POST /console/v1/autotunes`
-    pub fn create_autotune(
-        &self,
-        body: types::AutotuneCreate,
-    ) -> CreateAutotuneRequest<'_> {
+    pub fn create_autotune(&self, body: types::AutotuneCreate) -> CreateAutotuneRequest {
         CreateAutotuneRequest {
-            client: self,
+            client: self.clone(),
             x_respect_review_settings: None,
             body,
             options: Default::default(),
@@ -179,9 +54,9 @@ impl Client {
     /// Delete Autotune
     ///
     /// `DELETE /console/v1/autotunes/{id}`
-    pub fn delete_autotune(&self, id: impl Into<String>) -> DeleteAutotuneRequest<'_> {
+    pub fn delete_autotune(&self, id: impl Into<String>) -> DeleteAutotuneRequest {
         DeleteAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             options: Default::default(),
@@ -196,9 +71,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::ExperimentStatusUpdate,
-    ) -> FinishAutotuneEarlyRequest<'_> {
+    ) -> FinishAutotuneEarlyRequest {
         FinishAutotuneEarlyRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             body,
@@ -208,9 +83,9 @@ impl Client {
     /// Read Autotune
     ///
     /// `GET /console/v1/autotunes/{id}`
-    pub fn get_autotune(&self, id: impl Into<String>) -> GetAutotuneRequest<'_> {
+    pub fn get_autotune(&self, id: impl Into<String>) -> GetAutotuneRequest {
         GetAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             options: Default::default(),
         }
@@ -220,9 +95,9 @@ impl Client {
     /// List the project's Autotune experiments, one page at a time.
     ///
     /// `GET /console/v1/autotunes`
-    pub fn list_autotunes(&self) -> ListAutotunesRequest<'_> {
+    pub fn list_autotunes(&self) -> ListAutotunesRequest {
         ListAutotunesRequest {
-            client: self,
+            client: self.clone(),
             limit: None,
             page: None,
             options: Default::default(),
@@ -237,9 +112,9 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AutotunePartialUpdate,
-    ) -> PartiallyUpdateAutotuneRequest<'_> {
+    ) -> PartiallyUpdateAutotuneRequest {
         PartiallyUpdateAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             body,
@@ -249,9 +124,9 @@ impl Client {
     /// Reset Experiment
     ///
     /// `PUT /console/v1/autotunes/{id}/reset`
-    pub fn reset_autotune(&self, id: impl Into<String>) -> ResetAutotuneRequest<'_> {
+    pub fn reset_autotune(&self, id: impl Into<String>) -> ResetAutotuneRequest {
         ResetAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             options: Default::default(),
@@ -260,9 +135,9 @@ impl Client {
     /// Start Autotune Experiment
     ///
     /// `PUT /console/v1/autotunes/{id}/start`
-    pub fn start_autotune(&self, id: impl Into<String>) -> StartAutotuneRequest<'_> {
+    pub fn start_autotune(&self, id: impl Into<String>) -> StartAutotuneRequest {
         StartAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             options: Default::default(),
@@ -277,56 +152,28 @@ impl Client {
         &self,
         id: impl Into<String>,
         body: types::AutotuneFullUpdate,
-    ) -> UpdateAutotuneRequest<'_> {
+    ) -> UpdateAutotuneRequest {
         UpdateAutotuneRequest {
-            client: self,
+            client: self.clone(),
             id: id.into(),
             x_respect_review_settings: None,
             body,
             options: Default::default(),
         }
     }
-    /// Sends a request with the client's settings (timeout, default headers,
-    /// retries) and the request's own options, and reads the response.
-    #[allow(dead_code)]
-    async fn execute(
-        &self,
-        mut request: reqwest::RequestBuilder,
-        accept: &'static str,
-        options: crate::runtime::RequestOptions,
-    ) -> Result<crate::runtime::RawResponse, crate::runtime::SendFailure> {
-        request = request.header(reqwest::header::ACCEPT, accept);
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        crate::runtime::send(
-                &self.http,
-                request,
-                options,
-                &self.default_headers,
-                &self.retry,
-                self.rate_limiter.as_ref(),
-            )
-            .await
-    }
-    fn apply_statsig_api_key(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, crate::runtime::RequestFailure> {
-        Ok(
-            match &self.statsig_api_key {
-                Some(credential) => {
-                    request
-                        .header(
-                            "STATSIG-API-KEY",
-                            crate::runtime::secret_header(
-                                "STATSIG-API-KEY",
-                                credential.expose(),
-                            )?,
-                        )
-                }
-                None => request,
-            },
+}
+
+impl ClientBuilder {
+    /// The credential of the `STATSIG-API-KEY` security scheme. Sent in the `STATSIG-API-KEY` header.
+    ///
+    /// A Console API key (it starts with `console-`), created in the Project Settings of the Statsig console.
+    pub fn statsig_api_key(self, credential: impl Into<crate::Secret>) -> Self {
+        self.credential(
+            0,
+            crate::runtime::Credential::Header(
+                "STATSIG-API-KEY".to_string(),
+                credential.into(),
+            ),
         )
     }
 }
@@ -334,14 +181,14 @@ impl Client {
 /// A [`Client::create_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct CreateAutotuneRequest {
+    client: Client,
     x_respect_review_settings: Option<String>,
     body: types::AutotuneCreate,
     options: crate::runtime::RequestOptions,
 }
 
-impl CreateAutotuneRequest<'_> {
+impl CreateAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -351,19 +198,22 @@ impl CreateAutotuneRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, CreateAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "create_autotune",
+            method: reqwest::Method::POST,
+            path: "/console/v1/autotunes",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, x_respect_review_settings, body, options } = self;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes");
-        let mut request = client.http.request(reqwest::Method::POST, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        body.validate()?;
-        request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/console/v1/autotunes".to_string());
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.check(body.validate());
+        call.json_body("application/json", body);
+        let raw = call.send().await?;
         match raw.status() {
             201 => {
                 raw.ok_with_message(
@@ -386,6 +236,7 @@ crate::runtime::into_future!(
 
 /// The error responses documented for [`Client::create_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
     BadRequest(types::ErrorBody),
@@ -396,14 +247,14 @@ pub enum CreateAutotuneError {
 /// A [`Client::delete_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct DeleteAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct DeleteAutotuneRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 
-impl DeleteAutotuneRequest<'_> {
+impl DeleteAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -413,18 +264,20 @@ impl DeleteAutotuneRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), DeleteAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "delete_autotune",
+            method: reqwest::Method::DELETE,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}");
-        let mut request = client.http.request(reqwest::Method::DELETE, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -445,25 +298,26 @@ crate::runtime::into_future!(DeleteAutotuneRequest, (), DeleteAutotuneError);
 
 /// The error responses documented for [`Client::delete_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
-    /// 404: Not Found. The requested resource could not be found.
+    /// 404: The Autotune experiment does not exist.
     NotFound(types::ErrorBody),
 }
 
 /// A [`Client::finish_autotune_early`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct FinishAutotuneEarlyRequest<'a> {
-    client: &'a Client,
+pub struct FinishAutotuneEarlyRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     body: types::ExperimentStatusUpdate,
     options: crate::runtime::RequestOptions,
 }
 
-impl FinishAutotuneEarlyRequest<'_> {
+impl FinishAutotuneEarlyRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -473,19 +327,22 @@ impl FinishAutotuneEarlyRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), FinishAutotuneEarlyError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "finish_autotune_early",
+            method: reqwest::Method::PUT,
+            path: "/console/v1/autotunes/{id}/make_decision",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, body, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}/make_decision");
-        let mut request = client.http.request(reqwest::Method::PUT, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}/make_decision"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.json_body("application/json", body);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -511,6 +368,7 @@ crate::runtime::into_future!(FinishAutotuneEarlyRequest, (), FinishAutotuneEarly
 
 /// The error responses documented for [`Client::finish_autotune_early`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FinishAutotuneEarlyError {
     /// 400: Invalid request, for example an experiment that has not started.
     BadRequest(types::ErrorBody),
@@ -523,22 +381,28 @@ pub enum FinishAutotuneEarlyError {
 /// A [`Client::get_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct GetAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct GetAutotuneRequest {
+    client: Client,
     id: String,
     options: crate::runtime::RequestOptions,
 }
 
-impl GetAutotuneRequest<'_> {
+impl GetAutotuneRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, GetAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_autotune",
+            method: reqwest::Method::GET,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}");
-        let mut request = client.http.request(reqwest::Method::GET, url);
-        request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -559,6 +423,7 @@ crate::runtime::into_future!(GetAutotuneRequest, types::Autotune, GetAutotuneErr
 
 /// The error responses documented for [`Client::get_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
@@ -569,14 +434,14 @@ pub enum GetAutotuneError {
 /// A [`Client::list_autotunes`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListAutotunesRequest<'a> {
-    client: &'a Client,
+pub struct ListAutotunesRequest {
+    client: Client,
     limit: Option<i64>,
     page: Option<i64>,
     options: crate::runtime::RequestOptions,
 }
 
-impl ListAutotunesRequest<'_> {
+impl ListAutotunesRequest {
     /// Sets the `limit` query parameter.
     ///
     /// Results per page.
@@ -595,16 +460,42 @@ impl ListAutotunesRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<types::AutotuneListResponse, ListAutotunesError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_autotunes",
+            method: reqwest::Method::GET,
+            path: "/console/v1/autotunes",
+            idempotent: true,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, limit, page, options } = self;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes");
-        let mut request = client.http.request(reqwest::Method::GET, url);
-        let mut query = Vec::new();
-        crate::runtime::push_query(&mut query, "limit", &limit)?;
-        crate::runtime::push_query(&mut query, "page", &page)?;
-        request = request.query(&query);
-        request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/console/v1/autotunes".to_string());
+        call.query("limit", &limit);
+        call.query("page", &page);
+        if let Some(value) = &limit {
+            call.check(
+                crate::runtime::check_number(
+                    "limit",
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                ),
+            );
+        }
+        if let Some(value) = &page {
+            call.check(
+                crate::runtime::check_number(
+                    "page",
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                ),
+            );
+        }
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -621,11 +512,11 @@ impl ListAutotunesRequest<'_> {
     }
 }
 
-impl<'a> ListAutotunesRequest<'a> {
+impl ListAutotunesRequest {
     /// Every item on every page, as a stream: pages are fetched one at a
     /// time as it is polled, from the page set here (or 1) until the
     /// server's `pagination.nextPage` is null; the first error ends it.
-    pub fn items(self) -> crate::Pages<'a, types::Autotune, ListAutotunesError> {
+    pub fn items(self) -> crate::Pages<types::Autotune, ListAutotunesError> {
         let first = self.page.unwrap_or(1);
         crate::runtime::Pages::new(
             first,
@@ -649,6 +540,7 @@ crate::runtime::into_future!(
 
 /// The error responses documented for [`Client::list_autotunes`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAutotunesError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
@@ -657,15 +549,15 @@ pub enum ListAutotunesError {
 /// A [`Client::partially_update_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct PartiallyUpdateAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct PartiallyUpdateAutotuneRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     body: types::AutotunePartialUpdate,
     options: crate::runtime::RequestOptions,
 }
 
-impl PartiallyUpdateAutotuneRequest<'_> {
+impl PartiallyUpdateAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -677,20 +569,23 @@ impl PartiallyUpdateAutotuneRequest<'_> {
     pub async fn send(
         self,
     ) -> crate::ApiResult<types::Autotune, PartiallyUpdateAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "partially_update_autotune",
+            method: reqwest::Method::PATCH,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, body, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}");
-        let mut request = client.http.request(reqwest::Method::PATCH, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        body.validate()?;
-        request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.check(body.validate());
+        call.json_body("application/json", body);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -726,6 +621,7 @@ crate::runtime::into_future!(
 
 /// The error responses documented for [`Client::partially_update_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PartiallyUpdateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
     BadRequest(types::ErrorBody),
@@ -738,14 +634,14 @@ pub enum PartiallyUpdateAutotuneError {
 /// A [`Client::reset_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ResetAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct ResetAutotuneRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 
-impl ResetAutotuneRequest<'_> {
+impl ResetAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -755,18 +651,20 @@ impl ResetAutotuneRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), ResetAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "reset_autotune",
+            method: reqwest::Method::PUT,
+            path: "/console/v1/autotunes/{id}/reset",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}/reset");
-        let mut request = client.http.request(reqwest::Method::PUT, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}/reset"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -788,6 +686,7 @@ crate::runtime::into_future!(ResetAutotuneRequest, (), ResetAutotuneError);
 
 /// The error responses documented for [`Client::reset_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ResetAutotuneError {
     /// 400: Invalid request, for example an experiment that has not started.
     BadRequest(types::ErrorBody),
@@ -800,14 +699,14 @@ pub enum ResetAutotuneError {
 /// A [`Client::start_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct StartAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct StartAutotuneRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 
-impl StartAutotuneRequest<'_> {
+impl StartAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -817,18 +716,20 @@ impl StartAutotuneRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), StartAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "start_autotune",
+            method: reqwest::Method::PUT,
+            path: "/console/v1/autotunes/{id}/start",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}/start");
-        let mut request = client.http.request(reqwest::Method::PUT, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}/start"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -847,20 +748,21 @@ crate::runtime::into_future!(StartAutotuneRequest, (), StartAutotuneError);
 
 /// The error responses documented for [`Client::start_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum StartAutotuneError {}
 
 /// A [`Client::update_autotune`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateAutotuneRequest<'a> {
-    client: &'a Client,
+pub struct UpdateAutotuneRequest {
+    client: Client,
     id: String,
     x_respect_review_settings: Option<String>,
     body: types::AutotuneFullUpdate,
     options: crate::runtime::RequestOptions,
 }
 
-impl UpdateAutotuneRequest<'_> {
+impl UpdateAutotuneRequest {
     /// Sets the `x-respect-review-settings` header parameter.
     ///
     /// Optional header to respect review settings for mutation endpoints.
@@ -870,20 +772,23 @@ impl UpdateAutotuneRequest<'_> {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, UpdateAutotuneError> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "update_autotune",
+            method: reqwest::Method::POST,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
         let Self { client, id, x_respect_review_settings, body, options } = self;
-        let id = crate::runtime::path_segment("id", &id)?;
-        let base_url = &client.base_url;
-        let url = format!("{base_url}/console/v1/autotunes/{id}");
-        let mut request = client.http.request(reqwest::Method::POST, url);
-        request = crate::runtime::with_header(
-            request,
-            "x-respect-review-settings",
-            &x_respect_review_settings,
-        )?;
-        request = client.apply_statsig_api_key(request)?;
-        body.validate()?;
-        request = crate::runtime::with_json_body(request, "application/json", &body)?;
-        let raw = client.execute(request, "application/json", options).await?;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.check(body.validate());
+        call.json_body("application/json", body);
+        let raw = call.send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -906,6 +811,7 @@ crate::runtime::into_future!(
 
 /// The error responses documented for [`Client::update_autotune`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),

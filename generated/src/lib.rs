@@ -19,6 +19,11 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError,
-    RateLimiter, RetryPolicy, Secret, ValidationError,
+    ApiResponse, ApiResult, BuildError, Error, ErrorContext, Nullable, Pages,
+    ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError,
 };
+
+/// The HTTP client the generated client is built on, for its types
+/// (`StatusCode`, `HeaderMap`, `Request` in hooks) and for
+/// `ClientBuilder::http_client`.
+pub use reqwest;

@@ -208,7 +208,7 @@ pub struct AutomatedRollout {
 }
 
 impl AutomatedRollout {
-    /// Creates a `AutomatedRollout` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(pass_percent: f64) -> Self {
         Self { pass_percent, time: None }
     }
@@ -284,15 +284,14 @@ pub struct Autotune {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_modifier_email: crate::Nullable<String>,
     /// User ID of the last modifier.
-    #[serde(
-        rename = "lastModifierID",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
-    )]
-    pub last_modifier_id: crate::Nullable<String>,
+    ///
+    /// Always present; may be null.
+    #[serde(rename = "lastModifierID")]
+    pub last_modifier_id: Option<String>,
     /// Name of the last modifier.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub last_modifier_name: crate::Nullable<String>,
+    ///
+    /// Always present; may be null.
+    pub last_modifier_name: Option<String>,
     /// Linked experiment to measure the success of the Autotune.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
@@ -340,14 +339,14 @@ pub struct Autotune {
     /// Version of the experiment's configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
-    /// The winning variant, once there is one.
+    /// The winning variant, once there is one (null before).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub winner: crate::Nullable<Winner>,
     pub winner_threshold: WinnerThreshold,
 }
 
 impl Autotune {
-    /// Creates a `Autotune` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
@@ -359,6 +358,8 @@ impl Autotune {
         attribution_window: AttributionWindow,
         winner_threshold: WinnerThreshold,
         is_started: bool,
+        last_modifier_id: Option<String>,
+        last_modifier_name: Option<String>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -370,6 +371,8 @@ impl Autotune {
             attribution_window,
             winner_threshold,
             is_started,
+            last_modifier_id,
+            last_modifier_name,
             attribution_window_unit: None,
             created_time: None,
             creator_email: crate::Nullable::Absent,
@@ -386,8 +389,6 @@ impl Autotune {
             is_contextual: None,
             last_modified_time: crate::Nullable::Absent,
             last_modifier_email: crate::Nullable::Absent,
-            last_modifier_id: crate::Nullable::Absent,
-            last_modifier_name: crate::Nullable::Absent,
             linked_experiment_name: None,
             longterm_exploration_allocation: None,
             metadata_field: None,
@@ -470,7 +471,7 @@ pub struct AutotuneCreate {
 }
 
 impl AutotuneCreate {
-    /// Creates a `AutotuneCreate` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(
         name: impl Into<String>,
         variants: Vec<VariantInput>,
@@ -594,7 +595,8 @@ impl AutotuneCreate {
 
 impl AutotuneCreate {
     /// Checks the constraints the spec declares (ranges, `multipleOf`, item
-    /// counts, lengths); the client calls it before sending.
+    /// counts, lengths) and that every number has a JSON form (not NaN or
+    /// infinite); the client calls it before sending.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.exploration_window_rate {
             crate::runtime::check_number(
@@ -623,6 +625,10 @@ impl AutotuneCreate {
                 None,
                 "items",
             )?;
+            for (index, item) in value.iter().enumerate() {
+                item.validate()
+                    .map_err(|err| err.within(&format!("{}[{}]", "variants", index)))?;
+            }
         }
         Ok(())
     }
@@ -688,7 +694,7 @@ pub struct AutotuneFullUpdate {
 }
 
 impl AutotuneFullUpdate {
-    /// Creates a `AutotuneFullUpdate` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(
         variants: Vec<VariantInput>,
         success_event: impl Into<String>,
@@ -804,7 +810,8 @@ impl AutotuneFullUpdate {
 
 impl AutotuneFullUpdate {
     /// Checks the constraints the spec declares (ranges, `multipleOf`, item
-    /// counts, lengths); the client calls it before sending.
+    /// counts, lengths) and that every number has a JSON form (not NaN or
+    /// infinite); the client calls it before sending.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.exploration_window_rate {
             crate::runtime::check_number(
@@ -833,6 +840,10 @@ impl AutotuneFullUpdate {
                 None,
                 "items",
             )?;
+            for (index, item) in value.iter().enumerate() {
+                item.validate()
+                    .map_err(|err| err.within(&format!("{}[{}]", "variants", index)))?;
+            }
         }
         Ok(())
     }
@@ -849,7 +860,7 @@ pub struct AutotuneListResponse {
 }
 
 impl AutotuneListResponse {
-    /// Creates a `AutotuneListResponse` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(
         message: impl Into<String>,
         data: Vec<Autotune>,
@@ -1039,7 +1050,8 @@ impl AutotunePartialUpdate {
 
 impl AutotunePartialUpdate {
     /// Checks the constraints the spec declares (ranges, `multipleOf`, item
-    /// counts, lengths); the client calls it before sending.
+    /// counts, lengths) and that every number has a JSON form (not NaN or
+    /// infinite); the client calls it before sending.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.exploration_window_rate {
             crate::runtime::check_number(
@@ -1067,6 +1079,10 @@ impl AutotunePartialUpdate {
                 None,
                 "items",
             )?;
+            for (index, item) in value.iter().enumerate() {
+                item.validate()
+                    .map_err(|err| err.within(&format!("{}[{}]", "variants", index)))?;
+            }
         }
         Ok(())
     }
@@ -1081,7 +1097,7 @@ pub struct AutotuneResponse {
 }
 
 impl AutotuneResponse {
-    /// Creates a `AutotuneResponse` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(message: impl Into<String>, data: Autotune) -> Self {
         Self {
             message: message.into(),
@@ -1286,7 +1302,7 @@ pub struct ErrorBody {
 }
 
 impl ErrorBody {
-    /// Creates a `ErrorBody` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(status: i64, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -1311,7 +1327,7 @@ pub struct ExperimentStatusUpdate {
 }
 
 impl ExperimentStatusUpdate {
-    /// Creates a `ExperimentStatusUpdate` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(id: impl Into<String>, decision_reason: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -1566,7 +1582,7 @@ pub struct Pagination {
 }
 
 impl Pagination {
-    /// Creates a `Pagination` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(
         items_per_page: i64,
         page_number: i64,
@@ -1608,7 +1624,7 @@ pub struct TargetingCondition {
 }
 
 impl TargetingCondition {
-    /// Creates a `TargetingCondition` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(type_: ConditionType) -> Self {
         Self {
             type_,
@@ -1667,7 +1683,7 @@ pub struct TargetingRule {
 }
 
 impl TargetingRule {
-    /// Creates a `TargetingRule` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(
         name: impl Into<String>,
         pass_percentage: f64,
@@ -1703,7 +1719,7 @@ pub struct Variant {
 }
 
 impl Variant {
-    /// Creates a `Variant` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(name: impl Into<String>, json: serde_json::Value) -> Self {
         Self {
             name: name.into(),
@@ -1727,7 +1743,7 @@ pub struct VariantInput {
 }
 
 impl VariantInput {
-    /// Creates a `VariantInput` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(name: impl Into<String>, json: serde_json::Value) -> Self {
         Self {
             name: name.into(),
@@ -1745,6 +1761,18 @@ impl VariantInput {
     }
 }
 
+impl VariantInput {
+    /// Checks the constraints the spec declares (ranges, `multipleOf`, item
+    /// counts, lengths) and that every number has a JSON form (not NaN or
+    /// infinite); the client calls it before sending.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.size {
+            crate::runtime::check_number("size", *value, None, None, None)?;
+        }
+        Ok(())
+    }
+}
+
 /// The variant Autotune declared the winner.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Winner {
@@ -1755,7 +1783,7 @@ pub struct Winner {
 }
 
 impl Winner {
-    /// Creates a `Winner` from its required fields; the optional ones are absent.
+    /// Creates the value from its required fields; the optional ones are absent.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),

@@ -1,8 +1,23 @@
-//! Support code shared by every operation: responses, errors, credentials
-//! and the encoding of parameters. The generator emits this file unchanged
-//! into every crate it makes, so the crate depends on crates.io only.
+//! Support code shared by every operation: the client and its settings,
+//! credentials, retries, rate limiting and redaction, responses, errors,
+//! and the encoding of parameters and bodies. The generator emits this file
+//! unchanged into every crate it makes (the crate depends on crates.io
+//! only); the operations themselves, in `client.rs`, only describe their
+//! request and decode their response.
+//!
+//! Safe by default on the wire: credentials never appear in `Debug` or
+//! `Display` output (nor in text or headers a server echoes back, nor in
+//! URLs), redirects to another origin are not followed, nothing a server
+//! sends can make the client panic, and a failed request is retried only
+//! when the failure shows that sending it again is safe.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------
+// Credentials and redaction
+// ---------------------------------------------------------------------------
 
 /// A credential. `Debug` and `Display` print a redaction, so a key never
 /// ends up in a log line, an error message or a panic.
@@ -45,21 +60,1044 @@ impl From<&str> for Secret {
     }
 }
 
-/// A successful response: the decoded body, with the status, the headers
-/// and the server's `message`.
+/// What replaces a credential in text.
+const REDACTED: &str = "<redacted>";
+
+/// Shorter values are not searched for in server text (they would match
+/// ordinary words); they are still never printed by the client itself.
+const MIN_REDACTED_LEN: usize = 4;
+
+/// Whether a header carries a credential, by its name: the standard ones
+/// (`Authorization`, `Cookie`…) and any whose name says key, token,
+/// secret, password, session or signature.
+pub(crate) fn is_credential_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    const MARKS: [&str; 12] = [
+        "auth", "token", "secret", "password", "passwd", "cookie", "session", "signature", "credential", "api-key",
+        "apikey", "api_key",
+    ];
+    MARKS.iter().any(|mark| name.contains(mark)) || name.ends_with("-key") || name.ends_with("_key")
+}
+
+/// The credential values a client (or one request) holds: scrubbed from
+/// every error body, header and URL before anyone can see them.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor {
+    values: Vec<String>,
+}
+
+impl Redactor {
+    /// Adds a value (and its JSON-escaped and percent-encoded forms).
+    pub(crate) fn add(&mut self, value: &str) {
+        if value.len() < MIN_REDACTED_LEN {
+            return;
+        }
+        let escaped = serde_json::to_string(value).unwrap_or_default();
+        let escaped = escaped.trim_matches('"').to_string();
+        for form in [value.to_string(), escaped, percent_encode(value)] {
+            if !self.values.contains(&form) {
+                self.values.push(form);
+            }
+        }
+        // Longest first, so a value that contains another is replaced whole.
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `text` with every credential replaced.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for value in &self.values {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    fn bytes(&self, body: bytes::Bytes) -> bytes::Bytes {
+        let mut body = body;
+        for value in &self.values {
+            if let Some(replaced) = replace_bytes(&body, value.as_bytes(), REDACTED.as_bytes()) {
+                body = replaced.into();
+            }
+        }
+        body
+    }
+
+    fn headers(&self, headers: &mut reqwest::header::HeaderMap) {
+        if self.is_empty() {
+            return;
+        }
+        for value in headers.values_mut() {
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            let redacted = self.text(&text);
+            if redacted != text {
+                let mut replacement = reqwest::header::HeaderValue::from_static(REDACTED);
+                replacement.set_sensitive(true);
+                *value = replacement;
+            }
+        }
+    }
+
+    fn error(&self, mut err: reqwest::Error) -> reqwest::Error {
+        if let Some(url) = err.url_mut() {
+            let text = url.as_str().to_string();
+            let redacted = self.text(&text);
+            if redacted != text {
+                match reqwest::Url::parse(&redacted) {
+                    Ok(parsed) => *url = parsed,
+                    Err(_) => url.set_query(None),
+                }
+            }
+        }
+        err
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor({} values)", self.values.len())
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `haystack` with every `needle` replaced, or `None` when there is none.
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        if &haystack[i..i + needle.len()] == needle {
+            out.extend_from_slice(&haystack[start..i]);
+            out.extend_from_slice(with);
+            i += needle.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start == 0 {
+        return None;
+    }
+    out.extend_from_slice(&haystack[start..]);
+    Some(out)
+}
+
+/// Headers given as text (default and per-request), whose `Debug` hides
+/// the values of credential headers.
+#[derive(Clone, Default)]
+pub(crate) struct HeaderList(Vec<(String, String)>);
+
+impl fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.0.iter().map(|(name, value)| {
+            let value = if is_credential_header(name) { REDACTED } else { value.as_str() };
+            (name, value)
+        });
+        f.debug_map().entries(shown).finish()
+    }
+}
+
+/// A header name and value, checked; credential values are marked
+/// sensitive (so `Debug` of a request hides them) and added to `redactor`.
+fn parse_header(
+    name: &str,
+    value: &str,
+    redactor: &mut Redactor,
+) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String> {
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let mut parsed = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header `{name}` has a character a header cannot carry"))?;
+    if is_credential_header(name) {
+        parsed.set_sensitive(true);
+        redactor.add(value);
+        // `Bearer <token>`, `Token <token>`: the credential alone too.
+        if let Some((_, credential)) = value.trim().rsplit_once(' ') {
+            redactor.add(credential);
+        }
+    }
+    Ok((header, parsed))
+}
+
+/// A security scheme's credential, as the client sends it.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    /// An API key in a header (its name).
+    Header(String, Secret),
+    /// An API key in the query string.
+    Query(String, Secret),
+    /// An API key in a cookie.
+    Cookie(String, Secret),
+    /// `Authorization: Bearer …`.
+    Bearer(Secret),
+    /// `Authorization: Basic …`.
+    Basic(String, Secret),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
+            Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
+            Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
+            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credential::Basic(user, _) => write!(f, "Basic({user}:<redacted>)"),
+        }
+    }
+}
+
+impl Credential {
+    fn secret(&self) -> &Secret {
+        match self {
+            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => s,
+            Credential::Bearer(s) | Credential::Basic(_, s) => s,
+        }
+    }
+
+    /// Adds the credential to a request being built.
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        let sensitive = |text: &str| {
+            let mut value = reqwest::header::HeaderValue::from_str(text)
+                .map_err(|_| "a credential has a character a header cannot carry".to_string())?;
+            value.set_sensitive(true);
+            Ok::<_, String>(value)
+        };
+        let headers = request.headers_mut();
+        match self {
+            Credential::Header(name, secret) => {
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                headers.insert(name, sensitive(secret.expose())?);
+            }
+            Credential::Cookie(name, secret) => {
+                headers.append(reqwest::header::COOKIE, sensitive(&format!("{name}={}", secret.expose()))?);
+            }
+            Credential::Bearer(secret) => {
+                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
+            }
+            Credential::Basic(user, secret) => {
+                let encoded = base64(format!("{user}:{}", secret.expose()).as_bytes());
+                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+            }
+            Credential::Query(name, secret) => {
+                request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for basic authentication.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------
+
+/// What the spec says about the client as a whole; each generated crate
+/// has one.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    /// The server the spec names, when it names an absolute URL.
+    pub(crate) default_base_url: Option<&'static str>,
+    /// Headers the spec asks for on every request (`x-client-default-headers`).
+    pub(crate) default_headers: &'static [(&'static str, &'static str)],
+    /// Response headers the spec documents as request ids.
+    pub(crate) request_id_headers: &'static [&'static str],
+    /// The number of security schemes (credential slots).
+    pub(crate) security_schemes: usize,
+    /// The `User-Agent` sent unless another is set.
+    pub(crate) user_agent: &'static str,
+}
+
+/// A function run on each attempt's request just before it is sent (after
+/// credentials and headers are added): to sign it, add a header, log it.
+/// An error stops the call with [`Error::InvalidRequest`].
+pub type RequestHook =
+    dyn Fn(&mut reqwest::Request, u32) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync;
+
+/// A client for the API. Cheap to clone: clones share one connection pool,
+/// their settings and their rate limiter, and each request builder holds a
+/// clone, so requests and page streams can be sent from spawned tasks.
+/// Credentials are kept as [`Secret`]s, which `Debug` prints redacted.
+#[derive(Clone)]
+pub struct Client {
+    core: Arc<Core>,
+}
+
+struct Core {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    rate_limiter: Option<RateLimiter>,
+    default_headers: reqwest::header::HeaderMap,
+    credentials: Vec<Option<Credential>>,
+    redactor: Arc<Redactor>,
+    hook: Option<Arc<RequestHook>>,
+    request_id_headers: &'static [&'static str],
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let core = &self.core;
+        f.debug_struct("Client")
+            .field("base_url", &core.base_url)
+            .field("timeout", &core.timeout)
+            .field("total_timeout", &core.total_timeout)
+            .field("retry", &core.retry)
+            .field("rate_limiter", &core.rate_limiter)
+            .field("default_headers", &core.default_headers)
+            .field("credentials", &core.credentials)
+            .field("on_request", &core.hook.as_ref().map(|_| "<hook>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// The server this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.core.base_url
+    }
+
+    /// Starts a call of `operation`.
+    pub(crate) fn call(&self, operation: &'static Operation, options: RequestOptions) -> Call {
+        Call { client: self.clone(), operation, options, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, failure: None }
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// Defaults: the spec's server, a 10 s connect timeout, a 30 s timeout per
+/// attempt and 120 s for the whole call (retries and waits included),
+/// [`RetryPolicy::default`], no rate limiter, redirects followed only within
+/// the same origin (scheme, host and port), and the spec's default headers.
+#[must_use]
+pub struct ClientBuilder {
+    spec: &'static Spec,
+    base_url: Option<String>,
+    http_client: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    rate_limiter: Option<RateLimiter>,
+    default_headers: HeaderList,
+    credentials: Vec<Option<Credential>>,
+    hook: Option<Arc<RequestHook>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("rate_limiter", &self.rate_limiter)
+            .field("default_headers", &self.default_headers)
+            .field("credentials", &self.credentials)
+            .field("on_request", &self.hook.as_ref().map(|_| "<hook>"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(spec: &'static Spec) -> Self {
+        Self {
+            spec,
+            base_url: None,
+            http_client: None,
+            timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            total_timeout: Some(Duration::from_secs(120)),
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            rate_limiter: None,
+            default_headers: HeaderList::default(),
+            credentials: vec![None; spec.security_schemes],
+            hook: None,
+        }
+    }
+
+    /// Sets the credential of the security scheme at `index`.
+    pub(crate) fn credential(mut self, index: usize, credential: Credential) -> Self {
+        if let Some(slot) = self.credentials.get_mut(index) {
+            *slot = Some(credential);
+        }
+        self
+    }
+
+    /// The server to talk to, such as `http://127.0.0.1:8080` in tests.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Uses this `reqwest` client: its own settings apply, so
+    /// `connect_timeout`, `user_agent` and the redirect policy are not set
+    /// by this builder. Give it the same safety: `reqwest`'s default
+    /// redirect policy follows redirects to other hosts, and with them any
+    /// credential in a custom header.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The time limit for each attempt, from sending to the end of the body
+    /// (default 30 s); `None` for none.
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The time limit for opening a connection (default 10 s); `None` for none.
+    pub fn connect_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.connect_timeout = timeout.into();
+        self
+    }
+
+    /// The time limit for a whole call: every attempt, the waits between
+    /// them and the rate limiter's (default 120 s); `None` for none.
+    pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.total_timeout = timeout.into();
+        self
+    }
+
+    /// The `User-Agent` header; defaults to this crate's name and version.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// When failed requests are sent again; see [`RetryPolicy`] for the
+    /// default. `RetryPolicy::disabled()` turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Paces requests on the client's side (off by default); see [`RateLimiter`].
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
+    /// A header sent with every request (a request's own value wins; this
+    /// replaces a default the spec asks for). A credential header's value
+    /// is redacted like the client's own credentials.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.0.push((name.into(), value.into()));
+        self
+    }
+
+    /// Runs `hook` on each attempt's request just before it is sent, with
+    /// the attempt's number (1 for the first): to sign the request or add
+    /// a header. An error stops the call.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request, u32) -> Result<(), Box<dyn std::error::Error + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                let user_agent = self.user_agent.unwrap_or_else(|| self.spec.user_agent.to_string());
+                let mut builder =
+                    reqwest::Client::builder().user_agent(user_agent).redirect(same_origin_redirects());
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(BuildError::Http)?
+            }
+        };
+        let base_url = match (self.base_url, self.spec.default_base_url) {
+            (Some(url), _) => url,
+            (None, Some(url)) => url.to_string(),
+            (None, None) => return Err(BuildError::MissingBaseUrl),
+        };
+        let mut redactor = Redactor::default();
+        for credential in self.credentials.iter().flatten() {
+            redactor.add(credential.secret().expose());
+        }
+        let mut default_headers = reqwest::header::HeaderMap::new();
+        let spec_defaults = self.spec.default_headers.iter().map(|(name, value)| (name.to_string(), value.to_string()));
+        for (name, value) in spec_defaults.chain(self.default_headers.0) {
+            let (name, value) =
+                parse_header(&name, &value, &mut redactor).map_err(|_| BuildError::InvalidHeader(name.clone()))?;
+            default_headers.insert(name, value);
+        }
+        Ok(Client {
+            core: Arc::new(Core {
+                http,
+                base_url: base_url.trim_end_matches('/').to_string(),
+                timeout: self.timeout,
+                total_timeout: self.total_timeout,
+                retry: self.retry,
+                rate_limiter: self.rate_limiter,
+                default_headers,
+                credentials: self.credentials,
+                redactor: Arc::new(redactor),
+                hook: self.hook,
+                request_id_headers: self.spec.request_id_headers,
+            }),
+        })
+    }
+}
+
+/// Follows up to 10 redirects within the same origin; a redirect to
+/// another origin is not followed (it comes back as a response), so no
+/// credential or body goes to a host the caller did not choose.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt.previous().last().is_some_and(|previous| {
+            let url = attempt.url();
+            previous.scheme() == url.scheme()
+                && previous.host_str() == url.host_str()
+                && previous.port_or_known_default() == url.port_or_known_default()
+        });
+        if !same_origin {
+            attempt.stop()
+        } else if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The spec names no absolute server URL, and none was given.
+    MissingBaseUrl,
+    /// The HTTP client could not be set up (for example, no TLS backend).
+    Http(reqwest::Error),
+    /// A default header has an invalid name or value.
+    InvalidHeader(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
+            BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
+            BuildError::InvalidHeader(name) => write!(f, "default header `{name}` has an invalid name or value"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(err) => Some(err),
+            BuildError::MissingBaseUrl | BuildError::InvalidHeader(_) => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One call of an operation
+// ---------------------------------------------------------------------------
+
+/// What the runtime needs to know about an operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The client method's name.
+    pub(crate) name: &'static str,
+    pub(crate) method: reqwest::Method,
+    /// The path template, for traces.
+    pub(crate) path: &'static str,
+    /// Sending it twice has the effect of sending it once, so a failure
+    /// that may have reached the server can be retried.
+    pub(crate) idempotent: bool,
+    pub(crate) accept: &'static str,
+    /// Its security requirements: alternatives, each the schemes (by
+    /// index) whose credentials go together.
+    pub(crate) security: &'static [&'static [usize]],
+}
+
+/// Per-request settings that every request builder offers.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RequestOptions {
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    headers: HeaderList,
+}
+
+/// `.timeout()`, `.total_timeout()` and `.header()` on a request builder.
+#[allow(unused_macros)]
+macro_rules! request_options {
+    ($request:ident) => {
+        impl $request {
+            /// A time limit for each attempt of this request, instead of the client's.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.set_timeout(timeout);
+                self
+            }
+
+            /// A time limit for the whole call (attempts and waits), instead of the client's.
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.set_total_timeout(timeout);
+                self
+            }
+
+            /// An extra header for this request; an invalid name or value fails the
+            /// request. A credential header's value is redacted from errors.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.add_header(name.into(), value.into());
+                self
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use request_options;
+
+impl RequestOptions {
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    pub(crate) fn set_total_timeout(&mut self, timeout: Duration) {
+        self.total_timeout = Some(timeout);
+    }
+
+    pub(crate) fn add_header(&mut self, name: String, value: String) {
+        self.headers.0.push((name, value));
+    }
+}
+
+/// `.await` on a request builder sends it. (A spec without operations
+/// does not use it.)
+#[allow(unused_macros)]
+macro_rules! into_future {
+    ($request:ident, $success:ty, $error:ty) => {
+        impl std::future::IntoFuture for $request {
+            type Output = crate::ApiResult<$success, $error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use into_future;
+
+/// A request being described by an operation's `send`: path, query,
+/// headers and body. The first problem is kept and ends the call before
+/// anything is sent.
+pub(crate) struct Call {
+    client: Client,
+    operation: &'static Operation,
+    options: RequestOptions,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(&'static str, bytes::Bytes)>,
+    failure: Option<Failure>,
+}
+
+impl Call {
+    fn fail(&mut self, failure: Failure) {
+        self.failure.get_or_insert(failure);
+    }
+
+    /// A path parameter, percent-encoded as one path segment. A value that
+    /// would change what the path means (empty, `.` or `..`) is refused.
+    pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> String {
+        match path_segment(name, value) {
+            Ok(segment) => segment,
+            Err(message) => {
+                self.fail(Failure::InvalidRequest(message));
+                String::new()
+            }
+        }
+    }
+
+    /// The path below the base URL, its parameters already encoded.
+    pub(crate) fn set_path(&mut self, path: String) {
+        self.path = path;
+    }
+
+    /// A query parameter (`name=a&name=b` for arrays; nothing for `None`).
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match text_values(name, value) {
+            Ok(values) => self.query.extend(values.into_iter().map(|v| (name, v))),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A header parameter (arrays comma-separated; nothing for `None`).
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match text_values(name, value) {
+            Ok(values) if values.is_empty() => {}
+            Ok(values) => self.headers.push((name, values.join(","))),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A JSON body with its media type.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((media_type, bytes.into())),
+            Err(err) => self.fail(Failure::InvalidRequest(format!("the body does not serialize: {err}"))),
+        }
+    }
+
+    /// The outcome of a check of the spec's constraints on a value.
+    pub(crate) fn check(&mut self, outcome: Result<(), ValidationError>) {
+        if let Err(err) = outcome {
+            self.fail(Failure::Validation(err));
+        }
+    }
+
+    /// Sends the call (retrying as the policy allows) and reads the response.
+    pub(crate) async fn send(self) -> Result<RawResponse, CallFailure> {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "request",
+            operation = self.operation.name,
+            method = %self.operation.method,
+            path = self.operation.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let future = self.send_inner();
+        #[cfg(feature = "tracing")]
+        let future = tracing::Instrument::instrument(future, span);
+        future.await
+    }
+
+    async fn send_inner(self) -> Result<RawResponse, CallFailure> {
+        let core = Arc::clone(&self.client.core);
+        let operation = self.operation;
+        let mut redactor = Arc::clone(&core.redactor);
+        let prepared = match self.prepare(&core, &mut redactor) {
+            Ok(prepared) => prepared,
+            Err(failure) => {
+                let failure = failure.redacted(&redactor);
+                return Err(CallFailure { failure, context: ErrorContext::new(operation.name) });
+            }
+        };
+        let Prepared { request, timeout, total } = prepared;
+        let exchange = Exchange { core: &core, operation, redactor: &redactor, timeout, total, attempts: Default::default() };
+        let Some(total) = total else { return exchange.run(request).await };
+        match tokio::time::timeout(total, exchange.run(request)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let attempts = exchange.attempts.load(std::sync::atomic::Ordering::Relaxed);
+                let context = ErrorContext::new(operation.name).with_attempts(attempts);
+                Err(CallFailure { failure: Failure::Timeout(total), context })
+            }
+        }
+    }
+
+    /// The request of the first attempt, with its time limits; or the
+    /// first problem found while describing it.
+    fn prepare(self, core: &Core, redactor: &mut Arc<Redactor>) -> Result<Prepared, Failure> {
+        let Call { client: _, operation, options, path, query, headers, body, failure } = self;
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        let url = format!("{}{}", core.base_url, path);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+        }
+        let mut request = reqwest::Request::new(operation.method.clone(), url);
+        let map = request.headers_mut();
+        map.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(operation.accept));
+        let given = headers.iter().map(|(name, value)| (*name, value.as_str()));
+        let extra = options.headers.0.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        for (name, value) in given.chain(extra) {
+            let (name, value) = parse_header(name, value, Arc::make_mut(redactor)).map_err(Failure::InvalidRequest)?;
+            map.insert(name, value);
+        }
+        for (name, value) in &core.default_headers {
+            if !map.contains_key(name) {
+                map.insert(name.clone(), value.clone());
+            }
+        }
+        if let Some((media_type, bytes)) = body {
+            map.insert(reqwest::header::CONTENT_TYPE, reqwest::header::HeaderValue::from_static(media_type));
+            *request.body_mut() = Some(bytes.into());
+        }
+        // The first alternative whose credentials are all set; an empty
+        // one (anonymous access) counts as set.
+        let complete = operation
+            .security
+            .iter()
+            .find(|together| together.iter().all(|i| matches!(core.credentials.get(*i), Some(Some(_)))));
+        for index in complete.copied().unwrap_or_default() {
+            if let Some(Some(credential)) = core.credentials.get(*index) {
+                credential.apply(&mut request).map_err(Failure::InvalidRequest)?;
+            }
+        }
+        let timeout = options.timeout.or(core.timeout);
+        let total = options.total_timeout.or(core.total_timeout);
+        Ok(Prepared { request, timeout, total })
+    }
+}
+
+/// A described request and its time limits.
+struct Prepared {
+    request: reqwest::Request,
+    /// Per attempt.
+    timeout: Option<Duration>,
+    /// For the whole call.
+    total: Option<Duration>,
+}
+
+/// The attempts of one call.
+struct Exchange<'a> {
+    core: &'a Core,
+    operation: &'static Operation,
+    redactor: &'a Arc<Redactor>,
+    /// Per attempt.
+    timeout: Option<Duration>,
+    /// For the whole call.
+    total: Option<Duration>,
+    /// Attempts started, read when the call's time limit cuts it short.
+    attempts: std::sync::atomic::AtomicU32,
+}
+
+impl Exchange<'_> {
+    async fn run(&self, request: reqwest::Request) -> Result<RawResponse, CallFailure> {
+        let core = self.core;
+        let policy = &core.retry;
+        let idempotent = self.operation.idempotent || policy.retry_non_idempotent;
+        let started = tokio::time::Instant::now();
+        let mut context = ErrorContext::new(self.operation.name);
+        let mut attempt: u32 = 1;
+        loop {
+            if let Some(limiter) = &core.rate_limiter {
+                let waited = limiter.acquire(&self.operation.method).await;
+                #[cfg(feature = "tracing")]
+                if !waited.is_zero() {
+                    tracing::debug!(waited_ms = waited.as_millis() as u64, "waited for the rate limiter");
+                }
+                let _ = waited;
+            }
+            // The body is in memory, so the request can always be copied.
+            let Some(mut next) = request.try_clone() else {
+                let failure = Failure::InvalidRequest("the request body cannot be sent again".into());
+                return Err(CallFailure { failure, context });
+            };
+            if let Some(timeout) = self.timeout {
+                *next.timeout_mut() = Some(timeout);
+            }
+            context.attempts = attempt;
+            self.attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
+            if let Some(hook) = &core.hook {
+                if let Err(err) = hook(&mut next, attempt) {
+                    let message = self.redactor.text(&format!("the on_request hook refused the request: {err}"));
+                    return Err(CallFailure { failure: Failure::InvalidRequest(message), context });
+                }
+            }
+            #[cfg(feature = "tracing")]
+            tracing::Span::current().record("attempts", attempt);
+            let outcome = RawResponse::fetch(&core.http, next, self.redactor, core.request_id_headers).await;
+            if let (Ok(raw), Some(limiter)) = (&outcome, &core.rate_limiter) {
+                if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                    if let Some(wait) = retry_after(&raw.headers, std::time::SystemTime::now()) {
+                        limiter.pause_for(wait.min(policy.max_retry_after));
+                    }
+                }
+            }
+            let decision = if attempt < policy.max_attempts {
+                let attempted = match &outcome {
+                    Ok(raw) => Attempted::Status(raw.status, &raw.headers),
+                    Err(err) => Attempted::Transport(err),
+                };
+                policy.retry_wait(attempted, idempotent, attempt, std::time::SystemTime::now())
+            } else {
+                None
+            };
+            // A wait that would end after the call's time limit is not started.
+            let decision = decision
+                .filter(|(wait, _)| self.total.is_none_or(|total| started.elapsed().saturating_add(*wait) < total));
+            let Some((wait, _reason)) = decision else {
+                #[cfg(feature = "tracing")]
+                if let Ok(raw) = &outcome {
+                    tracing::Span::current().record("status", raw.status.as_u16());
+                }
+                return match outcome {
+                    Ok(mut raw) => {
+                        raw.context.operation = self.operation.name;
+                        raw.context.attempts = attempt;
+                        Ok(raw)
+                    }
+                    Err(err) => Err(CallFailure { failure: Failure::Transport(self.redactor.error(err)), context }),
+                };
+            };
+            #[cfg(feature = "tracing")]
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, reason = _reason, "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// A call that ended before a response could be decoded.
+#[derive(Debug)]
+pub(crate) struct CallFailure {
+    failure: Failure,
+    context: ErrorContext,
+}
+
+#[derive(Debug)]
+enum Failure {
+    InvalidRequest(String),
+    Validation(ValidationError),
+    Transport(reqwest::Error),
+    Timeout(Duration),
+}
+
+impl Failure {
+    fn redacted(self, redactor: &Redactor) -> Self {
+        match self {
+            Failure::InvalidRequest(message) => Failure::InvalidRequest(redactor.text(&message)),
+            Failure::Transport(err) => Failure::Transport(redactor.error(err)),
+            other => other,
+        }
+    }
+}
+
+impl<E> From<CallFailure> for Error<E> {
+    fn from(f: CallFailure) -> Self {
+        let context = Box::new(f.context);
+        match f.failure {
+            Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
+            Failure::Validation(source) => Error::Validation { source, context },
+            Failure::Transport(source) => Error::Transport { source, context },
+            Failure::Timeout(limit) => Error::Timeout { limit, context },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------
+
+/// Request-id headers many servers send, looked at after the ones the spec
+/// documents.
+const COMMON_REQUEST_ID_HEADERS: [&str; 7] = [
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-github-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+];
+
+fn find_request_id(headers: &reqwest::header::HeaderMap, documented: &[&str]) -> Option<String> {
+    documented
+        .iter()
+        .chain(COMMON_REQUEST_ID_HEADERS.iter())
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::to_string)
+}
+
+/// A successful response: the decoded body, with the status, the headers,
+/// the server's `message` and the raw body.
 ///
 /// Where the spec wraps a result in a `{message, data}` envelope, the body
 /// is the `data` and [`message`](Self::message) the envelope's message.
 /// Dereferences to the body, so `response.field` reads the body's field.
-#[derive(Debug, Clone)]
+/// [`ApiResponse::new`] makes one for tests and fakes.
+#[derive(Clone)]
 pub struct ApiResponse<T> {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     message: Option<String>,
+    request_id: Option<String>,
+    raw: bytes::Bytes,
     body: T,
 }
 
+impl<T: fmt::Debug> fmt::Debug for ApiResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("message", &self.message)
+            .field("raw_body_len", &self.raw.len())
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
 impl<T> ApiResponse<T> {
+    /// A response with this status, headers and decoded body (no message,
+    /// an empty raw body): for tests and fakes.
+    pub fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, body: T) -> Self {
+        let request_id = find_request_id(&headers, &[]);
+        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), body }
+    }
+
+    /// The same response with the server's message set.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// The same response with its raw body set.
+    pub fn with_raw_body(mut self, raw: impl Into<bytes::Bytes>) -> Self {
+        self.raw = raw.into();
+        self
+    }
+
     /// The HTTP status of the response.
     pub fn status(&self) -> reqwest::StatusCode {
         self.status
@@ -74,6 +1112,17 @@ impl<T> ApiResponse<T> {
     /// body has a string `message` property.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// The request id the server returned (a header the spec documents as
+    /// one, or a common one such as `x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The body as received, before decoding.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
     }
 
     /// The decoded body.
@@ -99,23 +1148,865 @@ impl<T> std::ops::Deref for ApiResponse<T> {
 /// whose documented bodies are `E`.
 pub type ApiResult<T, E> = Result<ApiResponse<T>, Error<E>>;
 
-/// `.await` on a request builder sends it. (A spec without operations
-/// does not use it.)
-#[allow(unused_macros)]
-macro_rules! into_future {
-    ($request:ident, $success:ty, $error:ty) => {
-        impl<'a> std::future::IntoFuture for $request<'a> {
-            type Output = crate::ApiResult<$success, $error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+/// A response read to the end, waiting to be decoded.
+pub(crate) struct RawResponse {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
+    context: ErrorContext,
+    /// Scrubs the body's text when it ends up in an error.
+    redactor: Arc<Redactor>,
+}
 
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+impl RawResponse {
+    /// Sends one attempt and reads the whole body. An error status's body
+    /// and headers are scrubbed of credentials first.
+    async fn fetch(
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        redactor: &Arc<Redactor>,
+        request_id_headers: &[&str],
+    ) -> Result<Self, reqwest::Error> {
+        let response = http.execute(request).await?;
+        let status = response.status();
+        let mut headers = response.headers().clone();
+        let mut body = response.bytes().await?;
+        let mut context = ErrorContext::new("");
+        if !status.is_success() {
+            body = redactor.bytes(body);
+            redactor.headers(&mut headers);
+            context.server_message = server_message(&body);
+        }
+        context.request_id = find_request_id(&headers, request_id_headers);
+        Ok(Self { status, headers, body, context, redactor: Arc::clone(redactor) })
+    }
+
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The body as text, credentials scrubbed, for an error.
+    fn lossy_text(&self) -> String {
+        self.redactor.text(&String::from_utf8_lossy(&self.body))
+    }
+
+    fn response<T>(self, message: Option<String>, body: T) -> ApiResponse<T> {
+        ApiResponse { status: self.status, headers: self.headers, message, request_id: self.context.request_id, raw: self.body, body }
+    }
+
+    fn decode_error<E>(self, failure: DecodeFailure) -> Error<E> {
+        let body = self.lossy_text();
+        // The decoder's message may quote the body.
+        let (path, reason) = (self.redactor.text(&failure.path), self.redactor.text(&failure.reason));
+        Error::Decode { status: self.status, headers: Box::new(self.headers), body, path, reason, context: Box::new(self.context) }
+    }
+
+    /// A documented success whose body is returned as decoded.
+    pub(crate) fn ok<T, E>(self, decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>) -> ApiResult<T, E> {
+        self.success(decode, std::convert::identity)
+    }
+
+    /// A documented success: the body decoded by `decode`, then `wrap`ped.
+    pub(crate) fn success<T, S, E>(self, decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>, wrap: fn(T) -> S) -> ApiResult<S, E> {
+        match decode(&self.body) {
+            Ok(body) => Ok(self.response(None, wrap(body))),
+            Err(failure) => Err(self.decode_error(failure)),
+        }
+    }
+
+    /// A documented success whose body carries a `message`: `open` splits
+    /// the decoded body into the result and that message (unwrapping a
+    /// `{message, data}` envelope, or keeping a body with more fields whole).
+    pub(crate) fn ok_with_message<T, D, E>(
+        self,
+        decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>,
+        open: fn(T) -> (D, Option<String>),
+    ) -> ApiResult<D, E> {
+        match decode(&self.body) {
+            Ok(body) => {
+                let (body, message) = open(body);
+                Ok(self.response(message, body))
+            }
+            Err(failure) => Err(self.decode_error(failure)),
+        }
+    }
+
+    /// A documented error status: the body decoded by `decode`, then
+    /// `wrap`ped. A body that does not decode still keeps status and headers.
+    pub(crate) fn failure<T, S, E>(self, decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>, wrap: fn(T) -> E) -> ApiResult<S, E> {
+        match decode(&self.body) {
+            Ok(body) => Err(Error::Api { status: self.status, headers: Box::new(self.headers), body: wrap(body), context: Box::new(self.context) }),
+            Err(failure) => Err(self.decode_error(failure)),
+        }
+    }
+
+    /// A status the operation does not document.
+    pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
+        let body = self.lossy_text();
+        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, context: Box::new(self.context) })
+    }
+}
+
+/// The server's own words in an error body: a string `message`, `error`,
+/// `error_description`, `detail`, `title` or `msg` at the top level or in
+/// an `error` object, shortened to one line of at most 300 characters.
+fn server_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    const KEYS: [&str; 6] = ["message", "error_description", "detail", "error", "title", "msg"];
+    let pick = |object: &serde_json::Value| KEYS.iter().find_map(|k| object.get(*k)?.as_str().map(str::to_string));
+    let text = pick(&value).or_else(|| value.get("error").and_then(pick))?;
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = line.chars().take(300).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    (!short.is_empty()).then_some(short)
+}
+
+/// A body that did not decode.
+#[derive(Debug)]
+pub(crate) struct DecodeFailure {
+    path: String,
+    reason: String,
+}
+
+/// Decodes a JSON body, naming the path of the value that failed.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| DecodeFailure { path: err.path().to_string(), reason: err.inner().to_string() })
+}
+
+/// A text body.
+pub(crate) fn text(body: &bytes::Bytes) -> Result<String, DecodeFailure> {
+    String::from_utf8(body.to_vec()).map_err(|err| DecodeFailure { path: String::new(), reason: err.to_string() })
+}
+
+/// A binary body.
+pub(crate) fn bytes(body: &bytes::Bytes) -> Result<Vec<u8>, DecodeFailure> {
+    Ok(body.to_vec())
+}
+
+/// A body the operation does not describe; ignored.
+pub(crate) fn empty(_: &bytes::Bytes) -> Result<(), DecodeFailure> {
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/// What every error says about the call it ended. [`ErrorContext::new`]
+/// makes one for tests and fakes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorContext {
+    /// The operation: the client method's name.
+    pub operation: &'static str,
+    /// Attempts made, retries included (0 when nothing was sent).
+    pub attempts: u32,
+    /// The server's own message from an error body (its `message`,
+    /// `error`, `detail`…), when it sent one.
+    pub server_message: Option<String>,
+    /// The request id the server returned, when it sent one.
+    pub request_id: Option<String>,
+}
+
+impl ErrorContext {
+    /// The context of a call of `operation` that sent nothing.
+    pub fn new(operation: &'static str) -> Self {
+        Self { operation, attempts: 0, server_message: None, request_id: None }
+    }
+
+    /// The same context after `attempts` attempts.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// The same context with the server's message.
+    pub fn with_server_message(mut self, message: impl Into<String>) -> Self {
+        self.server_message = Some(message.into());
+        self
+    }
+}
+
+/// The error of an operation whose documented error responses are `E`.
+///
+/// Every variant carries an [`ErrorContext`] (operation, attempts, the
+/// server's message and request id). Bodies and headers the server sent
+/// have the client's credentials scrubbed out, and `Display` gives one
+/// readable line (never a body dump or an HTML page).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the operation documents.
+    Api {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The decoded error body.
+        body: E,
+        context: Box<ErrorContext>,
+    },
+    /// The server answered with a status the operation does not document.
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers (a redirect's `Location` among them).
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The raw body, as text.
+        body: String,
+        context: Box<ErrorContext>,
+    },
+    /// The body did not decode into the documented type.
+    Decode {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The raw body, as text.
+        body: String,
+        /// JSON path of the value that failed (`data.variants[0].name`).
+        path: String,
+        /// What was wrong with it.
+        reason: String,
+        context: Box<ErrorContext>,
+    },
+    /// The request could not be built (a parameter with no textual form, a
+    /// path parameter such as `..`, a header value with a line break, a
+    /// body that does not serialize); nothing was sent.
+    InvalidRequest {
+        /// What is wrong.
+        message: String,
+        context: Box<ErrorContext>,
+    },
+    /// A value breaks a constraint the spec declares; nothing was sent.
+    Validation {
+        source: ValidationError,
+        context: Box<ErrorContext>,
+    },
+    /// The request did not complete: connection, TLS or timeout failure.
+    Transport {
+        source: reqwest::Error,
+        context: Box<ErrorContext>,
+    },
+    /// The call's total time limit passed (attempts, retries and waits).
+    Timeout {
+        /// The limit.
+        limit: Duration,
+        context: Box<ErrorContext>,
+    },
+}
+
+fn retryable_status(status: reqwest::StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+impl<E> Error<E> {
+    /// A documented error answer, for tests and fakes.
+    pub fn api(context: ErrorContext, status: reqwest::StatusCode, body: E) -> Self {
+        Error::Api { status, headers: Box::default(), body, context: Box::new(context) }
+    }
+
+    /// An undocumented answer, for tests and fakes.
+    pub fn unexpected_status(context: ErrorContext, status: reqwest::StatusCode, body: impl Into<String>) -> Self {
+        Error::UnexpectedStatus { status, headers: Box::default(), body: body.into(), context: Box::new(context) }
+    }
+
+    /// The same error with its documented body mapped: to handle the errors
+    /// of several operations as one type (`err.map_body(|_| ())`, or into an
+    /// enum of your own).
+    pub fn map_body<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Api { status, headers, body, context } => Error::Api { status, headers, body: f(body), context },
+            Error::UnexpectedStatus { status, headers, body, context } => Error::UnexpectedStatus { status, headers, body, context },
+            Error::Decode { status, headers, body, path, reason, context } => Error::Decode { status, headers, body, path, reason, context },
+            Error::InvalidRequest { message, context } => Error::InvalidRequest { message, context },
+            Error::Validation { source, context } => Error::Validation { source, context },
+            Error::Transport { source, context } => Error::Transport { source, context },
+            Error::Timeout { limit, context } => Error::Timeout { limit, context },
+        }
+    }
+
+    /// The call's context: operation, attempts, server message, request id.
+    pub fn context(&self) -> &ErrorContext {
+        match self {
+            Error::Api { context, .. }
+            | Error::UnexpectedStatus { context, .. }
+            | Error::Decode { context, .. }
+            | Error::InvalidRequest { context, .. }
+            | Error::Validation { context, .. }
+            | Error::Transport { context, .. }
+            | Error::Timeout { context, .. } => context,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            Error::InvalidRequest { .. } | Error::Validation { .. } | Error::Timeout { .. } => None,
+        }
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        match self {
+            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, when the server sent one.
+    pub fn api_body(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// True for a 404 answer.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(reqwest::StatusCode::NOT_FOUND)
+    }
+
+    /// True for a 429 answer.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(reqwest::StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(self.headers()?, std::time::SystemTime::now())
+    }
+
+    /// The request id the server returned (a header the spec documents as
+    /// one, or a common one such as `x-request-id`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.context().request_id.as_deref()
+    }
+
+    /// The server's own message from the error body, when it sent one.
+    pub fn server_message(&self) -> Option<&str> {
+        self.context().server_message.as_deref()
+    }
+
+    /// True when sending the same request again may succeed: a connection
+    /// failure or timeout, or a 408, 429, 500, 502, 503 or 504 answer.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_connect() || source.is_timeout() || connection_closed(source),
+            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => retryable_status(*status),
+            Error::Timeout { .. } => true,
+            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Validation { .. } => false,
+        }
+    }
+
+    /// True when the call ran out of time (an attempt's or the whole call's limit).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.is_timeout(),
+            Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let context = self.context();
+        write!(f, "{}: ", context.operation)?;
+        match self {
+            Error::Api { status, .. } => write!(f, "the server answered {status}")?,
+            Error::UnexpectedStatus { status, .. } => write!(f, "the server answered with undocumented status {status}")?,
+            Error::Decode { status, path, reason, .. } if path.is_empty() || path == "." => {
+                write!(f, "the {status} response did not decode: {reason}")?
+            }
+            Error::Decode { status, path, reason, .. } => write!(f, "the {status} response did not decode at `{path}`: {reason}")?,
+            Error::InvalidRequest { message, .. } => write!(f, "invalid request: {message}")?,
+            Error::Validation { source, .. } => write!(f, "invalid request: {source}")?,
+            Error::Transport { source, .. } => write!(f, "request failed: {source}")?,
+            Error::Timeout { limit, .. } => write!(f, "no answer within the call's time limit of {limit:?}")?,
+        }
+        if let (Error::Api { .. } | Error::UnexpectedStatus { .. }, Some(message)) = (self, &context.server_message) {
+            write!(f, ": {message}")?;
+        }
+        if context.attempts > 1 {
+            write!(f, " (after {} attempts)", context.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Validation { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A value that breaks a constraint of the spec (range, `multipleOf`,
+/// number of items, length), found before the request was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// Where the value is, in wire names (`variants`, `rules[2].passPercentage`).
+    pub path: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// The same error seen from the enclosing value.
+    pub(crate) fn within(mut self, prefix: &str) -> Self {
+        self.path = if self.path.starts_with('[') { format!("{prefix}{}", self.path) } else { format!("{prefix}.{}", self.path) };
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+fn invalid(path: &str, message: String) -> Result<(), ValidationError> {
+    Err(ValidationError { path: path.to_string(), message })
+}
+
+/// `minimum`/`maximum` (inclusive unless `exclusive`) and `multipleOf`; a
+/// value JSON cannot carry (NaN, infinity) is refused too.
+pub(crate) fn check_number(
+    path: &str,
+    value: f64,
+    minimum: Option<(f64, bool)>,
+    maximum: Option<(f64, bool)>,
+    multiple_of: Option<f64>,
+) -> Result<(), ValidationError> {
+    if !value.is_finite() {
+        return invalid(path, format!("is {value}, which JSON cannot carry"));
+    }
+    if let Some((min, exclusive)) = minimum {
+        if value < min || (exclusive && value == min) {
+            return invalid(path, format!("is {value}, below the minimum {min}{}", if exclusive { " (exclusive)" } else { "" }));
+        }
+    }
+    if let Some((max, exclusive)) = maximum {
+        if value > max || (exclusive && value == max) {
+            return invalid(path, format!("is {value}, above the maximum {max}{}", if exclusive { " (exclusive)" } else { "" }));
+        }
+    }
+    if let Some(step) = multiple_of {
+        // Decimal steps such as 0.01 are not exact in binary: compare the
+        // quotient with the nearest whole number, with a relative tolerance.
+        let quotient = value / step;
+        if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+            return invalid(path, format!("is {value}, not a multiple of {step}"));
+        }
+    }
+    Ok(())
+}
+
+/// `minItems`/`maxItems`, or `minLength`/`maxLength` with `what` = "characters".
+pub(crate) fn check_count(path: &str, count: usize, min: Option<usize>, max: Option<usize>, what: &str) -> Result<(), ValidationError> {
+    if let Some(min) = min {
+        if count < min {
+            return invalid(path, format!("has {count} {what}, fewer than the minimum {min}"));
+        }
+    }
+    if let Some(max) = max {
+        if count > max {
+            return invalid(path, format!("has {count} {what}, more than the maximum {max}"));
+        }
+    }
+    Ok(())
+}
+
+/// A string that is not one of an enum's documented values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    /// The enum's name.
+    pub type_name: &'static str,
+    /// The string that did not match.
+    pub value: String,
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a documented {} value", self.value, self.type_name)
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
+
+// ---------------------------------------------------------------------------
+// Retries
+// ---------------------------------------------------------------------------
+
+/// When a failed request is sent again, and how long to wait first.
+///
+/// A request is retried only when the failure shows that sending it again
+/// is safe (up to 3 attempts in all by default):
+/// - for every operation: a 429 answer, and a connection that could not be
+///   established (nothing reached the server);
+/// - for idempotent operations only (GET, HEAD, OPTIONS, PUT, DELETE,
+///   TRACE, unless the spec marks an operation otherwise): a 408, 500, 502,
+///   503 or 504 answer, a timeout, and a connection the server closed.
+///
+/// The wait honours the server's `Retry-After` (with a little jitter, at
+/// most [`max_retry_after`](Self::max_retry_after), 60 s by default; a
+/// longer one ends the retries). Without it, a 429 waits at least
+/// [`rate_limited_backoff`](Self::rate_limited_backoff) (1 s), doubling;
+/// other failures wait a random time up to an exponential cap (from 200 ms,
+/// at most 10 s: "full jitter").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+    rate_limited_backoff: Duration,
+    retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+            rate_limited_backoff: Duration::from_secs(1),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+/// What an attempt ended with, as the retry decision sees it.
+enum Attempted<'a> {
+    Status(reqwest::StatusCode, &'a reqwest::header::HeaderMap),
+    Transport(&'a reqwest::Error),
+}
+
+impl RetryPolicy {
+    /// No retries: every request is sent once.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The longest wait before the second attempt; it doubles after that.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// The longest computed wait between attempts.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    /// The longest wait a `Retry-After` header may ask for; a longer one
+    /// ends the retries.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// The least a 429 without `Retry-After` waits before the next attempt.
+    pub fn rate_limited_backoff(mut self, wait: Duration) -> Self {
+        self.rate_limited_backoff = wait;
+        self
+    }
+
+    /// Also retry non-idempotent operations after failures that may have
+    /// reached the server (5XX, timeouts), which may apply a change twice.
+    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
+        self.retry_non_idempotent = allow;
+        self
+    }
+
+    /// How long to wait before retrying after `attempted` (the `retry`-th
+    /// retry comes next), and why; `None` when it must not be retried.
+    fn retry_wait(&self, attempted: Attempted<'_>, idempotent: bool, retry: u32, now: std::time::SystemTime) -> Option<(Duration, &'static str)> {
+        match attempted {
+            Attempted::Status(status, headers) => {
+                let code = status.as_u16();
+                let may = code == 429 || (idempotent && matches!(code, 408 | 500 | 502 | 503 | 504));
+                if !may {
+                    return None;
+                }
+                match retry_after(headers, now) {
+                    Some(wait) if wait > self.max_retry_after => None,
+                    Some(wait) => Some((wait.saturating_add(jitter(wait / 10).min(Duration::from_secs(1))), "retry-after")),
+                    None if code == 429 => Some((self.rate_limited_wait(retry), "rate limited")),
+                    None => Some((self.backoff(retry), "server error")),
+                }
+            }
+            Attempted::Transport(err) if err.is_connect() => Some((self.backoff(retry), "connection failed")),
+            Attempted::Transport(err) if idempotent && err.is_timeout() => Some((self.backoff(retry), "timeout")),
+            Attempted::Transport(err) if idempotent && connection_closed(err) => Some((self.backoff(retry), "connection closed")),
+            Attempted::Transport(_) => None,
+        }
+    }
+
+    /// A random wait up to the exponential cap for the given retry (1 is
+    /// the first): "full jitter", so many clients do not retry in step.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(30);
+        jitter(self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff))
+    }
+
+    /// Between the floor and twice it, the floor doubling with each retry
+    /// (capped at the larger of `max_backoff` and the floor).
+    fn rate_limited_wait(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(30);
+        let floor = self.rate_limited_backoff.saturating_mul(1 << exponent).min(self.max_backoff.max(self.rate_limited_backoff));
+        floor.saturating_add(jitter(floor))
+    }
+}
+
+/// A random duration from zero to `cap`.
+fn jitter(cap: Duration) -> Duration {
+    let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+    match nanos.checked_add(1) {
+        Some(0) | None => Duration::from_nanos(random_u64()),
+        Some(bound) if bound <= 1 => Duration::ZERO,
+        Some(bound) => Duration::from_nanos(random_u64() % bound),
+    }
+}
+
+/// A random number from the standard library's hasher seeds (no extra
+/// dependency; jitter needs no cryptographic quality).
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
+}
+
+/// A pooled connection the server had closed (reset, or closed before the
+/// response was complete): the request may not have been processed.
+fn connection_closed(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(current) = source {
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() || hyper.is_closed() || hyper.is_canceled() {
+                return true;
             }
         }
-    };
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            if matches!(io.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof) {
+                return true;
+            }
+        }
+        source = current.source();
+    }
+    false
 }
-#[allow(unused_imports)]
-pub(crate) use into_future;
+
+/// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date
+/// in any of the forms RFC 9110 (§5.6.7) requires a recipient to accept.
+/// Values that cannot be read, or that no clock can reach, are `None`.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Delay-seconds; more than u64 can hold is as good as forever.
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
+    }
+    let at = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(parse_http_date(value)?))?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Seconds since the Unix epoch of an HTTP date: IMF-fixdate
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94
+/// 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`).
+fn parse_http_date(text: &str) -> Option<u64> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month_of = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u64 + 1);
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let (day, month, year, clock): (u64, u64, u64, &str) = match parts.as_slice() {
+        // IMF-fixdate.
+        [weekday, day, month, year, clock, "GMT"] if weekday.ends_with(',') => {
+            (day.parse().ok()?, month_of(month)?, year.parse::<u64>().ok()?, *clock)
+        }
+        // RFC 850: two-digit years are read within 50 years of 2000.
+        [weekday, date, clock, "GMT"] if weekday.ends_with(',') => {
+            let mut fields = date.split('-');
+            let (day, month, year) = (fields.next()?, fields.next()?, fields.next()?);
+            if fields.next().is_some() {
+                return None;
+            }
+            let year: u64 = year.parse().ok()?;
+            let year = match year {
+                0..=49 => 2000 + year,
+                50..=99 => 1900 + year,
+                y => y,
+            };
+            (day.parse().ok()?, month_of(month)?, year, *clock)
+        }
+        // asctime.
+        [_weekday, month, day, clock, year] => (day.parse().ok()?, month_of(month)?, year.parse::<u64>().ok()?, *clock),
+        _ => return None,
+    };
+    let mut clock = clock.split(':').map(|p| p.parse::<u64>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    if clock.next().is_some() || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y / 400;
+    let year_of_era = y % 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+// ---------------------------------------------------------------------------
+// Rate limiting
+// ---------------------------------------------------------------------------
+
+/// Keeps requests under a server's rate limits on the client's side, so a
+/// burst waits instead of drawing 429s.
+///
+/// Each window allows at most `max` requests in any `period` (a sliding
+/// window); a request that would exceed one waits until its oldest request
+/// ages out, and waiting requests go in the order they came. Every attempt
+/// counts, retries included, and a 429 with `Retry-After` pauses the
+/// limiter for that long. Clones share their state (windows, counts and
+/// settings), so one limiter can pace several clients that share a quota.
+/// It runs on Tokio's clock.
+#[derive(Clone, Default)]
+pub struct RateLimiter {
+    shared: Arc<LimiterShared>,
+}
+
+#[derive(Default)]
+struct LimiterShared {
+    /// Waiters take turns in arrival order (Tokio's mutex is fair).
+    turn: tokio::sync::Mutex<()>,
+    state: std::sync::Mutex<LimiterState>,
+}
+
+#[derive(Default)]
+struct LimiterState {
+    windows: Vec<Window>,
+    mutations_only: bool,
+    paused_until: Option<tokio::time::Instant>,
+}
+
+struct Window {
+    max: u32,
+    period: Duration,
+    sent: std::collections::VecDeque<tokio::time::Instant>,
+}
+
+impl fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let windows: Vec<String> = state.windows.iter().map(|w| format!("{} per {:?} ({} counted)", w.max, w.period, w.sent.len())).collect();
+        f.debug_struct("RateLimiter").field("windows", &windows).field("mutations_only", &state.mutations_only).finish()
+    }
+}
+
+impl RateLimiter {
+    /// A limiter without windows: it lets everything through until
+    /// [`limit`](Self::limit) adds one.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        self.shared.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a window: at most `max` requests in any `period`. A `max` of 0
+    /// is read as 1. Clones made before share the new window.
+    #[must_use]
+    pub fn limit(self, max: u32, period: Duration) -> Self {
+        self.state().windows.push(Window { max: max.max(1), period, sent: Default::default() });
+        self
+    }
+
+    /// Counts and paces only requests that change something (methods other
+    /// than GET, HEAD and OPTIONS).
+    #[must_use]
+    pub fn mutations_only(self) -> Self {
+        self.state().mutations_only = true;
+        self
+    }
+
+    /// The windows, as `(max, period)`.
+    pub fn windows(&self) -> Vec<(u32, Duration)> {
+        self.state().windows.iter().map(|w| (w.max, w.period)).collect()
+    }
+
+    /// Holds every request back for `wait` (a server's `Retry-After`).
+    pub(crate) fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut state = self.state();
+        state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
+    }
+
+    /// Waits until a request with `method` fits in every window, then
+    /// counts it; the time waited.
+    pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Duration {
+        use reqwest::Method;
+        {
+            let state = self.state();
+            let read = [Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
+            if state.windows.is_empty() && state.paused_until.is_none() || (state.mutations_only && read) {
+                return Duration::ZERO;
+            }
+        }
+        let started = tokio::time::Instant::now();
+        let _turn = self.shared.turn.lock().await;
+        loop {
+            let wait = {
+                let mut state = self.state();
+                let now = tokio::time::Instant::now();
+                let mut wait = state.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+                for window in &mut state.windows {
+                    while window.sent.front().is_some_and(|&t| now.saturating_duration_since(t) >= window.period) {
+                        window.sent.pop_front();
+                    }
+                    let max = window.max as usize;
+                    if window.sent.len() >= max {
+                        let oldest = window.sent[window.sent.len() - max];
+                        wait = wait.max(window.period.saturating_sub(now.saturating_duration_since(oldest)));
+                    }
+                }
+                if wait.is_zero() {
+                    state.paused_until = None;
+                    state.windows.iter_mut().for_each(|w| w.sent.push_back(now));
+                    return started.elapsed();
+                }
+                wait
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parameters and values
+// ---------------------------------------------------------------------------
 
 /// A field that may be absent, `null`, or a value: the three states an
 /// optional, nullable property has on the wire. Absent is skipped when
@@ -184,635 +2075,40 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// The error of an operation whose documented error responses are `E`.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Error<E> {
-    /// The server answered with an error status the operation documents.
-    Api {
-        /// The HTTP status.
-        status: reqwest::StatusCode,
-        /// The response headers.
-        headers: reqwest::header::HeaderMap,
-        /// The decoded error body.
-        body: E,
-    },
-    /// The server answered with a status the operation does not document.
-    UnexpectedStatus {
-        /// The HTTP status.
-        status: reqwest::StatusCode,
-        /// The response headers.
-        headers: reqwest::header::HeaderMap,
-        /// The raw body, as text.
-        body: String,
-    },
-    /// The body did not decode into the documented type.
-    Decode {
-        /// The HTTP status.
-        status: reqwest::StatusCode,
-        /// The raw body, as text.
-        body: String,
-        /// JSON path of the value that failed (`data.variants[0].name`).
-        path: String,
-        /// What was wrong with it.
-        message: String,
-    },
-    /// The request could not be built (a parameter with no textual form, a
-    /// header value with a line break, a body that does not serialize).
-    InvalidRequest(String),
-    /// The body breaks a constraint the spec declares; nothing was sent.
-    Validation(ValidationError),
-    /// The request did not complete: connection, TLS or timeout failure.
-    Transport(reqwest::Error),
-}
-
-impl<E> Error<E> {
-    /// True when sending the same request again may succeed: a connection
-    /// failure or timeout, or a 408, 429 or 5XX answer.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport(err) => err.is_connect() || err.is_timeout(),
-            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => retryable_status(*status),
-            Error::Decode { .. } | Error::InvalidRequest(_) | Error::Validation(_) => false,
-        }
-    }
-
-    /// True when the request ran out of time (the client's or the request's timeout).
-    pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(err) if err.is_timeout())
-    }
-
-    /// The HTTP status, when the server answered.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        match self {
-            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::InvalidRequest(_) | Error::Validation(_) => None,
-            Error::Transport(err) => err.status(),
-        }
-    }
-}
-
-impl<E: fmt::Debug> fmt::Display for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api { status, body, .. } => write!(f, "the server answered {status}: {body:?}"),
-            Error::UnexpectedStatus { status, body, .. } => write!(f, "the server answered with undocumented status {status}: {body}"),
-            Error::Decode { status, path, message, .. } => write!(f, "the {status} response did not decode at `{path}`: {message}"),
-            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-            Error::Validation(err) => write!(f, "invalid request: {err}"),
-            Error::Transport(err) => write!(f, "request failed: {err}"),
-        }
-    }
-}
-
-impl<E: fmt::Debug> std::error::Error for Error<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(err) => Some(err),
-            _ => None,
-        }
-    }
-}
-
-/// A value that breaks a constraint of the spec (range, `multipleOf`,
-/// number of items, length), found before the request was sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidationError {
-    /// Where the value is, in wire names (`variants`, `rules[2].passPercentage`).
-    pub path: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl ValidationError {
-    /// The same error seen from the enclosing value.
-    pub(crate) fn within(mut self, prefix: &str) -> Self {
-        self.path = if self.path.starts_with('[') { format!("{prefix}{}", self.path) } else { format!("{prefix}.{}", self.path) };
-        self
-    }
-}
-
-impl fmt::Display for ValidationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for ValidationError {}
-
-impl<E> From<ValidationError> for Error<E> {
-    fn from(err: ValidationError) -> Self {
-        Error::Validation(err)
-    }
-}
-
-fn invalid(path: &str, message: String) -> Result<(), ValidationError> {
-    Err(ValidationError { path: path.to_string(), message })
-}
-
-/// `minimum`/`maximum` (inclusive unless `exclusive`) and `multipleOf`.
-pub(crate) fn check_number(
-    path: &str,
-    value: f64,
-    minimum: Option<(f64, bool)>,
-    maximum: Option<(f64, bool)>,
-    multiple_of: Option<f64>,
-) -> Result<(), ValidationError> {
-    if let Some((min, exclusive)) = minimum {
-        if value < min || (exclusive && value == min) {
-            return invalid(path, format!("is {value}, below the minimum {min}{}", if exclusive { " (exclusive)" } else { "" }));
-        }
-    }
-    if let Some((max, exclusive)) = maximum {
-        if value > max || (exclusive && value == max) {
-            return invalid(path, format!("is {value}, above the maximum {max}{}", if exclusive { " (exclusive)" } else { "" }));
-        }
-    }
-    if let Some(step) = multiple_of {
-        // Decimal steps such as 0.01 are not exact in binary: compare the
-        // quotient with the nearest whole number, with a relative tolerance.
-        let quotient = value / step;
-        if step > 0.0 && (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
-            return invalid(path, format!("is {value}, not a multiple of {step}"));
-        }
-    }
-    Ok(())
-}
-
-/// `minItems`/`maxItems`, or `minLength`/`maxLength` with `what` = "characters".
-pub(crate) fn check_count(path: &str, count: usize, min: Option<usize>, max: Option<usize>, what: &str) -> Result<(), ValidationError> {
-    if let Some(min) = min {
-        if count < min {
-            return invalid(path, format!("has {count} {what}, fewer than the minimum {min}"));
-        }
-    }
-    if let Some(max) = max {
-        if count > max {
-            return invalid(path, format!("has {count} {what}, more than the maximum {max}"));
-        }
-    }
-    Ok(())
-}
-
-impl<E> From<reqwest::Error> for Error<E> {
-    fn from(err: reqwest::Error) -> Self {
-        Error::Transport(err)
-    }
-}
-
-/// A body that did not decode; becomes [`Error::Decode`].
-#[derive(Debug)]
-pub(crate) struct DecodeFailure {
-    status: reqwest::StatusCode,
-    body: String,
-    path: String,
-    message: String,
-}
-
-impl<E> From<DecodeFailure> for Error<E> {
-    fn from(f: DecodeFailure) -> Self {
-        Error::Decode { status: f.status, body: f.body, path: f.path, message: f.message }
-    }
-}
-
-/// A request that could not be built; becomes [`Error::InvalidRequest`].
-#[derive(Debug)]
-pub(crate) struct RequestFailure(String);
-
-impl<E> From<RequestFailure> for Error<E> {
-    fn from(f: RequestFailure) -> Self {
-        Error::InvalidRequest(f.0)
-    }
-}
-
-/// The client could not be built.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The spec names no absolute server URL, and none was given.
-    MissingBaseUrl,
-    /// The HTTP client could not be set up (for example, no TLS backend).
-    Http(reqwest::Error),
-    /// A default header has an invalid name or value.
-    InvalidHeader(String),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
-            BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
-            BuildError::InvalidHeader(name) => write!(f, "default header `{name}` has an invalid name or value"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            BuildError::Http(err) => Some(err),
-            BuildError::MissingBaseUrl | BuildError::InvalidHeader(_) => None,
-        }
-    }
-}
-
-/// A string that is not one of an enum's documented values.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseEnumError {
-    /// The enum's name.
-    pub type_name: &'static str,
-    /// The string that did not match.
-    pub value: String,
-}
-
-impl fmt::Display for ParseEnumError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a documented {} value", self.value, self.type_name)
-    }
-}
-
-impl std::error::Error for ParseEnumError {}
-
-/// When a failed request is sent again, and how long to wait first.
-///
-/// The default tries up to 3 times in all, for connection errors, timeouts
-/// and 408, 429 and 5XX answers, waiting exponentially longer (from 200 ms,
-/// at most 10 s, with full jitter) or as long as the server's `Retry-After`
-/// says (at most 60 s). Only idempotent methods (GET, HEAD, OPTIONS, PUT,
-/// DELETE, TRACE) are retried unless [`RetryPolicy::retry_non_idempotent`]
-/// allows POST and PATCH too.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    max_attempts: u32,
-    initial_backoff: std::time::Duration,
-    max_backoff: std::time::Duration,
-    max_retry_after: std::time::Duration,
-    retry_non_idempotent: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            initial_backoff: std::time::Duration::from_millis(200),
-            max_backoff: std::time::Duration::from_secs(10),
-            max_retry_after: std::time::Duration::from_secs(60),
-            retry_non_idempotent: false,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// No retries: every request is sent once.
-    pub fn disabled() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
-    }
-
-    /// Attempts in all, the first included (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-
-    /// The longest wait before the second attempt; it doubles after that.
-    pub fn initial_backoff(mut self, wait: std::time::Duration) -> Self {
-        self.initial_backoff = wait;
-        self
-    }
-
-    /// The longest computed wait between attempts.
-    pub fn max_backoff(mut self, wait: std::time::Duration) -> Self {
-        self.max_backoff = wait;
-        self
-    }
-
-    /// The longest wait a `Retry-After` header may ask for; a longer one
-    /// ends the retries.
-    pub fn max_retry_after(mut self, wait: std::time::Duration) -> Self {
-        self.max_retry_after = wait;
-        self
-    }
-
-    /// Also retry POST and PATCH, which may apply a change twice.
-    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
-        self.retry_non_idempotent = allow;
-        self
-    }
-
-    /// A random wait up to the exponential cap for the given attempt (1 is
-    /// the first retry): "full jitter", so many clients do not retry in step.
-    fn backoff(&self, retry: u32) -> std::time::Duration {
-        let exponent = retry.saturating_sub(1).min(30);
-        let cap = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
-        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-        if nanos == 0 {
-            return cap;
-        }
-        std::time::Duration::from_nanos(random_u64() % (nanos + 1))
-    }
-}
-
-/// A random number from the standard library's hasher seeds (no extra
-/// dependency; jitter needs no cryptographic quality).
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    hasher.finish()
-}
-
-fn retryable_status(status: reqwest::StatusCode) -> bool {
-    status == reqwest::StatusCode::REQUEST_TIMEOUT || status == reqwest::StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
-}
-
-fn is_idempotent(method: &reqwest::Method) -> bool {
-    use reqwest::Method;
-    [Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT, Method::DELETE, Method::TRACE].contains(method)
-}
-
-/// Keeps requests under a server's rate limits on the client's side, so a
-/// burst waits instead of drawing 429s.
-///
-/// Each window allows at most `max` requests in any `period` (a sliding
-/// window); a request that would exceed one waits until its oldest request
-/// ages out. Every attempt counts, retries included. Clones share their
-/// counts, so one limiter can pace several clients that share a quota.
-#[derive(Debug, Clone, Default)]
-pub struct RateLimiter {
-    windows: Vec<(u32, std::time::Duration)>,
-    mutations_only: bool,
-    sent: std::sync::Arc<std::sync::Mutex<Vec<std::collections::VecDeque<std::time::Instant>>>>,
-}
-
-impl RateLimiter {
-    /// A limiter without windows: it lets everything through until
-    /// [`limit`](Self::limit) adds one.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds a window: at most `max` requests in any `period`. A `max` of 0
-    /// is read as 1.
-    #[must_use]
-    pub fn limit(mut self, max: u32, period: std::time::Duration) -> Self {
-        self.windows.push((max.max(1), period));
-        self.sent = Default::default();
-        self
-    }
-
-    /// Counts and paces only requests that change something (methods other
-    /// than GET, HEAD and OPTIONS).
-    #[must_use]
-    pub fn mutations_only(mut self) -> Self {
-        self.mutations_only = true;
-        self
-    }
-
-    /// The windows, as `(max, period)`.
-    pub fn windows(&self) -> &[(u32, std::time::Duration)] {
-        &self.windows
-    }
-
-    /// Waits until a request with `method` fits in every window, then
-    /// counts it.
-    pub(crate) async fn acquire(&self, method: &reqwest::Method) {
-        use reqwest::Method;
-        if self.windows.is_empty() || (self.mutations_only && [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)) {
-            return;
-        }
-        loop {
-            let wait = {
-                let mut sent = self.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                sent.resize_with(self.windows.len(), Default::default);
-                let now = std::time::Instant::now();
-                let mut wait = std::time::Duration::ZERO;
-                for ((max, period), times) in self.windows.iter().zip(sent.iter_mut()) {
-                    while times.front().is_some_and(|&t| now.duration_since(t) >= *period) {
-                        times.pop_front();
-                    }
-                    if times.len() >= *max as usize {
-                        let oldest = times[times.len() - *max as usize];
-                        wait = wait.max(*period - now.duration_since(oldest));
-                    }
-                }
-                if wait.is_zero() {
-                    sent.iter_mut().for_each(|times| times.push_back(now));
-                    return;
-                }
-                wait
-            };
-            tokio::time::sleep(wait).await;
-        }
-    }
-}
-
-/// The wait a `Retry-After` header asks for: delay-seconds, or an HTTP date
-/// (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
-pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<std::time::Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(std::time::Duration::from_secs(seconds));
-    }
-    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(parse_http_date(value)?);
-    Some(at.duration_since(now).unwrap_or_default())
-}
-
-/// Seconds since the Unix epoch of an IMF-fixdate.
-fn parse_http_date(text: &str) -> Option<u64> {
-    let mut parts = text.split_whitespace();
-    let _weekday = parts.next()?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    let month_name = parts.next()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == month_name)? as u64 + 1;
-    let year: u64 = parts.next()?.parse().ok()?;
-    let mut clock = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
-    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
-    let era = y / 400;
-    let year_of_era = y % 400;
-    let day_of_year = (153 * m + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
-}
-
-/// Per-request settings that every request builder offers.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct RequestOptions {
-    pub(crate) timeout: Option<std::time::Duration>,
-    pub(crate) headers: Vec<(String, String)>,
-}
-
-impl RequestOptions {
-    fn apply(self, mut request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, RequestFailure> {
-        for (name, value) in self.headers {
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| RequestFailure(format!("`{name}` is not a valid header name")))?;
-            let value = reqwest::header::HeaderValue::from_str(&value)
-                .map_err(|_| RequestFailure(format!("the value of header `{name}` has a character a header cannot carry")))?;
-            request = request.header(name, value);
-        }
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        Ok(request)
-    }
-}
-
-/// `.timeout()` and `.header()` on a request builder.
-#[allow(unused_macros)]
-macro_rules! request_options {
-    ($request:ident) => {
-        impl $request<'_> {
-            /// A time limit for this request (and each retry of it), instead of the client's.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// An extra header for this request; an invalid name or value fails the request.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
-        }
+/// The textual form of a scalar parameter value (strings unquoted), or the
+/// items of an array, each in textual form.
+fn text_values<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("`{name}`: {err}"))?;
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        other => Err(format!("`{name}` has no textual form: {other}")),
     };
-}
-#[allow(unused_imports)]
-pub(crate) use request_options;
-
-/// Sends a request as the client's settings say: per-request options, the
-/// default headers the request does not set itself, then retries.
-pub(crate) async fn send(
-    http: &reqwest::Client,
-    request: reqwest::RequestBuilder,
-    options: RequestOptions,
-    default_headers: &reqwest::header::HeaderMap,
-    policy: &RetryPolicy,
-    limiter: Option<&RateLimiter>,
-) -> Result<RawResponse, SendFailure> {
-    let mut request = options.apply(request).map_err(SendFailure::Request)?.build().map_err(SendFailure::Transport)?;
-    for (name, value) in default_headers {
-        if !request.headers().contains_key(name) {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    let may_retry = policy.max_attempts > 1 && (policy.retry_non_idempotent || is_idempotent(request.method()));
-    let mut attempt = 1;
-    loop {
-        if let Some(limiter) = limiter {
-            limiter.acquire(request.method()).await;
-        }
-        let retry = if may_retry && attempt < policy.max_attempts { request.try_clone() } else { None };
-        let Some(next) = retry else {
-            return RawResponse::fetch(http, request).await.map_err(SendFailure::Transport);
-        };
-        let outcome = RawResponse::fetch(http, next).await;
-        let wait = match &outcome {
-            Ok(raw) if retryable_status(raw.status) => match retry_after(&raw.headers, std::time::SystemTime::now()) {
-                Some(wait) if wait > policy.max_retry_after => return outcome.map_err(SendFailure::Transport),
-                Some(wait) => wait,
-                None => policy.backoff(attempt),
-            },
-            Err(err) if err.is_connect() || err.is_timeout() => policy.backoff(attempt),
-            _ => return outcome.map_err(SendFailure::Transport),
-        };
-        tokio::time::sleep(wait).await;
-        attempt += 1;
+    match &value {
+        serde_json::Value::Null => Ok(Vec::new()),
+        serde_json::Value::Array(items) => items.iter().map(scalar).collect(),
+        other => Ok(vec![scalar(other)?]),
     }
 }
 
-/// Why [`send`] failed; becomes [`Error::InvalidRequest`] or [`Error::Transport`].
-#[derive(Debug)]
-pub(crate) enum SendFailure {
-    Request(RequestFailure),
-    Transport(reqwest::Error),
-}
-
-impl<E> From<SendFailure> for Error<E> {
-    fn from(f: SendFailure) -> Self {
-        match f {
-            SendFailure::Request(f) => f.into(),
-            SendFailure::Transport(err) => Error::Transport(err),
-        }
+/// A path parameter, percent-encoded as one path segment. Empty, `.` and
+/// `..` are refused: they would change which resource the path names.
+fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, String> {
+    let text = text_values(name, value)?.join(",");
+    if matches!(text.as_str(), "" | "." | "..") {
+        return Err(format!("path parameter `{name}` is `{text}`, which would change the path's meaning"));
     }
-}
-
-/// A page of items and whether the server says there is another.
-type PageFuture<'a, T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Vec<T>, bool), Error<E>>> + Send + 'a>>;
-
-/// Every item of a paginated list: pages are fetched one at a time as the
-/// stream is polled, until the server says there is no next page; the first
-/// error ends the stream after it is yielded.
-#[must_use = "a stream does nothing unless polled"]
-pub struct Pages<'a, T, E> {
-    fetch: Box<dyn FnMut(i64) -> PageFuture<'a, T, E> + Send + 'a>,
-    pending: Option<(i64, PageFuture<'a, T, E>)>,
-    buffer: std::collections::VecDeque<T>,
-    next_page: Option<i64>,
-}
-
-impl<'a, T, E> Pages<'a, T, E> {
-    pub(crate) fn new(first_page: i64, fetch: impl FnMut(i64) -> PageFuture<'a, T, E> + Send + 'a) -> Self {
-        Self { fetch: Box::new(fetch), pending: None, buffer: Default::default(), next_page: Some(first_page) }
-    }
-}
-
-// Nothing in `Pages` is pinned structurally: the futures are boxed and the
-// items only move in and out of the queue.
-impl<T, E> Unpin for Pages<'_, T, E> {}
-
-impl<T, E> fmt::Debug for Pages<'_, T, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").field("buffered", &self.buffer.len()).field("next_page", &self.next_page).finish()
-    }
-}
-
-impl<T, E> futures_core::Stream for Pages<'_, T, E> {
-    type Item = Result<T, Error<E>>;
-
-    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
-        use std::task::Poll;
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.buffer.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
-            }
-            if let Some((page, future)) = &mut this.pending {
-                let page = *page;
-                let outcome = match future.as_mut().poll(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(outcome) => outcome,
-                };
-                this.pending = None;
-                match outcome {
-                    Ok((items, more)) => {
-                        this.buffer.extend(items);
-                        this.next_page = more.then_some(page + 1);
-                    }
-                    Err(err) => {
-                        this.next_page = None;
-                        return Poll::Ready(Some(Err(err)));
-                    }
-                }
-                continue;
-            }
-            match this.next_page.take() {
-                Some(page) => this.pending = Some((page, (this.fetch)(page))),
-                None => return Poll::Ready(None),
-            }
-        }
-    }
+    Ok(percent_encode(&text))
 }
 
 /// A page number of [`Pages`] as the page parameter's type; a page beyond
 /// that type's range fails the request (and so ends the stream).
-pub(crate) fn page_number<T: TryFrom<i64>>(page: i64) -> Result<T, RequestFailure> {
-    T::try_from(page).map_err(|_| RequestFailure(format!("page {page} is beyond the range of the page parameter")))
+pub(crate) fn page_number<T: TryFrom<i64>>(operation: &'static str, page: i64) -> Result<T, CallFailure> {
+    T::try_from(page).map_err(|_| CallFailure {
+        failure: Failure::InvalidRequest(format!("page {page} is beyond the range of the page parameter")),
+        context: ErrorContext::new(operation),
+    })
 }
 
 /// Decodes a string enum from a borrowed string where the format allows,
@@ -838,229 +2134,216 @@ where
     deserializer.deserialize_str(WireVisitor(from_wire))
 }
 
-/// A response read to the end, waiting to be decoded.
-pub(crate) struct RawResponse {
-    status: reqwest::StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
+// ---------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------
+
+/// A page of items and whether the server says there is another.
+type PageFuture<T, E> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Vec<T>, bool), Error<E>>> + Send>>;
+
+/// Every item of a paginated list: pages are fetched one at a time as the
+/// stream is polled, until the server says there is no next page; the first
+/// error ends the stream after it is yielded. It owns its request, so it
+/// can be moved into a spawned task.
+#[must_use = "a stream does nothing unless polled"]
+pub struct Pages<T, E> {
+    fetch: Box<dyn FnMut(i64) -> PageFuture<T, E> + Send>,
+    pending: Option<(i64, PageFuture<T, E>)>,
+    buffer: std::collections::VecDeque<T>,
+    next_page: Option<i64>,
 }
 
-impl RawResponse {
-    /// Sends the request once and reads the whole body.
-    async fn fetch(http: &reqwest::Client, request: reqwest::Request) -> Result<Self, reqwest::Error> {
-        let response = http.execute(request).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?.to_vec();
-        Ok(Self { status, headers, body })
-    }
-
-    pub(crate) fn status(&self) -> u16 {
-        self.status.as_u16()
-    }
-
-    fn lossy_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-
-    /// A documented success whose body is returned as decoded.
-    pub(crate) fn ok<T, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>) -> ApiResult<T, E> {
-        self.success(decode, std::convert::identity)
-    }
-
-    /// A documented success: the body decoded by `decode`, then `wrap`ped.
-    pub(crate) fn success<T, S, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>, wrap: fn(T) -> S) -> ApiResult<S, E> {
-        let body = wrap(decode(&self)?);
-        Ok(ApiResponse { status: self.status, headers: self.headers, message: None, body })
-    }
-
-    /// A documented success whose body carries a `message`: `open` splits
-    /// the decoded body into the result and that message (unwrapping a
-    /// `{message, data}` envelope, or keeping a body with more fields whole).
-    pub(crate) fn ok_with_message<T, D, E>(
-        self,
-        decode: fn(&Self) -> Result<T, DecodeFailure>,
-        open: fn(T) -> (D, Option<String>),
-    ) -> ApiResult<D, E> {
-        let (body, message) = open(decode(&self)?);
-        Ok(ApiResponse { status: self.status, headers: self.headers, message, body })
-    }
-
-    /// A documented error status: the body decoded by `decode`, then `wrap`ped.
-    pub(crate) fn failure<T, S, E>(self, decode: fn(&Self) -> Result<T, DecodeFailure>, wrap: fn(T) -> E) -> ApiResult<S, E> {
-        let body = wrap(decode(&self)?);
-        Err(Error::Api { status: self.status, headers: self.headers, body })
-    }
-
-    /// A status the operation does not document.
-    pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
-        let body = self.lossy_text();
-        Err(Error::UnexpectedStatus { status: self.status, headers: self.headers, body })
+impl<T, E> Pages<T, E> {
+    pub(crate) fn new(first_page: i64, fetch: impl FnMut(i64) -> PageFuture<T, E> + Send + 'static) -> Self {
+        Self { fetch: Box::new(fetch), pending: None, buffer: Default::default(), next_page: Some(first_page) }
     }
 }
 
-/// Decodes a JSON body, naming the path of the value that failed.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(raw: &RawResponse) -> Result<T, DecodeFailure> {
-    let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeFailure {
-        status: raw.status,
-        body: raw.lossy_text(),
-        path: err.path().to_string(),
-        message: err.inner().to_string(),
-    })
-}
+// Nothing in `Pages` is pinned structurally: the futures are boxed and the
+// items only move in and out of the queue.
+impl<T, E> Unpin for Pages<T, E> {}
 
-/// A text body.
-pub(crate) fn text(raw: &RawResponse) -> Result<String, DecodeFailure> {
-    String::from_utf8(raw.body.clone()).map_err(|err| DecodeFailure {
-        status: raw.status,
-        body: raw.lossy_text(),
-        path: String::new(),
-        message: err.to_string(),
-    })
-}
-
-/// A binary body.
-pub(crate) fn bytes(raw: &RawResponse) -> Result<Vec<u8>, DecodeFailure> {
-    Ok(raw.body.clone())
-}
-
-/// A body the operation does not describe; ignored.
-pub(crate) fn empty(_: &RawResponse) -> Result<(), DecodeFailure> {
-    Ok(())
-}
-
-/// The textual form of a scalar parameter value (strings unquoted), or the
-/// items of an array, each in textual form.
-fn text_values<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, RequestFailure> {
-    let value = serde_json::to_value(value).map_err(|err| RequestFailure(format!("`{name}`: {err}")))?;
-    let scalar = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        other => Err(RequestFailure(format!("`{name}` has no textual form: {other}"))),
-    };
-    match &value {
-        serde_json::Value::Null => Ok(Vec::new()),
-        serde_json::Value::Array(items) => items.iter().map(scalar).collect(),
-        other => Ok(vec![scalar(other)?]),
+impl<T, E> fmt::Debug for Pages<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").field("buffered", &self.buffer.len()).field("next_page", &self.next_page).finish()
     }
 }
 
-/// Appends a query parameter (`name=a&name=b` for arrays; nothing for `None`).
-pub(crate) fn push_query<T: serde::Serialize + ?Sized>(query: &mut Vec<(String, String)>, name: &str, value: &T) -> Result<(), RequestFailure> {
-    for text in text_values(name, value)? {
-        query.push((name.to_string(), text));
-    }
-    Ok(())
-}
+impl<T, E> futures_core::Stream for Pages<T, E> {
+    type Item = Result<T, Error<E>>;
 
-/// Adds a header parameter, unless its value is `None`.
-pub(crate) fn with_header<T: serde::Serialize + ?Sized>(request: reqwest::RequestBuilder, name: &str, value: &T) -> Result<reqwest::RequestBuilder, RequestFailure> {
-    Ok(match header_value(name, value)? {
-        Some(value) => request.header(name, value),
-        None => request,
-    })
-}
-
-/// Adds a JSON body and its content type.
-pub(crate) fn with_json_body<T: serde::Serialize + ?Sized>(request: reqwest::RequestBuilder, media_type: &str, body: &T) -> Result<reqwest::RequestBuilder, RequestFailure> {
-    Ok(request.header(reqwest::header::CONTENT_TYPE, media_type).body(json_body(body)?))
-}
-
-/// A header value (arrays comma-separated), or `None` for `None`.
-pub(crate) fn header_value<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<reqwest::header::HeaderValue>, RequestFailure> {
-    let values = text_values(name, value)?;
-    if values.is_empty() {
-        return Ok(None);
-    }
-    reqwest::header::HeaderValue::from_str(&values.join(","))
-        .map(Some)
-        .map_err(|_| RequestFailure(format!("header `{name}` has a character a header cannot carry")))
-}
-
-/// A credential as a header value, marked sensitive so that `Debug` of the
-/// request hides it.
-pub(crate) fn secret_header(scheme: &str, value: &str) -> Result<reqwest::header::HeaderValue, RequestFailure> {
-    let mut value = reqwest::header::HeaderValue::from_str(value)
-        .map_err(|_| RequestFailure(format!("the `{scheme}` credential has a character a header cannot carry")))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// A path parameter, percent-encoded as one path segment.
-pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, RequestFailure> {
-    let text = text_values(name, value)?.join(",");
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some((page, future)) = &mut this.pending {
+                let page = *page;
+                let outcome = match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(outcome) => outcome,
+                };
+                this.pending = None;
+                match outcome {
+                    Ok((items, more)) => {
+                        this.buffer.extend(items);
+                        this.next_page = if more { page.checked_add(1) } else { None };
+                    }
+                    Err(err) => {
+                        this.next_page = None;
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
+                continue;
+            }
+            match this.next_page.take() {
+                Some(page) => this.pending = Some((page, (this.fetch)(page))),
+                None => return Poll::Ready(None),
+            }
         }
     }
-    Ok(out)
-}
-
-/// Serializes a JSON request body.
-pub(crate) fn json_body<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, RequestFailure> {
-    serde_json::to_vec(body).map_err(|err| RequestFailure(format!("the body does not serialize: {err}")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A small deterministic generator for the property tests.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 11
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n.max(1)
+        }
+    }
+
+    fn retry_after_of(value: &str) -> Option<Duration> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, reqwest::header::HeaderValue::from_str(value).ok()?);
+        retry_after(&headers, std::time::SystemTime::now())
+    }
+
     #[test]
-    fn path_segments_are_percent_encoded() {
-        let encoded = path_segment("id", "a b/c?d").unwrap();
-        assert_eq!(encoded, "a%20b%2Fc%3Fd");
+    fn path_segments_are_percent_encoded_and_dot_segments_refused() {
+        assert_eq!(path_segment("id", "a b/c?d").unwrap(), "a%20b%2Fc%3Fd");
+        for value in ["", ".", ".."] {
+            assert!(path_segment("id", value).unwrap_err().contains("would change the path"), "{value:?}");
+        }
+        assert_eq!(path_segment("id", "...").unwrap(), "...");
     }
 
     #[test]
     fn query_arrays_repeat_and_none_is_skipped() {
-        let mut query = Vec::new();
-        push_query(&mut query, "tag", &["a", "b"]).unwrap();
-        push_query(&mut query, "page", &Option::<i64>::None).unwrap();
-        push_query(&mut query, "limit", &Some(10)).unwrap();
-        assert_eq!(query, vec![("tag".into(), "a".into()), ("tag".into(), "b".into()), ("limit".into(), "10".into())]);
+        assert_eq!(text_values("tag", &["a", "b"]).unwrap(), vec!["a", "b"]);
+        assert!(text_values("page", &Option::<i64>::None).unwrap().is_empty());
+        assert_eq!(text_values("limit", &Some(10)).unwrap(), vec!["10"]);
     }
 
     #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777 - 10);
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::from_secs(7)));
+    fn retry_after_reads_every_http_date_form() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777 - 10);
+        let at = |value: &str| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            retry_after(&headers, now)
+        };
+        assert_eq!(at("7"), Some(Duration::from_secs(7)));
         // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example).
-        headers.insert(reqwest::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
-        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::from_secs(10)));
-        headers.insert(reqwest::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:49:17 GMT".parse().unwrap());
-        assert_eq!(retry_after(&headers, now), Some(std::time::Duration::ZERO));
-        headers.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
-        assert_eq!(retry_after(&headers, now), None);
+        assert_eq!(at("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::from_secs(10)));
+        assert_eq!(at("Sunday, 06-Nov-94 08:49:37 GMT"), Some(Duration::from_secs(10)));
+        assert_eq!(at("Sun Nov  6 08:49:37 1994"), Some(Duration::from_secs(10)));
+        assert_eq!(at("Sun, 06 Nov 1994 08:49:17 GMT"), Some(Duration::ZERO));
+        assert_eq!(at("soon"), None);
+        assert_eq!(at("99999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(at("Fri, 31 Dec 9999 23:59:59 GMT").map(|d| d > Duration::from_secs(1 << 37)), Some(true));
+        assert_eq!(at("Sat, 01 Jan 99999 00:00:00 GMT"), None);
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
         assert_eq!(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
     }
 
+    /// Property: no `Retry-After` value, however absurd, and no policy
+    /// setting makes the retry decision panic or wait past its cap.
     #[test]
-    fn backoff_is_capped_and_jittered() {
-        let policy = RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(100)).max_backoff(std::time::Duration::from_millis(300));
-        for retry in 1..10 {
-            assert!(policy.backoff(retry) <= std::time::Duration::from_millis(300));
+    fn no_retry_after_value_or_policy_panics() {
+        let mut rng = Lcg(7);
+        let pieces = ["Sun,", "06", "Nov", "1994", "08:49:37", "GMT", "-", "99999999999999999999", "0", ":", " ", "Feb", "31", "-06-Nov-94", "Sunday,", "1e9", "\t", "99:99:99", "4294967296"];
+        let huge = [Duration::ZERO, Duration::from_nanos(1), Duration::from_secs(1), Duration::MAX, Duration::from_secs(u64::MAX / 2)];
+        for case in 0..20_000 {
+            let value: String = (0..rng.below(7)).map(|_| pieces[rng.below(pieces.len() as u64) as usize]).collect::<Vec<_>>().join(if case % 3 == 0 { " " } else { "" });
+            let policy = RetryPolicy::default()
+                .initial_backoff(huge[rng.below(5) as usize])
+                .max_backoff(huge[rng.below(5) as usize])
+                .max_retry_after(huge[rng.below(5) as usize])
+                .rate_limited_backoff(huge[rng.below(5) as usize])
+                .max_attempts(rng.next() as u32);
+            let mut headers = reqwest::header::HeaderMap::new();
+            if let Ok(header) = reqwest::header::HeaderValue::from_str(&value) {
+                headers.insert(reqwest::header::RETRY_AFTER, header);
+            }
+            let status = [429u16, 503, 500, 408, 404][rng.below(5) as usize];
+            let status = reqwest::StatusCode::from_u16(status).unwrap();
+            let retry = rng.next() as u32;
+            if let Some((wait, _)) = policy.retry_wait(Attempted::Status(status, &headers), rng.below(2) == 0, retry, std::time::SystemTime::now()) {
+                if headers.contains_key(reqwest::header::RETRY_AFTER) && retry_after(&headers, std::time::SystemTime::now()).is_some() {
+                    assert!(wait <= policy.max_retry_after.saturating_add(Duration::from_secs(1)), "{value:?}: {wait:?}");
+                }
+            }
+            let _ = retry_after_of(&value);
         }
-        assert!(policy.backoff(1) <= std::time::Duration::from_millis(100));
-        assert_eq!(RetryPolicy::disabled().max_attempts, 1);
-        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
     }
 
     #[test]
-    fn number_checks_tolerate_decimal_steps() {
+    fn retries_follow_what_the_failure_proves() {
+        let policy = RetryPolicy::default();
+        let now = std::time::SystemTime::now();
+        let empty = reqwest::header::HeaderMap::new();
+        let decide = |code: u16, idempotent: bool| {
+            policy.retry_wait(Attempted::Status(reqwest::StatusCode::from_u16(code).unwrap(), &empty), idempotent, 1, now).map(|(_, why)| why)
+        };
+        assert_eq!(decide(429, false), Some("rate limited"));
+        assert_eq!(decide(429, true), Some("rate limited"));
+        for code in [408, 500, 502, 503, 504] {
+            assert_eq!(decide(code, true), Some("server error"), "{code}");
+            assert_eq!(decide(code, false), None, "{code} on a non-idempotent operation");
+        }
+        for code in [400, 404, 501, 505, 599] {
+            assert_eq!(decide(code, true), None, "{code}");
+        }
+        // A 429 without Retry-After waits at least the floor.
+        for retry in 1..6 {
+            assert!(policy.rate_limited_wait(retry) >= Duration::from_secs(1));
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(300));
+        for retry in 1..40 {
+            assert!(policy.backoff(retry) <= Duration::from_millis(300));
+        }
+        assert!(policy.backoff(1) <= Duration::from_millis(100));
+        assert_eq!(RetryPolicy::disabled().max_attempts, 1);
+        assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+        let _ = jitter(Duration::MAX);
+        assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn number_checks_tolerate_decimal_steps_and_refuse_nan() {
         assert!(check_number("p", 0.07, None, None, Some(0.01)).is_ok());
         assert!(check_number("p", 33.33, Some((0.0, false)), Some((100.0, false)), Some(0.01)).is_ok());
         assert_eq!(check_number("p", 0.075, None, None, Some(0.01)).unwrap_err().message, "is 0.075, not a multiple of 0.01");
         assert!(check_number("r", 0.0005, Some((0.001, false)), None, None).is_err());
         assert!(check_number("r", 1.0, None, Some((1.0, true)), None).is_err());
+        assert!(check_number("n", f64::NAN, None, None, None).is_err());
+        assert!(check_number("n", f64::INFINITY, None, None, None).is_err());
         assert!(check_count("v", 1, Some(2), None, "items").is_err());
         let nested = ValidationError { path: "passPercentage".into(), message: "m".into() }.within("rules[2]");
         assert_eq!(nested.to_string(), "`rules[2].passPercentage` m");
@@ -1071,6 +2354,29 @@ mod tests {
         let secret = Secret::new("console-abc");
         assert_eq!(format!("{secret:?} {secret}"), "Secret(\"<redacted>\") <redacted>");
         assert_eq!(secret.expose(), "console-abc");
+        let mut redactor = Redactor::default();
+        redactor.add("console-abc");
+        redactor.add("a\"b/c d");
+        assert_eq!(redactor.text("Key: console-abc."), "Key: <redacted>.");
+        assert_eq!(redactor.text(r#"{"k":"a\"b/c d"}"#), r#"{"k":"<redacted>"}"#);
+        assert_eq!(redactor.text("?key=a%22b%2Fc%20d"), "?key=<redacted>");
+        let body = redactor.bytes(bytes::Bytes::from_static(b"x console-abc y console-abc"));
+        assert_eq!(&body[..], b"x <redacted> y <redacted>");
+        redactor.add("ab");
+        assert_eq!(redactor.text("ab"), "ab", "values too short to search for are left alone");
+        assert_eq!(base64(b"Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert!(is_credential_header("STATSIG-API-KEY") && is_credential_header("Authorization"));
+        assert!(!is_credential_header("STATSIG-API-VERSION") && !is_credential_header("Accept"));
+    }
+
+    #[test]
+    fn server_messages_are_one_short_line() {
+        assert_eq!(server_message(br#"{"message":"Not  found\nhere"}"#).as_deref(), Some("Not found here"));
+        assert_eq!(server_message(br#"{"error":{"message":"bad"}}"#).as_deref(), Some("bad"));
+        assert_eq!(server_message(b"<html><body>Bad gateway</body></html>"), None);
+        let long = format!(r#"{{"detail":"{}"}}"#, "x".repeat(400));
+        assert_eq!(server_message(long.as_bytes()).map(|m| m.chars().count()), Some(301));
     }
 
     #[test]

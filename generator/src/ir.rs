@@ -58,6 +58,9 @@ pub struct CrateShape {
     pub client_new: ClientNew,
     /// Some operation has `items()` (its example reads a stream).
     pub paginates: bool,
+    /// Response headers the spec documents that carry a request id
+    /// (lower case, sorted), read before the common ones.
+    pub request_id_headers: Vec<String>,
 }
 
 /// The shortcut constructor `Client::new`.
@@ -261,8 +264,13 @@ pub struct Constraints {
 
 impl Constraints {
     /// Whether a value can break one of the constraints (format and default
-    /// are documentation only).
-    pub fn is_checkable(&self) -> bool {
+    /// are documentation only). Floating-point values are always checked:
+    /// NaN and infinity have no JSON form.
+    pub fn is_checkable(&self, ty: &TypeRef) -> bool {
+        let float = |ty: &TypeRef| matches!(ty, TypeRef::Number(_));
+        if float(ty) || matches!(ty, TypeRef::List(item) if float(item)) {
+            return true;
+        }
         let Constraints { minimum, maximum, multiple_of, min_items, max_items, min_length, max_length, .. } = self;
         minimum.is_some()
             || maximum.is_some()
@@ -348,11 +356,20 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Ordered: codes ascending, then ranges, then `default`.
     pub responses: Vec<Response>,
-    /// Security schemes (by Rust name) whose credentials the request carries.
-    pub security: Vec<String>,
+    /// The security requirements: alternatives, each the schemes (by Rust
+    /// name) whose credentials go together; the request carries the first
+    /// alternative whose credentials are all set. An empty alternative
+    /// means the operation may also be called without credentials.
+    pub security: Vec<Vec<String>>,
     pub origin: String,
     /// What the operation's `x-pagination` says, if it has one.
     pub pagination_hint: Option<PaginationHint>,
+    /// What the operation's `x-idempotent` says, if it has one.
+    pub idempotent_hint: Option<bool>,
+    /// Decided: sending it twice has the effect of sending it once (by its
+    /// method, unless `x-idempotent` says otherwise), so a failure that may
+    /// have reached the server can be retried.
+    pub idempotent: bool,
     /// Decided: the names of the operation's own types.
     pub names: OperationNames,
     /// Decided: what a successful call returns.
@@ -460,6 +477,8 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// Checked before the request is sent.
+    pub constraints: Constraints,
     /// Decided: how the caller passes it.
     pub repr: ParamRepr,
 }
@@ -532,6 +551,8 @@ pub struct Response {
     pub variant: String,
     pub description: String,
     pub body: ResponseBody,
+    /// The names of the headers it documents, sorted.
+    pub headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

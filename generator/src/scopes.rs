@@ -4,8 +4,6 @@
 //! emitters and the runtime define exactly these names; a test compares
 //! this module with the emitted code, so the lists cannot drift.
 
-use crate::ir::SecurityScheme;
-
 /// Names `types.rs` and `client.rs` use unqualified: the Rust 2021 prelude's
 /// types, traits and variants, and `Self`. A schema of such a name gets a
 /// suffix (`Result` → `ResultType`).
@@ -51,9 +49,9 @@ pub const TYPES_MODULE: &[&str] = &[
     "FromIterator",
 ];
 
-/// Types `client.rs` defines besides each operation's own, and the module
-/// alias it imports.
-pub const CLIENT_MODULE: &[&str] = &["Client", "ClientBuilder", "types"];
+/// Types `client.rs` defines besides each operation's own, the runtime's
+/// it re-exports, the module alias it imports and its `SPEC`.
+pub const CLIENT_MODULE: &[&str] = &["Client", "ClientBuilder", "types", "SPEC"];
 
 /// Methods of traits the generated types implement, which callers reach by
 /// method syntax: an inherent method of the same name would hide them
@@ -84,64 +82,55 @@ pub const TRAIT_METHODS: &[&str] = &[
     "into_future",
 ];
 
-/// `Client`'s own associated functions and methods (`DEFAULT_BASE_URL`
-/// cannot collide: operation names are snake case).
-pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "documented_rate_limiter", "execute"];
+/// `Client`'s own associated functions and methods, in the runtime and in
+/// `client.rs` (`DEFAULT_BASE_URL` cannot collide: operation names are
+/// snake case).
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "documented_rate_limiter", "call"];
 
 /// `Client`'s fields.
-pub const CLIENT_FIELDS: &[&str] = &["http", "base_url", "timeout", "retry", "rate_limiter", "default_headers"];
+pub const CLIENT_FIELDS: &[&str] = &["core"];
 
 /// `ClientBuilder`'s fields and methods.
 pub const CLIENT_BUILDER: &[&str] = &[
+    "spec",
     "base_url",
     "http_client",
     "timeout",
     "connect_timeout",
+    "total_timeout",
     "user_agent",
     "retry",
     "retry_policy",
     "rate_limiter",
     "default_headers",
     "default_header",
+    "credentials",
+    "credential",
+    "hook",
+    "on_request",
+    "new",
     "build",
 ];
 
-/// The prefix of `Client`'s private method that adds one security scheme's
-/// credential to a request (`apply_<scheme>`).
-pub const CREDENTIAL_APPLIER_PREFIX: &str = "apply_";
-
 /// What a request builder defines besides its parameters: its fields
 /// (`client`, `body`, `options`), methods (`send`, `items`, `body`, and
-/// the runtime's `timeout` and `header`), and the locals of `send`.
-pub const REQUEST_BUILDER: &[&str] = &[
-    "client",
-    "body",
-    "options",
-    "send",
-    "items",
-    "timeout",
-    "header",
-    "into_future",
-    "base_url",
-    "url",
-    "request",
-    "query",
-    "raw",
-];
+/// the runtime's `timeout`, `total_timeout` and `header`), and the locals
+/// of `send`.
+pub const REQUEST_BUILDER: &[&str] =
+    &["client", "body", "options", "send", "items", "timeout", "total_timeout", "header", "into_future", "call", "raw"];
 
 /// Methods of a struct besides its setters.
 pub const STRUCT_METHODS: &[&str] = &["new", "validate"];
 
-/// Names a security scheme may not take: it becomes a field of `Client`
-/// and `ClientBuilder` and a method of `ClientBuilder`.
+/// Names a security scheme may not take: it becomes a method of
+/// `ClientBuilder`.
 pub fn credential_names() -> impl Iterator<Item = &'static str> {
-    CLIENT_FIELDS.iter().chain(CLIENT_BUILDER).chain(TRAIT_METHODS).copied()
+    CLIENT_BUILDER.iter().chain(TRAIT_METHODS).copied()
 }
 
 /// Names an operation may not take as a method of `Client`.
-pub fn client_method_names(schemes: &[SecurityScheme]) -> Vec<String> {
-    let own = CLIENT_METHODS.iter().chain(TRAIT_METHODS).map(|n| n.to_string());
-    own.chain(schemes.iter().map(|s| format!("{CREDENTIAL_APPLIER_PREFIX}{}", s.rust_name))).collect()
+pub fn client_method_names() -> impl Iterator<Item = &'static str> {
+    CLIENT_METHODS.iter().chain(TRAIT_METHODS).copied()
 }
 
 /// Names a parameter may not take on a request builder.
@@ -247,20 +236,25 @@ mod tests {
 
     #[test]
     fn emitted_names_are_the_declared_ones() {
+        let runtime = syn::parse_file(include_str!("../runtime/runtime.rs")).expect("the runtime parses");
         for text in FIXTURES {
             let (api, client, types) = generated(text);
             let schemes: Vec<&str> = api.security_schemes.iter().map(|s| s.rust_name.as_str()).collect();
+            let both = |name: &str| {
+                let mut fns = names(&impl_fns(&client, name));
+                fns.extend(names(&impl_fns(&runtime, name)));
+                fns
+            };
 
-            let mut allowed = set(CLIENT_FIELDS.iter().copied().chain(schemes.iter().copied()));
-            assert_within("Client", &struct_fields(&client, "Client"), &allowed);
+            assert_within("Client", &struct_fields(&runtime, "Client"), &set(CLIENT_FIELDS.iter().copied()));
 
-            allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
-            assert_within("ClientBuilder", &struct_fields(&client, "ClientBuilder"), &allowed);
-            assert_within("ClientBuilder", &names(&impl_fns(&client, "ClientBuilder")), &allowed);
+            let allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
+            assert_within("ClientBuilder", &struct_fields(&runtime, "ClientBuilder"), &allowed);
+            assert_within("ClientBuilder", &both("ClientBuilder"), &allowed);
 
-            let mut allowed: BTreeSet<String> = client_method_names(&api.security_schemes).into_iter().collect();
+            let mut allowed = set(client_method_names());
             allowed.extend(api.operations.iter().map(|op| op.rust_name.clone()));
-            assert_within("Client", &names(&impl_fns(&client, "Client")), &allowed);
+            assert_within("Client", &both("Client"), &allowed);
 
             for op in &api.operations {
                 let request = &op.names.request;
@@ -286,6 +280,7 @@ mod tests {
                 .filter_map(|item| match item {
                     syn::Item::Struct(s) => Some(s.ident.to_string()),
                     syn::Item::Enum(e) => Some(e.ident.to_string()),
+                    syn::Item::Static(s) => Some(s.ident.to_string()),
                     _ => None,
                 })
                 .collect();

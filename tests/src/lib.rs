@@ -53,6 +53,16 @@ pub fn autotune_generated() -> Generated {
     generator::generate(&spec, "openapi/autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"))
 }
 
+/// The `security-client` crate (every kind of credential, for the HTTP
+/// tests) as `cargo xtask codegen` makes it now.
+pub fn security_generated() -> Generated {
+    let label = "tests/fixtures/constructs/security.yaml";
+    let spec = read(&repo_root().join(label));
+    let mut options = options_for(label, "security-client");
+    options.command = "cargo xtask codegen".into();
+    generator::generate(&spec, label, &options).unwrap_or_else(|f| panic!("{f}"))
+}
+
 /// Generates a crate from a file, panicking with the diagnostics if it fails.
 pub fn generate_file(path: &Path, crate_name: &str) -> Generated {
     let label = path.file_name().expect("a file").to_string_lossy().into_owned();

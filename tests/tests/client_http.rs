@@ -16,7 +16,7 @@ fn autotune_json(id: &str) -> Value {
         "id": id, "description": "d", "isStarted": false, "successEvent": "purchase", "successEventValue": "",
         "explorationWindow": "24hr", "attributionWindow": "2hrs", "winnerThreshold": "95%",
         "variants": [{"name": "red", "id": "v1", "json": {"color": "red"}}, {"name": "blue", "id": "v2", "json": {}}],
-        "winner": null, "team": null
+        "winner": null, "team": null, "lastModifierID": "u1", "lastModifierName": "CONSOLE API"
     })
 }
 
@@ -158,7 +158,7 @@ async fn documented_errors_come_back_typed() {
         .mount(&server)
         .await;
     match client.get_autotune("missing").await {
-        Err(Error::Api { status, headers, body: GetAutotuneError::NotFound(body) }) => {
+        Err(Error::Api { status, headers, body: GetAutotuneError::NotFound(body), .. }) => {
             assert_eq!(status, 404);
             assert_eq!(headers["x-request-id"], "r1");
             assert_eq!(body.status, 404);
@@ -182,7 +182,7 @@ async fn undocumented_status_keeps_status_headers_and_body() {
         .mount(&server)
         .await;
     match client.start_autotune("a").await {
-        Err(Error::UnexpectedStatus { status, headers, body }) => {
+        Err(Error::UnexpectedStatus { status, headers, body, .. }) => {
             assert_eq!(status, 503);
             assert_eq!(headers["retry-after"], "7");
             assert_eq!(body, "upstream down");
@@ -202,11 +202,11 @@ async fn a_body_that_does_not_decode_names_the_failing_field() {
         .mount(&server)
         .await;
     match client.get_autotune("a").await {
-        Err(Error::Decode { status, path, body, message }) => {
+        Err(Error::Decode { status, path, body, reason, .. }) => {
             assert_eq!(status, 200);
             // The path is the wire path, through the envelope the client opened.
             assert_eq!(path, "data.variants[1].name");
-            assert!(message.contains("invalid type"), "{message}");
+            assert!(reason.contains("invalid type"), "{reason}");
             assert!(body.contains("\"name\":42"), "{body}");
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -323,10 +323,12 @@ async fn a_429_with_retry_after_is_retried_then_succeeds() {
 #[tokio::test]
 async fn a_503_that_persists_exhausts_the_attempts() {
     let (server, client) = setup_with(fast_retries().max_attempts(3)).await;
-    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let err = client.start_autotune("a").await.unwrap_err();
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let err = client.get_autotune("a").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert!(err.is_retryable());
+    assert_eq!(err.context().attempts, 3);
+    assert!(err.to_string().ends_with("(after 3 attempts)"), "{err}");
     assert_eq!(requests_to(&server).await, 3);
 }
 
@@ -414,7 +416,7 @@ async fn version_default_and_extra_headers_are_sent() {
         Client::builder().base_url(server.uri()).default_header("STATSIG-API-VERSION", "20991231").build().unwrap();
     client.reset_autotune("a").await.expect("the caller's version wins");
     let bad = client.reset_autotune("a").header("bad header", "x").await.unwrap_err();
-    assert!(matches!(bad, Error::InvalidRequest(_)), "{bad:?}");
+    assert!(matches!(bad, Error::InvalidRequest { .. }), "{bad:?}");
 }
 
 #[test]
@@ -440,7 +442,7 @@ async fn constraints_are_checked_before_sending() {
         WinnerThreshold::V80Percent,
     );
     match client.create_autotune(one_variant).await {
-        Err(Error::Validation(err)) => {
+        Err(Error::Validation { source: err, .. }) => {
             assert_eq!(err.path, "variants");
             assert_eq!(err.to_string(), "`variants` has 1 items, fewer than the minimum 2");
         }
@@ -448,7 +450,10 @@ async fn constraints_are_checked_before_sending() {
     }
     let patch = AutotunePartialUpdate { exploration_window_rate: Some(1.5), ..Default::default() };
     let err = client.partially_update_autotune("a", patch).await.unwrap_err();
-    assert_eq!(err.to_string(), "invalid request: `explorationWindowRate` is 1.5, above the maximum 1");
+    assert_eq!(
+        err.to_string(),
+        "partially_update_autotune: invalid request: `explorationWindowRate` is 1.5, above the maximum 1"
+    );
     assert!(!err.is_retryable());
     assert_eq!(requests_to(&server).await, 0, "an invalid request was sent");
 }
@@ -547,7 +552,7 @@ async fn a_mutations_only_limiter_lets_reads_through() {
 
 #[test]
 fn the_documented_rate_limiter_has_the_specs_limits() {
-    let windows = Client::documented_rate_limiter().windows().to_vec();
+    let windows = Client::documented_rate_limiter().windows();
     let secs = std::time::Duration::from_secs;
     assert_eq!(windows, [(100, secs(10)), (900, secs(900))]);
 }

@@ -199,3 +199,76 @@ fn generated_crates_compile_clippy_and_rustdoc_clean() {
     assert!(fixed.is_empty(), "listed as inconsistent but now decoding: {fixed:?}");
     println!("{ok} of {total} response examples of the full spec decode; {} listed as inconsistent", failures.len());
 }
+
+/// The Autotune crate with each TLS backend and the optional features,
+/// clippy-clean: `native-tls` alone (no rustls), and `tracing`, `gzip` and
+/// the OS trust store together.
+#[test]
+fn generated_crate_builds_with_each_feature() {
+    let mut workspace = ScratchWorkspace::new("feature-check");
+    workspace.add_crate("statsig-autotune", &tests::autotune_generated().files);
+    for features in [
+        &["--no-default-features", "--features", "native-tls"][..],
+        &["--no-default-features", "--features", "rustls-tls-native-roots,tracing,gzip"][..],
+    ] {
+        let mut args = vec!["clippy", "--quiet", "-p", "statsig-autotune"];
+        args.extend(features);
+        args.extend(["--", "-D", "warnings"]);
+        workspace.cargo(&args);
+    }
+}
+
+/// `rust-version` in the emitted `Cargo.toml` is exactly the newest that
+/// any dependency of the emitted crate (every feature on) needs, as this
+/// workspace's lock file resolves them: no older toolchain can build it,
+/// and it claims no newer one than it needs.
+#[test]
+fn the_declared_rust_version_is_what_the_dependencies_need() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--all-features", "--locked"])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let packages: BTreeMap<&str, &Value> =
+        metadata["packages"].as_array().unwrap().iter().map(|p| (p["id"].as_str().unwrap(), p)).collect();
+    let nodes: BTreeMap<&str, &Value> =
+        metadata["resolve"]["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
+    let root = packages.values().find(|p| p["name"] == "statsig-autotune").unwrap()["id"].as_str().unwrap();
+    let version = |text: &str| -> (u32, u32) {
+        let mut parts = text.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    };
+    // Normal (not dev or build) dependencies, transitively.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![root];
+    let mut newest = ((0, 0), String::new());
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if id != root {
+            if let Some(rust) = packages[id]["rust_version"].as_str() {
+                newest = newest.max((version(rust), packages[id]["name"].as_str().unwrap().to_string()));
+            }
+        }
+        for dep in nodes[id]["deps"].as_array().unwrap() {
+            if dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null()) {
+                stack.push(dep["pkg"].as_str().unwrap());
+            }
+        }
+    }
+    let declared = version(generator::emit::RUST_VERSION);
+    assert_eq!(
+        declared,
+        newest.0,
+        "the emitted rust-version is {}, but the newest dependency need is {:?} ({})",
+        generator::emit::RUST_VERSION,
+        newest.0,
+        newest.1
+    );
+    let manifest = read(&repo_root().join("generated/Cargo.toml"));
+    assert!(manifest.contains(&format!("rust-version = \"{}\"", generator::emit::RUST_VERSION)));
+}

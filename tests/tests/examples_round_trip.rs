@@ -168,7 +168,8 @@ fn enums_keep_wire_strings_and_accept_new_values() {
 fn optional_nullable_fields_keep_absent_null_and_value_apart() {
     let base = serde_json::json!({
         "id": "a", "description": "", "variants": [], "successEvent": "e", "successEventValue": "",
-        "explorationWindow": "1hr", "attributionWindow": "1hr", "winnerThreshold": "80%", "isStarted": true
+        "explorationWindow": "1hr", "attributionWindow": "1hr", "winnerThreshold": "80%", "isStarted": true,
+        "lastModifierID": null, "lastModifierName": "CONSOLE API"
     });
     for team in [None, Some(Value::Null), Some(Value::String("growth".into()))] {
         let mut json = base.clone();

@@ -1,20 +1,24 @@
-//! `generated/` must be exactly what the generator makes from
-//! `openapi/autotune.yaml` now. Reads the tree, never writes it.
+//! `generated/` and `tests/clients/security/` must be exactly what the
+//! generator makes from `openapi/autotune.yaml` and the security fixture
+//! now. Reads the tree, never writes it.
 
 use tests::{options_for, read, repo_root};
 
 #[test]
-fn checked_in_crate_matches_the_generator() {
+fn checked_in_crates_match_the_generator() {
     let root = repo_root();
-    let generated = tests::autotune_generated();
-    let mut stale = Vec::new();
-    for (path, contents) in &generated.files {
-        let on_disk = std::fs::read_to_string(root.join("generated").join(path)).unwrap_or_default();
-        if on_disk != *contents {
-            stale.push(path.clone());
+    for (dir, generated) in
+        [("generated", tests::autotune_generated()), ("tests/clients/security", tests::security_generated())]
+    {
+        let mut stale = Vec::new();
+        for (path, contents) in &generated.files {
+            let on_disk = std::fs::read_to_string(root.join(dir).join(path)).unwrap_or_default();
+            if on_disk != *contents {
+                stale.push(path.clone());
+            }
         }
+        assert!(stale.is_empty(), "{dir}/ is stale ({}); run `cargo xtask codegen`", stale.join(", "));
     }
-    assert!(stale.is_empty(), "generated/ is stale ({}); run `cargo xtask codegen`", stale.join(", "));
 }
 
 #[test]

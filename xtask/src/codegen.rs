@@ -52,10 +52,40 @@ fn label(path: &Path, root: &Path) -> String {
     }
 }
 
+/// One crate to generate: from which spec, into which folder.
+struct Target {
+    spec: PathBuf,
+    out: PathBuf,
+    options: CrateOptions,
+}
+
+/// The crates kept checked in: the Autotune client, and the client the HTTP
+/// tests use for every kind of credential (from the security fixture).
+fn checked_in(root: &Path, args: &Args) -> Vec<Target> {
+    let target = |spec: &str, out: &str, crate_name: &str, examples: bool| Target {
+        spec: root.join(spec),
+        out: root.join(out),
+        options: CrateOptions {
+            crate_name: crate_name.into(),
+            spec_label: spec.into(),
+            command: "cargo xtask codegen".into(),
+            examples: examples && !args.no_examples,
+        },
+    };
+    let mut autotune = target("openapi/autotune.yaml", "generated", "statsig-autotune", true);
+    if let Some(name) = &args.crate_name {
+        autotune.options.crate_name = name.clone();
+    }
+    vec![
+        autotune,
+        target("tests/fixtures/constructs/security.yaml", "tests/clients/security", "security-client", false),
+    ]
+}
+
 pub fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let root = workspace_root();
-    let (spec, out, options) = match (&args.spec, &args.out) {
+    let targets = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => {
             let spec_label = label(spec, &root);
             let stem = spec.file_stem().map_or_else(|| "api".to_string(), |s| s.to_string_lossy().into_owned());
@@ -64,55 +94,66 @@ pub fn run(args: &Args) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| format!("{}-client", generator::naming::snake_name(&stem, "api").replace('_', "-")));
             let command = format!("cargo xtask codegen --spec {spec_label}");
-            (spec.clone(), out.clone(), CrateOptions { crate_name, spec_label, command, examples: !args.no_examples })
+            let options = CrateOptions { crate_name, spec_label, command, examples: !args.no_examples };
+            vec![Target { spec: spec.clone(), out: out.clone(), options }]
         }
-        _ => (
-            root.join("openapi/autotune.yaml"),
-            root.join("generated"),
-            CrateOptions {
-                crate_name: args.crate_name.clone().unwrap_or_else(|| "statsig-autotune".into()),
-                spec_label: "openapi/autotune.yaml".into(),
-                command: "cargo xtask codegen".into(),
-                examples: !args.no_examples,
-            },
-        ),
+        _ => checked_in(&root, args),
     };
-    let text = std::fs::read_to_string(&spec).map_err(|err| format!("error: cannot read {}: {err}", spec.display()))?;
-    let generated = generator::generate(&text, &options.spec_label, &options).map_err(|failure| failure.to_string())?;
-    let changes =
-        files::compare(&out, &generated.files).map_err(|err| format!("error: cannot read {}: {err}", out.display()))?;
+    // Every crate is generated before anything is written or compared, so
+    // a failure leaves all of them as they were.
+    let mut generated = Vec::new();
+    for target in &targets {
+        let spec = &target.spec;
+        let text =
+            std::fs::read_to_string(spec).map_err(|err| format!("error: cannot read {}: {err}", spec.display()))?;
+        let crate_files = generator::generate(&text, &target.options.spec_label, &target.options)
+            .map_err(|failure| failure.to_string())?;
+        let changes = files::compare(&target.out, &crate_files.files)
+            .map_err(|err| format!("error: cannot read {}: {err}", target.out.display()))?;
+        generated.push((target, crate_files.stats, changes));
+    }
     if args.check {
-        if changes.is_empty() {
-            println!("codegen --check: {} is up to date ({} files)", out.display(), generated.files.len());
+        let mut message = String::new();
+        for (target, _, changes) in &generated {
+            for change in changes {
+                let what = match change {
+                    Change::Write { path, existed: true, .. } => format!("{} is stale", path.display()),
+                    Change::Write { path, existed: false, .. } => format!("{} is missing", path.display()),
+                    Change::Remove(path) => format!("{} is no longer generated", path.display()),
+                };
+                message.push_str(&format!("error: {what}\n"));
+            }
+            if !changes.is_empty() {
+                message.push_str(&format!("run `{}` to regenerate\n", target.options.command));
+            }
+        }
+        if message.is_empty() {
+            for (target, _, _) in &generated {
+                println!(
+                    "codegen --check: {} is up to date",
+                    target.out.strip_prefix(&root).unwrap_or(&target.out).display()
+                );
+            }
             return Ok(());
         }
-        let mut message = String::new();
-        for change in &changes {
-            let what = match change {
-                Change::Write { path, existed: true, .. } => format!("{} is stale", path.display()),
-                Change::Write { path, existed: false, .. } => format!("{} is missing", path.display()),
-                Change::Remove(path) => format!("{} is no longer generated", path.display()),
-            };
-            message.push_str(&format!("error: {what}\n"));
-        }
-        message.push_str(&format!("run `{}` to regenerate", options.command));
-        return Err(message);
+        return Err(message.trim_end().to_string());
     }
-    files::apply(&changes).map_err(|err| format!("error: writing {}: {err}", out.display()))?;
+    for (target, stats, changes) in &generated {
+        files::apply(changes).map_err(|err| format!("error: writing {}: {err}", target.out.display()))?;
+        println!(
+            "codegen: {} types, {} enums, {} operations, {} lines; {} file(s) changed in {}",
+            stats.types,
+            stats.enums,
+            stats.operations,
+            stats.lines,
+            changes.len(),
+            target.out.strip_prefix(&root).unwrap_or(&target.out).display(),
+        );
+    }
     if std::env::var_os("XTASK_REPORT_PEAK_MEMORY").is_some() {
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
     }
-    let s = generated.stats;
-    println!(
-        "codegen: {} types, {} enums, {} operations, {} lines; {} file(s) changed in {} in {:.1} ms",
-        s.types,
-        s.enums,
-        s.operations,
-        s.lines,
-        changes.len(),
-        out.strip_prefix(&root).unwrap_or(&out).display(),
-        started.elapsed().as_secs_f64() * 1e3
-    );
+    println!("codegen: done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     Ok(())
 }
 

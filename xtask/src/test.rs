@@ -1,7 +1,8 @@
 //! `cargo xtask test`: the whole test suite on a fresh clone. It installs
-//! what the tests need that cargo does not (the pinned npm packages under
-//! `tests/prism`) when they are missing or stale, then runs
-//! `cargo test --workspace` with any extra arguments.
+//! what the tests need that `cargo test` does not fetch itself (the pinned
+//! npm packages under `tests/prism` when missing or stale; every crate of
+//! the lock file, which the offline builds of generated crates use), then
+//! runs `cargo test --workspace` with any extra arguments.
 
 use crate::codegen::workspace_root;
 use std::path::Path;
@@ -11,6 +12,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     install_npm_packages(&root.join("tests/prism"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // Generated crates are built offline with this workspace's lock file,
+    // some with features (native-tls, tracing) nothing else here enables.
+    let fetched = Command::new(&cargo)
+        .args(["fetch", "--locked", "--quiet"])
+        .current_dir(&root)
+        .status()
+        .map_err(|err| format!("error: cannot run cargo: {err}"))?;
+    if !fetched.success() {
+        return Err(format!("cargo fetch failed ({fetched})"));
+    }
     let status = Command::new(cargo)
         .args(["test", "--workspace"])
         .args(args)

@@ -6,7 +6,8 @@
 //! Passes run in order, each reading what the earlier ones decided:
 //! boxing, which types requests carry, field and parameter
 //! representations, validation, then per operation its names, success
-//! shape, `Accept` header and pagination, and last the crate-wide shape.
+//! shape, `Accept` header, pagination and idempotency, and last the
+//! crate-wide shape.
 
 mod fields;
 mod pagination;
@@ -16,7 +17,7 @@ mod success;
 mod validation;
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Api, ClientNew, CrateShape, OperationNames, SecurityKind};
+use crate::ir::{Api, ClientNew, CrateShape, Method, OperationNames, SecurityKind};
 use crate::{naming, scopes};
 
 /// Completes a lowered [`Api`]. Problems found here (an `x-pagination` that
@@ -34,7 +35,9 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
         let success = success::success(api, op, &by_status);
         let accept = success::accept(op);
         let pagination = pagination::pagination(api, op, diags);
+        let idempotent = op.idempotent_hint.unwrap_or_else(|| idempotent_method(op.method));
         let op = &mut api.operations[i];
+        op.idempotent = idempotent;
         op.names = names;
         op.success = success;
         op.accept = accept;
@@ -56,6 +59,33 @@ fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, 
     (OperationNames { request, error }, success)
 }
 
+/// RFC 9110 §9.2.2: the methods whose repetition has the effect of one.
+fn idempotent_method(method: Method) -> bool {
+    match method {
+        Method::Get | Method::Head | Method::Options | Method::Put | Method::Delete | Method::Trace => true,
+        Method::Post | Method::Patch => false,
+    }
+}
+
+/// Documented response headers that name a request id (`X-Request-Id`,
+/// `x-amzn-RequestId`, `X-GitHub-Request-Id`, `Correlation-Id`…).
+fn request_id_headers(api: &Api) -> Vec<String> {
+    let mut names: Vec<String> = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .flat_map(|r| &r.headers)
+        .filter(|name| {
+            let compact: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            compact.ends_with("requestid") || compact.ends_with("correlationid") || compact.ends_with("traceid")
+        })
+        .cloned()
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn crate_shape(api: &Api) -> CrateShape {
     // The compiler walks nested types (drop check, auto traits) one level
     // of recursion per type; a long chain of distinct types that contain
@@ -72,5 +102,5 @@ fn crate_shape(api: &Api) -> CrateShape {
         _ => ClientNew::Absent,
     };
     let paginates = api.operations.iter().any(|op| op.pagination.is_some());
-    CrateShape { recursion_limit, client_new, paginates }
+    CrateShape { recursion_limit, client_new, paginates, request_id_headers: request_id_headers(api) }
 }

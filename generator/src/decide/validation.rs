@@ -2,14 +2,15 @@
 
 use crate::ir::{Api, TypeKind, TypeRef};
 
-/// Structs that requests carry and that declare a checkable constraint, on
-/// a field or in a nested struct (directly or in a list).
+/// Structs that requests carry and that have a checkable constraint (or a
+/// floating-point value), on a field or in a nested struct (directly or in
+/// a list).
 pub(super) fn mark_validating(api: &mut Api) {
     let mut validating: Vec<bool> = api
         .types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Struct(s) if t.in_requests => s.fields.iter().any(|f| f.constraints.is_checkable()),
+            TypeKind::Struct(s) if t.in_requests => s.fields.iter().any(|f| f.constraints.is_checkable(&f.ty)),
             _ => false,
         })
         .collect();

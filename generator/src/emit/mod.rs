@@ -163,9 +163,20 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, Nullable, Pages, ParseEnumError, RateLimiter, RetryPolicy, Secret, ValidationError}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, ErrorContext, Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError}; },
+        quote! {
+            #[doc = " The HTTP client the generated client is built on, for its types"]
+            #[doc = " (`StatusCode`, `HeaderMap`, `Request` in hooks) and for"]
+            #[doc = " `ClientBuilder::http_client`."]
+            pub use reqwest;
+        },
     ]
 }
+
+/// The oldest Rust that builds the emitted crate with its dependencies as
+/// they resolve today (`icu_*`, under `reqwest`'s URL parsing, need 1.88);
+/// a test checks it against the resolved dependency graph.
+pub const RUST_VERSION: &str = "1.88";
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
     let description = format!("Rust client for {}, generated from its OpenAPI document", api.title)
@@ -179,22 +190,40 @@ fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
 name = "{name}"
 version = "0.1.0"
 edition = "2021"
-rust-version = "1.75"
+rust-version = "{rust_version}"
 description = "{description}"
 license = "MIT OR Apache-2.0"
 publish = false
 
+[features]
+default = ["rustls-tls"]
+# TLS with rustls and Mozilla's root certificates, built in.
+rustls-tls = ["reqwest/rustls-tls"]
+# TLS with rustls and the operating system's root certificates.
+rustls-tls-native-roots = ["reqwest/rustls-tls-native-roots"]
+# TLS with the platform's library (OpenSSL on Linux).
+native-tls = ["reqwest/native-tls"]
+# Accept gzip-compressed responses.
+gzip = ["reqwest/gzip"]
+# A `tracing` span per call (operation, method, path template, status,
+# attempts) and events for retries and rate-limiter waits.
+tracing = ["dep:tracing"]
+
 [dependencies]
+bytes = "1"
 futures-core = "0.3"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
+hyper = {{ version = "1", default-features = false }}
+reqwest = {{ version = "0.12", default-features = false }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
-tokio = {{ version = "1", default-features = false, features = ["time"] }}
+tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
+tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 {dev_dependencies}"#,
         command = options.command,
         spec = options.spec_label,
         name = options.crate_name,
+        rust_version = RUST_VERSION,
         dev_dependencies = dev_dependencies(api, options),
     )
 }

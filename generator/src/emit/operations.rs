@@ -2,6 +2,7 @@
 //! `items()` for a paginated list), its error enum and, when the success
 //! bodies differ by status, its success enum.
 
+use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{rust_type, TypePath};
 use crate::ir::{
@@ -74,7 +75,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         rust_name,
         type_prefix: _,
         method,
-        path: _,
+        path,
         path_segments,
         summary: _,
         description: _,
@@ -85,6 +86,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         security,
         origin: _,
         pagination_hint: _,
+        idempotent_hint: _,
+        idempotent,
         names,
         success,
         pagination,
@@ -98,11 +101,21 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
     let mut fields = Vec::new();
     let mut setters = Vec::new();
+    let mut checks = Vec::new();
     for p in params {
-        let Param { rust_name, wire_name, location, ty, required: _, doc, repr } = p;
+        let Param { rust_name, wire_name, location, ty, required: _, doc, constraints, repr } = p;
         let ParamRepr { passing, arg } = repr;
         let ident = format_ident!("{}", rust_name);
         let ty_tokens = rust_type(api, ty, TypePath::Module);
+        // The spec's constraints are checked before anything is sent.
+        let param_checks = constraint_checks(ty, constraints, wire_name);
+        if !param_checks.is_empty() {
+            let calls = param_checks.iter().map(|check| quote! { call.check(#check); });
+            checks.push(match passing {
+                Passing::Argument => quote! { { let value = &#ident; #(#calls)* } },
+                Passing::Setter => quote! { if let Some(value) = &#ident { #(#calls)* } },
+            });
+        }
         if *passing == Passing::Argument {
             fields.push(quote! { #ident: #ty_tokens });
             continue;
@@ -139,9 +152,9 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let field_names: Vec<_> = params.iter().map(|p| format_ident!("{}", p.rust_name)).collect();
     let body_binding = body.as_ref().map(|_| quote! { body, });
 
-    // URL: one `format!` over the literal path pieces and the encoded
-    // parameters. The checks refuse a path whose parameters are not all declared.
-    let mut template = String::from("{base_url}");
+    // The path: one `format!` over the literal pieces and the encoded
+    // parameters. Lowering refuses a path whose parameters are not all declared.
+    let mut template = String::new();
     let mut encode_path = Vec::new();
     for segment in path_segments {
         match segment {
@@ -152,50 +165,43 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 };
                 let ident = format_ident!("{}", p.rust_name);
                 template.push_str(&format!("{{{}}}", p.rust_name));
-                encode_path.push(quote! { let #ident = crate::runtime::path_segment(#wire, &#ident)?; });
+                encode_path.push(quote! { let #ident = call.path_segment(#wire, &#ident); });
             }
         }
     }
-    let query_params: Vec<&Param> = params.iter().filter(|p| p.location == ParamLocation::Query).collect();
-    let query = (!query_params.is_empty()).then(|| {
-        let pushes = query_params.iter().map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let wire = &p.wire_name;
-            quote! { crate::runtime::push_query(&mut query, #wire, &#ident)?; }
-        });
-        quote! {
-            let mut query = Vec::new();
-            #(#pushes)*
-            request = request.query(&query);
-        }
+    let set_path = if encode_path.is_empty() {
+        quote! { call.set_path(#template.to_string()); }
+    } else {
+        quote! { call.set_path(format!(#template)); }
+    };
+    let query = params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let ident = format_ident!("{}", p.rust_name);
+        let wire = &p.wire_name;
+        quote! { call.query(#wire, &#ident); }
     });
     let headers = params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.wire_name;
-        quote! { request = crate::runtime::with_header(request, #wire, &#ident)?; }
-    });
-    let auth = security.iter().map(|scheme| {
-        let apply = format_ident!("{}{}", crate::scopes::CREDENTIAL_APPLIER_PREFIX, scheme);
-        quote! { request = client.#apply(request)?; }
+        quote! { call.header(#wire, &#ident); }
     });
     let send_body = body.as_ref().map(|b| {
         let media = &b.media_type;
-        let attach = match b.media {
-            MediaKind::Json => quote! { request = crate::runtime::with_json_body(request, #media, &body)?; },
-        };
-        // Spec constraints are checked before anything is sent.
         let validate = match &b.ty {
-            TypeRef::Named(id) if api.ty(*id).validates => quote! { body.validate()?; },
+            TypeRef::Named(id) if api.ty(*id).validates => quote! { call.check(body.validate()); },
             _ => TokenStream::new(),
+        };
+        let attach = match b.media {
+            MediaKind::Json => quote! { call.json_body(#media, body); },
         };
         if b.required {
             quote! {
+                let body = &body;
                 #validate
                 #attach
             }
         } else {
             quote! {
-                if let Some(body) = body {
+                if let Some(body) = &body {
                     #validate
                     #attach
                 }
@@ -207,40 +213,48 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         Accept::Json => "application/json",
         Accept::Any => "*/*",
     };
+    let security = security.iter().map(|together| {
+        let indexes = together.iter().filter_map(|scheme| {
+            let index = api.security_schemes.iter().position(|s| &s.rust_name == scheme)?;
+            Some(Literal::usize_unsuffixed(index))
+        });
+        quote! { &[#(#indexes),*] }
+    });
     let arms = response_arms(api, op);
-    let request_mut = (query.is_some()
-        || params.iter().any(|p| p.location == ParamLocation::Header)
-        || !security.is_empty()
-        || body.is_some())
-    .then(|| quote! { mut });
-
-    let pagination = pagination.as_ref().map(|p| items_fn(api, &request, &error, p));
+    let pagination = pagination.as_ref().map(|p| items_fn(api, rust_name, &request, &error, p));
     let struct_doc = format!(" A [`Client::{rust_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
         #[doc = #struct_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #request<'a> {
-            client: &'a Client,
+        pub struct #request {
+            client: Client,
             #(#fields,)*
             options: crate::runtime::RequestOptions,
         }
 
-        impl #request<'_> {
+        impl #request {
             #(#setters)*
 
             #[doc = " Sends the request and decodes the response."]
             pub async fn send(self) -> #output {
+                static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+                    name: #rust_name,
+                    method: reqwest::Method::#method,
+                    path: #path,
+                    idempotent: #idempotent,
+                    accept: #accept,
+                    security: &[#(#security),*],
+                };
                 let Self { client, #(#field_names,)* #body_binding options } = self;
+                let mut call = client.call(&OPERATION, options);
                 #(#encode_path)*
-                let base_url = &client.base_url;
-                let url = format!(#template);
-                let #request_mut request = client.http.request(reqwest::Method::#method, url);
-                #query
+                #set_path
+                #(#query)*
                 #(#headers)*
-                #(#auth)*
+                #(#checks)*
                 #send_body
-                let raw = client.execute(request, #accept, options).await?;
+                let raw = call.send().await?;
                 match raw.status() {
                     #(#arms)*
                 }
@@ -254,7 +268,13 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// `items()` for a page-numbered list.
-fn items_fn(api: &Api, request: &proc_macro2::Ident, error: &proc_macro2::Ident, p: &Pagination) -> TokenStream {
+fn items_fn(
+    api: &Api,
+    operation: &str,
+    request: &proc_macro2::Ident,
+    error: &proc_macro2::Ident,
+    p: &Pagination,
+) -> TokenStream {
     let Pagination { page_param, page_width, items_field, item, end } = p;
     let item = rust_type(api, item, TypePath::Module);
     let page_field = format_ident!("{}", page_param);
@@ -293,7 +313,7 @@ fn items_fn(api: &Api, request: &proc_macro2::Ident, error: &proc_macro2::Ident,
         IntWidth::I32 => (
             quote! { self.#page_field.map_or(1, i64::from) },
             quote! {
-                let page = crate::runtime::page_number(page);
+                let page = crate::runtime::page_number(#operation, page);
                 let request = self.clone();
             },
             quote! { let request = request.#page_field(page?); },
@@ -301,11 +321,11 @@ fn items_fn(api: &Api, request: &proc_macro2::Ident, error: &proc_macro2::Ident,
     };
     let doc = format!(" server's {signal}; the first error ends it.");
     quote! {
-        impl<'a> #request<'a> {
+        impl #request {
             #[doc = " Every item on every page, as a stream: pages are fetched one at a"]
             #[doc = " time as it is polled, from the page set here (or 1) until the"]
             #[doc = #doc]
-            pub fn items(self) -> crate::Pages<'a, #item, #error> {
+            pub fn items(self) -> crate::Pages<#item, #error> {
                 let first = #first;
                 crate::runtime::Pages::new(first, move |page| {
                     #prepare
@@ -409,18 +429,19 @@ fn response_doc(r: &Response) -> TokenStream {
 fn error_enum(api: &Api, op: &Operation) -> TokenStream {
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     let doc = format!(" The error responses documented for [`Client::{}`].", op.rust_name);
-    status_enum(api, &op.names.error, &doc, &errors)
+    // A newer spec may document more errors: callers keep a catch-all arm.
+    status_enum(api, &op.names.error, &doc, &errors, true)
 }
 
 fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let Success::ByStatus(name) = &op.success else { return None };
     let successes: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let doc = format!(" The successful responses of [`Client::{}`], which differ by status.", op.rust_name);
-    Some(status_enum(api, name, &doc, &successes))
+    Some(status_enum(api, name, &doc, &successes, false))
 }
 
 /// An enum with a variant per response status, holding its decoded body.
-fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response]) -> TokenStream {
+fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response], non_exhaustive: bool) -> TokenStream {
     let ident = format_ident!("{}", name);
     let variants = responses.iter().map(|r| {
         let docs = response_doc(r);
@@ -433,9 +454,11 @@ fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response]) -> Tok
             }
         }
     });
+    let non_exhaustive = non_exhaustive.then(|| quote! { #[non_exhaustive] });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #non_exhaustive
         pub enum #ident {
             #(#variants)*
         }

@@ -3,11 +3,12 @@
 //! Every choice (field representations, setters, validation) comes decided
 //! in the IR; this module prints it.
 
+use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{rust_type, TypePath};
 use crate::ir::{
-    Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, FloatWidth, IntWidth, Setter,
-    SetterArg, SkipSerializing, StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
+    Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, Setter, SetterArg, SkipSerializing,
+    StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -120,7 +121,7 @@ fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
         let name = format_ident!("{}", a.rust_name);
         quote! { #name: Default::default(), }
     });
-    let doc = format!(" Creates a `{ident}` from its required fields; the optional ones are absent.");
+    let doc = " Creates the value from its required fields; the optional ones are absent.";
     let allow = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     Some(quote! {
         impl #ident {
@@ -187,60 +188,16 @@ fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
     })
 }
 
-/// `validate()`: the spec's ranges, `multipleOf`, item counts and lengths,
-/// checked before a request is sent, naming the first field that breaks one.
+/// `validate()`: the spec's ranges, `multipleOf`, item counts and lengths
+/// (and a JSON form for every floating-point value), checked before a
+/// request is sent, naming the first field that breaks one.
 fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
     let checks = s.fields.iter().filter_map(|f| {
         let field = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
-        let c = &f.constraints;
         let mut body = TokenStream::new();
-        let float = |v: f64| proc_macro2::Literal::f64_unsuffixed(v);
-        let opt_f64 = |v: Option<f64>| {
-            v.map_or(quote! { None }, |v| {
-                let v = float(v);
-                quote! { Some(#v) }
-            })
-        };
-        let bound = |v: Option<f64>, exclusive: bool| {
-            v.map_or(quote! { None }, |v| {
-                let v = float(v);
-                quote! { Some((#v, #exclusive)) }
-            })
-        };
-        let opt_usize = |v: Option<usize>| {
-            v.map_or(quote! { None }, |v| {
-                let v = proc_macro2::Literal::usize_unsuffixed(v);
-                quote! { Some(#v) }
-            })
-        };
-        match &f.ty {
-            TypeRef::Integer(_) | TypeRef::Number(_)
-                if c.minimum.is_some() || c.maximum.is_some() || c.multiple_of.is_some() =>
-            {
-                let (min, max, step) = (
-                    bound(c.minimum, c.exclusive_minimum),
-                    bound(c.maximum, c.exclusive_maximum),
-                    opt_f64(c.multiple_of),
-                );
-                let as_f64 = match &f.ty {
-                    TypeRef::Number(FloatWidth::F64) => quote! { *value },
-                    TypeRef::Integer(IntWidth::I64) => quote! { *value as f64 },
-                    _ => quote! { f64::from(*value) },
-                };
-                body.extend(quote! { crate::runtime::check_number(#wire, #as_f64, #min, #max, #step)?; });
-            }
-            TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
-                let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-                body.extend(
-                    quote! { crate::runtime::check_count(#wire, value.chars().count(), #min, #max, "characters")?; },
-                );
-            }
-            TypeRef::List(_) if c.min_items.is_some() || c.max_items.is_some() => {
-                let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-                body.extend(quote! { crate::runtime::check_count(#wire, value.len(), #min, #max, "items")?; });
-            }
-            _ => {}
+        for check in constraint_checks(&f.ty, &f.constraints, wire) {
+            body.extend(quote! { #check?; });
         }
         let nested_validates = |ty: &TypeRef| match ty {
             TypeRef::Named(id) => api.ty(*id).validates,
@@ -269,7 +226,8 @@ fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
     quote! {
         impl #ident {
             #[doc = " Checks the constraints the spec declares (ranges, `multipleOf`, item"]
-            #[doc = " counts, lengths); the client calls it before sending."]
+            #[doc = " counts, lengths) and that every number has a JSON form (not NaN or"]
+            #[doc = " infinite); the client calls it before sending."]
             pub fn validate(&self) -> Result<(), crate::ValidationError> {
                 #(#checks)*
                 Ok(())

@@ -1,5 +1,6 @@
 //! The `x-` extensions this generator reads: `x-client-default-headers` and
-//! `x-client-rate-limits` at the root, `x-pagination` on an operation.
+//! `x-client-rate-limits` at the root, `x-pagination` and `x-idempotent`
+//! on an operation.
 
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
@@ -109,5 +110,21 @@ pub(super) fn pagination_hint(
             at: at.to_string(),
         })),
         _ => Err(malformed(diags)),
+    }
+}
+
+/// `x-idempotent: true|false` on an operation: whether sending it twice has
+/// the effect of sending it once, where its method would say otherwise (a
+/// PUT that starts something, a POST that only reads).
+pub(super) fn idempotent_hint(
+    extensions: &indexmap::IndexMap<String, Value>,
+    op_at: &Pointer,
+    diags: &mut crate::Diagnostics,
+) -> Result<Option<bool>, Reported> {
+    const KEY: &str = "x-idempotent";
+    match extensions.get(KEY) {
+        None => Ok(None),
+        Some(Value::Bool(idempotent)) => Ok(Some(*idempotent)),
+        Some(_) => Err(diags.error(&op_at.join(KEY), "`x-idempotent` must be `true` or `false`")),
     }
 }

@@ -65,8 +65,8 @@ impl<'a> Lowerer<'a> {
             };
             let role = if status.is_success() { Role::Success } else { Role::Error };
             match self.lower_response(response, &NameCtx::new(type_prefix, &leaf).with_role(role), &response_at) {
-                Ok((description, body)) => {
-                    responses.push(Response { status, variant: status_variant(status), description, body })
+                Ok((description, body, headers)) => {
+                    responses.push(Response { status, variant: status_variant(status), description, body, headers })
                 }
                 Err(reported) => failed = Some(reported),
             }
@@ -80,7 +80,7 @@ impl<'a> Lowerer<'a> {
         response: &'a ReferenceOr<OaResponse>,
         ctx: &NameCtx,
         at: &Pointer,
-    ) -> Result<(String, ResponseBody), Reported> {
+    ) -> Result<(String, ResponseBody, Vec<String>), Reported> {
         let (response, at) = self.resolve(response, at, "responses", "a response", |c| &c.responses)?;
         let body = if response.content.is_empty() {
             ResponseBody::Empty
@@ -95,7 +95,10 @@ impl<'a> Lowerer<'a> {
         } else {
             ResponseBody::Bytes
         };
-        Ok((response.description.clone(), body))
+        let mut headers: Vec<String> = response.headers.keys().map(|name| name.to_ascii_lowercase()).collect();
+        headers.sort();
+        headers.dedup();
+        Ok((response.description.clone(), body, headers))
     }
 }
 

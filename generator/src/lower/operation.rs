@@ -1,7 +1,7 @@
 //! Paths → [`crate::ir::Operation`]s: one per method of each path item.
 //! Parameters are lowered in `parameters`, bodies and responses in `media`.
 
-use super::extensions::pagination_hint;
+use super::extensions::{idempotent_hint, pagination_hint};
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{Method, Operation, Param, ParamLocation, PathSegment, SecurityScheme};
@@ -16,7 +16,7 @@ impl<'a> Lowerer<'a> {
         let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = doc.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
         // Each operation is a method of `Client`.
-        let mut scope = naming::Scope::with_reserved(scopes::client_method_names(schemes));
+        let mut scope = naming::Scope::with_reserved(scopes::client_method_names());
         let mut operations = Vec::new();
         for (path, item) in paths {
             let path_at = Pointer::root().join("paths").join(path);
@@ -64,6 +64,7 @@ impl<'a> Lowerer<'a> {
         let responses = self.lower_responses(op, &type_prefix, at);
         let security = self.lower_requirements(op, schemes, at);
         let pagination_hint = pagination_hint(&op.extensions, at, self.diags);
+        let idempotent_hint = idempotent_hint(&op.extensions, at, self.diags);
         Ok(Operation {
             rust_name,
             type_prefix,
@@ -79,6 +80,8 @@ impl<'a> Lowerer<'a> {
             security: security?,
             origin: at.to_string(),
             pagination_hint: pagination_hint?,
+            idempotent_hint: idempotent_hint?,
+            idempotent: false,
             names: Default::default(),
             success: Default::default(),
             pagination: None,
@@ -119,21 +122,22 @@ impl<'a> Lowerer<'a> {
         failed.map_or(Ok(params), Err)
     }
 
-    /// The security schemes (by Rust name) the operation's requirements
-    /// name, or the document's when it has none of its own.
+    /// The operation's security requirements (or the document's when it
+    /// has none of its own), each an alternative of schemes by Rust name.
     fn lower_requirements(
         &mut self,
         op: &openapiv3::Operation,
         schemes: &[SecurityScheme],
         at: &Pointer,
-    ) -> Result<Vec<String>, Reported> {
+    ) -> Result<Vec<Vec<String>>, Reported> {
         let requirements = op.security.as_ref().or(self.loaded.doc.security.as_ref());
-        let mut security = Vec::new();
+        let mut alternatives = Vec::new();
         let mut failed = None;
         for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+            let mut together = Vec::new();
             for scheme_name in requirement.keys() {
                 match schemes.iter().find(|s| &s.wire_name == scheme_name) {
-                    Some(s) if !security.contains(&s.rust_name) => security.push(s.rust_name.clone()),
+                    Some(s) if !together.contains(&s.rust_name) => together.push(s.rust_name.clone()),
                     Some(_) => {}
                     None => {
                         failed = Some(self.diags.error(
@@ -143,9 +147,12 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            together.sort();
+            if !alternatives.contains(&together) {
+                alternatives.push(together);
+            }
         }
-        security.sort();
-        failed.map_or(Ok(security), Err)
+        failed.map_or(Ok(alternatives), Err)
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::operation::Place;
 use super::schema::{schema_ref, Typed};
+use super::view::{SchemaRef, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Param, ParamLocation, ParamRepr, TypeRef};
+use crate::ir::{Constraints, Param, ParamLocation, ParamRepr, TypeRef};
 use crate::{naming, scopes};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
@@ -78,6 +79,10 @@ impl<'a> Lowerer<'a> {
                     content.values().next().and_then(|m| m.schema.as_ref()).map(schema_ref)
                 }
             };
+            let constraints = match schema {
+                Some(SchemaRef::Item(schema)) => View::of(schema).constraints,
+                _ => Constraints::default(),
+            };
             let typed = match schema {
                 Some(schema) => self.type_of(schema, &NameCtx::new(type_prefix, &name), &param_at.join("schema")),
                 None => Ok(Typed { ty: TypeRef::String, nullable: false }),
@@ -96,6 +101,7 @@ impl<'a> Lowerer<'a> {
                 ty: typed.ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
+                constraints,
                 repr: ParamRepr::default(),
             });
         }

@@ -97,7 +97,10 @@ impl<'a> Lowerer<'a> {
             }
             SchemaRef::Item(schema) => {
                 let view = View::of(schema);
-                let nullable = view.nullable;
+                // A `oneOf`/`anyOf` branch that admits only null makes the
+                // whole position nullable (and is no variant of its own).
+                let nullable =
+                    view.nullable || view.one_of.iter().chain(&view.any_of).any(|member| admits_only_null(*member));
                 // `allOf: [$ref]` only wraps a reference to add a description
                 // or `nullable`; it is that reference.
                 if view.all_of.len() == 1 && view.properties.is_empty() && view.additional.is_none() {
@@ -299,7 +302,7 @@ impl<'a> Lowerer<'a> {
         let own_ctx = NameCtx::new(&ctx.parent, &ctx.leaf);
         let mut variants = Vec::new();
         let mut failed = None;
-        for (i, member) in members.iter().enumerate() {
+        for (i, member) in members.iter().enumerate().filter(|(_, member)| !admits_only_null(**member)) {
             let member_at = at.join(keyword).join(i);
             let typed = match self.type_of(*member, &own_ctx.child(&format!("Variant{}", i + 1)), &member_at) {
                 Ok(typed) => typed,
@@ -341,8 +344,10 @@ impl<'a> Lowerer<'a> {
                 unique.push(v);
             }
         }
-        if unique.len() == 1 {
-            return Ok(TypeKind::Alias(unique.remove(0).ty));
+        match unique.len() {
+            0 => return Ok(TypeKind::Alias(TypeRef::Json)),
+            1 => return Ok(TypeKind::Alias(unique.remove(0).ty)),
+            _ => {}
         }
         // Untagged: serde tries variants in order, so the narrower ones go
         // first (an integer before a number, a struct with more required
@@ -373,6 +378,14 @@ impl<'a> Lowerer<'a> {
             TypeRef::Json => rank(9),
         }
     }
+}
+
+/// A schema that admits only `null`: `{type: 'null'}`, or OpenAPI 3.0's
+/// way to say it, `{nullable: true, enum: [null]}` (with any `type`).
+fn admits_only_null(member: SchemaRef<'_>) -> bool {
+    let SchemaRef::Item(schema) = member else { return false };
+    let view = View::of(schema);
+    view.typ == Some("null") || (view.nullable && view.enum_values == [Value::Null])
 }
 
 /// A parameter's or body's schema position.

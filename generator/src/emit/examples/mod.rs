@@ -208,8 +208,8 @@ pub fn contract_program(api: &Api, crate_name: &str, optional_params: bool) -> R
             fn report<T, E: std::fmt::Debug>(name: &str, result: #k::ApiResult<T, E>) {
                 match result {
                     Ok(response) => println!("{name} {}", response.status().as_u16()),
-                    Err(#k::Error::Decode { status, path, message, .. }) => {
-                        println!("{name} {} undecodable at `{path}`: {message}", status.as_u16())
+                    Err(#k::Error::Decode { status, path, reason, .. }) => {
+                        println!("{name} {} undecodable at `{path}`: {reason}", status.as_u16())
                     }
                     Err(#k::Error::Api { status, body, .. }) => println!("{name} {} {body:?}", status.as_u16()),
                     Err(#k::Error::UnexpectedStatus { status, body, .. }) => println!("{name} {} {body}", status.as_u16()),

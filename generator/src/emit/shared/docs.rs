@@ -16,6 +16,22 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
+/// Doc attributes for text the generator writes itself, which may use
+/// intra-doc links: printed as it is, one attribute per line.
+pub fn trusted(text: &str) -> TokenStream {
+    let attrs = text.lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#attrs)* }
+}
+
+/// One line of prose from the document, escaped for rustdoc (for building
+/// [`trusted`] text around it).
+pub fn escape(text: &str) -> String {
+    escape_inline(text)
+}
+
 /// Joins optional paragraphs into doc attributes, skipping empty ones.
 pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
     let parts: Vec<&str> = parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();

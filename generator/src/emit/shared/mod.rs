@@ -1,6 +1,7 @@
 //! Printing helpers every emitter uses: how a type reference is spelled,
-//! and descriptions as rustdoc.
+//! descriptions as rustdoc, and the checks of the spec's constraints.
 
+pub mod checks;
 pub mod docs;
 
 use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
