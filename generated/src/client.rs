@@ -198,6 +198,20 @@ impl CreateAutotuneRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, CreateAutotuneError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            201 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
+            400 => raw.failure(crate::runtime::json, CreateAutotuneError::BadRequest),
+            401 => raw.failure(crate::runtime::json, CreateAutotuneError::Unauthorized),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "create_autotune",
             method: reqwest::Method::POST,
@@ -213,18 +227,7 @@ impl CreateAutotuneRequest {
         let body = &body;
         call.check(body.validate());
         call.json_body("application/json", body);
-        let raw = call.send().await?;
-        match raw.status() {
-            201 => {
-                raw.ok_with_message(
-                    crate::runtime::json,
-                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
-                )
-            }
-            400 => raw.failure(crate::runtime::json, CreateAutotuneError::BadRequest),
-            401 => raw.failure(crate::runtime::json, CreateAutotuneError::Unauthorized),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -237,6 +240,7 @@ crate::runtime::into_future!(
 /// The error responses documented for [`Client::create_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
     BadRequest(types::ErrorBody),
@@ -264,6 +268,20 @@ impl DeleteAutotuneRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), DeleteAutotuneError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
+            401 => raw.failure(crate::runtime::json, DeleteAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, DeleteAutotuneError::NotFound),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "delete_autotune",
             method: reqwest::Method::DELETE,
@@ -277,18 +295,7 @@ impl DeleteAutotuneRequest {
         let id = call.path_segment("id", &id);
         call.set_path(format!("/console/v1/autotunes/{id}"));
         call.header("x-respect-review-settings", &x_respect_review_settings);
-        let raw = call.send().await?;
-        match raw.status() {
-            200 => {
-                raw.ok_with_message(
-                    crate::runtime::json,
-                    |body: types::MessageResponse| ((), body.message),
-                )
-            }
-            401 => raw.failure(crate::runtime::json, DeleteAutotuneError::Unauthorized),
-            404 => raw.failure(crate::runtime::json, DeleteAutotuneError::NotFound),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -299,6 +306,7 @@ crate::runtime::into_future!(DeleteAutotuneRequest, (), DeleteAutotuneError);
 /// The error responses documented for [`Client::delete_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
@@ -327,22 +335,7 @@ impl FinishAutotuneEarlyRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), FinishAutotuneEarlyError> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            name: "finish_autotune_early",
-            method: reqwest::Method::PUT,
-            path: "/console/v1/autotunes/{id}/make_decision",
-            idempotent: false,
-            accept: "application/json",
-            security: &[&[0]],
-        };
-        let Self { client, id, x_respect_review_settings, body, options } = self;
-        let mut call = client.call(&OPERATION, options);
-        let id = call.path_segment("id", &id);
-        call.set_path(format!("/console/v1/autotunes/{id}/make_decision"));
-        call.header("x-respect-review-settings", &x_respect_review_settings);
-        let body = &body;
-        call.json_body("application/json", body);
-        let raw = call.send().await?;
+        let raw = self.into_call().send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -360,6 +353,24 @@ impl FinishAutotuneEarlyRequest {
             _ => raw.unexpected(),
         }
     }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "finish_autotune_early",
+            method: reqwest::Method::PUT,
+            path: "/console/v1/autotunes/{id}/make_decision",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
+        let Self { client, id, x_respect_review_settings, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}/make_decision"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.json_body("application/json", body);
+        call
+    }
 }
 
 crate::runtime::request_options!(FinishAutotuneEarlyRequest);
@@ -369,6 +380,7 @@ crate::runtime::into_future!(FinishAutotuneEarlyRequest, (), FinishAutotuneEarly
 /// The error responses documented for [`Client::finish_autotune_early`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum FinishAutotuneEarlyError {
     /// 400: Invalid request, for example an experiment that has not started.
     BadRequest(types::ErrorBody),
@@ -390,19 +402,7 @@ pub struct GetAutotuneRequest {
 impl GetAutotuneRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, GetAutotuneError> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            name: "get_autotune",
-            method: reqwest::Method::GET,
-            path: "/console/v1/autotunes/{id}",
-            idempotent: true,
-            accept: "application/json",
-            security: &[&[0]],
-        };
-        let Self { client, id, options } = self;
-        let mut call = client.call(&OPERATION, options);
-        let id = call.path_segment("id", &id);
-        call.set_path(format!("/console/v1/autotunes/{id}"));
-        let raw = call.send().await?;
+        let raw = self.into_call().send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -415,6 +415,21 @@ impl GetAutotuneRequest {
             _ => raw.unexpected(),
         }
     }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_autotune",
+            method: reqwest::Method::GET,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[&[0]],
+        };
+        let Self { client, id, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        call
+    }
 }
 
 crate::runtime::request_options!(GetAutotuneRequest);
@@ -424,6 +439,7 @@ crate::runtime::into_future!(GetAutotuneRequest, types::Autotune, GetAutotuneErr
 /// The error responses documented for [`Client::get_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
@@ -460,6 +476,22 @@ impl ListAutotunesRequest {
     pub async fn send(
         self,
     ) -> crate::ApiResult<types::AutotuneListResponse, ListAutotunesError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneListResponse| {
+                        let message = Some(body.message.clone());
+                        (body, message)
+                    },
+                )
+            }
+            401 => raw.failure(crate::runtime::json, ListAutotunesError::Unauthorized),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_autotunes",
             method: reqwest::Method::GET,
@@ -495,20 +527,7 @@ impl ListAutotunesRequest {
                 ),
             );
         }
-        let raw = call.send().await?;
-        match raw.status() {
-            200 => {
-                raw.ok_with_message(
-                    crate::runtime::json,
-                    |body: types::AutotuneListResponse| {
-                        let message = Some(body.message.clone());
-                        (body, message)
-                    },
-                )
-            }
-            401 => raw.failure(crate::runtime::json, ListAutotunesError::Unauthorized),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -541,6 +560,7 @@ crate::runtime::into_future!(
 /// The error responses documented for [`Client::list_autotunes`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ListAutotunesError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),
@@ -569,23 +589,7 @@ impl PartiallyUpdateAutotuneRequest {
     pub async fn send(
         self,
     ) -> crate::ApiResult<types::Autotune, PartiallyUpdateAutotuneError> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            name: "partially_update_autotune",
-            method: reqwest::Method::PATCH,
-            path: "/console/v1/autotunes/{id}",
-            idempotent: false,
-            accept: "application/json",
-            security: &[&[0]],
-        };
-        let Self { client, id, x_respect_review_settings, body, options } = self;
-        let mut call = client.call(&OPERATION, options);
-        let id = call.path_segment("id", &id);
-        call.set_path(format!("/console/v1/autotunes/{id}"));
-        call.header("x-respect-review-settings", &x_respect_review_settings);
-        let body = &body;
-        call.check(body.validate());
-        call.json_body("application/json", body);
-        let raw = call.send().await?;
+        let raw = self.into_call().send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -611,6 +615,25 @@ impl PartiallyUpdateAutotuneRequest {
             _ => raw.unexpected(),
         }
     }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "partially_update_autotune",
+            method: reqwest::Method::PATCH,
+            path: "/console/v1/autotunes/{id}",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
+        let Self { client, id, x_respect_review_settings, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        let body = &body;
+        call.check(body.validate());
+        call.json_body("application/json", body);
+        call
+    }
 }
 
 crate::runtime::request_options!(PartiallyUpdateAutotuneRequest);
@@ -622,6 +645,7 @@ crate::runtime::into_future!(
 /// The error responses documented for [`Client::partially_update_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum PartiallyUpdateAutotuneError {
     /// 400: Invalid request. Please check the request input and try again.
     BadRequest(types::ErrorBody),
@@ -651,20 +675,7 @@ impl ResetAutotuneRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), ResetAutotuneError> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            name: "reset_autotune",
-            method: reqwest::Method::PUT,
-            path: "/console/v1/autotunes/{id}/reset",
-            idempotent: false,
-            accept: "application/json",
-            security: &[&[0]],
-        };
-        let Self { client, id, x_respect_review_settings, options } = self;
-        let mut call = client.call(&OPERATION, options);
-        let id = call.path_segment("id", &id);
-        call.set_path(format!("/console/v1/autotunes/{id}/reset"));
-        call.header("x-respect-review-settings", &x_respect_review_settings);
-        let raw = call.send().await?;
+        let raw = self.into_call().send().await?;
         match raw.status() {
             200 => {
                 raw.ok_with_message(
@@ -678,6 +689,22 @@ impl ResetAutotuneRequest {
             _ => raw.unexpected(),
         }
     }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "reset_autotune",
+            method: reqwest::Method::PUT,
+            path: "/console/v1/autotunes/{id}/reset",
+            idempotent: false,
+            accept: "application/json",
+            security: &[&[0]],
+        };
+        let Self { client, id, x_respect_review_settings, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/console/v1/autotunes/{id}/reset"));
+        call.header("x-respect-review-settings", &x_respect_review_settings);
+        call
+    }
 }
 
 crate::runtime::request_options!(ResetAutotuneRequest);
@@ -687,6 +714,7 @@ crate::runtime::into_future!(ResetAutotuneRequest, (), ResetAutotuneError);
 /// The error responses documented for [`Client::reset_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ResetAutotuneError {
     /// 400: Invalid request, for example an experiment that has not started.
     BadRequest(types::ErrorBody),
@@ -716,6 +744,18 @@ impl StartAutotuneRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), StartAutotuneError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::MessageResponse| ((), body.message),
+                )
+            }
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "start_autotune",
             method: reqwest::Method::PUT,
@@ -729,16 +769,7 @@ impl StartAutotuneRequest {
         let id = call.path_segment("id", &id);
         call.set_path(format!("/console/v1/autotunes/{id}/start"));
         call.header("x-respect-review-settings", &x_respect_review_settings);
-        let raw = call.send().await?;
-        match raw.status() {
-            200 => {
-                raw.ok_with_message(
-                    crate::runtime::json,
-                    |body: types::MessageResponse| ((), body.message),
-                )
-            }
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -749,6 +780,7 @@ crate::runtime::into_future!(StartAutotuneRequest, (), StartAutotuneError);
 /// The error responses documented for [`Client::start_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StartAutotuneError {}
 
 /// A [`Client::update_autotune`] request. Send it with `.send().await`, or just `.await` it.
@@ -772,6 +804,20 @@ impl UpdateAutotuneRequest {
     }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Autotune, UpdateAutotuneError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => {
+                raw.ok_with_message(
+                    crate::runtime::json,
+                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
+                )
+            }
+            401 => raw.failure(crate::runtime::json, UpdateAutotuneError::Unauthorized),
+            404 => raw.failure(crate::runtime::json, UpdateAutotuneError::NotFound),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "update_autotune",
             method: reqwest::Method::POST,
@@ -788,18 +834,7 @@ impl UpdateAutotuneRequest {
         let body = &body;
         call.check(body.validate());
         call.json_body("application/json", body);
-        let raw = call.send().await?;
-        match raw.status() {
-            200 => {
-                raw.ok_with_message(
-                    crate::runtime::json,
-                    |body: types::AutotuneResponse| (body.data, Some(body.message)),
-                )
-            }
-            401 => raw.failure(crate::runtime::json, UpdateAutotuneError::Unauthorized),
-            404 => raw.failure(crate::runtime::json, UpdateAutotuneError::NotFound),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -812,6 +847,7 @@ crate::runtime::into_future!(
 /// The error responses documented for [`Client::update_autotune`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateAutotuneError {
     /// 401: This endpoint only accepts an active CONSOLE key, but an invalid key was sent.
     Unauthorized(types::ErrorBody),

@@ -1639,6 +1639,7 @@ impl TargetingCondition {
 /// The value or values compared with.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum TargetingConditionTargetValue {
     StringList(Vec<String>),
     NumberList(Vec<f64>),

@@ -10,8 +10,18 @@ pub struct Diagnostic {
     pub pointer: String,
     /// Line and column (1-based), where the parser reported them.
     pub line_col: Option<(usize, usize)>,
+    pub severity: Severity,
     /// What is wrong, in plain words.
     pub message: String,
+}
+
+/// How much a problem costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something was left out or represented loosely; the rest is generated.
+    Warning,
+    /// Nothing is generated.
+    Error,
 }
 
 /// Proof that a problem was reported. Only [`Diagnostics`] makes one, so a
@@ -34,19 +44,61 @@ impl Diagnostics {
 
     /// Records a problem at `pointer`.
     pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) -> Reported {
-        self.items.push(Diagnostic { pointer: pointer.to_string(), line_col: None, message: message.into() });
-        Reported(())
+        self.error_at(pointer.to_string(), None, message.into())
     }
 
     /// Records a problem at a pointer given as text, with the line and
     /// column the parser reported.
     pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) -> Reported {
-        self.items.push(Diagnostic { pointer, line_col, message });
+        self.items.push(Diagnostic { pointer, line_col, severity: Severity::Error, message });
         Reported(())
+    }
+
+    /// Records something left out or represented loosely.
+    pub fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        let diagnostic = Diagnostic {
+            pointer: pointer.to_string(),
+            line_col: None,
+            severity: Severity::Warning,
+            message: message.into(),
+        };
+        self.items.push(diagnostic);
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Whether anything stops generation.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// A mark to pass to [`Diagnostics::downgrade_since`].
+    pub fn mark(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Turns the errors recorded since `mark` into warnings: the part they
+    /// were found in is left out (or represented loosely) instead of
+    /// stopping generation.
+    pub fn downgrade_since(&mut self, mark: usize) {
+        for d in self.items.iter_mut().skip(mark) {
+            d.severity = Severity::Warning;
+        }
+    }
+
+    /// `--strict`: every warning becomes an error.
+    pub fn strict(mut self) -> Self {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+        self
+    }
+
+    /// Only the warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
     }
 
     /// Sorted and deduplicated, so the report is stable.
@@ -60,14 +112,28 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.items {
-            write!(f, "error: {}", self.file)?;
+            let label = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            write!(f, "{label}: {}", self.file)?;
             if let Some((line, col)) = d.line_col {
                 write!(f, ":{line}:{col}")?;
             }
             writeln!(f, ": {}: {}", d.pointer, d.message)?;
         }
-        let n = self.items.len();
-        write!(f, "{n} problem{} found; nothing was written", if n == 1 { "" } else { "s" })
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = self.items.len() - errors;
+        if errors > 0 {
+            write!(f, "{errors} problem{} found; nothing was written", plural(errors))?;
+            if warnings > 0 {
+                write!(f, " ({warnings} warning{} too)", plural(warnings))?;
+            }
+            Ok(())
+        } else {
+            write!(f, "{warnings} warning{}", plural(warnings))
+        }
     }
 }
 

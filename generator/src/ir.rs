@@ -31,6 +31,9 @@ pub struct Api {
     /// Request rate limits the server documents, from the root extension
     /// `x-client-rate-limits`; the client offers a limiter that keeps to them.
     pub rate_limits: Vec<RateLimit>,
+    /// Operations left out (their pointers): they use something the
+    /// generator cannot represent, and a warning says what.
+    pub skipped_operations: Vec<String>,
     /// Decided: crate-wide choices.
     pub crate_shape: CrateShape,
 }
@@ -87,6 +90,9 @@ pub struct TypeDef {
     pub in_requests: bool,
     /// Decided: it has a `validate()` that the client calls before sending.
     pub validates: bool,
+    /// Decided: it is the body of a `multipart/form-data` request, so it
+    /// writes its properties as parts.
+    pub multipart: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -220,8 +226,8 @@ pub enum ArgKind {
     /// `T` itself (boxed for the caller when the field is boxed).
     #[default]
     Exact,
-    /// `impl Into<String>`.
-    IntoString,
+    /// `impl Into<T>` (strings and bytes, so `&str` and `Vec<u8>` do).
+    Into,
     /// `Option<T>`: a field that must be present but may be null.
     Optional,
 }
@@ -324,6 +330,8 @@ pub enum TypeRef {
     Json,
     /// Any JSON object.
     JsonObject,
+    /// Bytes (`format: binary`): a file part, a binary body.
+    Binary,
     List(Box<TypeRef>),
     Map(Box<TypeRef>),
 }
@@ -457,6 +465,7 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
 }
 
 impl ParamLocation {
@@ -465,8 +474,37 @@ impl ParamLocation {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
         }
     }
+}
+
+/// How a parameter's value becomes text (OpenAPI's `style`, `explode` and
+/// `content`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `style: form` (query, cookie): an exploded list repeats the name, an
+    /// exploded object's properties are parameters of their own; otherwise
+    /// comma-separated (`name=k,v,k,v` for an object).
+    Form { explode: bool },
+    /// `style: simple` (path, header): comma-separated; an exploded object
+    /// is `k=v,k=v`.
+    #[default]
+    Simple,
+    /// `style: simple` with `explode: true`.
+    SimpleExploded,
+    /// A list joined with spaces.
+    SpaceDelimited,
+    /// A list joined with `|`.
+    PipeDelimited,
+    /// `name[key]=value` for each property.
+    DeepObject,
+    /// `content: application/json`: the value as JSON text.
+    Json,
+    /// Path `style: label`: `.a.b` (exploded) or `.a,b`.
+    Label { explode: bool },
+    /// Path `style: matrix`: `;name=a;name=b` (exploded) or `;name=a,b`.
+    Matrix { explode: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -477,6 +515,7 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    pub style: ParamStyle,
     /// Checked before the request is sent.
     pub constraints: Constraints,
     /// Decided: how the caller passes it.
@@ -502,19 +541,79 @@ pub enum Passing {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    pub ty: TypeRef,
     pub required: bool,
-    pub media: MediaKind,
+    pub doc: Option<String>,
+    /// What it can be sent as, one per media kind, the default first (JSON
+    /// when the operation offers it).
+    pub contents: Vec<BodyContent>,
+    /// Decided: the enum the request takes when there are several
+    /// contents (`UploadBody`, a variant per kind).
+    pub choice: Option<String>,
+}
+
+impl Body {
+    /// The default content.
+    pub fn default_content(&self) -> &BodyContent {
+        &self.contents[0]
+    }
+}
+
+/// A body in one media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyContent {
     /// The media type as the document names it (sent as `Content-Type`).
     pub media_type: String,
-    pub doc: Option<String>,
+    pub kind: MediaKind,
+    /// What the caller gives: the schema's type (JSON, form, multipart),
+    /// `String` (text) or `Binary`.
+    pub ty: TypeRef,
+    /// Multipart: the content types the `encoding` object gives parts
+    /// (property wire name → content type), sorted.
+    pub encoding: Vec<(String, String)>,
 }
 
 /// How a body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum MediaKind {
     /// `application/json` and `…+json`.
     Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data` (and other `multipart/*`).
+    Multipart,
+    /// `text/*`, XML: a string.
+    Text,
+    /// Anything else (`application/octet-stream`, images, CBOR…): bytes or a stream.
+    Binary,
+}
+
+impl MediaKind {
+    /// The kind of a media type, by its name.
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
+        if essence.ends_with("/json") || essence.ends_with("+json") {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::Form
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence.starts_with("text/") || essence.ends_with("/xml") || essence.ends_with("+xml") {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+
+    /// The variant name in a body choice enum.
+    pub fn variant(self) -> &'static str {
+        match self {
+            MediaKind::Json => "Json",
+            MediaKind::Form => "Form",
+            MediaKind::Multipart => "Multipart",
+            MediaKind::Text => "Text",
+            MediaKind::Binary => "Binary",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -559,7 +658,9 @@ pub struct Response {
 pub enum ResponseBody {
     Empty,
     Json(TypeRef),
+    /// `text/*` and XML: a string.
     Text,
+    /// Anything else: bytes (or a stream, with `send_stream`).
     Bytes,
 }
 
@@ -685,4 +786,7 @@ pub enum SecurityKind {
     ApiKeyCookie(String),
     Bearer,
     Basic,
+    /// Another HTTP authentication scheme (`digest`, `hoba`…): the caller
+    /// gives the whole `Authorization` value.
+    Authorization(String),
 }

@@ -113,11 +113,24 @@ pub const CLIENT_BUILDER: &[&str] = &[
 ];
 
 /// What a request builder defines besides its parameters: its fields
-/// (`client`, `body`, `options`), methods (`send`, `items`, `body`, and
-/// the runtime's `timeout`, `total_timeout` and `header`), and the locals
-/// of `send`.
-pub const REQUEST_BUILDER: &[&str] =
-    &["client", "body", "options", "send", "items", "timeout", "total_timeout", "header", "into_future", "call", "raw"];
+/// (`client`, `body`, `options`), methods (`into_call`, `send`,
+/// `send_stream`, `items`, `body`, and the runtime's `timeout`,
+/// `total_timeout` and `header`), and the locals of `into_call` and `send`.
+pub const REQUEST_BUILDER: &[&str] = &[
+    "client",
+    "body",
+    "options",
+    "into_call",
+    "send",
+    "send_stream",
+    "items",
+    "timeout",
+    "total_timeout",
+    "header",
+    "into_future",
+    "call",
+    "raw",
+];
 
 /// Methods of a struct besides its setters.
 pub const STRUCT_METHODS: &[&str] = &["new", "validate"];
@@ -164,6 +177,7 @@ mod tests {
             spec_label: "fixture.yaml".into(),
             command: "test".into(),
             examples: false,
+            strict: false,
         };
         let files = crate::emit::emit(&api, &options).unwrap();
         let file = |name: &str| {
@@ -263,16 +277,16 @@ mod tests {
                 assert_within(request, &struct_fields(&client, request), &allowed);
                 let fns = impl_fns(&client, request);
                 assert_within(request, &names(&fns), &allowed);
-                // `send` binds the parameters as locals beside its own.
-                for f in fns.into_iter().filter(|f| f.sig.ident == "send") {
-                    assert_within(&format!("{request}::send"), &locals(f), &allowed);
+                // `into_call` binds the parameters as locals beside its own.
+                for f in fns.into_iter().filter(|f| f.sig.ident == "into_call" || f.sig.ident == "send") {
+                    assert_within(&format!("{request}::{}", f.sig.ident), &locals(f), &allowed);
                 }
             }
 
             let mut module = set(CLIENT_MODULE.iter().copied());
             for op in &api.operations {
                 let Some(prefix) = op.names.request.strip_suffix("Request") else { panic!("{}", op.names.request) };
-                module.extend(["Request", "Error", "Success"].map(|s| format!("{prefix}{s}")));
+                module.extend(["Request", "Error", "Success", "Body"].map(|s| format!("{prefix}{s}")));
             }
             let defined: Vec<String> = client
                 .items

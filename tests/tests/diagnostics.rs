@@ -1,9 +1,31 @@
-//! Broken and unsupported documents, grouped by kind of failure under
-//! `tests/fixtures/invalid/<kind>/`: each is refused (never a panic), and
-//! its full report is a snapshot. Every problem names the file and a JSON
-//! pointer.
+//! Broken and partly unsupported documents. Those under
+//! `tests/fixtures/invalid/<kind>/` are refused (never a panic); those under
+//! `tests/fixtures/partial/` generate with warnings (what was left out or
+//! represented loosely), and are refused with `strict`. Each full report is
+//! a snapshot, and every problem names the file and a JSON pointer.
 
 use tests::{options_for, read, repo_root, yaml_files};
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+fn label_of(file: &std::path::Path) -> String {
+    file.strip_prefix(repo_root()).unwrap().to_string_lossy().replace('\\', "/")
+}
+
+fn assert_located(label: &str, diags: &generator::Diagnostics, report: &str) {
+    for d in &diags.items {
+        assert!(d.pointer.starts_with('#'), "{label}: no pointer in {d:?}");
+    }
+    for line in report.lines().filter(|l| l.starts_with("error:") || l.starts_with("warning:")) {
+        let rest = line.split_once(": ").map(|(_, rest)| rest).unwrap_or_default();
+        assert!(rest.starts_with(label), "{line}");
+    }
+}
 
 #[test]
 fn each_invalid_document_is_refused_with_located_messages() {
@@ -12,27 +34,20 @@ fn each_invalid_document_is_refused_with_located_messages() {
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     kinds.sort();
     let mut cases = 0;
-    let mut settings = insta::Settings::clone_current();
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.bind(|| {
+    settings().bind(|| {
         for kind in &kinds {
             for file in yaml_files(kind) {
-                let label = file.strip_prefix(repo_root()).unwrap().to_string_lossy().replace('\\', "/");
+                let label = label_of(&file);
                 let outcome = generator::generate(&read(&file), &label, &options_for(&label, "x"));
                 let report = match outcome {
                     Err(generator::Failure::Invalid(diags)) => {
-                        for d in &diags.items {
-                            assert!(d.pointer.starts_with('#'), "{label}: no pointer in {d:?}");
-                        }
-                        diags.to_string()
+                        let report = diags.to_string();
+                        assert_located(&label, &diags, &report);
+                        report
                     }
                     Err(other) => panic!("{label}: expected diagnostics, got {other}"),
                     Ok(_) => panic!("{label}: was accepted"),
                 };
-                for line in report.lines().filter(|l| l.starts_with("error:")) {
-                    assert!(line.starts_with(&format!("error: {label}")), "{line}");
-                }
                 let kind_name = kind.file_name().unwrap().to_string_lossy().into_owned();
                 let case = file.file_stem().unwrap().to_string_lossy().into_owned();
                 insta::assert_snapshot!(format!("diagnostics__{kind_name}__{case}"), report);
@@ -40,5 +55,39 @@ fn each_invalid_document_is_refused_with_located_messages() {
             }
         }
     });
-    assert!(cases >= 10, "only {cases} invalid fixtures");
+    assert!(cases >= 9, "only {cases} invalid fixtures");
+}
+
+#[test]
+fn partly_unsupported_documents_generate_with_warnings_unless_strict() {
+    let files = yaml_files(&repo_root().join("tests/fixtures/partial"));
+    assert!(files.len() >= 5, "partial fixtures are missing");
+    settings().bind(|| {
+        for file in files {
+            let label = label_of(&file);
+            let text = read(&file);
+            let generated = generator::generate(&text, &label, &options_for(&label, "x"))
+                .unwrap_or_else(|failure| panic!("{label} was refused:\n{failure}"));
+            assert!(!generated.warnings.is_empty(), "{label}: no warnings");
+            let report = generated.warnings.to_string();
+            assert_located(&label, &generated.warnings, &report);
+            let stats = generated.stats;
+            let summary = format!(
+                "{report}\n{} operations generated, {} left out; {} types, {} enums",
+                stats.operations, stats.skipped_operations, stats.types, stats.enums
+            );
+            let case = file.file_stem().unwrap().to_string_lossy().into_owned();
+            insta::assert_snapshot!(format!("partial__{case}"), summary);
+
+            let mut strict = options_for(&label, "x");
+            strict.strict = true;
+            match generator::generate(&text, &label, &strict) {
+                Err(generator::Failure::Invalid(diags)) => {
+                    assert_eq!(diags.items.len(), generated.warnings.items.len(), "{label}");
+                    assert!(diags.to_string().ends_with("nothing was written"), "{label}");
+                }
+                other => panic!("{label}: strict mode accepted it: {:?}", other.map(|g| g.stats)),
+            }
+        }
+    });
 }

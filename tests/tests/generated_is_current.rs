@@ -1,5 +1,5 @@
-//! `generated/` and `tests/clients/security/` must be exactly what the
-//! generator makes from `openapi/autotune.yaml` and the security fixture
+//! `generated/` and `tests/clients/*/` must be exactly what the generator
+//! makes from `openapi/autotune.yaml` and the security and media fixtures
 //! now. Reads the tree, never writes it.
 
 use tests::{options_for, read, repo_root};
@@ -7,9 +7,12 @@ use tests::{options_for, read, repo_root};
 #[test]
 fn checked_in_crates_match_the_generator() {
     let root = repo_root();
-    for (dir, generated) in
-        [("generated", tests::autotune_generated()), ("tests/clients/security", tests::security_generated())]
-    {
+    let crates = [
+        ("generated", tests::autotune_generated()),
+        ("tests/clients/security", tests::fixture_client_generated("security", "security-client")),
+        ("tests/clients/media", tests::fixture_client_generated("media", "media-client")),
+    ];
+    for (dir, generated) in crates {
         let mut stale = Vec::new();
         for (path, contents) in &generated.files {
             let on_disk = std::fs::read_to_string(root.join(dir).join(path)).unwrap_or_default();

@@ -22,6 +22,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         spec_label: "synthetic.json".into(),
         command: "cargo xtask bench-build".into(),
         examples: false,
+        strict: false,
     };
     let generated = generator::generate(&text, "synthetic.json", &options).map_err(|f| f.to_string())?;
     for (path, contents) in &generated.files {

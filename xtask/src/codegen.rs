@@ -12,17 +12,20 @@ pub struct Args {
     crate_name: Option<String>,
     check: bool,
     no_examples: bool,
+    strict: bool,
 }
 
 impl Args {
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut parsed = Args { spec: None, out: None, crate_name: None, check: false, no_examples: false };
+        let mut parsed =
+            Args { spec: None, out: None, crate_name: None, check: false, no_examples: false, strict: false };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
             match arg.as_str() {
                 "--check" => parsed.check = true,
                 "--no-examples" => parsed.no_examples = true,
+                "--strict" => parsed.strict = true,
                 "--spec" => parsed.spec = Some(value("--spec")?.into()),
                 "--out" => parsed.out = Some(value("--out")?.into()),
                 "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
@@ -59,8 +62,9 @@ struct Target {
     options: CrateOptions,
 }
 
-/// The crates kept checked in: the Autotune client, and the client the HTTP
-/// tests use for every kind of credential (from the security fixture).
+/// The crates kept checked in: the Autotune client, and the clients the
+/// HTTP tests use for every kind of credential and every kind of body and
+/// parameter (from the security and media fixtures).
 fn checked_in(root: &Path, args: &Args) -> Vec<Target> {
     let target = |spec: &str, out: &str, crate_name: &str, examples: bool| Target {
         spec: root.join(spec),
@@ -70,6 +74,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Target> {
             spec_label: spec.into(),
             command: "cargo xtask codegen".into(),
             examples: examples && !args.no_examples,
+            strict: args.strict,
         },
     };
     let mut autotune = target("openapi/autotune.yaml", "generated", "statsig-autotune", true);
@@ -79,6 +84,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Target> {
     vec![
         autotune,
         target("tests/fixtures/constructs/security.yaml", "tests/clients/security", "security-client", false),
+        target("tests/fixtures/constructs/media.yaml", "tests/clients/media", "media-client", false),
     ]
 }
 
@@ -94,7 +100,8 @@ pub fn run(args: &Args) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| format!("{}-client", generator::naming::snake_name(&stem, "api").replace('_', "-")));
             let command = format!("cargo xtask codegen --spec {spec_label}");
-            let options = CrateOptions { crate_name, spec_label, command, examples: !args.no_examples };
+            let options =
+                CrateOptions { crate_name, spec_label, command, examples: !args.no_examples, strict: args.strict };
             vec![Target { spec: spec.clone(), out: out.clone(), options }]
         }
         _ => checked_in(&root, args),
@@ -110,6 +117,9 @@ pub fn run(args: &Args) -> Result<(), String> {
             .map_err(|failure| failure.to_string())?;
         let changes = files::compare(&target.out, &crate_files.files)
             .map_err(|err| format!("error: cannot read {}: {err}", target.out.display()))?;
+        if !crate_files.warnings.is_empty() {
+            eprintln!("{}", crate_files.warnings);
+        }
         generated.push((target, crate_files.stats, changes));
     }
     if args.check {
@@ -140,8 +150,12 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     for (target, stats, changes) in &generated {
         files::apply(changes).map_err(|err| format!("error: writing {}: {err}", target.out.display()))?;
+        let skipped = match stats.skipped_operations {
+            0 => String::new(),
+            n => format!(" ({n} left out)"),
+        };
         println!(
-            "codegen: {} types, {} enums, {} operations, {} lines; {} file(s) changed in {}",
+            "codegen: {} types, {} enums, {} operations{skipped}, {} lines; {} file(s) changed in {}",
             stats.types,
             stats.enums,
             stats.operations,

@@ -7,6 +7,7 @@
 mod bench_build;
 mod codegen;
 mod files;
+mod real_world;
 mod test;
 
 use std::process::ExitCode;
@@ -15,12 +16,17 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check]
       regenerate generated/ from openapi/autotune.yaml (--check: compare only)
-  cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--check]
-      make a crate from any OpenAPI 3.0 document (.yaml, .yml or .json),
-      with examples/<operation>.rs unless --no-examples
+  cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check]
+      make a crate from any OpenAPI 3.0 or 3.1 document (.yaml, .yml or
+      .json), with examples/<operation>.rs unless --no-examples; an
+      operation that uses something unsupported is left out with a
+      warning, or the document refused with --strict
   cargo xtask test [CARGO TEST ARGS...]
       install the pinned npm packages the tests use (when missing), then
       run `cargo test --workspace`
+  cargo xtask real-world [--only NAME]
+      generate crates from real public API documents (GitHub, Directus,
+      Blockfrost, Dialogporten, Statsig) and check them clippy-clean
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
         Some("test") => test::run(&args[1..]),
+        Some("real-world") => real_world::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),
         Some("-h" | "--help") | None => {

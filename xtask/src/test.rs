@@ -37,7 +37,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// `npm ci` in `dir` unless its `node_modules` already matches its lock
 /// file (npm records the installed tree in `node_modules/.package-lock.json`).
-fn install_npm_packages(dir: &Path) -> Result<(), String> {
+pub fn install_npm_packages(dir: &Path) -> Result<(), String> {
     let lock = dir.join("package-lock.json");
     let installed = dir.join("node_modules/.package-lock.json");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();

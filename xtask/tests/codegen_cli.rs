@@ -95,14 +95,32 @@ fn a_bad_spec_changes_nothing_and_says_where() {
     assert!(xtask(&["codegen", "--spec", &good, "--out", &out_arg]).status.success());
     let before = snapshot(&out);
 
-    let bad = fixture("invalid/references/dangling-and-external.yaml");
-    let run = xtask(&["codegen", "--spec", &bad, "--out", &out_arg]);
+    // With --strict, what would be left out refuses the whole document.
+    let partial = fixture("partial/dangling-and-external.yaml");
+    let run = xtask(&["codegen", "--spec", &partial, "--out", &out_arg, "--strict"]);
     assert_eq!(run.status.code(), Some(1));
     let report = text(&run.stderr);
     assert!(report.contains("dangling-and-external.yaml: #/paths/~1a/get/parameters/0: "), "{report}");
-    assert!(report.trim_end().ends_with("5 problems found; nothing was written"), "{report}");
-    assert!(!report.contains("panicked"), "{report}");
+    assert!(report.trim_end().ends_with("7 problems found; nothing was written"), "{report}");
+    let broken = fixture("invalid/structure/missing-fields.yaml");
+    let run = xtask(&["codegen", "--spec", &broken, "--out", &out_arg]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(!text(&run.stderr).contains("panicked"));
     assert_eq!(snapshot(&out), before, "a failed run touched the output");
+}
+
+#[test]
+fn a_partly_unsupported_spec_generates_the_rest_with_warnings() {
+    let out = scratch("partial");
+    let out_arg = out.to_string_lossy().into_owned();
+    let partial = fixture("partial/lowering-and-checks.yaml");
+    let run = xtask(&["codegen", "--spec", &partial, "--out", &out_arg]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let warnings = text(&run.stderr);
+    assert!(warnings.contains("lowering-and-checks.yaml: #/paths/~1strict/get: `GET /strict` is left out"), "{warnings}");
+    assert!(warnings.trim_end().ends_with("5 warnings"), "{warnings}");
+    let summary = text(&run.stdout);
+    assert!(summary.starts_with("codegen: 3 types, 0 enums, 2 operations (1 left out), "), "{summary}");
 }
 
 #[test]

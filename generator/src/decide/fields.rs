@@ -75,7 +75,7 @@ fn field_repr(
     let rename = (serde_name != field.wire_name).then(|| field.wire_name.clone());
     let init = match field.presence {
         _ if !in_constructor => FieldInit::Empty,
-        Presence::Required if field.ty == TypeRef::String => FieldInit::Argument(ArgKind::IntoString),
+        Presence::Required if converts(&field.ty) => FieldInit::Argument(ArgKind::Into),
         Presence::RequiredNullable => FieldInit::Argument(ArgKind::Optional),
         _ => FieldInit::Argument(ArgKind::Exact),
     };
@@ -96,8 +96,14 @@ fn field_repr(
 /// setters; strings are taken as `impl Into<String>`.
 fn param_repr(param: &Param) -> ParamRepr {
     let passing = if param.required { Passing::Argument } else { Passing::Setter };
-    let arg = if param.ty == TypeRef::String { ArgKind::IntoString } else { ArgKind::Exact };
+    let arg = if converts(&param.ty) { ArgKind::Into } else { ArgKind::Exact };
     ParamRepr { passing, arg }
+}
+
+/// Strings and bytes are taken as `impl Into<…>`: `&str`, `Vec<u8>` and the
+/// like convert.
+fn converts(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Binary)
 }
 
 /// The wire name serde's `rename_all = "camelCase"` gives a field: serde's

@@ -17,7 +17,7 @@ mod success;
 mod validation;
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Api, ClientNew, CrateShape, Method, OperationNames, SecurityKind};
+use crate::ir::{Api, ClientNew, CrateShape, MediaKind, Method, OperationNames, SecurityKind, TypeRef};
 use crate::{naming, scopes};
 
 /// Completes a lowered [`Api`]. Problems found here (an `x-pagination` that
@@ -29,9 +29,10 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
     validation::mark_validating(api);
     // The operations' own types live in `client.rs` beside `Client`.
     let mut client_types = naming::Scope::with_reserved(scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE));
+    mark_multipart_bodies(api);
     for i in 0..api.operations.len() {
         let op = &api.operations[i];
-        let (names, by_status) = operation_names(&op.type_prefix, &mut client_types);
+        let (names, by_status, body_choice) = operation_names(&op.type_prefix, &mut client_types);
         let success = success::success(api, op, &by_status);
         let accept = success::accept(op);
         let pagination = pagination::pagination(api, op, diags);
@@ -39,6 +40,9 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
         let op = &mut api.operations[i];
         op.idempotent = idempotent;
         op.names = names;
+        if let Some(body) = op.body.as_mut().filter(|b| b.contents.len() > 1) {
+            body.choice = Some(body_choice);
+        }
         op.success = success;
         op.accept = accept;
         op.pagination = pagination;
@@ -46,17 +50,36 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
     api.crate_shape = crate_shape(api);
 }
 
-/// The request builder, error enum and success enum of an operation: one
-/// prefix for all three, numbered when another operation has it.
-fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, String) {
-    const SUFFIXES: [&str; 3] = ["Request", "Error", "Success"];
+/// The request builder, error enum, success enum and body choice of an
+/// operation: one prefix for all, numbered when another operation has it.
+fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, String, String) {
+    const SUFFIXES: [&str; 4] = ["Request", "Error", "Success", "Body"];
     let free = |p: &str, scope: &naming::Scope| SUFFIXES.iter().all(|s| !scope.is_taken(&format!("{p}{s}")));
     let prefix = std::iter::once(prefix.to_string())
         .chain((2..).map(|n| format!("{prefix}{n}")))
         .find(|p| free(p, scope))
         .expect("an unbounded range always yields a free prefix");
-    let [request, error, success] = SUFFIXES.map(|s| scope.claim(&format!("{prefix}{s}"), ""));
-    (OperationNames { request, error }, success)
+    let [request, error, success, body] = SUFFIXES.map(|s| scope.claim(&format!("{prefix}{s}"), ""));
+    (OperationNames { request, error }, success, body)
+}
+
+/// The structs that are a multipart body write their properties as parts.
+fn mark_multipart_bodies(api: &mut Api) {
+    let bodies: Vec<usize> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.body.iter().flat_map(|b| &b.contents))
+        .filter(|c| c.kind == MediaKind::Multipart)
+        .filter_map(|c| match c.ty {
+            TypeRef::Named(id) => Some(id.0),
+            _ => None,
+        })
+        .collect();
+    for id in bodies {
+        if matches!(api.types[id].kind, crate::ir::TypeKind::Struct(_)) {
+            api.types[id].multipart = true;
+        }
+    }
 }
 
 /// RFC 9110 §9.2.2: the methods whose repetition has the effect of one.
@@ -86,7 +109,8 @@ fn request_id_headers(api: &Api) -> Vec<String> {
     names
 }
 
-fn crate_shape(api: &Api) -> CrateShape {
+/// What the whole crate needs, from what is left of the operations.
+pub(crate) fn crate_shape(api: &Api) -> CrateShape {
     // The compiler walks nested types (drop check, auto traits) one level
     // of recursion per type; a long chain of distinct types that contain
     // each other (a ring of `owner` fields across a thousand schemas)

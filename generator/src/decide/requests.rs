@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 pub(super) fn mark_request_types(api: &mut Api) {
     let mut stack: Vec<TypeId> = Vec::new();
     for op in &api.operations {
-        if let Some(body) = &op.body {
-            push_named(&body.ty, &mut stack);
+        for content in op.body.iter().flat_map(|b| &b.contents) {
+            push_named(&content.ty, &mut stack);
         }
         for param in &op.params {
             push_named(&param.ty, &mut stack);

@@ -5,8 +5,8 @@
 //! `ClientBuilder` themselves live in the runtime.
 
 use super::shared::docs::{self, doc_paragraphs};
-use super::shared::{rust_type, TypePath};
-use crate::ir::{Api, ArgKind, Body, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme};
+use super::shared::{body_type, rust_type, TypePath};
+use crate::ir::{Api, ArgKind, Body, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -110,6 +110,9 @@ fn builder_impl(api: &Api) -> TokenStream {
             SecurityKind::ApiKeyCookie(c) => format!("Sent as the `{c}` cookie."),
             SecurityKind::Bearer => "Sent as `Authorization: Bearer <token>`.".to_string(),
             SecurityKind::Basic => "Sent as `Authorization: Basic`.".to_string(),
+            SecurityKind::Authorization(scheme) => {
+                format!("The whole `Authorization` value for the `{scheme}` scheme (`{scheme} …`), sent as given.")
+            }
         };
         let summary = format!("The credential of the `{wire_name}` security scheme. {how}");
         let docs = doc_paragraphs([Some(summary.as_str()), doc.as_deref()]);
@@ -129,6 +132,9 @@ fn builder_impl(api: &Api) -> TokenStream {
                     SecurityKind::ApiKeyHeader(h) => credential(quote! { Header(#h.to_string(), credential.into()) }),
                     SecurityKind::ApiKeyQuery(q) => credential(quote! { Query(#q.to_string(), credential.into()) }),
                     SecurityKind::ApiKeyCookie(c) => credential(quote! { Cookie(#c.to_string(), credential.into()) }),
+                    SecurityKind::Authorization(_) => {
+                        credential(quote! { Header("Authorization".to_string(), credential.into()) })
+                    }
                     SecurityKind::Bearer | SecurityKind::Basic => credential(quote! { Bearer(credential.into()) }),
                 };
                 quote! {
@@ -186,8 +192,8 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         let ident = format_ident!("{}", rust_name);
         let ty = rust_type(api, ty, TypePath::Module);
         match repr.arg {
-            ArgKind::IntoString => {
-                args.push(quote! { #ident: impl Into<String> });
+            ArgKind::Into => {
+                args.push(quote! { #ident: impl Into<#ty> });
                 inits.push(quote! { #ident: #ident.into() });
             }
             ArgKind::Exact | ArgKind::Optional => {
@@ -201,10 +207,19 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         inits.push(quote! { #ident: None });
     }
     match &op.body {
-        Some(Body { ty, required: true, .. }) => {
-            let ty = rust_type(api, ty, TypePath::Module);
-            args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+        Some(body @ Body { required: true, .. }) => {
+            let ty = body_type(api, body);
+            // Anything that converts: bytes to `Binary`, `&str` to `String`,
+            // the default content to the choice of contents.
+            let converts =
+                body.choice.is_some() || matches!(body.default_content().ty, TypeRef::Binary | TypeRef::String);
+            if converts {
+                args.push(quote! { body: impl Into<#ty> });
+                inits.push(quote! { body: body.into() });
+            } else {
+                args.push(quote! { body: #ty });
+                inits.push(quote! { body });
+            }
         }
         Some(_) => inits.push(quote! { body: None }),
         None => {}

@@ -27,6 +27,9 @@ pub struct CrateOptions {
     /// Also emit `examples/<operation>.rs`, one runnable program per
     /// operation (and the dev-dependencies they use).
     pub examples: bool,
+    /// Refuse the document on any warning (an operation left out, a schema
+    /// represented as any JSON value), not only on errors.
+    pub strict: bool,
 }
 
 /// The runtime support module, emitted verbatim.
@@ -163,7 +166,11 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             mod runtime;
         },
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, BuildError, Error, ErrorContext, Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError}; },
+        quote! { pub use runtime::{ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext, Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError}; },
+        quote! {
+            #[doc = " The byte buffers of binary responses."]
+            pub use bytes;
+        },
         quote! {
             #[doc = " The HTTP client the generated client is built on, for its types"]
             #[doc = " (`StatusCode`, `HeaderMap`, `Request` in hooks) and for"]
@@ -213,7 +220,7 @@ tracing = ["dep:tracing"]
 bytes = "1"
 futures-core = "0.3"
 hyper = {{ version = "1", default-features = false }}
-reqwest = {{ version = "0.12", default-features = false }}
+reqwest = {{ version = "0.12", default-features = false, features = ["stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"

@@ -4,11 +4,11 @@
 
 use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
-use super::shared::{rust_type, TypePath};
+use super::shared::{body_type, rust_type, TypePath};
 use crate::ir::{
-    Accept, Api, ArgKind, Body, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened, Operation,
-    OperationNames, Pagination, Param, ParamLocation, ParamRepr, Passing, PathSegment, Response, ResponseBody, Status,
-    Success, TypeRef, Wrapper,
+    Accept, Api, ArgKind, BodyContent, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened,
+    Operation, OperationNames, Pagination, Param, ParamLocation, ParamRepr, ParamStyle, Passing, PathSegment, Response,
+    ResponseBody, Status, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -24,7 +24,7 @@ pub fn items(api: &Api, op: &Operation) -> TokenStream {
 /// The type a successful call gives the caller.
 fn success_type(api: &Api, success: &Success) -> TokenStream {
     match success {
-        Success::Plain(body) => body_type(api, body),
+        Success::Plain(body) => response_type(api, body),
         Success::Envelope(Envelope { body, opened }) => match opened {
             Opened::Data { ty, .. } => rust_type(api, ty, TypePath::Module),
             Opened::MessageOnly(_) => quote! { () },
@@ -37,12 +37,12 @@ fn success_type(api: &Api, success: &Success) -> TokenStream {
     }
 }
 
-fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+fn response_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote! { () },
         ResponseBody::Json(ty) => rust_type(api, ty, TypePath::Module),
         ResponseBody::Text => quote! { String },
-        ResponseBody::Bytes => quote! { Vec<u8> },
+        ResponseBody::Bytes => quote! { bytes::Bytes },
     }
 }
 
@@ -50,7 +50,10 @@ fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
 /// converted.
 fn arg_type(api: &Api, ty: &TypeRef, arg: ArgKind) -> (TokenStream, TokenStream) {
     match arg {
-        ArgKind::IntoString => (quote! { impl Into<String> }, quote! { .into() }),
+        ArgKind::Into => {
+            let ty = rust_type(api, ty, TypePath::Module);
+            (quote! { impl Into<#ty> }, quote! { .into() })
+        }
         ArgKind::Exact | ArgKind::Optional => (rust_type(api, ty, TypePath::Module), TokenStream::new()),
     }
 }
@@ -68,6 +71,92 @@ fn status_pattern(status: Status) -> TokenStream {
         }
         Status::Default => quote! { _ },
     }
+}
+
+/// How a parameter is added to the call: the method for its location, and
+/// the style argument when it is not the location's default (`form`,
+/// exploded, for queries; `simple` for paths and headers; cookies are
+/// comma-joined unless JSON).
+fn param_call(location: ParamLocation, style: ParamStyle) -> (proc_macro2::Ident, Option<TokenStream>) {
+    let named = |name: &str| {
+        let ident = format_ident!("{}", name);
+        Some(quote! { crate::runtime::Style::#ident })
+    };
+    let style = match style {
+        ParamStyle::Json => named("Json"),
+        _ if location == ParamLocation::Cookie => None,
+        ParamStyle::Form { explode: true } | ParamStyle::Simple => None,
+        ParamStyle::Form { explode: false } => named("FormCompact"),
+        ParamStyle::SimpleExploded => named("SimpleExploded"),
+        ParamStyle::SpaceDelimited => named("SpaceDelimited"),
+        ParamStyle::PipeDelimited => named("PipeDelimited"),
+        ParamStyle::DeepObject => named("DeepObject"),
+        ParamStyle::Label { explode } => named(if explode { "LabelExploded" } else { "Label" }),
+        ParamStyle::Matrix { explode } => named(if explode { "MatrixExploded" } else { "Matrix" }),
+    };
+    let base = match location {
+        ParamLocation::Path => "path_segment",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    match style {
+        None => (format_ident!("{}", base), None),
+        Some(style) => (format_ident!("{}_styled", base), Some(style)),
+    }
+}
+
+/// Statements that check (when it validates) and attach a body content
+/// bound to `body` (a reference).
+fn attach_body(api: &Api, content: &BodyContent) -> TokenStream {
+    let BodyContent { media_type, kind, ty, encoding } = content;
+    let validate = match ty {
+        TypeRef::Named(id) if api.ty(*id).validates => quote! { call.check(body.validate()); },
+        _ => TokenStream::new(),
+    };
+    let attach = match kind {
+        MediaKind::Json => quote! { call.json_body(#media_type, body); },
+        MediaKind::Form => quote! { call.form_body(#media_type, body); },
+        MediaKind::Multipart => {
+            let (parts, types): (Vec<&str>, Vec<&str>) = encoding.iter().map(|(p, t)| (p.as_str(), t.as_str())).unzip();
+            quote! { call.multipart_body(#media_type, body, &[#((#parts, #types)),*]); }
+        }
+        MediaKind::Text => quote! { call.text_body(#media_type, body); },
+        MediaKind::Binary => quote! { call.binary_body(#media_type, body); },
+    };
+    quote! { #validate #attach }
+}
+
+/// The enum of a body that can be sent in several media types: a variant
+/// per kind, and `From` the default content's type.
+fn body_choice(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let name = body.choice.as_ref()?;
+    let ident = format_ident!("{}", name);
+    let variants = body.contents.iter().map(|c| {
+        let variant = format_ident!("{}", c.kind.variant());
+        let ty = rust_type(api, &c.ty, TypePath::Module);
+        let doc = format!(" Sent as `{}`.", c.media_type);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    let default = body.default_content();
+    let default_variant = format_ident!("{}", default.kind.variant());
+    let default_ty = rust_type(api, &default.ty, TypePath::Module);
+    let doc = format!(" The body of [`Client::{}`], in one of the media types it accepts.", op.rust_name);
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #ident {
+            #(#variants)*
+        }
+
+        impl From<#default_ty> for #ident {
+            fn from(body: #default_ty) -> Self {
+                Self::#default_variant(body)
+            }
+        }
+    })
 }
 
 fn request_builder(api: &Api, op: &Operation) -> TokenStream {
@@ -96,14 +185,14 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let OperationNames { request, error } = names;
     let request = format_ident!("{}", request);
     let error = format_ident!("{}", error);
-    let success = success_type(api, success);
-    let output = quote! { crate::ApiResult<#success, #error> };
+    let success_ty = success_type(api, success);
+    let output = quote! { crate::ApiResult<#success_ty, #error> };
 
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut checks = Vec::new();
     for p in params {
-        let Param { rust_name, wire_name, location, ty, required: _, doc, constraints, repr } = p;
+        let Param { rust_name, wire_name, location, ty, required: _, doc, style: _, constraints, repr } = p;
         let ParamRepr { passing, arg } = repr;
         let ident = format_ident!("{}", rust_name);
         let ty_tokens = rust_type(api, ty, TypePath::Module);
@@ -132,17 +221,17 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some(Body { ty, required, media: _, media_type: _, doc }) = body {
-        let ty = rust_type(api, ty, TypePath::Module);
-        if *required {
+    if let Some(body) = body {
+        let ty = body_type(api, body);
+        if body.required {
             fields.push(quote! { body: #ty });
         } else {
             fields.push(quote! { body: Option<#ty> });
-            let docs = doc_paragraphs([Some("Sets the request body."), doc.as_deref()]);
+            let docs = doc_paragraphs([Some("Sets the request body."), body.doc.as_deref()]);
             setters.push(quote! {
                 #docs
-                pub fn body(mut self, body: #ty) -> Self {
-                    self.body = Some(body);
+                pub fn body(mut self, body: impl Into<#ty>) -> Self {
+                    self.body = Some(body.into());
                     self
                 }
             });
@@ -153,7 +242,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let body_binding = body.as_ref().map(|_| quote! { body, });
 
     // The path: one `format!` over the literal pieces and the encoded
-    // parameters. Lowering refuses a path whose parameters are not all declared.
+    // parameters. Lowering gives every `{name}` of the template a parameter.
     let mut template = String::new();
     let mut encode_path = Vec::new();
     for segment in path_segments {
@@ -165,7 +254,9 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 };
                 let ident = format_ident!("{}", p.rust_name);
                 template.push_str(&format!("{{{}}}", p.rust_name));
-                encode_path.push(quote! { let #ident = call.path_segment(#wire, &#ident); });
+                let (method, style) = param_call(p.location, p.style);
+                let style = style.map(|s| quote! { , #s });
+                encode_path.push(quote! { let #ident = call.#method(#wire, &#ident #style); });
             }
         }
     }
@@ -174,35 +265,34 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote! { call.set_path(format!(#template)); }
     };
-    let query = params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+    let others = params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.wire_name;
-        quote! { call.query(#wire, &#ident); }
-    });
-    let headers = params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let ident = format_ident!("{}", p.rust_name);
-        let wire = &p.wire_name;
-        quote! { call.header(#wire, &#ident); }
+        let (method, style) = param_call(p.location, p.style);
+        let style = style.map(|s| quote! { , #s });
+        quote! { call.#method(#wire, &#ident #style); }
     });
     let send_body = body.as_ref().map(|b| {
-        let media = &b.media_type;
-        let validate = match &b.ty {
-            TypeRef::Named(id) if api.ty(*id).validates => quote! { call.check(body.validate()); },
-            _ => TokenStream::new(),
-        };
-        let attach = match b.media {
-            MediaKind::Json => quote! { call.json_body(#media, body); },
+        let attach = match &b.choice {
+            None => attach_body(api, b.default_content()),
+            Some(name) => {
+                let ident = format_ident!("{}", name);
+                let arms = b.contents.iter().map(|c| {
+                    let variant = format_ident!("{}", c.kind.variant());
+                    let attach = attach_body(api, c);
+                    quote! { #ident::#variant(body) => { #attach } }
+                });
+                quote! { match body { #(#arms)* } }
+            }
         };
         if b.required {
             quote! {
                 let body = &body;
-                #validate
                 #attach
             }
         } else {
             quote! {
                 if let Some(body) = &body {
-                    #validate
                     #attach
                 }
             }
@@ -220,8 +310,24 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         });
         quote! { &[#(#indexes),*] }
     });
-    let arms = response_arms(api, op);
+    let arms = response_arms(api, op, false);
+    // A binary success can also be streamed as it arrives.
+    let send_stream = matches!(success, Success::Plain(ResponseBody::Bytes)).then(|| {
+        let arms = response_arms(api, op, true);
+        let output = quote! { crate::ApiResult<crate::ByteStream, #error> };
+        quote! {
+            #[doc = " Sends the request and returns the body unread, as a stream of"]
+            #[doc = " chunks (for large downloads); errors are decoded as with `send`."]
+            pub async fn send_stream(self) -> #output {
+                let raw = self.into_call().send_streaming().await?;
+                match raw.status() {
+                    #(#arms)*
+                }
+            }
+        }
+    });
     let pagination = pagination.as_ref().map(|p| items_fn(api, rust_name, &request, &error, p));
+    let choice = body_choice(api, op);
     let struct_doc = format!(" A [`Client::{rust_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
         #[doc = #struct_doc]
@@ -238,6 +344,15 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #[doc = " Sends the request and decodes the response."]
             pub async fn send(self) -> #output {
+                let raw = self.into_call().send().await?;
+                match raw.status() {
+                    #(#arms)*
+                }
+            }
+
+            #send_stream
+
+            fn into_call(self) -> crate::runtime::Call {
                 static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
                     name: #rust_name,
                     method: reqwest::Method::#method,
@@ -250,20 +365,17 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 let mut call = client.call(&OPERATION, options);
                 #(#encode_path)*
                 #set_path
-                #(#query)*
-                #(#headers)*
+                #(#others)*
                 #(#checks)*
                 #send_body
-                let raw = call.send().await?;
-                match raw.status() {
-                    #(#arms)*
-                }
+                call
             }
         }
 
         #pagination
         crate::runtime::request_options!(#request);
-        crate::runtime::into_future!(#request, #success, #error);
+        crate::runtime::into_future!(#request, #success_ty, #error);
+        #choice
     }
 }
 
@@ -342,8 +454,9 @@ fn items_fn(
 }
 
 /// One `status => outcome` arm per documented response; each decodes and
-/// wraps the body in one runtime call.
-fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+/// wraps the body in one runtime call. With `stream`, successes are
+/// streamed instead of decoded.
+fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
     let error = format_ident!("{}", op.names.error);
     let mut arms: Vec<TokenStream> = op
         .responses
@@ -358,6 +471,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 ResponseBody::Bytes => quote! { bytes },
             };
             let outcome = match (r.status.is_success(), &op.success, &r.body) {
+                (true, _, _) if stream => quote! { raw.stream() },
                 (true, Success::Envelope(envelope), _) => open_envelope(api, envelope),
                 (true, Success::Plain(_), _) => quote! { raw.ok(crate::runtime::#decode) },
                 (true, Success::ByStatus(name), body) => {
@@ -449,16 +563,18 @@ fn status_enum(api: &Api, name: &str, doc: &str, responses: &[&Response], non_ex
         match &r.body {
             ResponseBody::Empty => quote! { #docs #variant, },
             body => {
-                let ty = body_type(api, body);
+                let ty = response_type(api, body);
                 quote! { #docs #variant(#ty), }
             }
         }
     });
     let non_exhaustive = non_exhaustive.then(|| quote! { #[non_exhaustive] });
+    // Variants hold the documented bodies as they are.
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #non_exhaustive
+        #[allow(clippy::large_enum_variant)]
         pub enum #ident {
             #(#variants)*
         }

@@ -22,7 +22,7 @@ pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef { name, doc, origin: _, kind, in_requests: _, validates } = def;
+    let TypeDef { name, doc, origin: _, kind, in_requests: _, validates, multipart } = def;
     let ident = format_ident!("{}", name);
     let docs = doc_paragraphs([doc.as_deref()]);
     match kind {
@@ -31,6 +31,9 @@ fn item(api: &Api, def: &TypeDef) -> TokenStream {
             tokens.extend(setters(api, &ident, s));
             if *validates {
                 tokens.extend(validate_fn(api, &ident, s));
+            }
+            if *multipart {
+                tokens.extend(multipart_parts(&ident, s));
             }
             tokens
         }
@@ -98,7 +101,7 @@ fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
         let arg = format_ident!("{}", f.rust_name);
         let inner = rust_type(api, &f.ty, TypePath::Local);
         let (ty, value) = match (kind, f.repr.boxed) {
-            (ArgKind::IntoString, _) => (quote! { impl Into<String> }, Some(quote! { #arg.into() })),
+            (ArgKind::Into, _) => (quote! { impl Into<#inner> }, Some(quote! { #arg.into() })),
             (ArgKind::Optional, true) => (quote! { Option<#inner> }, Some(quote! { #arg.map(Box::new) })),
             (ArgKind::Optional, false) => (quote! { Option<#inner> }, None),
             (ArgKind::Exact, true) => (inner, Some(quote! { Box::new(#arg) })),
@@ -231,6 +234,45 @@ fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
             pub fn validate(&self) -> Result<(), crate::ValidationError> {
                 #(#checks)*
                 Ok(())
+            }
+        }
+    }
+}
+
+/// The struct as a multipart body: a part per property (a file part for
+/// bytes, one per item for a list), in field order.
+fn multipart_parts(ident: &Ident, s: &Struct) -> TokenStream {
+    let parts = s.fields.iter().map(|f| {
+        let field = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        let add = match &f.ty {
+            TypeRef::Binary => quote! { form.file(#wire, value); },
+            TypeRef::List(item) if **item == TypeRef::Binary => quote! {
+                for file in value {
+                    form.file(#wire, file);
+                }
+            },
+            _ => quote! { form.value(#wire, value); },
+        };
+        match f.repr.wrapper {
+            Wrapper::Plain => quote! { { let value = &self.#field; #add } },
+            Wrapper::Option => quote! { if let Some(value) = &self.#field { #add } },
+            Wrapper::Nullable => quote! { if let Some(value) = self.#field.as_option() { #add } },
+        }
+    });
+    let additional = s.additional.as_ref().map(|a| {
+        let name = format_ident!("{}", a.rust_name);
+        quote! {
+            for (key, value) in &self.#name {
+                form.value(key, value);
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::MultipartFields for #ident {
+            fn write_parts(&self, form: &mut crate::runtime::Multipart) {
+                #(#parts)*
+                #additional
             }
         }
     }
@@ -420,10 +462,13 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
         })
         .collect();
     let Some(property) = discriminator else {
+        // Variants are the spec's types as they are: boxing the large ones
+        // would make every match on them clumsier.
         return quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #ident {
                 #(#names(#types),)*
             }
@@ -446,6 +491,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #ident {
             #( #variant_docs #names(#types), )*
         }

@@ -133,7 +133,16 @@ impl<'a> Lowerer<'a> {
             let (doc, read_only, constraints) = match prop.schema {
                 SchemaRef::Item(schema) => {
                     let view = View::of(schema);
-                    (view.description.map(str::to_string), view.read_only, view.constraints)
+                    // `allOf: [{$ref}, {description}]` documents the field
+                    // in a member.
+                    let member_doc = || {
+                        view.all_of.iter().find_map(|m| match m {
+                            SchemaRef::Item(member) => View::of(member).description,
+                            SchemaRef::Ref(_) => None,
+                        })
+                    };
+                    let doc = view.description.or_else(member_doc).map(str::to_string);
+                    (doc, view.read_only, view.constraints)
                 }
                 SchemaRef::Ref(_) => {
                     let doc = self

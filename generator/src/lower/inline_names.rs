@@ -179,6 +179,7 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::JsonObject => "Object".into(),
+        TypeRef::Binary => "Binary".into(),
         TypeRef::List(inner) => format!("{}List", type_label(inner, names)),
         TypeRef::Map(inner) => format!("{}Map", type_label(inner, names)),
     }

@@ -5,11 +5,14 @@ use super::inline_names::Role;
 use super::schema::schema_ref;
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Body, MediaKind, Response, ResponseBody, Status, TypeRef};
+use crate::ir::{Body, BodyContent, MediaKind, Response, ResponseBody, Status, TypeKind, TypeRef};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
 
 impl<'a> Lowerer<'a> {
+    /// The request body: one content per media kind the operation offers
+    /// (the first of each kind by name, `application/json` first), JSON
+    /// first, then form, multipart, text and binary.
     pub(super) fn lower_body(
         &mut self,
         body: &'a ReferenceOr<RequestBody>,
@@ -17,27 +20,56 @@ impl<'a> Lowerer<'a> {
         at: &Pointer,
     ) -> Result<Body, Reported> {
         let (body, at) = self.resolve(body, at, "requestBodies", "a request body", |c| &c.request_bodies)?;
-        let Some((media_type, media)) = pick_json(&body.content) else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(self.diags.error(
-                &at.join("content"),
-                format!("unsupported request media type(s) {types:?}; only JSON request bodies are supported"),
-            ));
-        };
-        let media_at = at.join("content").join(media_type);
-        let ty = match &media.schema {
-            Some(schema) => {
-                self.type_of(schema_ref(schema), &NameCtx::new(prefix, "Body"), &media_at.join("schema"))?.ty
+        let mut offered: Vec<(&'a String, &'a MediaType)> = body.content.iter().collect();
+        offered.sort_by_key(|(name, _)| (MediaKind::of(name), name.as_str() != "application/json", name.as_str()));
+        offered.dedup_by_key(|(name, _)| MediaKind::of(name));
+        let mut contents = Vec::new();
+        for (media_type, media) in offered {
+            let media_at = at.join("content").join(media_type);
+            let kind = MediaKind::of(media_type);
+            let ty = match (kind, &media.schema) {
+                (MediaKind::Text, _) => TypeRef::String,
+                (MediaKind::Binary, _) => TypeRef::Binary,
+                (_, Some(schema)) => {
+                    self.type_of(schema_ref(schema), &NameCtx::new(prefix, "Body"), &media_at.join("schema"))?.ty
+                }
+                (_, None) => TypeRef::Json,
+            };
+            // Form fields and parts are an object's properties.
+            if matches!(kind, MediaKind::Form | MediaKind::Multipart) && !self.is_object_like(&ty) {
+                self.diags.warning(
+                    &media_at.join("schema"),
+                    format!("a `{media_type}` body must be an object (its properties are the fields); this media type is left out"),
+                );
+                continue;
             }
-            None => TypeRef::Json,
-        };
-        Ok(Body {
-            ty,
-            required: body.required,
-            media: MediaKind::Json,
-            media_type: media_type.to_string(),
-            doc: body.description.clone(),
-        })
+            let mut encoding: Vec<(String, String)> = media
+                .encoding
+                .iter()
+                .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
+                .collect();
+            encoding.sort();
+            contents.push(BodyContent { media_type: media_type.clone(), kind, ty, encoding });
+        }
+        if contents.is_empty() {
+            return Err(self
+                .diags
+                .error(&at.join("content"), "the request body offers no media type the client can send"));
+        }
+        Ok(Body { required: body.required, doc: body.description.clone(), contents, choice: None })
+    }
+
+    /// A struct, a map or a JSON object (or any JSON value).
+    fn is_object_like(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
+            TypeRef::Named(id) => match &self.types[id.0].kind {
+                TypeKind::Struct(_) => true,
+                TypeKind::Alias(inner) => matches!(inner, TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json),
+                TypeKind::Enum(_) | TypeKind::Union(_) => false,
+            },
+            _ => false,
+        }
     }
 
     /// Every documented response, ordered by status.
@@ -90,7 +122,7 @@ impl<'a> Lowerer<'a> {
                 Some(schema) => ResponseBody::Json(self.type_of(schema_ref(schema), ctx, &media_at.join("schema"))?.ty),
                 None => ResponseBody::Json(TypeRef::Json),
             }
-        } else if response.content.keys().any(|k| k.starts_with("text/")) {
+        } else if response.content.keys().any(|k| MediaKind::of(k) == MediaKind::Text) {
             ResponseBody::Text
         } else {
             ResponseBody::Bytes
@@ -108,13 +140,8 @@ fn pick_json(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)
     if let Some((k, m)) = content.get_key_value("application/json") {
         return Some((k, m));
     }
-    let mut json: Vec<(&String, &MediaType)> = content
-        .iter()
-        .filter(|(k, _)| {
-            let essence = k.split(';').next().unwrap_or(k).trim();
-            essence.ends_with("/json") || essence.ends_with("+json")
-        })
-        .collect();
+    let mut json: Vec<(&String, &MediaType)> =
+        content.iter().filter(|(k, _)| MediaKind::of(k) == MediaKind::Json).collect();
     json.sort_by(|a, b| a.0.cmp(b.0));
     json.first().map(|(k, m)| (k.as_str(), *m))
 }

@@ -5,10 +5,12 @@
 //! their names in `inline_names` once all are known.
 //!
 //! Every map iterated here is ordered, and every list is sorted, so the IR
-//! never depends on hash or key order. A part that cannot be lowered is
-//! reported and left out; the rest is still lowered, so that the checks
-//! that follow can report their problems in the same run.
+//! never depends on hash or key order. What cannot be lowered costs as
+//! little as possible: an operation that uses it is left out, a component
+//! schema becomes any JSON value, each with a warning that says where and
+//! why; the rest of the document is still generated.
 
+mod all_of;
 mod compose;
 mod extensions;
 mod inline_names;
@@ -24,6 +26,7 @@ use crate::ir::{Api, CrateShape, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Loaded;
 use crate::naming;
 use inline_names::{Candidate, Naming, Role};
+use openapiv3::ReferenceOr;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an inline schema sits, for naming it: `parent` is the (candidate)
@@ -70,8 +73,8 @@ struct Lowerer<'a> {
     components: BTreeMap<String, TypeId>,
     /// Inline enums, structs and unions by their shape, so identical ones are shared.
     inline_shapes: BTreeMap<String, TypeId>,
-    /// Component schemas being lowered, to refuse unrepresentable cycles.
-    in_progress: BTreeSet<String>,
+    /// Component schemas that admit null: a reference to one is nullable.
+    nullable_components: BTreeSet<TypeId>,
 }
 
 /// Lowers a loaded document. What cannot be lowered is reported to `diags`
@@ -84,12 +87,13 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         naming: Vec::new(),
         components: BTreeMap::new(),
         inline_shapes: BTreeMap::new(),
-        in_progress: BTreeSet::new(),
+        nullable_components: BTreeSet::new(),
     };
     lowerer.declare_components();
+    lowerer.find_nullable_components();
     lowerer.lower_components();
     let security_schemes = lowerer.lower_security_schemes();
-    let operations = lowerer.lower_operations(&security_schemes);
+    let (operations, skipped_operations) = lowerer.lower_operations(&security_schemes);
     let default_headers = lowerer.default_headers();
     let rate_limits = lowerer.rate_limits();
     let doc = &loaded.doc;
@@ -103,6 +107,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         security_schemes,
         default_headers,
         rate_limits,
+        skipped_operations,
         crate_shape: CrateShape::default(),
     };
     inline_names::name_inline_types(&mut api, &lowerer.naming);
@@ -140,6 +145,47 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The components whose schema admits null (`nullable`, a branch that
+    /// is only null, an annotation of `allOf` that says so), and those that
+    /// are a `$ref` to one.
+    fn find_nullable_components(&mut self) {
+        let Some(components) = &self.loaded.doc.components else { return };
+        let mut aliases = Vec::new();
+        for (key, schema) in &components.schemas {
+            let id = self.components[key.as_str()];
+            match schema {
+                ReferenceOr::Item(schema) => {
+                    let view = view::View::of(schema);
+                    let null_branch = view.one_of.iter().chain(&view.any_of).any(|m| schema::admits_only_null(*m));
+                    let null_annotation = view.all_of.iter().any(|m| {
+                        matches!(m, view::SchemaRef::Item(s) if view::View::of(s).nullable)
+                            && self.substance(*m, 0) == all_of::Substance::Nothing
+                    });
+                    if view.nullable || null_branch || null_annotation {
+                        self.nullable_components.insert(id);
+                    }
+                }
+                ReferenceOr::Reference { reference } => {
+                    let target = reference.strip_prefix("#/components/schemas/").and_then(|k| self.components.get(k));
+                    if let Some(target) = target {
+                        aliases.push((id, *target));
+                    }
+                }
+            }
+        }
+        // Aliases of nullable components, to a fixed point.
+        while aliases
+            .iter()
+            .any(|(id, target)| self.nullable_components.contains(target) && !self.nullable_components.contains(id))
+        {
+            for (id, target) in &aliases {
+                if self.nullable_components.contains(target) {
+                    self.nullable_components.insert(*id);
+                }
+            }
+        }
+    }
+
     fn alloc(&mut self, naming: Naming, origin: Pointer) -> TypeId {
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
@@ -149,6 +195,7 @@ impl Lowerer<'_> {
             kind: TypeKind::Alias(TypeRef::Json),
             in_requests: false,
             validates: false,
+            multipart: false,
         });
         self.naming.push(naming);
         id

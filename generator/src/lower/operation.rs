@@ -4,24 +4,26 @@
 use super::extensions::{idempotent_hint, pagination_hint};
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Method, Operation, Param, ParamLocation, PathSegment, SecurityScheme};
+use crate::ir::{Method, Operation, PathSegment, SecurityScheme};
 use crate::{naming, scopes};
 use openapiv3::ReferenceOr;
-use std::collections::BTreeSet;
 
 impl<'a> Lowerer<'a> {
-    /// Every operation that lowers; the others are reported and left out.
-    pub(super) fn lower_operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    /// Every operation that lowers, and the pointers of those left out: an
+    /// operation that uses something unsupported costs only itself (its
+    /// problems become warnings).
+    pub(super) fn lower_operations(&mut self, schemes: &[SecurityScheme]) -> (Vec<Operation>, Vec<String>) {
         let doc = &self.loaded.doc;
         let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = doc.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
         // Each operation is a method of `Client`.
         let mut scope = naming::Scope::with_reserved(scopes::client_method_names());
         let mut operations = Vec::new();
+        let mut skipped = Vec::new();
         for (path, item) in paths {
             let path_at = Pointer::root().join("paths").join(path);
             let ReferenceOr::Item(item) = item else {
-                self.diags.error(&path_at, "a `$ref` path item is not supported; define the path inline");
+                self.diags.warning(&path_at, "a `$ref` path item that could not be resolved; the path is left out");
                 continue;
             };
             for method in Method::ALL {
@@ -33,13 +35,25 @@ impl<'a> Lowerer<'a> {
                 };
                 let rust_name = scope.claim(&wanted, "_");
                 let place = Place { method, path, path_parameters: &item.parameters, at };
-                if let Ok(operation) = self.lower_operation(rust_name, &place, op, schemes) {
-                    operations.push(operation);
+                let mark = self.diags.mark();
+                match self.lower_operation(rust_name, &place, op, schemes) {
+                    Ok(operation) => operations.push(operation),
+                    Err(_) => {
+                        self.diags.downgrade_since(mark);
+                        self.diags.warning(
+                            &place.at,
+                            format!(
+                                "`{} {path}` is left out of the client: it uses what the generator cannot represent (the warnings at this operation say what)",
+                                method.as_str()
+                            ),
+                        );
+                        skipped.push(place.at.to_string());
+                    }
                 }
             }
         }
         operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
-        operations
+        (operations, skipped)
     }
 
     /// One operation; `Err` when a part of it could not be lowered.
@@ -54,9 +68,7 @@ impl<'a> Lowerer<'a> {
         let at = &place.at;
         // Every part is lowered (and its problems reported) before giving up.
         let path_segments = parse_path(place.path);
-        let params = self
-            .lower_parameters(place, op, &type_prefix)
-            .and_then(|params| self.check_path_template(&path_segments, params, place));
+        let params = self.lower_parameters(place, op, &type_prefix, &path_segments);
         let body = match &op.request_body {
             None => Ok(None),
             Some(body) => self.lower_body(body, &type_prefix, &at.join("requestBody")).map(Some),
@@ -89,39 +101,6 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Each `{name}` of a path template is filled from the path parameter
-    /// of that name, and each path parameter fills a `{name}`: a template
-    /// without its parameter cannot be sent, and a path parameter outside
-    /// the template would be silently dropped.
-    fn check_path_template(
-        &mut self,
-        segments: &[PathSegment],
-        params: Vec<Param>,
-        place: &Place<'a, '_>,
-    ) -> Result<Vec<Param>, Reported> {
-        let at = place.at.join("parameters");
-        let in_template: BTreeSet<&str> = segments
-            .iter()
-            .filter_map(|s| match s {
-                PathSegment::Param(p) => Some(p.as_str()),
-                PathSegment::Literal(_) => None,
-            })
-            .collect();
-        let declared = params.iter().filter(|p| p.location == ParamLocation::Path);
-        let mut failed = None;
-        for name in &in_template {
-            if !declared.clone().any(|p| p.wire_name == *name) {
-                let message = format!("the path has `{{{name}}}`, but no path parameter `{name}` is declared");
-                failed = Some(self.diags.error(&at, message));
-            }
-        }
-        for p in declared.filter(|p| !in_template.contains(p.wire_name.as_str())) {
-            let message = format!("path parameter `{}` does not appear in the path `{}`", p.wire_name, place.path);
-            failed = Some(self.diags.error(&at, message));
-        }
-        failed.map_or(Ok(params), Err)
-    }
-
     /// The operation's security requirements (or the document's when it
     /// has none of its own), each an alternative of schemes by Rust name.
     fn lower_requirements(
@@ -132,18 +111,19 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Vec<Vec<String>>, Reported> {
         let requirements = op.security.as_ref().or(self.loaded.doc.security.as_ref());
         let mut alternatives = Vec::new();
-        let mut failed = None;
-        for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+        'requirements: for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             let mut together = Vec::new();
             for scheme_name in requirement.keys() {
                 match schemes.iter().find(|s| &s.wire_name == scheme_name) {
                     Some(s) if !together.contains(&s.rust_name) => together.push(s.rust_name.clone()),
                     Some(_) => {}
+                    // The client cannot send a credential it knows nothing of.
                     None => {
-                        failed = Some(self.diags.error(
+                        self.diags.warning(
                             &at.join("security").join(i),
-                            format!("security scheme `{scheme_name}` is not defined in `components.securitySchemes`"),
-                        ));
+                            format!("security scheme `{scheme_name}` is not defined (or not supported) in `components.securitySchemes`; this requirement is left out"),
+                        );
+                        continue 'requirements;
                     }
                 }
             }
@@ -152,7 +132,7 @@ impl<'a> Lowerer<'a> {
                 alternatives.push(together);
             }
         }
-        failed.map_or(Ok(alternatives), Err)
+        Ok(alternatives)
     }
 }
 

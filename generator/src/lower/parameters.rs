@@ -1,22 +1,17 @@
 //! An operation's parameters: the path item's and its own, each lowered to
-//! a typed [`crate::ir::Param`] with a Rust name unique on its request builder.
+//! a typed [`crate::ir::Param`] with its serialization style and a Rust
+//! name unique on its request builder; and the path template they fill.
 
 use super::operation::Place;
 use super::schema::{schema_ref, Typed};
 use super::view::{SchemaRef, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Constraints, Param, ParamLocation, ParamRepr, TypeRef};
+use crate::ir::{Constraints, Param, ParamLocation, ParamRepr, ParamStyle, PathSegment, TypeRef};
 use crate::{naming, scopes};
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
-
-/// A parameter's location as the document gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Declared {
-    At(ParamLocation),
-    Cookie,
-}
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
+use std::collections::BTreeSet;
 
 impl<'a> Lowerer<'a> {
     /// The parameters of an operation, sorted by location then wire name.
@@ -25,10 +20,11 @@ impl<'a> Lowerer<'a> {
         place: &Place<'a, '_>,
         op: &'a openapiv3::Operation,
         type_prefix: &str,
+        segments: &[PathSegment],
     ) -> Result<Vec<Param>, Reported> {
         let mut failed = None;
         // Path-level parameters apply unless the operation redefines them.
-        let mut declared: IndexMap<(String, Declared), (&'a Parameter, Pointer)> = IndexMap::new();
+        let mut declared: IndexMap<(String, ParamLocation), (&'a Parameter, Pointer)> = IndexMap::new();
         let path_at = Pointer::root().join("paths").join(place.path).join("parameters");
         let op_at = place.at.join("parameters");
         let sources = place
@@ -46,15 +42,15 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let location = match param {
-                Parameter::Path { .. } => Declared::At(ParamLocation::Path),
-                Parameter::Query { .. } => Declared::At(ParamLocation::Query),
-                Parameter::Header { .. } => Declared::At(ParamLocation::Header),
-                Parameter::Cookie { .. } => Declared::Cookie,
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
             };
             // OpenAPI 3.0: header parameters named Accept, Content-Type or
             // Authorization "SHALL be ignored"; the client sets those itself.
             let name = &param.parameter_data_ref().name;
-            if location == Declared::At(ParamLocation::Header)
+            if location == ParamLocation::Header
                 && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
             {
                 continue;
@@ -63,50 +59,92 @@ impl<'a> Lowerer<'a> {
         }
         // Each parameter is a field, setter or argument of the request
         // builder. Path parameters (positional arguments) claim names first,
-        // then query, then header ones: sorted, so key order never matters.
+        // then query, header and cookie ones: sorted, so key order never matters.
         let mut scope = naming::Scope::with_reserved(scopes::request_builder_names());
         declared.sort_by(|(a_name, a_loc), _, (b_name, b_loc), _| (a_loc, a_name).cmp(&(b_loc, b_name)));
+        let in_template: BTreeSet<&str> = segments
+            .iter()
+            .filter_map(|s| match s {
+                PathSegment::Param(p) => Some(p.as_str()),
+                PathSegment::Literal(_) => None,
+            })
+            .collect();
         let mut params = Vec::new();
         for ((name, location), (param, param_at)) in declared {
-            let Declared::At(location) = location else {
-                failed = Some(self.diags.error(&param_at, format!("cookie parameter `{name}` is not supported")));
+            // A path parameter outside the template would be silently dropped.
+            if location == ParamLocation::Path && !in_template.contains(name.as_str()) {
+                self.diags.warning(
+                    &param_at,
+                    format!("path parameter `{name}` does not appear in the path `{}`; it is left out", place.path),
+                );
                 continue;
-            };
-            let data = param.parameter_data_ref();
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => Some(schema_ref(schema)),
-                ParameterSchemaOrContent::Content(content) => {
-                    content.values().next().and_then(|m| m.schema.as_ref()).map(schema_ref)
-                }
-            };
-            let constraints = match schema {
-                Some(SchemaRef::Item(schema)) => View::of(schema).constraints,
-                _ => Constraints::default(),
-            };
-            let typed = match schema {
-                Some(schema) => self.type_of(schema, &NameCtx::new(type_prefix, &name), &param_at.join("schema")),
-                None => Ok(Typed { ty: TypeRef::String, nullable: false }),
-            };
-            let typed = match typed {
-                Ok(typed) => typed,
-                Err(reported) => {
-                    failed = Some(reported);
-                    continue;
-                }
-            };
-            params.push(Param {
-                rust_name: scope.claim(&naming::snake_name(&name, "param"), "_"),
-                wire_name: name,
-                location,
-                ty: typed.ty,
-                required: data.required || location == ParamLocation::Path,
-                doc: data.description.clone(),
-                constraints,
-                repr: ParamRepr::default(),
-            });
+            }
+            match self.lower_parameter(name, location, param, &param_at, type_prefix, &mut scope) {
+                Ok(lowered) => params.push(lowered),
+                Err(reported) => failed = Some(reported),
+            }
+        }
+        // A `{name}` of the template that no parameter declares: a string.
+        for name in &in_template {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == *name) {
+                self.diags.warning(
+                    &place.at.join("parameters"),
+                    format!("the path has `{{{name}}}`, but no path parameter `{name}` is declared; it is taken as a string"),
+                );
+                params.push(Param {
+                    rust_name: scope.claim(&naming::snake_name(name, "param"), "_"),
+                    wire_name: name.to_string(),
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    doc: None,
+                    style: ParamStyle::Simple,
+                    constraints: Constraints::default(),
+                    repr: ParamRepr::default(),
+                });
+            }
         }
         params.sort_by(|a, b| (a.location, &a.wire_name).cmp(&(b.location, &b.wire_name)));
         failed.map_or(Ok(params), Err)
+    }
+
+    fn lower_parameter(
+        &mut self,
+        name: String,
+        location: ParamLocation,
+        param: &'a Parameter,
+        param_at: &Pointer,
+        type_prefix: &str,
+        scope: &mut naming::Scope,
+    ) -> Result<Param, Reported> {
+        let data = param.parameter_data_ref();
+        let (schema, json) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (Some(schema_ref(schema)), false),
+            ParameterSchemaOrContent::Content(content) => {
+                let json = content.keys().any(|k| k.contains("json"));
+                (content.values().next().and_then(|m| m.schema.as_ref()).map(schema_ref), json)
+            }
+        };
+        let constraints = match schema {
+            Some(SchemaRef::Item(schema)) => View::of(schema).constraints,
+            _ => Constraints::default(),
+        };
+        let typed = match schema {
+            Some(schema) => self.type_of(schema, &NameCtx::new(type_prefix, &name), &param_at.join("schema"))?,
+            None => Typed { ty: TypeRef::String, nullable: false },
+        };
+        let style = if json { ParamStyle::Json } else { style_of(param, data.explode) };
+        Ok(Param {
+            rust_name: scope.claim(&naming::snake_name(&name, "param"), "_"),
+            wire_name: name,
+            location,
+            ty: typed.ty,
+            required: data.required || location == ParamLocation::Path,
+            doc: data.description.clone(),
+            style,
+            constraints,
+            repr: ParamRepr::default(),
+        })
     }
 
     fn resolve_parameter(
@@ -142,5 +180,27 @@ impl<'a> Lowerer<'a> {
                 .diags
                 .error(at, format!("`$ref: {reference}` does not point to {what} in `#/components/{section}`"))),
         }
+    }
+}
+
+/// The style a parameter declares, or its location's default (`form`,
+/// exploded, for query and cookie; `simple` for path and header).
+fn style_of(param: &Parameter, explode: Option<bool>) -> ParamStyle {
+    match param {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => ParamStyle::Form { explode: explode.unwrap_or(true) },
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::DeepObject,
+        },
+        Parameter::Cookie { .. } => ParamStyle::Form { explode: explode.unwrap_or(true) },
+        Parameter::Path { style, .. } => match style {
+            PathStyle::Simple if explode == Some(true) => ParamStyle::SimpleExploded,
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Label => ParamStyle::Label { explode: explode.unwrap_or(false) },
+            PathStyle::Matrix => ParamStyle::Matrix { explode: explode.unwrap_or(false) },
+        },
+        Parameter::Header { .. } if explode == Some(true) => ParamStyle::SimpleExploded,
+        Parameter::Header { .. } => ParamStyle::Simple,
     }
 }

@@ -13,6 +13,9 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// What a component schema the generator cannot represent becomes.
+const ANY_JSON: &str = "represented as any JSON value (`serde_json::Value`)";
+
 /// The type of one schema position, and whether it admits `null`.
 pub(super) struct Typed {
     pub ty: TypeRef,
@@ -38,22 +41,25 @@ impl<'a> Lowerer<'a> {
             let id = self.components[key.as_str()];
             let at = Pointer::root().join("components").join("schemas").join(key);
             let name = self.types[id.0].name.clone();
-            self.in_progress.insert(key.clone());
-            match &components.schemas[key.as_str()] {
-                ReferenceOr::Reference { reference } => {
-                    if let Ok((target, _)) = self.resolve_schema_ref(reference, &at) {
-                        self.types[id.0].kind = TypeKind::Alias(TypeRef::Named(target));
-                    }
+            let mark = self.diags.mark();
+            let lowered = match &components.schemas[key.as_str()] {
+                ReferenceOr::Reference { reference } => self
+                    .resolve_schema_ref(reference, &at)
+                    .map(|(target, _)| (TypeKind::Alias(TypeRef::Named(target)), None)),
+                ReferenceOr::Item(schema) => self.def_of(schema, &NameCtx::new("", &name), &at),
+            };
+            match lowered {
+                Ok((kind, doc)) => {
+                    self.types[id.0].kind = kind;
+                    self.types[id.0].doc = doc;
                 }
-                ReferenceOr::Item(schema) => {
-                    let ctx = NameCtx::new("", &name);
-                    if let Ok((kind, doc)) = self.def_of(schema, &ctx, &at) {
-                        self.types[id.0].kind = kind;
-                        self.types[id.0].doc = doc;
-                    }
+                // A schema the generator cannot represent costs only itself:
+                // it stays any JSON value, which every value fits.
+                Err(_) => {
+                    self.diags.downgrade_since(mark);
+                    self.diags.warning(&at, ANY_JSON);
                 }
             }
-            self.in_progress.remove(key.as_str());
         }
         self.check_alias_cycles();
     }
@@ -72,7 +78,8 @@ impl<'a> Lowerer<'a> {
                 let TypeRef::Named(next) = ty else { break };
                 if *next == id {
                     let p = Pointer::root().join("components").join("schemas").join(&key);
-                    self.diags.error(&p, "this schema refers to itself only through `$ref`, arrays or maps, so it has no finite Rust type; give the cycle an object in between");
+                    self.diags.warning(&p, format!("this schema refers to itself only through `$ref`, arrays or maps, so it has no finite Rust type; {ANY_JSON}"));
+                    self.types[id.0].kind = TypeKind::Alias(TypeRef::Json);
                     break;
                 }
                 if !seen.insert(*next) {
@@ -90,9 +97,10 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Ref(reference) => {
                 let (id, _) = self.resolve_schema_ref(reference, at)?;
                 // OpenAPI 3.0 ignores `$ref` siblings, but `nullable: true`
-                // next to a `$ref` is common and clearly meant.
-                let nullable =
-                    self.raw_at(at).and_then(|v| v.get("nullable")).and_then(Value::as_bool).unwrap_or(false);
+                // next to a `$ref` is common and clearly meant. A component
+                // that admits null makes every reference to it nullable.
+                let nullable = self.nullable_components.contains(&id)
+                    || self.raw_at(at).and_then(|v| v.get("nullable")).and_then(Value::as_bool).unwrap_or(false);
                 Ok(Typed { ty: TypeRef::Named(id), nullable })
             }
             SchemaRef::Item(schema) => {
@@ -101,11 +109,12 @@ impl<'a> Lowerer<'a> {
                 // whole position nullable (and is no variant of its own).
                 let nullable =
                     view.nullable || view.one_of.iter().chain(&view.any_of).any(|member| admits_only_null(*member));
-                // `allOf: [$ref]` only wraps a reference to add a description
-                // or `nullable`; it is that reference.
-                if view.all_of.len() == 1 && view.properties.is_empty() && view.additional.is_none() {
-                    let inner = self.type_of(view.all_of[0], ctx, &at.join("allOf").join(0))?;
-                    return Ok(Typed { ty: inner.ty, nullable: nullable || inner.nullable });
+                // `allOf` that merges into one member (`[$ref, {description}]`)
+                // is that member's type; objects to merge make a struct below.
+                if !view.all_of.is_empty() && view.properties.is_empty() && view.additional.is_none() {
+                    if let Some(typed) = self.all_of_type(&view, ctx, at)? {
+                        return Ok(Typed { ty: typed.ty, nullable: nullable || typed.nullable });
+                    }
                 }
                 if let Simple::Type(ty) = self.simple_type(&view, ctx, at)? {
                     return Ok(Typed { ty, nullable });
@@ -153,15 +162,37 @@ impl<'a> Lowerer<'a> {
             return Ok(Simple::NeedsDefinition);
         }
         let composite = !view.one_of.is_empty() || !view.any_of.is_empty();
-        let string_enum = !view.enum_values.is_empty() && matches!(view.typ, None | Some("string"));
-        if string_enum {
+        if is_string_enum(view) {
             return Ok(Simple::NeedsDefinition);
+        }
+        // An enum without `type` whose values are not strings is the type
+        // its values share (its values are listed in the docs).
+        if view.typ.is_none() && !view.enum_values.is_empty() && !composite {
+            let values = view.enum_values.iter().filter(|v| !v.is_null());
+            let ty = if values.clone().next().is_none() {
+                TypeRef::Json
+            } else if values.clone().all(|v| v.is_i64() || v.is_u64()) {
+                TypeRef::Integer(IntWidth::I64)
+            } else if values.clone().all(Value::is_number) {
+                TypeRef::Number(FloatWidth::F64)
+            } else if values.clone().all(Value::is_boolean) {
+                TypeRef::Boolean
+            } else {
+                TypeRef::Json
+            };
+            return Ok(Simple::Type(ty));
         }
         // `type` beside `oneOf`/`anyOf`: JSON Schema applies both, so the
         // value must satisfy `type` as well. For a scalar `type` that
         // narrows the union to that scalar (Statsig's `page`/`limit`:
         // `type: integer` with `oneOf: [string, number]` is an integer).
         let scalar = match view.typ {
+            Some("string") if view.constraints.format.as_deref() == Some("binary") => Some(TypeRef::Binary),
+            // Swagger 2.0's file type, left in documents converted from it.
+            Some("file") => {
+                self.diags.warning(&at.join("type"), "`type: file` is Swagger 2.0's; it is read as binary content");
+                Some(TypeRef::Binary)
+            }
             Some("string") => Some(TypeRef::String),
             Some("integer") => Some(TypeRef::Integer(match view.format.as_deref() {
                 Some("int32") => IntWidth::I32,
@@ -234,6 +265,11 @@ impl<'a> Lowerer<'a> {
             return Err(self.diags.error(&at.join("not"), "`not` schemas are not supported"));
         }
         if !view.all_of.is_empty() {
+            if view.properties.is_empty() && view.additional.is_none() {
+                if let Some(typed) = self.all_of_type(&view, ctx, at)? {
+                    return Ok((TypeKind::Alias(typed.ty), doc));
+                }
+            }
             let mut merged = Merged::default();
             let mut seen = BTreeSet::new();
             for (i, member) in view.all_of.iter().enumerate() {
@@ -247,8 +283,8 @@ impl<'a> Lowerer<'a> {
             merged.add_own(&view, at);
             return Ok((TypeKind::Struct(self.build_struct(merged, ctx)?), doc));
         }
-        if !view.enum_values.is_empty() && matches!(view.typ, None | Some("string")) {
-            return self.string_enum(&view, at).map(|e| (TypeKind::Enum(e), doc));
+        if is_string_enum(&view) {
+            return Ok((TypeKind::Enum(self.string_enum(&view, at)), doc));
         }
         // With `not`, `allOf`, properties and string enums handled above, a
         // schema `simple_type` cannot express is a `oneOf`/`anyOf` union.
@@ -262,33 +298,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn string_enum(&mut self, view: &View<'a>, at: &Pointer) -> Result<StringEnum, Reported> {
+    /// A string enum; values of other types (in a `type: string` enum)
+    /// are read as their text, with a warning.
+    fn string_enum(&mut self, view: &View<'a>, at: &Pointer) -> StringEnum {
         let mut scope = naming::Scope::new();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for (i, value) in view.enum_values.iter().enumerate() {
-            match value {
-                Value::String(wire) => {
-                    if seen.insert(wire.clone()) {
-                        let rust_name = scope.claim(&naming::variant_name(wire), "");
-                        variants.push(EnumVariant { rust_name, wire: wire.clone() });
-                    }
-                }
+            let wire = match value {
+                Value::String(wire) => wire.clone(),
                 // `null` in the list only says the value may be null.
-                Value::Null => {}
+                Value::Null => continue,
                 other => {
-                    return Err(self.diags.error(
+                    self.diags.warning(
                         &at.join("enum").join(i),
-                        format!("enum value {other} is not a string, but the schema is a string enum"),
-                    ));
+                        format!("enum value {other} is not a string, but the schema is a string enum; it is read as \"{other}\""),
+                    );
+                    other.to_string()
                 }
+            };
+            if seen.insert(wire.clone()) {
+                let rust_name = scope.claim(&naming::variant_name(&wire), "");
+                variants.push(EnumVariant { rust_name, wire });
             }
         }
         let catch_all = ["Unknown", "UnknownValue", "Other"]
             .into_iter()
             .find(|n| !scope.is_taken(n))
             .map_or_else(|| scope.claim("Unknown", ""), str::to_string);
-        Ok(StringEnum { variants, catch_all })
+        StringEnum { variants, catch_all }
     }
 
     fn union(
@@ -374,15 +412,29 @@ impl<'a> Lowerer<'a> {
             TypeRef::Number(_) => rank(3),
             TypeRef::Boolean => rank(4),
             TypeRef::String => rank(6),
+            TypeRef::Binary => rank(6),
             TypeRef::Map(_) | TypeRef::JsonObject => rank(8),
             TypeRef::Json => rank(9),
         }
     }
 }
 
+/// An enum of strings: `type: string`, or no type and only string values.
+fn is_string_enum(view: &View<'_>) -> bool {
+    !view.enum_values.is_empty()
+        && match view.typ {
+            Some("string") => true,
+            None => {
+                view.enum_values.iter().all(|v| v.is_string() || v.is_null())
+                    && view.enum_values.iter().any(Value::is_string)
+            }
+            Some(_) => false,
+        }
+}
+
 /// A schema that admits only `null`: `{type: 'null'}`, or OpenAPI 3.0's
 /// way to say it, `{nullable: true, enum: [null]}` (with any `type`).
-fn admits_only_null(member: SchemaRef<'_>) -> bool {
+pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
     let SchemaRef::Item(schema) = member else { return false };
     let view = View::of(schema);
     view.typ == Some("null") || (view.nullable && view.enum_values == [Value::Null])

@@ -19,9 +19,21 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         for key in keys {
             let at = Pointer::root().join("components").join("securitySchemes").join(key);
-            let ReferenceOr::Item(scheme) = &components.security_schemes[key.as_str()] else {
-                self.diags.error(&at, "a `$ref` security scheme is not supported; define it inline");
-                continue;
+            let scheme = match &components.security_schemes[key.as_str()] {
+                ReferenceOr::Item(scheme) => scheme,
+                ReferenceOr::Reference { reference } => {
+                    let target = reference.strip_prefix("#/components/securitySchemes/");
+                    match target.and_then(|t| components.security_schemes.get(t)) {
+                        Some(ReferenceOr::Item(scheme)) => scheme,
+                        _ => {
+                            self.diags.warning(
+                                &at,
+                                format!("`$ref: {reference}` does not point to a security scheme in `#/components/securitySchemes`; the scheme is left out"),
+                            );
+                            continue;
+                        }
+                    }
+                }
             };
             use openapiv3::SecurityScheme as S;
             let (kind, doc) = match scheme {
@@ -39,12 +51,10 @@ impl Lowerer<'_> {
                 S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
                     (SecurityKind::Basic, description.clone())
                 }
-                S::HTTP { scheme, .. } => {
-                    self.diags.error(
-                        &at.join("scheme"),
-                        format!("HTTP authentication scheme `{scheme}` is not supported (bearer and basic are)"),
-                    );
-                    continue;
+                // Digest, HOBA, …: the caller gives the whole `Authorization`
+                // value (the client cannot run their challenges).
+                S::HTTP { scheme, description, .. } => {
+                    (SecurityKind::Authorization(scheme.clone()), description.clone())
                 }
                 // The client cannot run an OAuth flow; it sends the access
                 // token the caller obtained as a bearer token.

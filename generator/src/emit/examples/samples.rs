@@ -14,6 +14,11 @@ use quote::{format_ident, quote};
 /// Deeper than this, optional fields are left out (recursive types end).
 const MAX_OPTIONAL_DEPTH: usize = 3;
 
+/// Deeper than this, a required field leads back to its own type: no
+/// finite value exists (a document that says a node always has a next
+/// node), and the sample says so instead of recursing forever.
+const MAX_DEPTH: usize = 24;
+
 /// Makes sample expressions for one API, for a program that imports the
 /// generated crate's `types` module.
 pub(crate) struct Sampler<'a> {
@@ -62,7 +67,14 @@ impl<'a> Sampler<'a> {
         let mut setters = Vec::new();
         let mut body_let = None;
         if let Some(body) = op.body.as_ref().filter(|b| b.required || self.optional) {
-            let value = self.value(&body.ty, &Constraints::default(), Slot::Exact, 0, 0);
+            // A body of bytes or text is taken as `impl Into<…>`.
+            let ty = &body.default_content().ty;
+            let slot = if body.choice.is_none() && matches!(ty, TypeRef::Binary | TypeRef::String) {
+                Slot::Into
+            } else {
+                Slot::Exact
+            };
+            let value = self.value(ty, &Constraints::default(), slot, 0, 0);
             body_let = Some(quote! { let body = #value; });
             if body.required {
                 args.push(quote! { body });
@@ -100,6 +112,9 @@ impl<'a> Sampler<'a> {
     }
 
     fn value(&self, ty: &TypeRef, c: &Constraints, slot: Slot, depth: usize, salt: usize) -> TokenStream {
+        if depth > MAX_DEPTH {
+            return quote! { unreachable!("the spec allows no finite value of this type") };
+        }
         match ty {
             TypeRef::String => {
                 let text = sample_string(c, salt);
@@ -121,6 +136,11 @@ impl<'a> Sampler<'a> {
                 quote! { #x }
             }
             TypeRef::Boolean => quote! { true },
+            // Bytes convert from a string.
+            TypeRef::Binary => match slot {
+                Slot::Into => quote! { "example" },
+                Slot::Exact => quote! { "example".into() },
+            },
             TypeRef::Json => quote! { serde_json::json!({}) },
             TypeRef::JsonObject => quote! { serde_json::Map::new() },
             TypeRef::List(item) => {
@@ -189,11 +209,11 @@ impl<'a> Sampler<'a> {
                         FieldInit::Empty => None,
                     })
                     .map(|(f, kind)| {
-                        let slot = if kind == ArgKind::IntoString { Slot::Into } else { Slot::Exact };
+                        let slot = if kind == ArgKind::Into { Slot::Into } else { Slot::Exact };
                         let value = self.value(&f.ty, &f.constraints, slot, depth + 1, salt);
                         match kind {
                             ArgKind::Optional => quote! { Some(#value) },
-                            ArgKind::Exact | ArgKind::IntoString => value,
+                            ArgKind::Exact | ArgKind::Into => value,
                         }
                     });
                 let start = if s.constructor.is_empty() {
@@ -294,6 +314,14 @@ fn sample_number(c: &Constraints) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_that_always_contains_itself_has_a_bounded_sample() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Chain'}\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    Chain:\n      type: object\n      required: [next]\n      properties:\n        next: {$ref: '#/components/schemas/Chain'}\n";
+        let api = crate::lower_document(text, "chain.yaml").unwrap_or_else(|d| panic!("{d}"));
+        let program = super::super::contract_program(&api, "chain", true).expect("renders");
+        assert!(program.contains("unreachable!"), "{program}");
+    }
 
     fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {
         Constraints { minimum: lo, maximum: hi, ..Constraints::default() }

@@ -45,6 +45,10 @@ pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> T
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
+    // The indentation of the open list item's text, for its continuation lines.
+    let mut list_indent: Option<usize> = None;
+    // Tabs render unevenly (and clippy refuses them in docs).
+    let text = text.replace('\t', "    ");
     for raw in text.trim().lines() {
         let trimmed = raw.trim();
         if let Some(marker) = &fence {
@@ -62,8 +66,20 @@ pub fn sanitize(text: &str) -> Vec<String> {
             fence = Some(marker.to_string());
             continue;
         }
-        // Leading indentation would make an indented code block (a doctest).
-        out.push(escape_inline(trimmed));
+        // Leading indentation would make an indented code block (a doctest),
+        // so lines lose theirs; a list item's continuation lines get the
+        // item's, so they stay part of it.
+        if trimmed.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+        } else if let Some(width) = list_marker_width(trimmed) {
+            list_indent = Some(width);
+            out.push(escape_inline(trimmed));
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{}", " ".repeat(width), escape_inline(trimmed)));
+        } else {
+            out.push(escape_inline(trimmed));
+        }
     }
     if let Some(marker) = fence {
         out.push(marker);
@@ -72,6 +88,22 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// Where a list item's text starts (its marker, `- `, `*   `, `12. `, `3) `,
+/// and the spaces after it), if the line starts one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else if digits > 0 && digits < 10 && line[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        return None;
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    // One to four spaces; five or more would start code inside the item.
+    (1..=4).contains(&spaces).then_some(marker + spaces)
 }
 
 /// Escapes what rustdoc would misread in one line of prose: `[x]` (an
@@ -168,10 +200,32 @@ mod tests {
             ("`a<b>` stays", "`a<b>` stays"),
             ("unclosed `code", "unclosed `code`"),
             ("configuration’s purpose", "configuration’s purpose"),
+            ("a\tb", "a    b"),
         ];
         for (input, expected) in table {
             assert_eq!(sanitize(input), vec![expected.to_string()], "input {input:?}");
         }
+    }
+
+    #[test]
+    fn list_items_keep_their_continuation_lines() {
+        let lines = sanitize("Notes:\n\n- first item\nwraps here\n  - nested\n10. ten\nmore\n*   wide\nwraps\n\nafter");
+        assert_eq!(
+            lines,
+            vec![
+                "Notes:",
+                "",
+                "- first item",
+                "  wraps here",
+                "- nested",
+                "10. ten",
+                "    more",
+                "*   wide",
+                "    wraps",
+                "",
+                "after"
+            ]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 pub mod checks;
 pub mod docs;
 
-use crate::ir::{Api, FloatWidth, IntWidth, TypeRef};
+use crate::ir::{Api, Body, FloatWidth, IntWidth, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -41,6 +41,13 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
         TypeRef::Boolean => quote! { bool },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::Binary => match path {
+            TypePath::Local | TypePath::Module => quote! { crate::Binary },
+            TypePath::External(krate) => {
+                let krate = format_ident!("{}", krate);
+                quote! { #krate::Binary }
+            }
+        },
         TypeRef::List(inner) => {
             let inner = rust_type(api, inner, path);
             quote! { Vec<#inner> }
@@ -49,5 +56,17 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
             let inner = rust_type(api, inner, path);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
+    }
+}
+
+/// The type a request holds its body as (in `client.rs`): the choice enum
+/// when the operation accepts several media kinds, else the one content's.
+pub(crate) fn body_type(api: &Api, body: &Body) -> TokenStream {
+    match &body.choice {
+        Some(name) => {
+            let ident = format_ident!("{}", name);
+            quote! { #ident }
+        }
+        None => rust_type(api, &body.default_content().ty, TypePath::Module),
     }
 }

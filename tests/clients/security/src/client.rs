@@ -107,6 +107,13 @@ pub struct BearerOrBasicRequest {
 impl BearerOrBasicRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), BearerOrBasicError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "bearer_or_basic",
             method: reqwest::Method::GET,
@@ -118,11 +125,7 @@ impl BearerOrBasicRequest {
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/either".to_string());
-        let raw = call.send().await?;
-        match raw.status() {
-            204 => raw.ok(crate::runtime::empty),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -133,6 +136,7 @@ crate::runtime::into_future!(BearerOrBasicRequest, (), BearerOrBasicError);
 /// The error responses documented for [`Client::bearer_or_basic`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BearerOrBasicError {}
 
 /// A [`Client::is_public`] request. Send it with `.send().await`, or just `.await` it.
@@ -146,6 +150,13 @@ pub struct IsPublicRequest {
 impl IsPublicRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), IsPublicError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "is_public",
             method: reqwest::Method::GET,
@@ -157,11 +168,7 @@ impl IsPublicRequest {
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/public".to_string());
-        let raw = call.send().await?;
-        match raw.status() {
-            204 => raw.ok(crate::runtime::empty),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -172,6 +179,7 @@ crate::runtime::into_future!(IsPublicRequest, (), IsPublicError);
 /// The error responses documented for [`Client::is_public`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum IsPublicError {}
 
 /// A [`Client::query_and_cookie`] request. Send it with `.send().await`, or just `.await` it.
@@ -185,6 +193,13 @@ pub struct QueryAndCookieRequest {
 impl QueryAndCookieRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), QueryAndCookieError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "query_and_cookie",
             method: reqwest::Method::GET,
@@ -196,11 +211,7 @@ impl QueryAndCookieRequest {
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/both".to_string());
-        let raw = call.send().await?;
-        match raw.status() {
-            204 => raw.ok(crate::runtime::empty),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -211,6 +222,7 @@ crate::runtime::into_future!(QueryAndCookieRequest, (), QueryAndCookieError);
 /// The error responses documented for [`Client::query_and_cookie`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum QueryAndCookieError {}
 
 /// A [`Client::uses_root_security`] request. Send it with `.send().await`, or just `.await` it.
@@ -224,6 +236,13 @@ pub struct UsesRootSecurityRequest {
 impl UsesRootSecurityRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<(), UsesRootSecurityError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "uses_root_security",
             method: reqwest::Method::GET,
@@ -235,11 +254,7 @@ impl UsesRootSecurityRequest {
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/default".to_string());
-        let raw = call.send().await?;
-        match raw.status() {
-            204 => raw.ok(crate::runtime::empty),
-            _ => raw.unexpected(),
-        }
+        call
     }
 }
 
@@ -250,4 +265,5 @@ crate::runtime::into_future!(UsesRootSecurityRequest, (), UsesRootSecurityError)
 /// The error responses documented for [`Client::uses_root_security`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum UsesRootSecurityError {}

@@ -15,9 +15,13 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, BuildError, Error, ErrorContext, Nullable, Pages,
-    ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError,
+    ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext,
+    Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret,
+    ValidationError,
 };
+
+/// The byte buffers of binary responses.
+pub use bytes;
 
 /// The HTTP client the generated client is built on, for its types
 /// (`StatusCode`, `HeaderMap`, `Request` in hooks) and for

@@ -291,7 +291,10 @@ impl Credential {
                 headers.insert(name, sensitive(secret.expose())?);
             }
             Credential::Cookie(name, secret) => {
-                headers.append(reqwest::header::COOKIE, sensitive(&format!("{name}={}", secret.expose()))?);
+                append_cookie(headers, &format!("{name}={}", secret.expose()))?;
+                if let Some(cookie) = headers.get_mut(reqwest::header::COOKIE) {
+                    cookie.set_sensitive(true);
+                }
             }
             Credential::Bearer(secret) => {
                 headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
@@ -306,6 +309,17 @@ impl Credential {
         }
         Ok(())
     }
+}
+
+/// Adds `text` to the request's one `Cookie` header (a client sends one).
+fn append_cookie(headers: &mut reqwest::header::HeaderMap, text: &str) -> Result<(), String> {
+    let joined = match headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+        Some(existing) => format!("{existing}; {text}"),
+        None => text.to_string(),
+    };
+    let value = reqwest::header::HeaderValue::from_str(&joined).map_err(|_| "a cookie has a character a header cannot carry".to_string())?;
+    headers.insert(reqwest::header::COOKIE, value);
+    Ok(())
 }
 
 /// Standard base64 with padding (RFC 4648), for basic authentication.
@@ -399,7 +413,17 @@ impl Client {
 
     /// Starts a call of `operation`.
     pub(crate) fn call(&self, operation: &'static Operation, options: RequestOptions) -> Call {
-        Call { client: self.clone(), operation, options, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, failure: None }
+        Call {
+            client: self.clone(),
+            operation,
+            options,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            failure: None,
+        }
     }
 }
 
@@ -743,9 +767,10 @@ pub(crate) struct Call {
     operation: &'static Operation,
     options: RequestOptions,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<(&'static str, bytes::Bytes)>,
+    cookies: Vec<(&'static str, String)>,
+    body: Option<Body>,
     failure: Option<Failure>,
 }
 
@@ -757,7 +782,12 @@ impl Call {
     /// A path parameter, percent-encoded as one path segment. A value that
     /// would change what the path means (empty, `.` or `..`) is refused.
     pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> String {
-        match path_segment(name, value) {
+        self.path_segment_styled(name, value, Style::Simple)
+    }
+
+    /// A path parameter in the given style (`label`, `matrix`, exploded).
+    pub(crate) fn path_segment_styled<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: Style) -> String {
+        match path_segment(name, value, style) {
             Ok(segment) => segment,
             Err(message) => {
                 self.fail(Failure::InvalidRequest(message));
@@ -771,19 +801,44 @@ impl Call {
         self.path = path;
     }
 
-    /// A query parameter (`name=a&name=b` for arrays; nothing for `None`).
+    /// A query parameter in `form` style, exploded (`name=a&name=b` for a
+    /// list, a parameter per property for an object; nothing for `None`).
     pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        match text_values(name, value) {
-            Ok(values) => self.query.extend(values.into_iter().map(|v| (name, v))),
+        self.query_styled(name, value, Style::Form)
+    }
+
+    /// A query parameter in the given style.
+    pub(crate) fn query_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| query_pairs(name, &value, style)) {
+            Ok(pairs) => self.query.extend(pairs),
             Err(message) => self.fail(Failure::InvalidRequest(message)),
         }
     }
 
-    /// A header parameter (arrays comma-separated; nothing for `None`).
+    /// A header parameter (`simple` style: lists comma-separated; nothing for `None`).
     pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        match text_values(name, value) {
-            Ok(values) if values.is_empty() => {}
-            Ok(values) => self.headers.push((name, values.join(","))),
+        self.header_styled(name, value, Style::Simple)
+    }
+
+    /// A header parameter in the given style.
+    pub(crate) fn header_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
+            Ok(Some(text)) => self.headers.push((name, text)),
+            Ok(None) => {}
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A cookie parameter (`form` style; nothing for `None`).
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.cookie_styled(name, value, Style::FormCompact)
+    }
+
+    /// A cookie parameter in the given style.
+    pub(crate) fn cookie_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
+            Ok(Some(text)) => self.cookies.push((name, text)),
+            Ok(None) => {}
             Err(message) => self.fail(Failure::InvalidRequest(message)),
         }
     }
@@ -791,8 +846,51 @@ impl Call {
     /// A JSON body with its media type.
     pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((media_type, bytes.into())),
+            Ok(bytes) => self.body = Some(Body::bytes(media_type, bytes.into())),
             Err(err) => self.fail(Failure::InvalidRequest(format!("the body does not serialize: {err}"))),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body: the value's properties
+    /// as fields (lists repeat the name; objects and lists of objects as
+    /// JSON text).
+    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
+        let encoded = value_of("body", body).and_then(|value| form_pairs(&value)).map(|pairs| {
+            let mut serializer = reqwest::Url::parse("x:").expect("a valid URL");
+            serializer.query_pairs_mut().extend_pairs(pairs);
+            serializer.query().unwrap_or_default().to_string()
+        });
+        match encoded {
+            Ok(text) => self.body = Some(Body::bytes(media_type, text.into())),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A text body (`text/plain`, `text/csv`…).
+    pub(crate) fn text_body(&mut self, media_type: &'static str, body: &str) {
+        self.body = Some(Body::bytes(media_type, body.to_string().into()));
+    }
+
+    /// A binary body: the bytes or the stream as they are, with its own
+    /// content type if it has one, else the operation's.
+    pub(crate) fn binary_body(&mut self, media_type: &'static str, body: &Binary) {
+        let content_type = body.content_type.clone().unwrap_or_else(|| media_type.to_string());
+        self.body = Some(Body { content_type, data: body.data.clone() });
+    }
+
+    /// A `multipart/form-data` body: a part per property (see [`Multipart`]),
+    /// with part content types from the spec's `encoding`.
+    pub(crate) fn multipart_body<T: MultipartFields + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        body: &T,
+        encoding: &'static [(&'static str, &'static str)],
+    ) {
+        let mut form = Multipart { parts: Vec::new(), encoding, failure: None };
+        body.write_parts(&mut form);
+        match form.into_body(media_type) {
+            Ok(body) => self.body = Some(body),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
         }
     }
 
@@ -805,6 +903,16 @@ impl Call {
 
     /// Sends the call (retrying as the policy allows) and reads the response.
     pub(crate) async fn send(self) -> Result<RawResponse, CallFailure> {
+        self.send_with(false).await
+    }
+
+    /// Like [`Call::send`], but a successful response's body is left unread,
+    /// to be streamed ([`RawResponse::stream`]).
+    pub(crate) async fn send_streaming(self) -> Result<RawResponse, CallFailure> {
+        self.send_with(true).await
+    }
+
+    async fn send_with(self, stream_success: bool) -> Result<RawResponse, CallFailure> {
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "request",
@@ -814,13 +922,13 @@ impl Call {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let future = self.send_inner();
+        let future = self.send_inner(stream_success);
         #[cfg(feature = "tracing")]
         let future = tracing::Instrument::instrument(future, span);
         future.await
     }
 
-    async fn send_inner(self) -> Result<RawResponse, CallFailure> {
+    async fn send_inner(self, stream_success: bool) -> Result<RawResponse, CallFailure> {
         let core = Arc::clone(&self.client.core);
         let operation = self.operation;
         let mut redactor = Arc::clone(&core.redactor);
@@ -832,7 +940,15 @@ impl Call {
             }
         };
         let Prepared { request, timeout, total } = prepared;
-        let exchange = Exchange { core: &core, operation, redactor: &redactor, timeout, total, attempts: Default::default() };
+        let exchange = Exchange {
+            core: &core,
+            operation,
+            redactor: &redactor,
+            timeout,
+            total,
+            stream_success,
+            attempts: Default::default(),
+        };
         let Some(total) = total else { return exchange.run(request).await };
         match tokio::time::timeout(total, exchange.run(request)).await {
             Ok(outcome) => outcome,
@@ -847,7 +963,7 @@ impl Call {
     /// The request of the first attempt, with its time limits; or the
     /// first problem found while describing it.
     fn prepare(self, core: &Core, redactor: &mut Arc<Redactor>) -> Result<Prepared, Failure> {
-        let Call { client: _, operation, options, path, query, headers, body, failure } = self;
+        let Call { client: _, operation, options, path, query, headers, cookies, body, failure } = self;
         if let Some(failure) = failure {
             return Err(failure);
         }
@@ -855,7 +971,7 @@ impl Call {
         let mut url = reqwest::Url::parse(&url)
             .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
         if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
         }
         let mut request = reqwest::Request::new(operation.method.clone(), url);
         let map = request.headers_mut();
@@ -871,9 +987,19 @@ impl Call {
                 map.insert(name.clone(), value.clone());
             }
         }
-        if let Some((media_type, bytes)) = body {
-            map.insert(reqwest::header::CONTENT_TYPE, reqwest::header::HeaderValue::from_static(media_type));
-            *request.body_mut() = Some(bytes.into());
+        if !cookies.is_empty() {
+            let text: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            append_cookie(map, &text.join("; ")).map_err(Failure::InvalidRequest)?;
+        }
+        if let Some(body) = body {
+            // A content type the request sets itself (another media type
+            // the operation accepts, say) wins.
+            if !map.contains_key(reqwest::header::CONTENT_TYPE) {
+                let content_type = reqwest::header::HeaderValue::from_str(&body.content_type)
+                    .map_err(|_| Failure::InvalidRequest("the body's content type is not a valid header".into()))?;
+                map.insert(reqwest::header::CONTENT_TYPE, content_type);
+            }
+            *request.body_mut() = Some(body.data.into_reqwest().map_err(Failure::InvalidRequest)?);
         }
         // The first alternative whose credentials are all set; an empty
         // one (anonymous access) counts as set.
@@ -910,6 +1036,8 @@ struct Exchange<'a> {
     timeout: Option<Duration>,
     /// For the whole call.
     total: Option<Duration>,
+    /// Leave a successful response's body unread.
+    stream_success: bool,
     /// Attempts started, read when the call's time limit cuts it short.
     attempts: std::sync::atomic::AtomicU32,
 }
@@ -922,6 +1050,9 @@ impl Exchange<'_> {
         let started = tokio::time::Instant::now();
         let mut context = ErrorContext::new(self.operation.name);
         let mut attempt: u32 = 1;
+        // A streamed body cannot be copied: its one attempt is the last.
+        let streamed = request.try_clone().is_none();
+        let mut original = Some(request);
         loop {
             if let Some(limiter) = &core.rate_limiter {
                 let waited = limiter.acquire(&self.operation.method).await;
@@ -931,9 +1062,9 @@ impl Exchange<'_> {
                 }
                 let _ = waited;
             }
-            // The body is in memory, so the request can always be copied.
-            let Some(mut next) = request.try_clone() else {
-                let failure = Failure::InvalidRequest("the request body cannot be sent again".into());
+            let next = if streamed { original.take() } else { original.as_ref().and_then(reqwest::Request::try_clone) };
+            let Some(mut next) = next else {
+                let failure = Failure::InvalidRequest("a streamed body can be sent only once".into());
                 return Err(CallFailure { failure, context });
             };
             if let Some(timeout) = self.timeout {
@@ -949,7 +1080,8 @@ impl Exchange<'_> {
             }
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempts", attempt);
-            let outcome = RawResponse::fetch(&core.http, next, self.redactor, core.request_id_headers).await;
+            let outcome =
+                RawResponse::fetch(&core.http, next, self.redactor, core.request_id_headers, self.stream_success).await;
             if let (Ok(raw), Some(limiter)) = (&outcome, &core.rate_limiter) {
                 if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
                     if let Some(wait) = retry_after(&raw.headers, std::time::SystemTime::now()) {
@@ -957,7 +1089,7 @@ impl Exchange<'_> {
                     }
                 }
             }
-            let decision = if attempt < policy.max_attempts {
+            let decision = if attempt < policy.max_attempts && !streamed {
                 let attempted = match &outcome {
                     Ok(raw) => Attempted::Status(raw.status, &raw.headers),
                     Err(err) => Attempted::Transport(err),
@@ -1024,6 +1156,386 @@ impl<E> From<CallFailure> for Error<E> {
             Failure::Validation(source) => Error::Validation { source, context },
             Failure::Transport(source) => Error::Transport { source, context },
             Failure::Timeout(limit) => Error::Timeout { limit, context },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Request bodies
+// ---------------------------------------------------------------------------
+
+/// A request body ready to send.
+pub(crate) struct Body {
+    content_type: String,
+    data: BinaryData,
+}
+
+impl Body {
+    fn bytes(media_type: &str, bytes: bytes::Bytes) -> Self {
+        Self { content_type: media_type.to_string(), data: BinaryData::Bytes(bytes) }
+    }
+}
+
+/// A stream of chunks, boxed.
+type ChunkStream = std::pin::Pin<
+    Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>> + Send>,
+>;
+
+/// Bytes in memory, or a stream that can be sent once (shared by clones,
+/// so a cloned request finds it taken).
+#[derive(Clone)]
+enum BinaryData {
+    Bytes(bytes::Bytes),
+    Stream(Arc<std::sync::Mutex<Option<ChunkStream>>>),
+}
+
+impl BinaryData {
+    fn stream(stream: ChunkStream) -> Self {
+        BinaryData::Stream(Arc::new(std::sync::Mutex::new(Some(stream))))
+    }
+
+    fn take_stream(stream: &std::sync::Mutex<Option<ChunkStream>>) -> Result<ChunkStream, String> {
+        stream
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .ok_or_else(|| "a streamed body can be sent only once".to_string())
+    }
+
+    fn into_reqwest(self) -> Result<reqwest::Body, String> {
+        match self {
+            BinaryData::Bytes(bytes) => Ok(bytes.into()),
+            BinaryData::Stream(stream) => Ok(reqwest::Body::wrap_stream(Self::take_stream(&stream)?)),
+        }
+    }
+}
+
+/// Binary content to send: a whole binary request body
+/// (`application/octet-stream`, an image, CBOR…) or a file part of a
+/// multipart body. From bytes in memory, or from a stream (sent once, so a
+/// request with a streamed body is never retried), with an optional file
+/// name and content type.
+///
+/// In JSON (where a schema says `format: binary`), it is the string its
+/// bytes spell in UTF-8.
+#[derive(Clone)]
+pub struct Binary {
+    data: BinaryData,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl Binary {
+    /// Bytes in memory.
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
+        Self { data: BinaryData::Bytes(bytes.into()), file_name: None, content_type: None }
+    }
+
+    /// A stream of chunks, read while the request is sent (a file, say).
+    pub fn stream<S, B, E>(stream: S) -> Self
+    where
+        S: futures_core::Stream<Item = Result<B, E>> + Send + 'static,
+        B: Into<bytes::Bytes> + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        let chunks: ChunkStream = Box::pin(Chunks(Box::pin(stream)));
+        Self { data: BinaryData::stream(chunks), file_name: None, content_type: None }
+    }
+
+    /// The file name a multipart part gives.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The content type to send it as, instead of the spec's.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The bytes, unless it is a stream.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match &self.data {
+            BinaryData::Bytes(bytes) => Some(bytes),
+            BinaryData::Stream(_) => None,
+        }
+    }
+}
+
+/// A stream of chunks of any byte type, as `reqwest` takes it.
+struct Chunks<S>(std::pin::Pin<Box<S>>);
+
+impl<S, B, E> futures_core::Stream for Chunks<S>
+where
+    S: futures_core::Stream<Item = Result<B, E>>,
+    B: Into<bytes::Bytes>,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx).map(|item| item.map(|chunk| chunk.map(Into::into).map_err(Into::into)))
+    }
+}
+
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Binary");
+        match &self.data {
+            BinaryData::Bytes(bytes) => d.field("len", &bytes.len()),
+            BinaryData::Stream(_) => d.field("stream", &true),
+        };
+        d.field("file_name", &self.file_name).field("content_type", &self.content_type).finish()
+    }
+}
+
+impl PartialEq for Binary {
+    fn eq(&self, other: &Self) -> bool {
+        let same_data = match (&self.data, &other.data) {
+            (BinaryData::Bytes(a), BinaryData::Bytes(b)) => a == b,
+            (BinaryData::Stream(a), BinaryData::Stream(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_data && self.file_name == other.file_name && self.content_type == other.content_type
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<bytes::Bytes> for Binary {
+    fn from(bytes: bytes::Bytes) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<&'static [u8]> for Binary {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<String> for Binary {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&'static str> for Binary {
+    fn from(text: &'static str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl serde::Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        match &self.data {
+            BinaryData::Bytes(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => serializer.serialize_str(text),
+                Err(_) => Err(S::Error::custom("binary content that is not UTF-8 has no JSON form")),
+            },
+            BinaryData::Stream(_) => Err(S::Error::custom("a stream has no JSON form")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self::new(String::deserialize(deserializer)?))
+    }
+}
+
+/// The properties of a value as form fields: scalars as text, lists of
+/// scalars repeating the name, objects and lists of objects as JSON text.
+fn form_pairs(value: &serde_json::Value) -> Result<Vec<(String, String)>, String> {
+    let serde_json::Value::Object(object) = value else {
+        return Err("a form body must be an object".to_string());
+    };
+    let mut pairs = Vec::new();
+    for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
+        match v {
+            serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                pairs.extend(items.iter().map(|i| (key.clone(), scalar_text(key, i).unwrap_or_default())));
+            }
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => pairs.push((key.clone(), v.to_string())),
+            scalar => pairs.push((key.clone(), scalar_text(key, scalar)?)),
+        }
+    }
+    Ok(pairs)
+}
+
+/// A type that is the body of a `multipart/form-data` request: it adds a
+/// part per property.
+pub(crate) trait MultipartFields {
+    fn write_parts(&self, form: &mut Multipart);
+}
+
+/// A free-form body (a map or any JSON object): a part per property.
+impl MultipartFields for serde_json::Value {
+    fn write_parts(&self, form: &mut Multipart) {
+        match self {
+            serde_json::Value::Object(object) => {
+                for (key, value) in object {
+                    form.value(key, value);
+                }
+            }
+            _ => form.fail("a multipart body must be an object"),
+        }
+    }
+}
+
+impl MultipartFields for serde_json::Map<String, serde_json::Value> {
+    fn write_parts(&self, form: &mut Multipart) {
+        for (key, value) in self {
+            form.value(key, value);
+        }
+    }
+}
+
+impl<T: serde::Serialize> MultipartFields for std::collections::BTreeMap<String, T> {
+    fn write_parts(&self, form: &mut Multipart) {
+        for (key, value) in self {
+            form.value(key, value);
+        }
+    }
+}
+
+/// A `multipart/form-data` body being assembled: text parts (`text/plain`)
+/// for scalars, a part per item for lists, JSON parts (`application/json`)
+/// for objects, file parts for [`Binary`] values; the spec's `encoding`
+/// sets other content types.
+pub(crate) struct Multipart {
+    parts: Vec<MultipartPart>,
+    encoding: &'static [(&'static str, &'static str)],
+    failure: Option<String>,
+}
+
+struct MultipartPart {
+    name: String,
+    file_name: Option<String>,
+    content_type: String,
+    data: BinaryData,
+}
+
+impl Multipart {
+    fn fail(&mut self, message: &str) {
+        self.failure.get_or_insert_with(|| message.to_string());
+    }
+
+    fn content_type(&self, name: &str, default: &str) -> String {
+        self.encoding.iter().find(|(part, _)| *part == name).map_or(default, |(_, ct)| ct).to_string()
+    }
+
+    fn push(&mut self, name: &str, content_type: String, data: BinaryData, file_name: Option<String>) {
+        self.parts.push(MultipartPart { name: name.to_string(), file_name, content_type, data });
+    }
+
+    /// A value: text for a scalar, a part per item for a list, JSON for an object.
+    pub(crate) fn value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(serde_json::Value::Array(items)) => {
+                for item in &items {
+                    self.value(name, item);
+                }
+            }
+            Ok(object @ serde_json::Value::Object(_)) => {
+                let content_type = self.content_type(name, "application/json");
+                self.push(name, content_type, BinaryData::Bytes(object.to_string().into()), None);
+            }
+            Ok(scalar) => {
+                let content_type = self.content_type(name, "text/plain");
+                let text = scalar_text(name, &scalar).unwrap_or_default();
+                self.push(name, content_type, BinaryData::Bytes(text.into()), None);
+            }
+            Err(err) => self.fail(&format!("part `{name}` does not serialize: {err}")),
+        }
+    }
+
+    /// A file part.
+    pub(crate) fn file(&mut self, name: &str, file: &Binary) {
+        let content_type = file.content_type.clone().unwrap_or_else(|| self.content_type(name, "application/octet-stream"));
+        let file_name = Some(file.file_name.clone().unwrap_or_else(|| name.to_string()));
+        self.push(name, content_type, file.data.clone(), file_name);
+    }
+
+    /// The body: a random boundary, then each part with its headers.
+    fn into_body(self, media_type: &str) -> Result<Body, String> {
+        if let Some(message) = self.failure {
+            return Err(message);
+        }
+        let boundary = format!("----boundary{:016x}{:016x}", random_u64(), random_u64());
+        let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let mut chunks: Vec<BinaryData> = Vec::new();
+        let mut pending = Vec::new();
+        for part in self.parts {
+            pending.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quote(&part.name)).as_bytes());
+            if let Some(file_name) = &part.file_name {
+                pending.extend_from_slice(format!("; filename=\"{}\"", quote(file_name)).as_bytes());
+            }
+            pending.extend_from_slice(format!("\r\nContent-Type: {}\r\n\r\n", part.content_type).as_bytes());
+            match part.data {
+                BinaryData::Bytes(bytes) => pending.extend_from_slice(&bytes),
+                stream @ BinaryData::Stream(_) => {
+                    chunks.push(BinaryData::Bytes(std::mem::take(&mut pending).into()));
+                    chunks.push(stream);
+                }
+            }
+            pending.extend_from_slice(b"\r\n");
+        }
+        pending.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        chunks.push(BinaryData::Bytes(pending.into()));
+        let content_type = format!("{media_type}; boundary={boundary}");
+        let data = match chunks.as_slice() {
+            [BinaryData::Bytes(bytes)] => BinaryData::Bytes(bytes.clone()),
+            _ => {
+                let mut sources = std::collections::VecDeque::new();
+                for chunk in chunks {
+                    sources.push_back(match chunk {
+                        BinaryData::Bytes(bytes) => Source::Bytes(bytes),
+                        BinaryData::Stream(stream) => Source::Stream(BinaryData::take_stream(&stream)?),
+                    });
+                }
+                BinaryData::stream(Box::pin(Concat(sources)))
+            }
+        };
+        Ok(Body { content_type, data })
+    }
+}
+
+/// Chunks in memory and streams, one after the other.
+struct Concat(std::collections::VecDeque<Source>);
+
+enum Source {
+    Bytes(bytes::Bytes),
+    Stream(ChunkStream),
+}
+
+impl futures_core::Stream for Concat {
+    type Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            match this.0.front_mut() {
+                None => return Poll::Ready(None),
+                Some(Source::Bytes(_)) => {
+                    let Some(Source::Bytes(bytes)) = this.0.pop_front() else { continue };
+                    return Poll::Ready(Some(Ok(bytes)));
+                }
+                Some(Source::Stream(stream)) => match stream.as_mut().poll_next(cx) {
+                    Poll::Ready(None) => {
+                        this.0.pop_front();
+                    }
+                    other => return other,
+                },
+            }
         }
     }
 }
@@ -1159,6 +1671,8 @@ pub(crate) struct RawResponse {
     context: ErrorContext,
     /// Scrubs the body's text when it ends up in an error.
     redactor: Arc<Redactor>,
+    /// A successful response whose body is left to stream.
+    unread: Option<reqwest::Response>,
 }
 
 impl RawResponse {
@@ -1169,10 +1683,17 @@ impl RawResponse {
         request: reqwest::Request,
         redactor: &Arc<Redactor>,
         request_id_headers: &[&str],
+        stream_success: bool,
     ) -> Result<Self, reqwest::Error> {
         let response = http.execute(request).await?;
         let status = response.status();
         let mut headers = response.headers().clone();
+        if stream_success && status.is_success() {
+            let mut context = ErrorContext::new("");
+            context.request_id = find_request_id(&headers, request_id_headers);
+            let redactor = Arc::clone(redactor);
+            return Ok(Self { status, headers, body: bytes::Bytes::new(), context, redactor, unread: Some(response) });
+        }
         let mut body = response.bytes().await?;
         let mut context = ErrorContext::new("");
         if !status.is_success() {
@@ -1181,7 +1702,7 @@ impl RawResponse {
             context.server_message = server_message(&body);
         }
         context.request_id = find_request_id(&headers, request_id_headers);
-        Ok(Self { status, headers, body, context, redactor: Arc::clone(redactor) })
+        Ok(Self { status, headers, body, context, redactor: Arc::clone(redactor), unread: None })
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -1243,6 +1764,19 @@ impl RawResponse {
         }
     }
 
+    /// A documented success whose body is streamed as it arrives.
+    pub(crate) fn stream<E>(mut self) -> ApiResult<ByteStream, E> {
+        let stream = match self.unread.take() {
+            Some(response) => ByteStream(Box::pin(response.bytes_stream())),
+            // Read already (a body that was not left to stream): one chunk.
+            None => {
+                let body = std::mem::take(&mut self.body);
+                ByteStream(Box::pin(OneChunk(Some(body))))
+            }
+        };
+        Ok(self.response(None, stream))
+    }
+
     /// A status the operation does not document.
     pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
         let body = self.lossy_text();
@@ -1286,8 +1820,37 @@ pub(crate) fn text(body: &bytes::Bytes) -> Result<String, DecodeFailure> {
 }
 
 /// A binary body.
-pub(crate) fn bytes(body: &bytes::Bytes) -> Result<Vec<u8>, DecodeFailure> {
-    Ok(body.to_vec())
+pub(crate) fn bytes(body: &bytes::Bytes) -> Result<bytes::Bytes, DecodeFailure> {
+    Ok(body.clone())
+}
+
+/// A response body as it arrives, chunk by chunk: for large downloads.
+#[must_use = "a stream does nothing unless polled"]
+pub struct ByteStream(std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send>>);
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<bytes::Bytes, reqwest::Error>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+/// A body read already, as a stream of one chunk.
+struct OneChunk(Option<bytes::Bytes>);
+
+impl futures_core::Stream for OneChunk {
+    type Item = Result<bytes::Bytes, reqwest::Error>;
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
+    }
 }
 
 /// A body the operation does not describe; ignored.
@@ -2078,31 +2641,159 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// The textual form of a scalar parameter value (strings unquoted), or the
-/// items of an array, each in textual form.
-fn text_values<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<String>, String> {
-    let value = serde_json::to_value(value).map_err(|err| format!("`{name}`: {err}"))?;
-    let scalar = |v: &serde_json::Value| match v {
+/// How a parameter's value becomes text: OpenAPI's `style` and `explode`
+/// (and `content: application/json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `form`, exploded: a list repeats the name, an object's properties
+    /// are parameters of their own.
+    Form,
+    /// `form`, not exploded: comma-separated (`k,v,k,v` for an object).
+    FormCompact,
+    /// `simple`: comma-separated (`k,v,k,v` for an object).
+    Simple,
+    /// `simple`, exploded: an object is `k=v,k=v`.
+    SimpleExploded,
+    /// A list joined with spaces.
+    SpaceDelimited,
+    /// A list joined with `|`.
+    PipeDelimited,
+    /// `name[key]=value` for each property (nested: `name[a][b]`).
+    DeepObject,
+    /// The value as JSON text.
+    Json,
+    /// Path `label`: `.a,b`.
+    Label,
+    /// Path `label`, exploded: `.a.b`.
+    LabelExploded,
+    /// Path `matrix`: `;name=a,b`.
+    Matrix,
+    /// Path `matrix`, exploded: `;name=a;name=b`.
+    MatrixExploded,
+}
+
+fn value_of<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(value).map_err(|err| format!("`{name}`: {err}"))
+}
+
+/// The text of a scalar (strings unquoted).
+fn scalar_text(name: &str, value: &serde_json::Value) -> Result<String, String> {
+    match value {
         serde_json::Value::String(s) => Ok(s.clone()),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Bool(b) => Ok(b.to_string()),
-        other => Err(format!("`{name}` has no textual form: {other}")),
-    };
-    match &value {
-        serde_json::Value::Null => Ok(Vec::new()),
-        serde_json::Value::Array(items) => items.iter().map(scalar).collect(),
-        other => Ok(vec![scalar(other)?]),
+        serde_json::Value::Null => Ok(String::new()),
+        other => Err(format!("`{name}` has no textual form in its style: {other}")),
     }
 }
 
-/// A path parameter, percent-encoded as one path segment. Empty, `.` and
-/// `..` are refused: they would change which resource the path names.
-fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<String, String> {
-    let text = text_values(name, value)?.join(",");
-    if matches!(text.as_str(), "" | "." | "..") {
-        return Err(format!("path parameter `{name}` is `{text}`, which would change the path's meaning"));
+/// The texts of a scalar or of a list's items.
+fn item_texts(name: &str, value: &serde_json::Value) -> Result<Vec<String>, String> {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(|item| scalar_text(name, item)).collect(),
+        other => Ok(vec![scalar_text(name, other)?]),
     }
-    Ok(percent_encode(&text))
+}
+
+/// An object's `(key, text)` pairs, list values joined with commas.
+fn property_texts(name: &str, object: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<(String, String)>, String> {
+    object
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(key, v)| Ok((key.clone(), item_texts(name, v)?.join(","))))
+        .collect()
+}
+
+/// A query parameter's `(name, text)` pairs.
+fn query_pairs(name: &str, value: &serde_json::Value, style: Style) -> Result<Vec<(String, String)>, String> {
+    use serde_json::Value as V;
+    Ok(match (value, style) {
+        (V::Null, _) => Vec::new(),
+        (value, Style::Json) => vec![(name.to_string(), value.to_string())],
+        (V::Object(object), Style::Form) => {
+            let mut pairs = Vec::new();
+            for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
+                pairs.extend(item_texts(name, v)?.into_iter().map(|text| (key.clone(), text)));
+            }
+            pairs
+        }
+        (V::Object(_), Style::DeepObject) => {
+            let mut pairs = Vec::new();
+            deep_pairs(name, value, &mut pairs)?;
+            pairs
+        }
+        (V::Object(object), style) => {
+            let separator = match style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
+            vec![(name.to_string(), flat.join(separator))]
+        }
+        (V::Array(_), Style::Form | Style::DeepObject) => {
+            item_texts(name, value)?.into_iter().map(|text| (name.to_string(), text)).collect()
+        }
+        (V::Array(_), style) => {
+            let separator = match style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            vec![(name.to_string(), item_texts(name, value)?.join(separator))]
+        }
+        (scalar, _) => vec![(name.to_string(), scalar_text(name, scalar)?)],
+    })
+}
+
+/// `name[key]=value`, nested objects as `name[a][b]`, lists repeating the key.
+fn deep_pairs(prefix: &str, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) -> Result<(), String> {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, v) in object {
+                deep_pairs(&format!("{prefix}[{key}]"), v, pairs)?;
+            }
+        }
+        serde_json::Value::Null => {}
+        other => pairs.extend(item_texts(prefix, other)?.into_iter().map(|text| (prefix.to_string(), text))),
+    }
+    Ok(())
+}
+
+/// A path, header or cookie parameter's one text, or `None` for `None`.
+fn joined(name: &str, value: &serde_json::Value, style: Style) -> Result<Option<String>, String> {
+    use serde_json::Value as V;
+    Ok(Some(match (value, style) {
+        (V::Null, _) => return Ok(None),
+        (value, Style::Json) => value.to_string(),
+        (V::Object(object), Style::SimpleExploded) => {
+            property_texts(name, object)?.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+        }
+        (V::Object(object), _) => property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(","),
+        (value, _) => item_texts(name, value)?.join(","),
+    }))
+}
+
+/// A path parameter, percent-encoded. Empty, `.` and `..` are refused:
+/// they would change which resource the path names.
+fn path_segment<T: serde::Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Result<String, String> {
+    let value = value_of(name, value)?;
+    let texts = match &value {
+        serde_json::Value::Object(_) => vec![joined(name, &value, style)?.unwrap_or_default()],
+        other => item_texts(name, other)?,
+    };
+    let plain = texts.join(",");
+    if matches!(plain.as_str(), "" | "." | "..") {
+        return Err(format!("path parameter `{name}` is `{plain}`, which would change the path's meaning"));
+    }
+    let encoded: Vec<String> = texts.iter().map(|t| percent_encode(t)).collect();
+    Ok(match style {
+        Style::Label => format!(".{}", encoded.join(",")),
+        Style::LabelExploded => format!(".{}", encoded.join(".")),
+        Style::Matrix => format!(";{name}={}", encoded.join(",")),
+        Style::MatrixExploded => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
+        _ => percent_encode(&plain),
+    })
 }
 
 /// A page number of [`Pages`] as the page parameter's type; a page beyond
@@ -2235,18 +2926,34 @@ mod tests {
 
     #[test]
     fn path_segments_are_percent_encoded_and_dot_segments_refused() {
-        assert_eq!(path_segment("id", "a b/c?d").unwrap(), "a%20b%2Fc%3Fd");
+        assert_eq!(path_segment("id", "a b/c?d", Style::Simple).unwrap(), "a%20b%2Fc%3Fd");
         for value in ["", ".", ".."] {
-            assert!(path_segment("id", value).unwrap_err().contains("would change the path"), "{value:?}");
+            assert!(path_segment("id", value, Style::Simple).unwrap_err().contains("would change the path"), "{value:?}");
         }
-        assert_eq!(path_segment("id", "...").unwrap(), "...");
+        assert_eq!(path_segment("id", "...", Style::Simple).unwrap(), "...");
+        assert_eq!(path_segment("id", &[1, 2], Style::Label).unwrap(), ".1,2");
+        assert_eq!(path_segment("id", &[1, 2], Style::MatrixExploded).unwrap(), ";id=1;id=2");
+        assert_eq!(path_segment("id", &serde_json::json!({"a": 1, "b": "x y"}), Style::SimpleExploded).unwrap(), "a%3D1%2Cb%3Dx%20y");
     }
 
     #[test]
-    fn query_arrays_repeat_and_none_is_skipped() {
-        assert_eq!(text_values("tag", &["a", "b"]).unwrap(), vec!["a", "b"]);
-        assert!(text_values("page", &Option::<i64>::None).unwrap().is_empty());
-        assert_eq!(text_values("limit", &Some(10)).unwrap(), vec!["10"]);
+    fn query_parameters_follow_their_style() {
+        let pairs = |value: serde_json::Value, style| query_pairs("p", &value, style).unwrap();
+        let owned = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::Form), owned(&[("p", "a"), ("p", "b")]));
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::FormCompact), owned(&[("p", "a,b")]));
+        assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::PipeDelimited), owned(&[("p", "a|b")]));
+        assert!(pairs(serde_json::json!(null), Style::Form).is_empty());
+        let object = serde_json::json!({"role": "admin", "ids": [1, 2]});
+        assert_eq!(pairs(object.clone(), Style::Form), owned(&[("ids", "1"), ("ids", "2"), ("role", "admin")]));
+        assert_eq!(pairs(object.clone(), Style::FormCompact), owned(&[("p", "ids,1,2,role,admin")]));
+        assert_eq!(
+            pairs(serde_json::json!({"a": {"b": 1}, "c": "d"}), Style::DeepObject),
+            owned(&[("p[a][b]", "1"), ("p[c]", "d")])
+        );
+        assert_eq!(pairs(object, Style::Json), owned(&[("p", r#"{"ids":[1,2],"role":"admin"}"#)]));
+        assert!(query_pairs("p", &serde_json::json!({"a": {"b": 1}}), Style::Form).is_err());
+        assert_eq!(joined("h", &serde_json::json!({"a": 1, "b": 2}), Style::SimpleExploded).unwrap().as_deref(), Some("a=1,b=2"));
     }
 
     #[test]

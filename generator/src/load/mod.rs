@@ -1,6 +1,9 @@
 //! Text → `openapiv3::OpenAPI`. The only module that knows about YAML and
 //! JSON parsers (serde_yaml is deprecated upstream; replacing it touches
-//! only this file).
+//! only this module). OpenAPI 3.1 documents are rewritten into the 3.0
+//! forms lowering reads (`v31`) before they are decoded.
+
+mod v31;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
 use openapiv3::OpenAPI;
@@ -16,10 +19,15 @@ pub struct Loaded {
 }
 
 /// Parses `text` (YAML or JSON; JSON is chosen by a `.json` name or a
-/// leading `{`) and checks that it is an OpenAPI 3.0 document.
+/// leading `{`; a UTF-8 byte-order mark is skipped) and checks that it is
+/// an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
-    let raw = parse_text(text, file_name, diags)?;
-    check_version(&raw, diags)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut raw = parse_text(text, file_name, diags)?;
+    if check_version(&raw, diags)? == Version::V31 {
+        v31::normalize(&mut raw, diags);
+    }
+    inline_path_item_refs(&mut raw, diags);
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Ok(doc) = OpenAPI::deserialize(&raw) {
@@ -35,10 +43,10 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
             let whole = path_to_pointer(Pointer::root(), err.path());
             let mut reported = None;
             for (pointer, message) in parts {
-                reported = Some(diags.error_at(pointer, None, format!("not a valid OpenAPI 3.0 document: {message}")));
+                reported = Some(diags.error_at(pointer, None, format!("not a valid OpenAPI document: {message}")));
             }
             Err(reported.unwrap_or_else(|| {
-                diags.error_at(whole, None, format!("not a valid OpenAPI 3.0 document: {}", err.inner()))
+                diags.error_at(whole, None, format!("not a valid OpenAPI document: {}", err.inner()))
             }))
         }
     }
@@ -173,7 +181,59 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics)
     })
 }
 
-fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<(), Reported> {
+/// A path item that is a `$ref` to another place in the document (another
+/// path, or `components/pathItems` in 3.1) is replaced by what it points
+/// to; one that points elsewhere (another file) is left out with a warning.
+fn inline_path_item_refs(raw: &mut Value, diags: &mut Diagnostics) {
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else { return };
+    let mut resolved = Vec::new();
+    for (path, item) in paths {
+        let Some(reference) = item.get("$ref").and_then(Value::as_str) else { continue };
+        let at = Pointer::root().join("paths").join(path);
+        // Follow a chain of references, a few steps at most.
+        let mut target = reference.to_string();
+        let mut found = None;
+        for _ in 0..8 {
+            let Some(pointer) = target.strip_prefix('#') else { break };
+            match raw.pointer(pointer) {
+                Some(next) => match next.get("$ref").and_then(Value::as_str) {
+                    Some(again) => target = again.to_string(),
+                    None => {
+                        found = Some(next.clone());
+                        break;
+                    }
+                },
+                None => break,
+            }
+        }
+        if found.is_none() {
+            diags.warning(
+                &at,
+                format!("`$ref: {reference}` does not point to a path item in this document; the path is left out"),
+            );
+        }
+        resolved.push((path.clone(), found));
+    }
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in resolved {
+        match item {
+            Some(item) => {
+                paths.insert(path, item);
+            }
+            None => {
+                paths.remove(&path);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<Version, Reported> {
     let root = Pointer::root();
     let Some(object) = raw.as_object() else {
         return Err(
@@ -187,14 +247,12 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<(), Reported> {
         ));
     }
     match object.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") => Ok(()),
-        Some(v) if v.starts_with("3.1") => {
-            Err(diags.error(&root.join("openapi"), format!("OpenAPI {v} is not supported yet; only OpenAPI 3.0.x is")))
-        }
-        Some(v) => {
-            Err(diags
-                .error(&root.join("openapi"), format!("unsupported OpenAPI version `{v}`; only 3.0.x is supported")))
-        }
+        Some(v) if v.starts_with("3.0") => Ok(Version::V30),
+        Some(v) if v.starts_with("3.1") => Ok(Version::V31),
+        Some(v) => Err(diags.error(
+            &root.join("openapi"),
+            format!("unsupported OpenAPI version `{v}`; OpenAPI 3.0.x and 3.1.x are supported"),
+        )),
         None => {
             Err(diags
                 .error(&root.join("openapi"), "missing required field `openapi` (the version string, e.g. `3.0.3`)"))
@@ -237,8 +295,15 @@ mod tests {
     #[test]
     fn rejects_other_versions_with_location() {
         assert!(errors("swagger: '2.0'\n", "s.yaml").contains("#/swagger: Swagger \"2.0\""));
-        assert!(errors("openapi: 3.1.0\n", "s.yaml").contains("#/openapi: OpenAPI 3.1.0 is not supported"));
+        assert!(errors("openapi: 4.0.0\n", "s.yaml").contains("#/openapi: unsupported OpenAPI version `4.0.0`"));
         assert!(errors("info: {}\n", "s.yaml").contains("#/openapi: missing required field"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+        let mut diags = Diagnostics::new("bom.json");
+        assert!(load(text, "bom.json", &mut diags).is_ok(), "{}", diags.finish());
     }
 
     #[test]

