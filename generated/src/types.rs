@@ -197,7 +197,8 @@ impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
 }
 
 /// One step of an automated rollout.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutomatedRollout {
     /// The pass percentage from this step on.
@@ -215,7 +216,8 @@ impl AutomatedRollout {
 }
 
 /// An Autotune experiment, as the server returns it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Autotune {
     pub attribution_window: AttributionWindow,
@@ -407,7 +409,8 @@ impl Autotune {
 }
 
 /// A new Autotune experiment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotuneCreate {
     pub attribution_window: AttributionWindow,
@@ -635,7 +638,8 @@ impl AutotuneCreate {
 }
 
 /// Every property of an Autotune; replaces the current ones.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotuneFullUpdate {
     pub attribution_window: AttributionWindow,
@@ -850,7 +854,8 @@ impl AutotuneFullUpdate {
 }
 
 /// One page of Autotune experiments.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct AutotuneListResponse {
     /// The experiments on this page.
     pub data: Vec<Autotune>,
@@ -875,7 +880,8 @@ impl AutotuneListResponse {
 }
 
 /// The properties to change; the ones left out stay as they are.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotunePartialUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1089,7 +1095,8 @@ impl AutotunePartialUpdate {
 }
 
 /// One Autotune experiment, with a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct AutotuneResponse {
     pub data: Autotune,
     /// A simple string explaining the result of the operation.
@@ -1273,6 +1280,7 @@ impl std::str::FromStr for ConditionType {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for ConditionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1293,7 +1301,8 @@ impl<'de> serde::Deserialize<'de> for ConditionType {
 }
 
 /// The body of every documented error response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ErrorBody {
     /// What went wrong.
     pub message: String,
@@ -1312,7 +1321,8 @@ impl ErrorBody {
 }
 
 /// Schema for updating the status of an experiment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct ExperimentStatusUpdate {
     /// The reason for making the decision to update the experiment status.
@@ -1482,7 +1492,8 @@ impl<'de> serde::Deserialize<'de> for ExplorationWindow {
 }
 
 /// A response that only reports what happened.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct MessageResponse {
     /// A simple string explaining the result of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1558,7 +1569,8 @@ impl<'de> serde::Deserialize<'de> for OptimizationParameter {
 }
 
 /// Where this page sits in the whole list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
     /// The URL path of the list.
@@ -1601,7 +1613,8 @@ impl Pagination {
 }
 
 /// One condition of a targeting rule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 pub struct TargetingCondition {
     /// The custom ID type, for `unit_id` conditions.
@@ -1637,7 +1650,8 @@ impl TargetingCondition {
 }
 
 /// The value or values compared with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum TargetingConditionTargetValue {
@@ -1648,7 +1662,8 @@ pub enum TargetingConditionTargetValue {
 }
 
 /// An inline targeting rule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 pub struct TargetingRule {
     /// ID of the rule this one was derived from.
@@ -1705,7 +1720,8 @@ impl TargetingRule {
 }
 
 /// A variant of an Autotune experiment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Variant {
     /// ID of the variant, set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1732,7 +1748,8 @@ impl Variant {
 }
 
 /// A variant as sent when creating or updating an Autotune.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct VariantInput {
     /// Variant JSON data (any JSON value).
     pub json: serde_json::Value,
@@ -1775,7 +1792,8 @@ impl VariantInput {
 }
 
 /// The variant Autotune declared the winner.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Winner {
     /// ID of the winning variant.
     pub id: String,

@@ -27,7 +27,7 @@ pub fn check(api: &mut Api, diags: &mut Diagnostics) {
     api.skipped_operations.extend(rejected.iter().cloned());
     api.skipped_operations.sort();
     api.operations.retain(|op| !rejected.contains(&op.origin));
-    api.crate_shape = crate::decide::crate_shape(api);
+    crate::decide::decide_crate(api);
 }
 
 /// Parameters are sent as text. Scalars, enums and lists of them have a

@@ -49,6 +49,27 @@ impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// The named types `roots` reach, directly or nested.
+    pub fn reached<'a>(&self, roots: impl IntoIterator<Item = &'a TypeRef>) -> std::collections::BTreeSet<TypeId> {
+        let mut stack: Vec<TypeId> = roots.into_iter().filter_map(TypeRef::named).collect();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            match &self.types[id.0].kind {
+                TypeKind::Struct(s) => {
+                    stack.extend(s.fields.iter().filter_map(|f| f.ty.named()));
+                    stack.extend(s.additional.iter().filter_map(|a| a.ty.named()));
+                }
+                TypeKind::Union(u) => stack.extend(u.variants.iter().filter_map(|v| v.ty.named())),
+                TypeKind::Alias(ty) => stack.extend(ty.named()),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        seen
+    }
 }
 
 /// Choices that concern the whole crate.
@@ -64,6 +85,22 @@ pub struct CrateShape {
     /// Response headers the spec documents that carry a request id
     /// (lower case, sorted), read before the common ones.
     pub request_id_headers: Vec<String>,
+    /// A cargo feature per tag, sorted by name (none when the operations
+    /// have fewer than two tags, or for a module another crate includes).
+    pub features: Vec<CrateFeature>,
+    /// The `full-serde` feature adds the serde direction a type does not
+    /// need (not for a module another crate includes: it has no features).
+    pub full_serde: bool,
+}
+
+/// A cargo feature that compiles the operations of one tag and the types
+/// they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateFeature {
+    pub name: String,
+    /// The tag, as the document spells it.
+    pub tag: String,
+    pub operations: usize,
 }
 
 /// The shortcut constructor `Client::new`.
@@ -93,6 +130,15 @@ pub struct TypeDef {
     /// Decided: it is the body of a `multipart/form-data` request, so it
     /// writes its properties as parts.
     pub multipart: bool,
+    /// Decided: it implements `Serialize` (requests carry it, or nothing
+    /// the API does says which way it goes).
+    pub serialize: bool,
+    /// Decided: it implements `Deserialize` (responses carry it, or nothing
+    /// says which way it goes).
+    pub deserialize: bool,
+    /// Decided: the cargo features that compile it (any of them); empty
+    /// when it is always compiled.
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -336,6 +382,26 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The named type a value holds, through lists and maps.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+
+    /// The named type a value holds, to renumber.
+    pub fn named_mut(&mut self) -> Option<&mut TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(id),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named_mut(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntWidth {
     I32,
@@ -370,6 +436,10 @@ pub struct Operation {
     /// means the operation may also be called without credentials.
     pub security: Vec<Vec<String>>,
     pub origin: String,
+    /// The `operationId`, as the document spells it.
+    pub operation_id: Option<String>,
+    /// The document's tags, in its order.
+    pub tags: Vec<String>,
     /// What the operation's `x-pagination` says, if it has one.
     pub pagination_hint: Option<PaginationHint>,
     /// What the operation's `x-idempotent` says, if it has one.
@@ -386,6 +456,22 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Decided: the `Accept` header.
     pub accept: Accept,
+    /// Decided: the cargo features that compile it (any of them); empty
+    /// when it is always compiled.
+    pub features: Vec<String>,
+}
+
+impl Operation {
+    /// Every type the operation's requests and responses name directly.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let params = self.params.iter().map(|p| &p.ty);
+        let body = self.body.iter().flat_map(|b| &b.contents).map(|c| &c.ty);
+        let responses = self.responses.iter().filter_map(|r| match &r.body {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        });
+        params.chain(body).chain(responses)
+    }
 }
 
 /// An HTTP method.

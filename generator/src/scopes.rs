@@ -178,6 +178,7 @@ mod tests {
             command: "test".into(),
             examples: false,
             strict: false,
+            selection: Default::default(),
         };
         let files = crate::emit::emit(&api, &options).unwrap();
         let file = |name: &str| {

@@ -2,6 +2,8 @@
 //!
 //! The README's code blocks are compiled and run as doctests of this crate.
 #![doc = include_str!("../../README.md")]
+// The README's build script example is a whole `build.rs`, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
 use generator::{CrateOptions, Generated};
 use serde_json::Value;
@@ -42,6 +44,7 @@ pub fn options_for(label: &str, crate_name: &str) -> CrateOptions {
         command: format!("cargo xtask codegen --spec {label}"),
         examples: false,
         strict: false,
+        selection: Default::default(),
     }
 }
 
@@ -129,6 +132,24 @@ impl ScratchWorkspace {
     /// `cargo <subcommand> --offline <rest>` in the workspace; panics with
     /// cargo's errors when it fails, else returns its standard output.
     pub fn cargo(&self, args: &[&str]) -> String {
+        let output = self.run_cargo(args);
+        assert!(
+            output.status.success(),
+            "`cargo {}` failed on the generated crates:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Like [`Self::cargo`], for a command that must fail: its errors.
+    pub fn cargo_failing(&self, args: &[&str]) -> String {
+        let output = self.run_cargo(args);
+        assert!(!output.status.success(), "`cargo {}` succeeded", args.join(" "));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    fn run_cargo(&self, args: &[&str]) -> std::process::Output {
         let members: Vec<String> = self.members.iter().map(|m| format!("\"{m}\"")).collect();
         let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
         std::fs::write(self.dir.join("Cargo.toml"), manifest).unwrap();
@@ -136,7 +157,7 @@ impl ScratchWorkspace {
         std::fs::copy(repo_root().join("Cargo.lock"), self.dir.join("Cargo.lock")).unwrap();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let (subcommand, rest) = args.split_first().expect("a subcommand");
-        let output = std::process::Command::new(cargo)
+        std::process::Command::new(cargo)
             .arg(subcommand)
             .arg("--offline")
             .args(rest)
@@ -145,14 +166,7 @@ impl ScratchWorkspace {
             .env("RUSTDOCFLAGS", "-D warnings")
             .env_remove("RUSTFLAGS")
             .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "`cargo {}` failed on the generated crates:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+            .expect("cargo runs")
     }
 }
 

@@ -218,6 +218,41 @@ fn generated_crate_builds_with_each_feature() {
     }
 }
 
+/// Statsig's full Console API has a cargo feature per tag: with only
+/// `autotunes` (9 of 187 operations), the crate compiles clippy- and
+/// rustdoc-clean, has those operations' methods and not the others'; with
+/// `full-serde` every type also implements the other serde direction.
+#[test]
+fn a_single_tag_feature_compiles_only_its_operations() {
+    let (_, full_spec) = upstream_specs().into_iter().find(|(name, _)| *name == "full_console_api").unwrap();
+    let generated = generate_file(&full_spec, "console-api");
+    let manifest = &generated.files.iter().find(|(p, _)| p == "Cargo.toml").unwrap().1;
+    assert!(manifest.contains("default = [\"rustls-tls\", \"all-operations\"]"), "{manifest}");
+    assert!(manifest.contains("\n# The 9 operations tagged `Autotunes`.\nautotunes = []\n"), "{manifest}");
+    let mut workspace = ScratchWorkspace::new("tag-feature-check");
+    workspace.add_crate("console-api", &generated.files);
+    let lib = "//! Uses one tag of the Console API.\n\n/// Reads an Autotune.\npub async fn read(client: &console_api::Client) -> bool {\n    client.get_console_v1_autotunes_by_id(\"id\").await.is_ok()\n}\n";
+    let user_manifest = "[package]\nname = \"tag-user\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconsole-api = { path = \"../console-api\", default-features = false, features = [\"rustls-tls\", \"autotunes\"] }\n";
+    workspace.add_crate("tag-user", &[("Cargo.toml".into(), user_manifest.into()), ("src/lib.rs".into(), lib.into())]);
+    workspace.cargo(&["clippy", "--quiet", "-p", "tag-user", "--", "-D", "warnings"]);
+    workspace.cargo(&[
+        "doc",
+        "--quiet",
+        "--no-deps",
+        "-p",
+        "console-api",
+        "--no-default-features",
+        "--features",
+        "rustls-tls,autotunes",
+    ]);
+    // A method of another tag is not there.
+    let other = lib.replace("get_console_v1_autotunes_by_id", "get_console_v1_gates_by_id");
+    workspace.add_crate("tag-user", &[("src/lib.rs".into(), other)]);
+    let output = workspace.cargo_failing(&["check", "--quiet", "-p", "tag-user"]);
+    assert!(output.contains("no method named `get_console_v1_gates_by_id`"), "{output}");
+    workspace.cargo(&["clippy", "--quiet", "-p", "console-api", "--features", "full-serde", "--", "-D", "warnings"]);
+}
+
 /// `rust-version` in the emitted `Cargo.toml` is exactly the newest that
 /// any dependency of the emitted crate (every feature on) needs, as this
 /// workspace's lock file resolves them: no older toolchain can build it,
@@ -271,4 +306,44 @@ fn the_declared_rust_version_is_what_the_dependencies_need() {
     );
     let manifest = read(&repo_root().join("generated/Cargo.toml"));
     assert!(manifest.contains(&format!("rust-version = \"{}\"", generator::emit::RUST_VERSION)));
+}
+
+/// A client as one module (`generator::generate_module`, what a build
+/// script writes to `OUT_DIR`), included by a crate of its own that
+/// declares the dependencies: it compiles clippy-clean.
+#[test]
+fn a_client_module_included_by_another_crate_compiles() {
+    let spec = read(&repo_root().join("openapi/autotune.yaml"));
+    let options = generator::ModuleOptions {
+        module_path: "crate::api".into(),
+        spec_label: "openapi/autotune.yaml".into(),
+        strict: true,
+        selection: Default::default(),
+    };
+    let module = generator::generate_module(&spec, "autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+    let manifest = r#"[package]
+name = "module-user"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+bytes = "1"
+futures-core = "0.3"
+hyper = { version = "1", default-features = false }
+reqwest = { version = "0.12", default-features = false, features = ["stream", "rustls-tls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_path_to_error = "0.1"
+tokio = { version = "1", default-features = false, features = ["sync", "time"] }
+"#;
+    let lib = "//! Includes a generated client.\n\n/// The Autotune client.\npub mod api {\n    include!(\"api.rs\");\n}\n\n/// Uses it.\npub fn client() -> Result<api::Client, api::BuildError> {\n    api::Client::new(\"key\")\n}\n";
+    let files = vec![
+        ("Cargo.toml".to_string(), manifest.to_string()),
+        ("src/lib.rs".to_string(), lib.to_string()),
+        ("src/api.rs".to_string(), module.source),
+    ];
+    let mut workspace = ScratchWorkspace::new("module-check");
+    workspace.add_crate("module-user", &files);
+    workspace.cargo(&["clippy", "--quiet", "-p", "module-user", "--", "-D", "warnings"]);
 }

@@ -1,5 +1,6 @@
 //! Every example in `openapi/autotune.yaml`, and the JSON on the two seed
-//! pages, decodes into the generated types and encodes back to equal JSON.
+//! pages, decodes into the generated types and encodes back to equal JSON
+//! (with the `full-serde` feature, which gives every type both directions).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

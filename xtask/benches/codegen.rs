@@ -61,6 +61,7 @@ fn options(name: &str) -> generator::CrateOptions {
         command: "cargo bench".into(),
         examples: false,
         strict: false,
+        selection: Default::default(),
     }
 }
 

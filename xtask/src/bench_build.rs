@@ -23,6 +23,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         command: "cargo xtask bench-build".into(),
         examples: false,
         strict: false,
+        selection: Default::default(),
     };
     let generated = generator::generate(&text, "synthetic.json", &options).map_err(|f| f.to_string())?;
     for (path, contents) in &generated.files {
@@ -56,7 +57,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Wall time of a cargo command, and the peak RSS (KiB) of the largest
 /// process it ran, from `/usr/bin/time` when available.
-fn timed_build(dir: &Path, target: &Path, args: &[&str]) -> Result<(f64, f64), String> {
+pub(crate) fn timed_build(dir: &Path, target: &Path, args: &[&str]) -> Result<(f64, f64), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let time_tool = Path::new("/usr/bin/time");
     let started = Instant::now();

@@ -1,7 +1,7 @@
 //! `cargo xtask codegen`: read the spec, run the generator, then write (or
 //! in `--check` mode compare) the crate's files.
 
-use crate::files::{self, Change};
+use generator::output::{self as files, Change};
 use generator::CrateOptions;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,12 +13,20 @@ pub struct Args {
     check: bool,
     no_examples: bool,
     strict: bool,
+    selection: generator::Selection,
 }
 
 impl Args {
     pub fn parse(args: &[String]) -> Result<Self, String> {
-        let mut parsed =
-            Args { spec: None, out: None, crate_name: None, check: false, no_examples: false, strict: false };
+        let mut parsed = Args {
+            spec: None,
+            out: None,
+            crate_name: None,
+            check: false,
+            no_examples: false,
+            strict: false,
+            selection: generator::Selection::default(),
+        };
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -29,11 +37,18 @@ impl Args {
                 "--spec" => parsed.spec = Some(value("--spec")?.into()),
                 "--out" => parsed.out = Some(value("--out")?.into()),
                 "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
+                "--only" => parsed.selection.only.push(value("--only")?),
+                "--exclude" => parsed.selection.exclude.push(value("--exclude")?),
                 other => return Err(format!("unknown argument `{other}`\n{}", super::USAGE)),
             }
         }
         if parsed.spec.is_some() != parsed.out.is_some() {
             return Err("--spec and --out go together".into());
+        }
+        if !parsed.selection.is_everything() && parsed.spec.is_none() {
+            return Err(
+                "--only and --exclude need --spec and --out (the checked-in crates keep every operation)".into()
+            );
         }
         Ok(parsed)
     }
@@ -75,6 +90,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Target> {
             command: "cargo xtask codegen".into(),
             examples: examples && !args.no_examples,
             strict: args.strict,
+            selection: generator::Selection::default(),
         },
     };
     let mut autotune = target("openapi/autotune.yaml", "generated", "statsig-autotune", true);
@@ -100,8 +116,14 @@ pub fn run(args: &Args) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| format!("{}-client", generator::naming::snake_name(&stem, "api").replace('_', "-")));
             let command = format!("cargo xtask codegen --spec {spec_label}");
-            let options =
-                CrateOptions { crate_name, spec_label, command, examples: !args.no_examples, strict: args.strict };
+            let options = CrateOptions {
+                crate_name,
+                spec_label,
+                command,
+                examples: !args.no_examples,
+                strict: args.strict,
+                selection: args.selection.clone(),
+            };
             vec![Target { spec: spec.clone(), out: out.clone(), options }]
         }
         _ => checked_in(&root, args),
@@ -150,19 +172,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     for (target, stats, changes) in &generated {
         files::apply(changes).map_err(|err| format!("error: writing {}: {err}", target.out.display()))?;
-        let skipped = match stats.skipped_operations {
-            0 => String::new(),
-            n => format!(" ({n} left out)"),
-        };
-        println!(
-            "codegen: {} types, {} enums, {} operations{skipped}, {} lines; {} file(s) changed in {}",
-            stats.types,
-            stats.enums,
-            stats.operations,
-            stats.lines,
-            changes.len(),
-            target.out.strip_prefix(&root).unwrap_or(&target.out).display(),
-        );
+        println!("{}", files::summary(stats, changes.len(), target.out.strip_prefix(&root).unwrap_or(&target.out)));
     }
     if std::env::var_os("XTASK_REPORT_PEAK_MEMORY").is_some() {
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));

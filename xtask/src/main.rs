@@ -1,12 +1,12 @@
 //! Project tasks. `cargo xtask codegen` regenerates `generated/` from
 //! `openapi/autotune.yaml`; `--check` only compares; `--spec/--out` makes a
-//! crate from any OpenAPI 3.0 document. `cargo xtask test` runs the whole
-//! suite after installing what it needs. `synth-spec` and `bench-build`
-//! serve the benchmarks (see BENCHMARKS.md).
+//! crate from any OpenAPI 3.0 or 3.1 document. `cargo xtask test` runs the whole
+//! suite after installing what it needs. `synth-spec`, `bench-build` and
+//! `bench-compare` serve the benchmarks (see BENCHMARKS.md).
 
 mod bench_build;
+mod bench_compare;
 mod codegen;
-mod files;
 mod real_world;
 mod test;
 
@@ -17,10 +17,13 @@ usage:
   cargo xtask codegen [--check]
       regenerate generated/ from openapi/autotune.yaml (--check: compare only)
   cargo xtask codegen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check]
+                      [--only SELECTOR]... [--exclude SELECTOR]...
       make a crate from any OpenAPI 3.0 or 3.1 document (.yaml, .yml or
       .json), with examples/<operation>.rs unless --no-examples; an
       operation that uses something unsupported is left out with a
-      warning, or the document refused with --strict
+      warning, or the document refused with --strict; --only and --exclude
+      pick operations by operationId, tag or \"METHOD /path\" and leave out
+      the schemas no kept operation uses
   cargo xtask test [CARGO TEST ARGS...]
       install the pinned npm packages the tests use (when missing), then
       run `cargo test --workspace`
@@ -30,7 +33,10 @@ usage:
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]
-      time a from-scratch build of the crate generated for a synthetic document";
+      time a from-scratch build of the crate generated for a synthetic document
+  cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build LIST] [--runs N]
+      ours beside progenitor and openapi-to-rust (installed by hand): codegen
+      time and memory, emitted lines, build times; see BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +46,7 @@ fn main() -> ExitCode {
         Some("real-world") => real_world::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),
+        Some("bench-compare") => bench_compare::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

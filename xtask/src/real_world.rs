@@ -48,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             command: "cargo xtask real-world".into(),
             examples: false,
             strict: false,
+            selection: Default::default(),
         };
         let started = Instant::now();
         let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;

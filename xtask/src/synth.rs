@@ -56,13 +56,21 @@ pub fn document(operations: usize, schemas: usize) -> Value {
         remaining -= take;
         let mut collection = Map::new();
         let mut item = Map::new();
+        // Every operation has an `operationId` (progenitor needs one) and
+        // a tag per five resources, as the Console API groups its areas.
+        let named = |kind: &str, mut op: Value| {
+            op["operationId"] = json!(format!("{kind}_resource{r}"));
+            op["tags"] = json!([format!("Area{}", r / 5)]);
+            op
+        };
         for kind in &kinds[..take] {
             match *kind {
-                "list" => collection.insert("get".into(), list_op(&name)),
-                "create" => collection.insert("post".into(), create_op(&name)),
-                "read" => item.insert("get".into(), single_op(&name, "Read", None)),
-                "update" => item.insert("patch".into(), single_op(&name, "Update", Some(&format!("{name}CreateDto")))),
-                _ => item.insert("delete".into(), delete_op(&name)),
+                "list" => collection.insert("get".into(), named(kind, list_op(&name))),
+                "create" => collection.insert("post".into(), named(kind, create_op(&name))),
+                "read" => item.insert("get".into(), named(kind, single_op(&name, "Read", None))),
+                "update" => item
+                    .insert("patch".into(), named(kind, single_op(&name, "Update", Some(&format!("{name}CreateDto"))))),
+                _ => item.insert("delete".into(), named(kind, delete_op(&name))),
             };
         }
         if !collection.is_empty() {

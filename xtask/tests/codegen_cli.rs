@@ -117,7 +117,10 @@ fn a_partly_unsupported_spec_generates_the_rest_with_warnings() {
     let run = xtask(&["codegen", "--spec", &partial, "--out", &out_arg]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let warnings = text(&run.stderr);
-    assert!(warnings.contains("lowering-and-checks.yaml: #/paths/~1strict/get: `GET /strict` is left out"), "{warnings}");
+    assert!(
+        warnings.contains("lowering-and-checks.yaml: #/paths/~1strict/get: `GET /strict` is left out"),
+        "{warnings}"
+    );
     assert!(warnings.trim_end().ends_with("5 warnings"), "{warnings}");
     let summary = text(&run.stdout);
     assert!(summary.starts_with("codegen: 3 types, 0 enums, 2 operations (1 left out), "), "{summary}");

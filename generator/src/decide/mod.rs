@@ -6,9 +6,10 @@
 //! Passes run in order, each reading what the earlier ones decided:
 //! boxing, which types requests carry, field and parameter
 //! representations, validation, then per operation its names, success
-//! shape, `Accept` header, pagination and idempotency, and last the
-//! crate-wide shape.
+//! shape, `Accept` header, pagination and idempotency, then the cargo
+//! features, and last the crate-wide shape.
 
+mod features;
 mod fields;
 mod pagination;
 mod recursion;
@@ -24,7 +25,7 @@ use crate::{naming, scopes};
 /// does not fit its operation) are reported to `diags`.
 pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
     recursion::box_recursive_fields(api);
-    requests::mark_request_types(api);
+    requests::mark_directions(api);
     fields::represent(api);
     validation::mark_validating(api);
     // The operations' own types live in `client.rs` beside `Client`.
@@ -47,7 +48,24 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
         op.accept = accept;
         op.pagination = pagination;
     }
-    api.crate_shape = crate_shape(api);
+    decide_crate(api);
+}
+
+/// The cargo features and the crate-wide shape, from the operations there
+/// are (check calls it again after leaving operations out).
+pub(crate) fn decide_crate(api: &mut Api) {
+    let features = features::assign(api);
+    api.crate_shape = CrateShape { features, full_serde: true, ..crate_shape(api) };
+}
+
+/// A module that another crate includes has no cargo features of its own:
+/// every operation and type is compiled, each type with only the serde
+/// direction it needs.
+pub fn without_features(api: &mut Api) {
+    api.operations.iter_mut().for_each(|op| op.features.clear());
+    api.types.iter_mut().for_each(|t| t.features.clear());
+    api.crate_shape.features.clear();
+    api.crate_shape.full_serde = false;
 }
 
 /// The request builder, error enum, success enum and body choice of an
@@ -110,7 +128,7 @@ fn request_id_headers(api: &Api) -> Vec<String> {
 }
 
 /// What the whole crate needs, from what is left of the operations.
-pub(crate) fn crate_shape(api: &Api) -> CrateShape {
+fn crate_shape(api: &Api) -> CrateShape {
     // The compiler walks nested types (drop check, auto traits) one level
     // of recursion per type; a long chain of distinct types that contain
     // each other (a ring of `owner` fields across a thousand schemas)
@@ -126,5 +144,12 @@ pub(crate) fn crate_shape(api: &Api) -> CrateShape {
         _ => ClientNew::Absent,
     };
     let paginates = api.operations.iter().any(|op| op.pagination.is_some());
-    CrateShape { recursion_limit, client_new, paginates, request_id_headers: request_id_headers(api) }
+    CrateShape {
+        recursion_limit,
+        client_new,
+        paginates,
+        request_id_headers: request_id_headers(api),
+        features: Vec::new(),
+        full_serde: false,
+    }
 }

@@ -5,7 +5,7 @@
 //! `ClientBuilder` themselves live in the runtime.
 
 use super::shared::docs::{self, doc_paragraphs};
-use super::shared::{body_type, rust_type, TypePath};
+use super::shared::{body_type, cfg_attr, rust_type, TypePath};
 use crate::ir::{Api, ArgKind, Body, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -178,7 +178,11 @@ fn documented_rate_limiter(api: &Api) -> Option<TokenStream> {
 
 fn op_docs(op: &Operation) -> TokenStream {
     let route = format!("`{} {}`", op.method.as_str(), op.path);
-    doc_paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(route.as_str())])
+    let features = (!op.features.is_empty()).then(|| {
+        let names: Vec<String> = op.features.iter().map(|f| format!("`{f}`")).collect();
+        format!("Compiled with the cargo feature {}.", names.join(" or "))
+    });
+    doc_paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(route.as_str()), features.as_deref()])
 }
 
 /// The method that starts an operation's request: required parameters
@@ -226,8 +230,10 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     }
     let docs = op_docs(op);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let cfg = cfg_attr(&op.features);
     quote! {
         #docs
+        #cfg
         #deprecated
         pub fn #name(&self, #(#args),*) -> #request {
             #request { client: self.clone(), #(#inits,)* options: Default::default() }

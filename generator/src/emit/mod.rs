@@ -4,12 +4,13 @@
 
 mod client;
 pub mod examples;
+pub mod module;
 mod operations;
 mod render;
 mod shared;
 mod types;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, CrateFeature, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 pub use render::RenderError;
@@ -30,6 +31,8 @@ pub struct CrateOptions {
     /// Refuse the document on any warning (an operation left out, a schema
     /// represented as any JSON value), not only on errors.
     pub strict: bool,
+    /// The operations to generate (all by default).
+    pub selection: crate::Selection,
 }
 
 /// The runtime support module, emitted verbatim.
@@ -143,7 +146,8 @@ fn module_items<'a>(
 
 fn lib_rs(api: &Api) -> Vec<TokenStream> {
     let title = format!("Rust client for {} (API version {}).", api.title, api.version);
-    let crate_docs = docs::sanitize(&[title.as_str(), api.description.as_deref().unwrap_or("")].join("\n\n"));
+    let mut crate_docs = docs::sanitize(&[title.as_str(), api.description.as_deref().unwrap_or("")].join("\n\n"));
+    crate_docs.extend(features_docs(&api.crate_shape.features));
     let crate_docs = crate_docs.iter().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
@@ -180,12 +184,37 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
     ]
 }
 
+/// The crate docs' section on the tag features.
+fn features_docs(features: &[CrateFeature]) -> Vec<String> {
+    if features.is_empty() {
+        return Vec::new();
+    }
+    let example = &features[0].name;
+    let mut lines = vec![
+        String::new(),
+        "# Cargo features".to_string(),
+        String::new(),
+        "Each tag of the API is a cargo feature, all on by default (through".to_string(),
+        "`all-operations`). A crate that calls a few operations can compile only".to_string(),
+        "those and the types they use:".to_string(),
+        format!("`default-features = false, features = [\"rustls-tls\", \"{example}\"]`."),
+        String::new(),
+    ];
+    for CrateFeature { name, tag, operations } in features {
+        let tag = docs::sanitize(tag).join(" ").replace('`', "'");
+        let plural = if *operations == 1 { "" } else { "s" };
+        lines.push(format!("- `{name}`: the {operations} operation{plural} tagged `{tag}`"));
+    }
+    lines
+}
+
 /// The oldest Rust that builds the emitted crate with its dependencies as
 /// they resolve today (`icu_*`, under `reqwest`'s URL parsing, need 1.88);
 /// a test checks it against the resolved dependency graph.
 pub const RUST_VERSION: &str = "1.88";
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
+    let features = &api.crate_shape.features;
     let description = format!("Rust client for {}, generated from its OpenAPI document", api.title)
         .replace('\\', "")
         .replace('"', "'");
@@ -203,7 +232,7 @@ license = "MIT OR Apache-2.0"
 publish = false
 
 [features]
-default = ["rustls-tls"]
+default = [{default_features}]
 # TLS with rustls and Mozilla's root certificates, built in.
 rustls-tls = ["reqwest/rustls-tls"]
 # TLS with rustls and the operating system's root certificates.
@@ -215,7 +244,11 @@ gzip = ["reqwest/gzip"]
 # A `tracing` span per call (operation, method, path template, status,
 # attempts) and events for retries and rate-limiter waits.
 tracing = ["dep:tracing"]
-
+# `Serialize` for the types only received and `Deserialize` for the types
+# only sent (to store responses or read requests from files); without it
+# each type implements only the direction the API uses.
+full-serde = []
+{tag_features}
 [dependencies]
 bytes = "1"
 futures-core = "0.3"
@@ -226,13 +259,46 @@ serde_json = "1"
 serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-{dev_dependencies}"#,
+{dev_dependencies}{examples}"#,
         command = options.command,
         spec = options.spec_label,
         name = options.crate_name,
         rust_version = RUST_VERSION,
         dev_dependencies = dev_dependencies(api, options),
+        default_features = if features.is_empty() { r#""rustls-tls""# } else { r#""rustls-tls", "all-operations""# },
+        tag_features = tag_features(features),
+        examples = gated_examples(api, options),
     )
+}
+
+/// A feature per tag, and `all-operations` for them all.
+fn tag_features(features: &[CrateFeature]) -> String {
+    if features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = features.iter().map(|f| format!("\"{}\"", f.name)).collect();
+    let mut out = format!("# Every operation (each tag's feature).\nall-operations = [{}]\n", names.join(", "));
+    for CrateFeature { name, tag, operations } in features {
+        let tag: String = tag.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let plural = if *operations == 1 { "" } else { "s" };
+        out.push_str(&format!("# The {operations} operation{plural} tagged `{tag}`.\n{name} = []\n"));
+    }
+    out
+}
+
+/// The examples of feature-gated operations need their feature.
+fn gated_examples(api: &Api, options: &CrateOptions) -> String {
+    if !options.examples {
+        return String::new();
+    }
+    let mut out = String::new();
+    for op in api.operations.iter().filter(|op| !op.features.is_empty()) {
+        out.push_str(&format!(
+            "\n[[example]]\nname = \"{}\"\nrequired-features = [\"{}\"]\n",
+            op.rust_name, op.features[0]
+        ));
+    }
+    out
 }
 
 /// What the examples use beyond the library's own dependencies.

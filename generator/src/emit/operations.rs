@@ -4,7 +4,7 @@
 
 use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
-use super::shared::{body_type, rust_type, TypePath};
+use super::shared::{body_type, gated, rust_type, TypePath};
 use crate::ir::{
     Accept, Api, ArgKind, BodyContent, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened,
     Operation, OperationNames, Pagination, Param, ParamLocation, ParamRepr, ParamStyle, Passing, PathSegment, Response,
@@ -18,7 +18,7 @@ pub fn items(api: &Api, op: &Operation) -> TokenStream {
     let mut tokens = request_builder(api, op);
     tokens.extend(error_enum(api, op));
     tokens.extend(success_enum(api, op));
-    tokens
+    gated(&op.features, tokens)
 }
 
 /// The type a successful call gives the caller.
@@ -174,6 +174,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         responses: _,
         security,
         origin: _,
+        // The operation's cargo features gate all its items (`items`).
+        operation_id: _,
+        tags: _,
+        features: _,
         pagination_hint: _,
         idempotent_hint: _,
         idempotent,

@@ -22,7 +22,8 @@ impl std::error::Error for RenderError {}
 
 /// Renders every item on its own and joins them with one blank line
 /// (prettyplease puts none between items); inner attributes (`//!`) come
-/// first, without one.
+/// first, without one. An inner `#![cfg(…)]` in a stream (see
+/// `shared::gated`) gates each item of that stream instead.
 pub fn file(header: &str, streams: impl IntoIterator<Item = TokenStream>) -> Result<String, RenderError> {
     let mut out = String::from(header);
     let mut first_item = true;
@@ -34,7 +35,19 @@ pub fn file(header: &str, streams: impl IntoIterator<Item = TokenStream>) -> Res
             item: format!("token stream {index} of the file"),
         })?;
         let mut shell = parsed;
-        let items = std::mem::take(&mut shell.items);
+        let mut items = std::mem::take(&mut shell.items);
+        let (gates, attrs): (Vec<syn::Attribute>, Vec<syn::Attribute>) =
+            std::mem::take(&mut shell.attrs).into_iter().partition(|a| a.path().is_ident("cfg"));
+        shell.attrs = attrs;
+        for gate in gates {
+            let outer = syn::Attribute { style: syn::AttrStyle::Outer, ..gate };
+            for item in &mut items {
+                if let Some(attrs) = item_attrs(item) {
+                    let after_docs = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
+                    attrs.insert(after_docs, outer.clone());
+                }
+            }
+        }
         if !shell.attrs.is_empty() {
             out.push_str(&prettyplease::unparse(&shell));
         }
@@ -49,4 +62,23 @@ pub fn file(header: &str, streams: impl IntoIterator<Item = TokenStream>) -> Res
         }
     }
     Ok(out)
+}
+
+/// The attributes of the items emitters make.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    match item {
+        Item::Const(i) => Some(&mut i.attrs),
+        Item::Enum(i) => Some(&mut i.attrs),
+        Item::Fn(i) => Some(&mut i.attrs),
+        Item::Impl(i) => Some(&mut i.attrs),
+        Item::Macro(i) => Some(&mut i.attrs),
+        Item::Mod(i) => Some(&mut i.attrs),
+        Item::Static(i) => Some(&mut i.attrs),
+        Item::Struct(i) => Some(&mut i.attrs),
+        Item::Trait(i) => Some(&mut i.attrs),
+        Item::Type(i) => Some(&mut i.attrs),
+        Item::Use(i) => Some(&mut i.attrs),
+        _ => None,
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
-use super::shared::{rust_type, TypePath};
+use super::shared::{gated, rust_type, TypePath};
 use crate::ir::{
     Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, Setter, SetterArg, SkipSerializing,
     StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
@@ -22,12 +22,14 @@ pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
 }
 
 fn item(api: &Api, def: &TypeDef) -> TokenStream {
-    let TypeDef { name, doc, origin: _, kind, in_requests: _, validates, multipart } = def;
+    let TypeDef { name, doc, origin: _, kind, in_requests: _, validates, multipart, serialize, deserialize, features } =
+        def;
     let ident = format_ident!("{}", name);
     let docs = doc_paragraphs([doc.as_deref()]);
-    match kind {
+    let serde = Directions { serialize: *serialize, deserialize: *deserialize, full_serde: api.crate_shape.full_serde };
+    let tokens = match kind {
         TypeKind::Struct(s) => {
-            let mut tokens = struct_item(api, &ident, docs, s);
+            let mut tokens = struct_item(api, &ident, docs, s, serde);
             tokens.extend(setters(api, &ident, s));
             if *validates {
                 tokens.extend(validate_fn(api, &ident, s));
@@ -37,11 +39,49 @@ fn item(api: &Api, def: &TypeDef) -> TokenStream {
             }
             tokens
         }
-        TypeKind::Enum(e) => enum_item(&ident, name, docs, e),
-        TypeKind::Union(u) => union_item(api, &ident, docs, u),
+        TypeKind::Enum(e) => enum_item(&ident, name, docs, e, serde),
+        TypeKind::Union(u) => union_item(api, &ident, docs, u, serde),
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, TypePath::Local);
             quote! { #docs pub type #ident = #ty; }
+        }
+    };
+    gated(features, tokens)
+}
+
+/// Which serde traits a type implements: what is only sent is never
+/// decoded and what is only received is never encoded, so neither needs
+/// the other's code — unless the crate's `full-serde` feature asks for both.
+#[derive(Clone, Copy)]
+struct Directions {
+    serialize: bool,
+    deserialize: bool,
+    /// The crate has the `full-serde` feature.
+    full_serde: bool,
+}
+
+impl Directions {
+    /// The serde derives a type always has, and a `cfg_attr` that adds the
+    /// other one under `full-serde`.
+    fn derives(self) -> (TokenStream, TokenStream) {
+        let serialize = self.serialize.then(|| quote! { serde::Serialize, });
+        let deserialize = self.deserialize.then(|| quote! { serde::Deserialize, });
+        let optional = match (self.serialize, self.deserialize) {
+            _ if !self.full_serde => TokenStream::new(),
+            (true, false) => quote! { #[cfg_attr(feature = "full-serde", derive(serde::Deserialize))] },
+            (false, true) => quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] },
+            _ => TokenStream::new(),
+        };
+        (quote! { #serialize #deserialize }, optional)
+    }
+
+    /// Whether to write a hand-written impl, and the `cfg` it needs when
+    /// only `full-serde` asks for it.
+    fn gate(self, needed: bool) -> Option<Option<TokenStream>> {
+        match (needed, self.full_serde) {
+            (true, _) => Some(None),
+            (false, true) => Some(Some(quote! { #[cfg(feature = "full-serde")] })),
+            (false, false) => None,
         }
     }
 }
@@ -56,7 +96,7 @@ fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
     }
 }
 
-fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: Directions) -> TokenStream {
     let Struct { fields, constructor: _, additional, repr } = s;
     let StructRepr { rename_all_camel_case, derives_default } = repr;
     let default = derives_default.then(|| quote! { Default, });
@@ -72,9 +112,11 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct) -> Token
             pub #name: std::collections::BTreeMap<String, #ty>,
         }
     });
+    let (derives, optional) = serde.derives();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #optional
         #rename_all
         pub struct #ident {
             #(#fields)*
@@ -375,11 +417,34 @@ fn constraint_notes(c: &Constraints, repr: &FieldRepr, read_only: bool) -> Optio
     (!notes.is_empty()).then(|| notes.join(" "))
 }
 
-fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> TokenStream {
+fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde: Directions) -> TokenStream {
     let StringEnum { variants, catch_all } = e;
     let catch_all = format_ident!("{}", catch_all);
     let names: Vec<Ident> = variants.iter().map(|v| Ident::new(&v.rust_name, Span::call_site())).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let (serialize_gate, deserialize_gate) = (serde.gate(serde.serialize), serde.gate(serde.deserialize));
+    let serialize = serialize_gate.map(|serialize_gate| {
+        quote! {
+            #serialize_gate
+            impl serde::Serialize for #ident {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    });
+    let deserialize = deserialize_gate.map(|deserialize_gate| {
+        quote! {
+            #deserialize_gate
+            impl<'de> serde::Deserialize<'de> for #ident {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    crate::runtime::deserialize_enum(deserializer, |value| {
+                        Self::known(value).unwrap_or_else(|| Self::#catch_all(value.to_string()))
+                    })
+                }
+            }
+        }
+    });
     let variant_docs = wires.iter().map(|w| {
         if w.contains('`') {
             doc_attrs(&format!("The value {w}."))
@@ -431,23 +496,12 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum) -> To
             }
         }
 
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::deserialize_enum(deserializer, |value| {
-                    Self::known(value).unwrap_or_else(|| Self::#catch_all(value.to_string()))
-                })
-            }
-        }
+        #serialize
+        #deserialize
     }
 }
 
-fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenStream {
+fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Directions) -> TokenStream {
     let Union { variants, discriminator } = u;
     let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let types: Vec<TokenStream> = variants
@@ -464,9 +518,11 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
     let Some(property) = discriminator else {
         // Variants are the spec's types as they are: boxing the large ones
         // would make every match on them clumsier.
+        let (derives, optional) = serde.derives();
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, #derives)]
+            #optional
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             pub enum #ident {
@@ -488,22 +544,21 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
         }
     });
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #ident {
-            #( #variant_docs #names(#types), )*
-        }
-
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#names(inner) => inner.serialize(serializer),)*
+    let (serialize_gate, deserialize_gate) = (serde.gate(serde.serialize), serde.gate(serde.deserialize));
+    let serialize = serialize_gate.map(|serialize_gate| {
+        quote! {
+            #serialize_gate
+            impl serde::Serialize for #ident {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(Self::#names(inner) => inner.serialize(serializer),)*
+                    }
                 }
             }
         }
-
+    });
+    let deserialize = deserialize_gate.map(|deserialize_gate| quote! {
+        #deserialize_gate
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
@@ -514,5 +569,16 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union) -> TokenSt
                 }
             }
         }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #ident {
+            #( #variant_docs #names(#types), )*
+        }
+
+        #serialize
+        #deserialize
     }
 }

@@ -118,7 +118,10 @@ fn locate_invalid_parts(raw: &Value) -> Vec<(String, String)> {
     found
 }
 
-fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
+/// The document as JSON, before any check or rewriting (YAML or JSON, as
+/// [`load`] reads it).
+pub fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_json = file_name.ends_with(".json") || text.trim_start().starts_with('{');
     if is_json {
         return serde_json::from_str::<Value>(text).map_err(|err| {

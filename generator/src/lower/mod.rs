@@ -196,6 +196,9 @@ impl Lowerer<'_> {
             in_requests: false,
             validates: false,
             multipart: false,
+            serialize: false,
+            deserialize: false,
+            features: Vec::new(),
         });
         self.naming.push(naming);
         id

@@ -91,6 +91,8 @@ impl<'a> Lowerer<'a> {
             responses: responses?,
             security: security?,
             origin: at.to_string(),
+            operation_id: op.operation_id.clone(),
+            tags: op.tags.clone(),
             pagination_hint: pagination_hint?,
             idempotent_hint: idempotent_hint?,
             idempotent: false,
@@ -98,6 +100,7 @@ impl<'a> Lowerer<'a> {
             success: Default::default(),
             pagination: None,
             accept: Default::default(),
+            features: Vec::new(),
         })
     }
 

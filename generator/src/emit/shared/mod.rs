@@ -70,3 +70,24 @@ pub(crate) fn body_type(api: &Api, body: &Body) -> TokenStream {
         None => rust_type(api, &body.default_content().ty, TypePath::Module),
     }
 }
+
+/// `#[cfg(…)]` for something the cargo features `features` compile (any of
+/// them); nothing when it is always compiled.
+pub(crate) fn cfg_attr(features: &[String]) -> Option<TokenStream> {
+    match features {
+        [] => None,
+        [one] => Some(quote! { #[cfg(feature = #one)] }),
+        many => Some(quote! { #[cfg(any(#(feature = #many),*))] }),
+    }
+}
+
+/// `tokens` gated by `features`: an inner `#![cfg(…)]` first, which the
+/// renderer puts on every item of the stream (one attribute here instead of
+/// one per `impl` in every emitter).
+pub(crate) fn gated(features: &[String], tokens: TokenStream) -> TokenStream {
+    match features {
+        [] => tokens,
+        [one] => quote! { #![cfg(feature = #one)] #tokens },
+        many => quote! { #![cfg(any(#(feature = #many),*))] #tokens },
+    }
+}

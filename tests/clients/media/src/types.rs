@@ -40,7 +40,8 @@ impl crate::runtime::MultipartFields for Item {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
@@ -57,7 +58,8 @@ impl Problem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SearchOpts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<bool>,
@@ -78,7 +80,8 @@ impl SearchOpts {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SearchRange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
@@ -99,7 +102,8 @@ impl SearchRange {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SubmitFormBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
@@ -132,7 +136,8 @@ impl SubmitFormBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct UploadBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::Binary>>,
@@ -207,7 +212,8 @@ impl crate::runtime::MultipartFields for UploadBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct UploadBodyMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,

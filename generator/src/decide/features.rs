@@ -1,0 +1,94 @@
+//! Per-tag cargo features: a user who calls a few of an API's operations
+//! compiles only those and the types they reach.
+//!
+//! Each tag of the document becomes a feature (all on by default). An
+//! operation is compiled when any of its tags' features is on; one without
+//! tags always is. A type is compiled when an operation that reaches it
+//! is; a type that an untagged operation reaches, that every feature's
+//! operations reach, or that no operation reaches, always is. An API whose
+//! operations carry fewer than two tags gets no features: one feature
+//! would gate everything.
+
+use crate::ir::{Api, CrateFeature, TypeId, TypeRef};
+use crate::naming;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Feature names the emitted `Cargo.toml` defines itself.
+const RESERVED: &[&str] = &[
+    "default",
+    "all-operations",
+    "rustls-tls",
+    "rustls-tls-native-roots",
+    "native-tls",
+    "gzip",
+    "tracing",
+    "full-serde",
+];
+
+/// Decides the crate's features and which of them compile each operation
+/// and type.
+pub(super) fn assign(api: &mut Api) -> Vec<CrateFeature> {
+    let tags: BTreeSet<String> = api.operations.iter().flat_map(|op| op.tags.iter().cloned()).collect();
+    if tags.len() < 2 {
+        api.operations.iter_mut().for_each(|op| op.features.clear());
+        api.types.iter_mut().for_each(|t| t.features.clear());
+        return Vec::new();
+    }
+    let by_tag = feature_names(tags.iter().map(String::as_str));
+    let mut features: BTreeMap<String, CrateFeature> = BTreeMap::new();
+    for op in &mut api.operations {
+        let mut own: Vec<String> = op.tags.iter().filter_map(|t| by_tag.get(t.as_str()).cloned()).collect();
+        own.sort();
+        own.dedup();
+        for name in &own {
+            let tag = by_tag.iter().find(|(_, n)| *n == name).map(|(t, _)| t.to_string()).unwrap_or_default();
+            features
+                .entry(name.clone())
+                .or_insert(CrateFeature { name: name.clone(), tag, operations: 0 })
+                .operations += 1;
+        }
+        op.features = own;
+    }
+    let every: BTreeSet<&String> = features.keys().collect();
+    // The features of the operations that reach each type; `None` once an
+    // always-compiled operation reaches it.
+    let mut gates: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); api.types.len()];
+    let mut reached = vec![false; api.types.len()];
+    for op in &api.operations {
+        for id in api.reached(op.type_refs()) {
+            reached[id.0] = true;
+            match (&mut gates[id.0], op.features.is_empty()) {
+                (gate @ Some(_), true) => *gate = None,
+                (Some(set), false) => set.extend(op.features.iter().cloned()),
+                (None, _) => {}
+            }
+        }
+    }
+    // A schema no operation uses is always compiled, and so is everything
+    // it holds.
+    let unused: Vec<TypeRef> =
+        reached.iter().enumerate().filter(|(_, r)| !**r).map(|(i, _)| TypeRef::Named(TypeId(i))).collect();
+    for id in api.reached(&unused) {
+        gates[id.0] = None;
+    }
+    for (def, gate) in api.types.iter_mut().zip(gates) {
+        def.features = match gate {
+            Some(set) if set.len() < every.len() => set.into_iter().collect(),
+            _ => Vec::new(),
+        };
+    }
+    features.into_values().collect()
+}
+
+/// A cargo feature name per tag (`Feature Flags` → `feature-flags`), unique
+/// and clear of the features the crate defines itself.
+fn feature_names<'t>(tags: impl Iterator<Item = &'t str>) -> BTreeMap<&'t str, String> {
+    let mut scope = naming::Scope::with_reserved(RESERVED.iter());
+    tags.map(|tag| {
+        // A snake-case name starts with a letter (never a digit), as cargo
+        // wants; a keyword's trailing `_` is dropped.
+        let kebab = naming::snake_name(tag, "tag").trim_end_matches('_').replace('_', "-");
+        (tag, scope.claim(&kebab, "-"))
+    })
+    .collect()
+}

@@ -1,0 +1,236 @@
+//! Operation selection (`--only`, `--exclude`): which operations the crate
+//! keeps, and the schemas they reach. Runs between lowering and deciding,
+//! so every decision sees only what is kept.
+
+use crate::diagnostics::{Diagnostics, Pointer};
+use crate::ir::{Api, Method, TypeId};
+
+/// Which operations to generate. Each selector is an `operationId`, a tag,
+/// or `METHOD /path` (`GET /repos/{owner}/{repo}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// When not empty, only the operations one of these selects.
+    pub only: Vec<String>,
+    /// Operations none of these selects.
+    pub exclude: Vec<String>,
+}
+
+impl Selection {
+    pub fn is_everything(&self) -> bool {
+        self.only.is_empty() && self.exclude.is_empty()
+    }
+}
+
+/// What a selector says, once parsed.
+enum Selector<'s> {
+    Route(Method, &'s str),
+    /// An `operationId` or a tag.
+    Name(&'s str),
+}
+
+impl<'s> Selector<'s> {
+    fn parse(text: &'s str) -> Self {
+        match text.trim().split_once(' ') {
+            Some((method, path)) if path.trim_start().starts_with('/') => {
+                match Method::ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(method)) {
+                    Some(method) => Selector::Route(method, path.trim()),
+                    None => Selector::Name(text.trim()),
+                }
+            }
+            _ => Selector::Name(text.trim()),
+        }
+    }
+
+    fn selects(&self, op: &crate::ir::Operation) -> bool {
+        match self {
+            Selector::Route(method, path) => op.method == *method && op.path == *path,
+            Selector::Name(name) => {
+                op.operation_id.as_deref() == Some(name) || op.tags.iter().any(|t| t.eq_ignore_ascii_case(name))
+            }
+        }
+    }
+}
+
+/// Keeps the selected operations and the types they reach; a selector that
+/// selects nothing is an error (a typo would otherwise empty the crate
+/// silently). Without a selection, nothing changes: schemas that no
+/// operation uses are still generated.
+pub fn apply(api: &mut Api, selection: &Selection, diags: &mut Diagnostics) {
+    if selection.is_everything() {
+        return;
+    }
+    let root = Pointer::root();
+    for (flag, selectors) in [("--only", &selection.only), ("--exclude", &selection.exclude)] {
+        for text in selectors {
+            let selector = Selector::parse(text);
+            if !api.operations.iter().any(|op| selector.selects(op)) {
+                diags.error(&root, format!("{flag} `{text}` matches no operationId, tag or `METHOD /path`"));
+            }
+        }
+    }
+    let only: Vec<Selector> = selection.only.iter().map(|s| Selector::parse(s)).collect();
+    let exclude: Vec<Selector> = selection.exclude.iter().map(|s| Selector::parse(s)).collect();
+    api.operations
+        .retain(|op| (only.is_empty() || only.iter().any(|s| s.selects(op))) && !exclude.iter().any(|s| s.selects(op)));
+    prune_types(api);
+}
+
+/// Drops the types no operation reaches and renumbers the rest.
+fn prune_types(api: &mut Api) {
+    let kept = api.reached(api.operations.iter().flat_map(|op| op.type_refs()));
+    let mut new_ids: Vec<Option<TypeId>> = vec![None; api.types.len()];
+    for (new, old) in kept.iter().enumerate() {
+        new_ids[old.0] = Some(TypeId(new));
+    }
+    let types = std::mem::take(&mut api.types);
+    api.types = types.into_iter().enumerate().filter(|(i, _)| new_ids[*i].is_some()).map(|(_, t)| t).collect();
+    // Every id left points at a kept type: the kept set is closed under
+    // reachability.
+    let renumber = |ty: &mut crate::ir::TypeRef| {
+        if let Some(id) = ty.named_mut() {
+            *id = new_ids[id.0].expect("a reachable type reaches only reachable types");
+        }
+    };
+    for def in &mut api.types {
+        match &mut def.kind {
+            crate::ir::TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| renumber(&mut f.ty));
+                s.additional.iter_mut().for_each(|a| renumber(&mut a.ty));
+            }
+            crate::ir::TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| renumber(&mut v.ty)),
+            crate::ir::TypeKind::Alias(ty) => renumber(ty),
+            crate::ir::TypeKind::Enum(_) => {}
+        }
+    }
+    for op in &mut api.operations {
+        op.params.iter_mut().for_each(|p| renumber(&mut p.ty));
+        op.body.iter_mut().flat_map(|b| &mut b.contents).for_each(|c| renumber(&mut c.ty));
+        for response in &mut op.responses {
+            if let crate::ir::ResponseBody::Json(ty) = &mut response.body {
+                renumber(ty);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Selection;
+
+    const DOC: &str = r##"
+openapi: 3.0.3
+info: {title: Shop, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}}}}
+  /orders:
+    post:
+      operationId: placeOrder
+      tags: [store]
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Order"}}}}
+      responses:
+        "200": {description: ok}
+    get:
+      operationId: listOrders
+      tags: [store]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Order"}}}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}, owner: {$ref: "#/components/schemas/Owner"}}}
+    Owner: {type: object, properties: {name: {type: string}}}
+    Order: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}, note: {type: string}}}
+    Unused: {type: object, properties: {a: {type: string}}}
+"##;
+
+    fn select(only: &[&str], exclude: &[&str]) -> Result<(Vec<String>, Vec<String>), String> {
+        let selection = Selection {
+            only: only.iter().map(|s| s.to_string()).collect(),
+            exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        };
+        let (api, _) = crate::analyze_selected(DOC, "shop.yaml", false, &selection).map_err(|d| d.to_string())?;
+        let ops = api.operations.iter().map(|op| op.rust_name.clone()).collect();
+        let mut types: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
+        types.sort();
+        Ok((ops, types))
+    }
+
+    #[test]
+    fn everything_by_default_unused_schemas_included() {
+        let (ops, types) = select(&[], &[]).unwrap();
+        assert_eq!(ops, ["list_orders", "list_pets", "place_order"]);
+        assert_eq!(types, ["Order", "Owner", "Pet", "Unused"]);
+    }
+
+    #[test]
+    fn only_by_tag_id_or_route_keeps_what_they_reach() {
+        let (ops, types) = select(&["pets"], &[]).unwrap();
+        assert_eq!(ops, ["list_pets"]);
+        assert_eq!(types, ["Owner", "Pet"]);
+        let (ops, types) = select(&["placeOrder", "GET /pets"], &[]).unwrap();
+        assert_eq!(ops, ["list_pets", "place_order"]);
+        assert_eq!(types, ["Order", "Owner", "Pet"]);
+    }
+
+    #[test]
+    fn exclude_applies_after_only() {
+        let (ops, types) = select(&["store"], &["post /orders"]).unwrap();
+        assert_eq!(ops, ["list_orders"]);
+        assert_eq!(types, ["Order", "Owner", "Pet"]);
+        let (ops, _) = select(&[], &["store"]).unwrap();
+        assert_eq!(ops, ["list_pets"]);
+    }
+
+    #[test]
+    fn a_selector_that_selects_nothing_is_an_error() {
+        let report = select(&["pet"], &["DELETE /pets"]).unwrap_err();
+        assert!(report.contains("--only `pet` matches no operationId, tag or `METHOD /path`"), "{report}");
+        assert!(report.contains("--exclude `DELETE /pets` matches no"), "{report}");
+    }
+
+    #[test]
+    fn tags_become_features_that_gate_operations_and_the_types_they_reach() {
+        let (api, _) = crate::analyze(DOC, "shop.yaml", false).unwrap();
+        let features: Vec<(&str, &str, usize)> =
+            api.crate_shape.features.iter().map(|f| (f.name.as_str(), f.tag.as_str(), f.operations)).collect();
+        assert_eq!(features, [("pets", "pets", 1), ("store", "store", 2)]);
+        let gate = |name: &str| api.types.iter().find(|t| t.name == name).unwrap().features.clone();
+        // Pet and Owner are reached by both tags: always compiled.
+        assert!(gate("Pet").is_empty());
+        assert!(gate("Owner").is_empty());
+        assert_eq!(gate("Order"), ["store"]);
+        assert!(gate("Unused").is_empty());
+        let op = |name: &str| api.operations.iter().find(|o| o.rust_name == name).unwrap().features.clone();
+        assert_eq!(op("list_pets"), ["pets"]);
+        assert_eq!(op("place_order"), ["store"]);
+    }
+
+    #[test]
+    fn serde_follows_the_direction_a_type_travels() {
+        let (api, _) = crate::analyze(DOC, "shop.yaml", false).unwrap();
+        let directions = |name: &str| {
+            let t = api.types.iter().find(|t| t.name == name).unwrap();
+            (t.serialize, t.deserialize)
+        };
+        // Order is sent (placeOrder) and received (listOrders); Pet is both
+        // through Order; Unused may go either way.
+        assert_eq!(directions("Order"), (true, true));
+        assert_eq!(directions("Pet"), (true, true));
+        assert_eq!(directions("Unused"), (true, true));
+        let (api, _) = crate::analyze_selected(
+            DOC,
+            "shop.yaml",
+            false,
+            &Selection { only: vec!["listPets".into(), "placeOrder".into()], exclude: vec![] },
+        )
+        .unwrap();
+        let order = api.types.iter().find(|t| t.name == "Order").unwrap();
+        assert_eq!((order.serialize, order.deserialize), (true, false));
+        let owner = api.types.iter().find(|t| t.name == "Owner").unwrap();
+        assert_eq!((owner.serialize, owner.deserialize), (true, true));
+    }
+}
