@@ -88,10 +88,16 @@ pub struct CrateShape {
     /// A cargo feature per tag, sorted by name (none when the operations
     /// have fewer than two tags, or for a module another crate includes).
     pub features: Vec<CrateFeature>,
+    /// How many schemas no operation uses: with tag features, they (and
+    /// what they hold) have the feature `unreferenced-schemas`.
+    pub unreferenced_schemas: usize,
     /// The `full-serde` feature adds the serde direction a type does not
     /// need (not for a module another crate includes: it has no features).
     pub full_serde: bool,
 }
+
+/// The cargo feature that compiles the schemas no operation uses.
+pub const UNREFERENCED_SCHEMAS: &str = "unreferenced-schemas";
 
 /// A cargo feature that compiles the operations of one tag and the types
 /// they reach.

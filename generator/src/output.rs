@@ -21,18 +21,7 @@ pub enum Change {
 /// What must change under `out` for it to hold exactly `files` (files
 /// without the generated mark are left alone).
 pub fn compare(out: &Path, files: &[(String, String)]) -> io::Result<Vec<Change>> {
-    let mut changes = Vec::new();
-    for (relative, contents) in files {
-        let path = out.join(relative);
-        match std::fs::read_to_string(&path) {
-            Ok(existing) if existing == *contents => {}
-            Ok(_) => changes.push(Change::Write { path, contents: contents.clone(), existed: true }),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                changes.push(Change::Write { path, contents: contents.clone(), existed: false })
-            }
-            Err(err) => return Err(err),
-        }
-    }
+    let mut changes = compare_files(out, files)?;
     let wanted: Vec<PathBuf> = files.iter().map(|(relative, _)| out.join(relative)).collect();
     for path in walk(out)? {
         if wanted.contains(&path) {

@@ -199,11 +199,12 @@ components:
             api.crate_shape.features.iter().map(|f| (f.name.as_str(), f.tag.as_str(), f.operations)).collect();
         assert_eq!(features, [("pets", "pets", 1), ("store", "store", 2)]);
         let gate = |name: &str| api.types.iter().find(|t| t.name == name).unwrap().features.clone();
-        // Pet and Owner are reached by both tags: always compiled.
-        assert!(gate("Pet").is_empty());
-        assert!(gate("Owner").is_empty());
+        // Pet and Owner are reached by both tags (not by the unused schema).
+        assert_eq!(gate("Pet"), ["pets", "store"]);
+        assert_eq!(gate("Owner"), ["pets", "store"]);
         assert_eq!(gate("Order"), ["store"]);
-        assert!(gate("Unused").is_empty());
+        assert_eq!(gate("Unused"), ["unreferenced-schemas"]);
+        assert_eq!(api.crate_shape.unreferenced_schemas, 1);
         let op = |name: &str| api.operations.iter().find(|o| o.rust_name == name).unwrap().features.clone();
         assert_eq!(op("list_pets"), ["pets"]);
         assert_eq!(op("place_order"), ["store"]);

@@ -7,9 +7,10 @@
 //! Per document and generator: codegen wall time (median of several runs)
 //! and peak memory of the whole process; emitted lines of Rust; and, for
 //! the documents asked for with `--build`, the emitted crate's build from
-//! scratch (dependencies included, fresh target directory) and after a
-//! one-line change, with the peak memory of the largest compiler process.
-//! Ours is also built with a single tag's feature.
+//! scratch (dependencies included, fresh target directory), of the crate
+//! alone (after `cargo clean -p`) and after a one-line change, with the peak
+//! memory of the largest process. Ours is also built alone with only its
+//! largest tag's feature.
 
 use crate::bench_build::timed_build;
 use crate::codegen::workspace_root;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const USAGE: &str = "cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build autotune,statsig,synth1000] [--runs N]";
+const USAGE: &str = "cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build autotune,statsig,synth1000] [--tools ours,progenitor,openapi-to-rust] [--runs N]";
 
 /// A generator under comparison.
 #[derive(Clone, Copy, PartialEq)]
@@ -54,9 +55,13 @@ struct Outcome {
 }
 
 struct Builds {
+    /// Dependencies and the crate, in a fresh target directory.
     scratch: Measured,
+    /// The crate alone, after `cargo clean -p` (dependencies built).
+    alone: Measured,
+    /// The crate after a one-line change (incremental).
     touch: Measured,
-    /// Ours: the crate alone with one tag's feature, after a change.
+    /// Ours: the crate alone with only its largest tag's feature.
     one_tag: Option<(String, Measured)>,
 }
 
@@ -64,6 +69,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut docs = vec!["autotune", "statsig", "synth1000", "github"];
     let mut builds: Vec<String> = vec!["autotune".into(), "statsig".into(), "synth1000".into()];
     let mut runs = 5usize;
+    let mut tools: Vec<Tool> = Tool::ALL.to_vec();
     let mut iter = args.iter();
     let mut doc_list = None;
     while let Some(arg) = iter.next() {
@@ -71,6 +77,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--docs" => doc_list = Some(value("--docs")?),
             "--build" => builds = value("--build")?.split(',').map(str::to_string).filter(|s| !s.is_empty()).collect(),
+            "--tools" => {
+                let names = value("--tools")?;
+                tools = Tool::ALL.into_iter().filter(|t| names.split(',').any(|n| n == t.name())).collect();
+                if tools.first() != Some(&Tool::Ours) {
+                    return Err(format!("--tools must include ours (the ratios are ours over the others)\n{USAGE}"));
+                }
+            }
             "--runs" => runs = value("--runs")?.parse().map_err(|_| format!("--runs needs a number\n{USAGE}"))?,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -89,7 +102,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for doc in &docs {
         let spec = prepare_document(&root, &dir, doc)?;
         let mut outcomes = Vec::new();
-        for tool in Tool::ALL {
+        for &tool in &tools {
             let crate_dir = dir.join(doc).join(tool.name());
             let codegen = codegen(tool, &ours, &spec, &crate_dir, runs.max(1));
             let lines = if codegen.is_ok() { rust_lines(&crate_dir) } else { 0 };
@@ -259,24 +272,35 @@ fn build(tool: Tool, crate_dir: &Path) -> Builds {
     let _ = std::fs::remove_dir_all(&workspace);
     let member = workspace.join("member");
     if let Err(err) = copy_dir(crate_dir, &member) {
-        let failed = Err(err);
-        return Builds { scratch: failed.clone(), touch: failed, one_tag: None };
+        let failed: Measured = Err(err);
+        return Builds { scratch: failed.clone(), alone: failed.clone(), touch: failed, one_tag: None };
     }
     let _ = std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"member\"]\n");
     let target = workspace.join("target");
-    let scratch = timed_build(&workspace, &target, &["build", "--quiet"]).map(kib_to_mib);
+    let package = package_name(&member);
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "--quiet"];
+        args.extend(extra);
+        timed_build(&workspace, &target, &args).map(kib_to_mib)
+    };
+    let clean = || timed_build(&workspace, &target, &["clean", "--quiet", "-p", &package]).map(|_| ());
+    let scratch = build(&[]);
+    let alone = clean().and_then(|()| build(&[]));
     let lib = member.join("src/lib.rs");
-    let touch =
-        append_line(&lib).and_then(|()| timed_build(&workspace, &target, &["build", "--quiet"]).map(kib_to_mib));
-    let one_tag = (tool == Tool::Ours).then(|| first_feature(&member)).flatten().map(|feature| {
+    let touch = append_line(&lib).and_then(|()| build(&[]));
+    let one_tag = (tool == Tool::Ours).then(|| largest_feature(&member)).flatten().map(|feature| {
         let features = format!("rustls-tls,{feature}");
-        let result = append_line(&lib).and_then(|()| {
-            timed_build(&workspace, &target, &["build", "--quiet", "--no-default-features", "--features", &features])
-                .map(kib_to_mib)
-        });
+        let result = clean().and_then(|()| build(&["--no-default-features", "--features", &features]));
         (feature, result)
     });
-    Builds { scratch, touch, one_tag }
+    Builds { scratch, alone, touch, one_tag }
+}
+
+/// The package name in a crate's manifest.
+fn package_name(member: &Path) -> String {
+    let manifest = std::fs::read_to_string(member.join("Cargo.toml")).unwrap_or_default();
+    let line = manifest.lines().find(|l| l.starts_with("name = ")).unwrap_or("name = \"compared\"");
+    line.split('"').nth(1).unwrap_or("compared").to_string()
 }
 
 fn kib_to_mib((seconds, kib): (f64, f64)) -> (f64, f64) {
@@ -288,12 +312,20 @@ fn append_line(file: &Path) -> Result<(), String> {
     std::fs::write(file, text + "\n").map_err(|e| e.to_string())
 }
 
-/// The first tag feature of our emitted `Cargo.toml`.
-fn first_feature(member: &Path) -> Option<String> {
+/// The tag feature of our emitted `Cargo.toml` with the most operations
+/// (its comment says how many): the costliest single tag.
+fn largest_feature(member: &Path) -> Option<String> {
     let manifest = std::fs::read_to_string(member.join("Cargo.toml")).ok()?;
-    let line = manifest.lines().find(|l| l.starts_with("all-operations = ["))?;
-    let first = line.split('"').nth(1)?;
-    Some(first.to_string())
+    let lines: Vec<&str> = manifest.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            let count: usize = pair[0].strip_prefix("# The ")?.split(' ').next()?.parse().ok()?;
+            let name = pair[1].strip_suffix(" = []")?;
+            Some((count, name.to_string()))
+        })
+        .max_by_key(|(count, _)| *count)
+        .map(|(_, name)| name)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
@@ -313,25 +345,28 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
 /// progenitor's (and openapi-to-rust's for codegen).
 fn table(doc: &str, outcomes: &[Outcome]) -> String {
     let mut out = format!(
-        "\n### {doc}\n\n| generator | codegen ms | codegen MiB | lines | build from scratch s | peak rustc MiB | rebuild after a change s | one tag: crate alone s |\n|---|---|---|---|---|---|---|---|\n"
+        "\n### {doc}\n\n| generator | codegen ms | codegen MiB | lines | from scratch s | peak MiB | crate alone s | crate alone peak MiB | rebuild after a change s | one tag: crate alone s |\n|---|---|---|---|---|---|---|---|---|---|\n"
     );
     let fmt = |r: &Measured, scale: f64, which: usize| match r {
         Ok((a, b)) => format!("{:.1}", if which == 0 { a * scale } else { *b }),
         Err(_) => "failed".to_string(),
     };
     for o in outcomes {
-        let (scratch_s, scratch_m, touch_s, one) = match &o.builds {
+        let none = || "—".to_string();
+        let (scratch_s, scratch_m, alone_s, alone_m, touch_s, one) = match &o.builds {
             Some(b) => (
                 fmt(&b.scratch, 1.0, 0),
                 fmt(&b.scratch, 1.0, 1),
+                fmt(&b.alone, 1.0, 0),
+                fmt(&b.alone, 1.0, 1),
                 fmt(&b.touch, 1.0, 0),
-                b.one_tag.as_ref().map_or("—".into(), |(f, r)| format!("{} (`{f}`)", fmt(r, 1.0, 0))),
+                b.one_tag.as_ref().map_or_else(none, |(f, r)| format!("{} (`{f}`)", fmt(r, 1.0, 0))),
             ),
-            None => ("—".into(), "—".into(), "—".into(), "—".into()),
+            None => (none(), none(), none(), none(), none(), none()),
         };
         let lines = if o.codegen.is_ok() { o.lines.to_string() } else { "—".into() };
         out.push_str(&format!(
-            "| {} | {} | {} | {lines} | {scratch_s} | {scratch_m} | {touch_s} | {one} |\n",
+            "| {} | {} | {} | {lines} | {scratch_s} | {scratch_m} | {alone_s} | {alone_m} | {touch_s} | {one} |\n",
             o.tool.name(),
             fmt(&o.codegen, 1000.0, 0),
             fmt(&o.codegen, 1.0, 1),
@@ -342,7 +377,7 @@ fn table(doc: &str, outcomes: &[Outcome]) -> String {
             out.push_str(&format!("\n{} failed on {doc}: {why}\n", o.tool.name()));
         }
         if let Some(b) = &o.builds {
-            for (what, r) in [("from scratch", &b.scratch), ("after a change", &b.touch)] {
+            for (what, r) in [("from scratch", &b.scratch), ("alone", &b.alone), ("after a change", &b.touch)] {
                 if let Err(why) = r {
                     let first: String = why.lines().take(3).collect::<Vec<_>>().join(" / ");
                     out.push_str(&format!("\n{}'s crate failed to build {what}: {first}\n", o.tool.name()));
@@ -368,6 +403,9 @@ fn ratios(outcomes: &[Outcome]) -> String {
             if let (Ok(a), Ok(b)) = (&a.scratch, &b.scratch) {
                 parts.push(format!("build from scratch {:.2}× time, {:.2}× peak memory", a.0 / b.0, a.1 / b.1));
             }
+            if let (Ok(a), Ok(b)) = (&a.alone, &b.alone) {
+                parts.push(format!("crate alone {:.2}× time, {:.2}× peak memory", a.0 / b.0, a.1 / b.1));
+            }
             if let (Ok(a), Ok(b)) = (&a.touch, &b.touch) {
                 parts.push(format!("rebuild {:.2}×", a.0 / b.0));
             }
@@ -376,9 +414,9 @@ fn ratios(outcomes: &[Outcome]) -> String {
             out.push_str(&format!("\nours / {}: {}.\n", other.tool.name(), parts.join("; ")));
         }
     }
-    if let Some(Builds { touch: Ok(full), one_tag: Some((feature, Ok(one))), .. }) = &ours.builds {
+    if let Some(Builds { alone: Ok(full), one_tag: Some((feature, Ok(one))), .. }) = &ours.builds {
         out.push_str(&format!(
-            "\nours, the crate alone with only `{feature}`: {:.2}× its build with every feature.\n",
+            "\nours, the crate alone with only `{feature}` (its largest tag): {:.2}× the crate alone with every feature.\n",
             one.0 / full.0
         ));
     }

@@ -34,7 +34,7 @@ usage:
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]
       time a from-scratch build of the crate generated for a synthetic document
-  cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build LIST] [--runs N]
+  cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build LIST] [--tools LIST] [--runs N]
       ours beside progenitor and openapi-to-rust (installed by hand): codegen
       time and memory, emitted lines, build times; see BENCHMARKS.md";
 

@@ -4,12 +4,13 @@
 //! Each tag of the document becomes a feature (all on by default). An
 //! operation is compiled when any of its tags' features is on; one without
 //! tags always is. A type is compiled when an operation that reaches it
-//! is; a type that an untagged operation reaches, that every feature's
-//! operations reach, or that no operation reaches, always is. An API whose
+//! is; a type that an untagged operation reaches, or that every feature's
+//! operations reach, always is. Schemas that no operation uses (and what
+//! they hold) have the feature `unreferenced-schemas`, on by default. An API whose
 //! operations carry fewer than two tags gets no features: one feature
 //! would gate everything.
 
-use crate::ir::{Api, CrateFeature, TypeId, TypeRef};
+use crate::ir::{Api, CrateFeature, TypeId, TypeRef, UNREFERENCED_SCHEMAS as UNREFERENCED};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,16 +24,17 @@ const RESERVED: &[&str] = &[
     "gzip",
     "tracing",
     "full-serde",
+    UNREFERENCED,
 ];
 
-/// Decides the crate's features and which of them compile each operation
-/// and type.
-pub(super) fn assign(api: &mut Api) -> Vec<CrateFeature> {
+/// Decides the crate's tag features (and how many schemas no operation
+/// uses) and which features compile each operation and type.
+pub(super) fn assign(api: &mut Api) -> (Vec<CrateFeature>, usize) {
     let tags: BTreeSet<String> = api.operations.iter().flat_map(|op| op.tags.iter().cloned()).collect();
     if tags.len() < 2 {
         api.operations.iter_mut().for_each(|op| op.features.clear());
         api.types.iter_mut().for_each(|t| t.features.clear());
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     let by_tag = feature_names(tags.iter().map(String::as_str));
     let mut features: BTreeMap<String, CrateFeature> = BTreeMap::new();
@@ -49,7 +51,6 @@ pub(super) fn assign(api: &mut Api) -> Vec<CrateFeature> {
         }
         op.features = own;
     }
-    let every: BTreeSet<&String> = features.keys().collect();
     // The features of the operations that reach each type; `None` once an
     // always-compiled operation reaches it.
     let mut gates: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); api.types.len()];
@@ -64,20 +65,24 @@ pub(super) fn assign(api: &mut Api) -> Vec<CrateFeature> {
             }
         }
     }
-    // A schema no operation uses is always compiled, and so is everything
-    // it holds.
+    // A schema no operation uses, and everything it holds, is compiled by
+    // its own feature (on by default): a crate that enables a few tags
+    // does not pay for the rest of the document's schemas.
     let unused: Vec<TypeRef> =
         reached.iter().enumerate().filter(|(_, r)| !**r).map(|(i, _)| TypeRef::Named(TypeId(i))).collect();
     for id in api.reached(&unused) {
-        gates[id.0] = None;
+        if let Some(set) = &mut gates[id.0] {
+            set.insert(UNREFERENCED.to_string());
+        }
     }
+    let every = features.len() + usize::from(!unused.is_empty());
     for (def, gate) in api.types.iter_mut().zip(gates) {
         def.features = match gate {
-            Some(set) if set.len() < every.len() => set.into_iter().collect(),
+            Some(set) if set.len() < every => set.into_iter().collect(),
             _ => Vec::new(),
         };
     }
-    features.into_values().collect()
+    (features.into_values().collect(), unused.len())
 }
 
 /// A cargo feature name per tag (`Feature Flags` → `feature-flags`), unique

@@ -54,8 +54,8 @@ pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
 /// The cargo features and the crate-wide shape, from the operations there
 /// are (check calls it again after leaving operations out).
 pub(crate) fn decide_crate(api: &mut Api) {
-    let features = features::assign(api);
-    api.crate_shape = CrateShape { features, full_serde: true, ..crate_shape(api) };
+    let (features, unreferenced_schemas) = features::assign(api);
+    api.crate_shape = CrateShape { features, unreferenced_schemas, full_serde: true, ..crate_shape(api) };
 }
 
 /// A module that another crate includes has no cargo features of its own:
@@ -65,6 +65,7 @@ pub fn without_features(api: &mut Api) {
     api.operations.iter_mut().for_each(|op| op.features.clear());
     api.types.iter_mut().for_each(|t| t.features.clear());
     api.crate_shape.features.clear();
+    api.crate_shape.unreferenced_schemas = 0;
     api.crate_shape.full_serde = false;
 }
 
@@ -150,6 +151,7 @@ fn crate_shape(api: &Api) -> CrateShape {
         paginates,
         request_id_headers: request_id_headers(api),
         features: Vec::new(),
+        unreferenced_schemas: 0,
         full_serde: false,
     }
 }

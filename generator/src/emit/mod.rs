@@ -10,7 +10,7 @@ mod render;
 mod shared;
 mod types;
 
-use crate::ir::{Api, CrateFeature, TypeRef};
+use crate::ir::{Api, CrateFeature, TypeRef, UNREFERENCED_SCHEMAS};
 use proc_macro2::TokenStream;
 use quote::quote;
 pub use render::RenderError;
@@ -147,7 +147,7 @@ fn module_items<'a>(
 fn lib_rs(api: &Api) -> Vec<TokenStream> {
     let title = format!("Rust client for {} (API version {}).", api.title, api.version);
     let mut crate_docs = docs::sanitize(&[title.as_str(), api.description.as_deref().unwrap_or("")].join("\n\n"));
-    crate_docs.extend(features_docs(&api.crate_shape.features));
+    crate_docs.extend(features_docs(&api.crate_shape.features, api.crate_shape.unreferenced_schemas));
     let crate_docs = crate_docs.iter().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
@@ -185,7 +185,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
 }
 
 /// The crate docs' section on the tag features.
-fn features_docs(features: &[CrateFeature]) -> Vec<String> {
+fn features_docs(features: &[CrateFeature], unreferenced: usize) -> Vec<String> {
     if features.is_empty() {
         return Vec::new();
     }
@@ -204,6 +204,9 @@ fn features_docs(features: &[CrateFeature]) -> Vec<String> {
         let tag = docs::sanitize(tag).join(" ").replace('`', "'");
         let plural = if *operations == 1 { "" } else { "s" };
         lines.push(format!("- `{name}`: the {operations} operation{plural} tagged `{tag}`"));
+    }
+    if unreferenced > 0 {
+        lines.push(format!("- `{UNREFERENCED_SCHEMAS}`: the {unreferenced} schemas no operation uses"));
     }
     lines
 }
@@ -265,14 +268,27 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"], opti
         name = options.crate_name,
         rust_version = RUST_VERSION,
         dev_dependencies = dev_dependencies(api, options),
-        default_features = if features.is_empty() { r#""rustls-tls""# } else { r#""rustls-tls", "all-operations""# },
-        tag_features = tag_features(features),
+        default_features = default_features(api),
+        tag_features = tag_features(features, api.crate_shape.unreferenced_schemas),
         examples = gated_examples(api, options),
     )
 }
 
-/// A feature per tag, and `all-operations` for them all.
-fn tag_features(features: &[CrateFeature]) -> String {
+/// The default features: TLS, and with tag features all of them.
+fn default_features(api: &Api) -> String {
+    let mut names = vec!["rustls-tls"];
+    if !api.crate_shape.features.is_empty() {
+        names.push("all-operations");
+        if api.crate_shape.unreferenced_schemas > 0 {
+            names.push(UNREFERENCED_SCHEMAS);
+        }
+    }
+    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// A feature per tag, `all-operations` for them all, and the one for the
+/// schemas no operation uses.
+fn tag_features(features: &[CrateFeature], unreferenced: usize) -> String {
     if features.is_empty() {
         return String::new();
     }
@@ -282,6 +298,11 @@ fn tag_features(features: &[CrateFeature]) -> String {
         let tag: String = tag.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let plural = if *operations == 1 { "" } else { "s" };
         out.push_str(&format!("# The {operations} operation{plural} tagged `{tag}`.\n{name} = []\n"));
+    }
+    if unreferenced > 0 {
+        out.push_str(&format!(
+            "# Schemas that no operation uses ({unreferenced}), and the types they hold.\n{UNREFERENCED_SCHEMAS} = []\n"
+        ));
     }
     out
 }
