@@ -91,3 +91,25 @@ fn usage_errors_exit_non_zero() {
     let missing = generator(&["--spec", "/nonexistent/api.yaml", "--out", "/tmp/x"]);
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/api.yaml"));
 }
+
+#[test]
+fn only_and_exclude_pick_operations_and_prune_schemas() {
+    let out = scratch("cli-select");
+    let out_arg = out.to_string_lossy().into_owned();
+    let spec = fixture("constructs/media.yaml");
+    let args = ["--spec", &spec, "--out", &out_arg, "--no-examples", "--only", "upload", "--only", "GET /blobs/{id}"];
+    let made = generator(&args);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(text(&made.stdout).contains(" 2 operations, "), "{}", text(&made.stdout));
+    let client = std::fs::read_to_string(out.join("src/client.rs")).unwrap();
+    assert!(client.contains("pub fn upload(") && client.contains("pub fn get_blob("));
+    assert!(!client.contains("pub fn search("));
+    // `Item` is used only by the operations left out.
+    let types = std::fs::read_to_string(out.join("src/types.rs")).unwrap();
+    assert!(!types.contains("pub struct Item "), "{types}");
+    let excluded = generator(&["--spec", &spec, "--out", &out_arg, "--no-examples", "--exclude", "createItem"]);
+    assert!(text(&excluded.stdout).contains(" 7 operations, "), "{}", text(&excluded.stdout));
+    let typo = generator(&["--spec", &spec, "--out", &out_arg, "--only", "uplaod"]);
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(text(&typo.stderr).contains("--only `uplaod` matches no operationId, tag or `METHOD /path`"));
+}
