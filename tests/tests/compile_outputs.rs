@@ -227,7 +227,10 @@ fn a_single_tag_feature_compiles_only_its_operations() {
     let (_, full_spec) = upstream_specs().into_iter().find(|(name, _)| *name == "full_console_api").unwrap();
     let generated = generate_file(&full_spec, "console-api");
     let manifest = &generated.files.iter().find(|(p, _)| p == "Cargo.toml").unwrap().1;
-    assert!(manifest.contains("default = [\"rustls-tls\", \"all-operations\"]"), "{manifest}");
+    assert!(
+        manifest.contains("default = [\"rustls-tls\", \"all-operations\", \"unreferenced-schemas\"]"),
+        "{manifest}"
+    );
     assert!(manifest.contains("\n# The 9 operations tagged `Autotunes`.\nautotunes = []\n"), "{manifest}");
     let mut workspace = ScratchWorkspace::new("tag-feature-check");
     workspace.add_crate("console-api", &generated.files);
