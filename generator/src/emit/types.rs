@@ -75,14 +75,17 @@ impl Directions {
         (quote! { #serialize #deserialize }, optional)
     }
 
-    /// Whether to write a hand-written impl, and the `cfg` it needs when
-    /// only `full-serde` asks for it.
-    fn gate(self, needed: bool) -> Option<Option<TokenStream>> {
-        match (needed, self.full_serde) {
-            (true, _) => Some(None),
-            (false, true) => Some(Some(quote! { #[cfg(feature = "full-serde")] })),
-            (false, false) => None,
-        }
+    /// A type's hand-written serde impls: each it needs, and under
+    /// `full-serde` the other one behind that feature's `cfg`.
+    fn impls(self, serialize: TokenStream, deserialize: TokenStream) -> TokenStream {
+        let gated = |needed: bool, tokens: TokenStream| match (needed, self.full_serde) {
+            (true, _) => tokens,
+            (false, true) => quote! { #[cfg(feature = "full-serde")] #tokens },
+            (false, false) => TokenStream::new(),
+        };
+        let serialize = gated(self.serialize, serialize);
+        let deserialize = gated(self.deserialize, deserialize);
+        quote! { #serialize #deserialize }
     }
 }
 
@@ -422,20 +425,15 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde
     let catch_all = format_ident!("{}", catch_all);
     let names: Vec<Ident> = variants.iter().map(|v| Ident::new(&v.rust_name, Span::call_site())).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let (serialize_gate, deserialize_gate) = (serde.gate(serde.serialize), serde.gate(serde.deserialize));
-    let serialize = serialize_gate.map(|serialize_gate| {
+    let impls = serde.impls(
         quote! {
-            #serialize_gate
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
-        }
-    });
-    let deserialize = deserialize_gate.map(|deserialize_gate| {
+        },
         quote! {
-            #deserialize_gate
             impl<'de> serde::Deserialize<'de> for #ident {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     crate::runtime::deserialize_enum(deserializer, |value| {
@@ -443,8 +441,8 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde
                     })
                 }
             }
-        }
-    });
+        },
+    );
     let variant_docs = wires.iter().map(|w| {
         if w.contains('`') {
             doc_attrs(&format!("The value {w}."))
@@ -496,8 +494,7 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde
             }
         }
 
-        #serialize
-        #deserialize
+        #impls
     }
 }
 
@@ -544,10 +541,8 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         }
     });
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
-    let (serialize_gate, deserialize_gate) = (serde.gate(serde.serialize), serde.gate(serde.deserialize));
-    let serialize = serialize_gate.map(|serialize_gate| {
+    let impls = serde.impls(
         quote! {
-            #serialize_gate
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -555,11 +550,9 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                     }
                 }
             }
-        }
-    });
-    let deserialize = deserialize_gate.map(|deserialize_gate| quote! {
-        #deserialize_gate
-        impl<'de> serde::Deserialize<'de> for #ident {
+        },
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_string);
@@ -569,7 +562,8 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                 }
             }
         }
-    });
+        },
+    );
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -578,7 +572,6 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             #( #variant_docs #names(#types), )*
         }
 
-        #serialize
-        #deserialize
+        #impls
     }
 }
