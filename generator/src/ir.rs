@@ -70,6 +70,15 @@ impl Api {
         }
         seen
     }
+
+    /// The schemas no operation reaches, and every type they hold (which
+    /// operations may reach too).
+    pub fn held_by_unused(&self) -> (usize, std::collections::BTreeSet<TypeId>) {
+        let used = self.reached(self.operations.iter().flat_map(Operation::type_refs));
+        let unused: Vec<TypeRef> =
+            (0..self.types.len()).map(TypeId).filter(|id| !used.contains(id)).map(TypeRef::Named).collect();
+        (unused.len(), self.reached(&unused))
+    }
 }
 
 /// Choices that concern the whole crate.
@@ -470,13 +479,21 @@ pub struct Operation {
 impl Operation {
     /// Every type the operation's requests and responses name directly.
     pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        self.sent_type_refs().chain(self.received_type_refs())
+    }
+
+    /// The types its parameters and bodies name directly.
+    pub fn sent_type_refs(&self) -> impl Iterator<Item = &TypeRef> {
         let params = self.params.iter().map(|p| &p.ty);
-        let body = self.body.iter().flat_map(|b| &b.contents).map(|c| &c.ty);
-        let responses = self.responses.iter().filter_map(|r| match &r.body {
+        params.chain(self.body.iter().flat_map(|b| &b.contents).map(|c| &c.ty))
+    }
+
+    /// The types its JSON responses name directly.
+    pub fn received_type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        self.responses.iter().filter_map(|r| match &r.body {
             ResponseBody::Json(ty) => Some(ty),
             _ => None,
-        });
-        params.chain(body).chain(responses)
+        })
     }
 }
 

@@ -10,7 +10,7 @@
 //! operations carry fewer than two tags gets no features: one feature
 //! would gate everything.
 
-use crate::ir::{Api, CrateFeature, TypeId, TypeRef, UNREFERENCED_SCHEMAS as UNREFERENCED};
+use crate::ir::{Api, CrateFeature, UNREFERENCED_SCHEMAS as UNREFERENCED};
 use crate::naming;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,27 +37,26 @@ pub(super) fn assign(api: &mut Api) -> (Vec<CrateFeature>, usize) {
         return (Vec::new(), 0);
     }
     let by_tag = feature_names(tags.iter().map(String::as_str));
-    let mut features: BTreeMap<String, CrateFeature> = BTreeMap::new();
+    let mut features: BTreeMap<&String, CrateFeature> = by_tag
+        .iter()
+        .map(|(tag, name)| (name, CrateFeature { name: name.clone(), tag: tag.to_string(), operations: 0 }))
+        .collect();
     for op in &mut api.operations {
         let mut own: Vec<String> = op.tags.iter().filter_map(|t| by_tag.get(t.as_str()).cloned()).collect();
         own.sort();
         own.dedup();
         for name in &own {
-            let tag = by_tag.iter().find(|(_, n)| *n == name).map(|(t, _)| t.to_string()).unwrap_or_default();
-            features
-                .entry(name.clone())
-                .or_insert(CrateFeature { name: name.clone(), tag, operations: 0 })
-                .operations += 1;
+            if let Some(feature) = features.get_mut(name) {
+                feature.operations += 1;
+            }
         }
         op.features = own;
     }
     // The features of the operations that reach each type; `None` once an
     // always-compiled operation reaches it.
     let mut gates: Vec<Option<BTreeSet<String>>> = vec![Some(BTreeSet::new()); api.types.len()];
-    let mut reached = vec![false; api.types.len()];
     for op in &api.operations {
         for id in api.reached(op.type_refs()) {
-            reached[id.0] = true;
             match (&mut gates[id.0], op.features.is_empty()) {
                 (gate @ Some(_), true) => *gate = None,
                 (Some(set), false) => set.extend(op.features.iter().cloned()),
@@ -68,21 +67,20 @@ pub(super) fn assign(api: &mut Api) -> (Vec<CrateFeature>, usize) {
     // A schema no operation uses, and everything it holds, is compiled by
     // its own feature (on by default): a crate that enables a few tags
     // does not pay for the rest of the document's schemas.
-    let unused: Vec<TypeRef> =
-        reached.iter().enumerate().filter(|(_, r)| !**r).map(|(i, _)| TypeRef::Named(TypeId(i))).collect();
-    for id in api.reached(&unused) {
+    let (unused, held) = api.held_by_unused();
+    for id in held {
         if let Some(set) = &mut gates[id.0] {
             set.insert(UNREFERENCED.to_string());
         }
     }
-    let every = features.len() + usize::from(!unused.is_empty());
+    let every = features.len() + usize::from(unused > 0);
     for (def, gate) in api.types.iter_mut().zip(gates) {
         def.features = match gate {
             Some(set) if set.len() < every => set.into_iter().collect(),
             _ => Vec::new(),
         };
     }
-    (features.into_values().collect(), unused.len())
+    (features.into_values().collect(), unused)
 }
 
 /// A cargo feature name per tag (`Feature Flags` → `feature-flags`), unique
