@@ -1719,10 +1719,23 @@ impl RawResponse {
     }
 
     fn decode_error<E>(self, failure: DecodeFailure) -> Error<E> {
+        let DecodeParts { status, headers, body, path, reason, context } = self.decode_parts(failure);
+        Error::Decode { status, headers, body, path, reason, context }
+    }
+
+    /// The parts of a decode error; not generic, so compiled once rather
+    /// than once per operation.
+    fn decode_parts(self, failure: DecodeFailure) -> DecodeParts {
         let body = self.lossy_text();
         // The decoder's message may quote the body.
         let (path, reason) = (self.redactor.text(&failure.path), self.redactor.text(&failure.reason));
-        Error::Decode { status: self.status, headers: Box::new(self.headers), body, path, reason, context: Box::new(self.context) }
+        DecodeParts { status: self.status, headers: Box::new(self.headers), body, path, reason, context: Box::new(self.context) }
+    }
+
+    /// The parts of an unexpected-status error (see [`Self::decode_parts`]).
+    fn unexpected_parts(self) -> (reqwest::StatusCode, Box<reqwest::header::HeaderMap>, String, Box<ErrorContext>) {
+        let body = self.lossy_text();
+        (self.status, Box::new(self.headers), body, Box::new(self.context))
     }
 
     /// A documented success whose body is returned as decoded.
@@ -1779,8 +1792,8 @@ impl RawResponse {
 
     /// A status the operation does not document.
     pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
-        let body = self.lossy_text();
-        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, context: Box::new(self.context) })
+        let (status, headers, body, context) = self.unexpected_parts();
+        Err(Error::UnexpectedStatus { status, headers, body, context })
     }
 }
 
@@ -1807,11 +1820,167 @@ pub(crate) struct DecodeFailure {
     reason: String,
 }
 
+/// What [`Error::Decode`] holds.
+struct DecodeParts {
+    status: reqwest::StatusCode,
+    headers: Box<reqwest::header::HeaderMap>,
+    body: String,
+    path: String,
+    reason: String,
+    context: Box<ErrorContext>,
+}
+
 /// Decodes a JSON body, naming the path of the value that failed.
+///
+/// The path is found after the fact from where the decoder stopped, by
+/// one non-generic scan of the body: tracking it while decoding would
+/// compile every response type's decoder a second time.
 pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|err| DecodeFailure { path: err.path().to_string(), reason: err.inner().to_string() })
+    T::deserialize(&mut deserializer).map_err(|err| DecodeFailure::json(body, &err))
+}
+
+impl DecodeFailure {
+    fn json(body: &[u8], err: &serde_json::Error) -> Self {
+        let ended_early = err.classify() == serde_json::error::Category::Eof;
+        DecodeFailure { path: json_path_at(body, err.line(), err.column(), ended_early), reason: err.to_string() }
+    }
+}
+
+/// One open container while scanning a JSON text.
+enum Frame {
+    /// An object: the key last read, whether its `:` was passed, and
+    /// whether its value is complete.
+    Object { key: Option<String>, in_value: bool, done: bool },
+    /// An array: the element's index, whether it has begun, and whether it
+    /// is complete.
+    Array { index: usize, begun: bool, done: bool },
+}
+
+/// The path (`data.items[2].name`; `.` for the whole body) of the value a
+/// JSON decoder was reading when it stopped at `line` and `column` (as
+/// serde_json counts them: the bytes read so far on that line). A value
+/// just completed is the one at fault (its type was wrong, or it lacked a
+/// field), unless the input `ended_early` right after it.
+fn json_path_at(text: &[u8], line: usize, column: usize, ended_early: bool) -> String {
+    let line_start = match line {
+        0 | 1 => 0,
+        _ => text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(text.len(), |(at, _)| at + 1),
+    };
+    let end = line_start.saturating_add(column).min(text.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut at = 0;
+    while at < end {
+        match text[at] {
+            b'{' | b'[' => {
+                begin_value(&mut stack);
+                stack.push(if text[at] == b'{' {
+                    Frame::Object { key: None, in_value: false, done: false }
+                } else {
+                    Frame::Array { index: 0, begun: false, done: false }
+                });
+                at += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                finish_value(&mut stack);
+                at += 1;
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
+                    *in_value = true;
+                }
+                at += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Object { key, in_value, done }) => (*key, *in_value, *done) = (None, false, false),
+                    Some(Frame::Array { index, begun, done }) => (*index, *begun, *done) = (index.saturating_add(1), false, false),
+                    None => {}
+                }
+                at += 1;
+            }
+            b'"' => {
+                let close = string_end(text, at);
+                if let Some(Frame::Object { key, in_value: false, .. }) = stack.last_mut() {
+                    let quoted = &text[at..close];
+                    *key = Some(serde_json::from_slice::<String>(quoted).unwrap_or_else(|_| {
+                        String::from_utf8_lossy(quoted).trim_matches('"').to_string()
+                    }));
+                } else {
+                    begin_value(&mut stack);
+                    if close <= end {
+                        finish_value(&mut stack);
+                    }
+                }
+                at = close;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            _ => {
+                // A number, `true`, `false`, `null` (or a stray byte).
+                begin_value(&mut stack);
+                while at < end && !matches!(text[at], b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
+                    at += 1;
+                }
+                if at < end {
+                    finish_value(&mut stack);
+                }
+            }
+        }
+    }
+    if ended_early {
+        match stack.last_mut() {
+            Some(Frame::Object { key, done: true, .. }) => *key = None,
+            Some(Frame::Array { begun, done: true, .. }) => *begun = false,
+            _ => {}
+        }
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), in_value: true, .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array { index, begun: true, .. } => {
+                path.push_str(&format!("[{index}]"));
+            }
+            _ => {}
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// A value begins in the innermost container.
+fn begin_value(stack: &mut [Frame]) {
+    if let Some(Frame::Array { begun, done, .. }) = stack.last_mut() {
+        (*begun, *done) = (true, false);
+    }
+}
+
+/// The innermost container's current value is complete.
+fn finish_value(stack: &mut [Frame]) {
+    if let Some(Frame::Object { done, .. } | Frame::Array { done, .. }) = stack.last_mut() {
+        *done = true;
+    }
+}
+
+/// The index just past the JSON string that opens at `start`.
+fn string_end(text: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < text.len() {
+        match text[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    text.len()
 }
 
 /// A text body.
@@ -3105,5 +3274,69 @@ mod tests {
             assert_eq!(serde_json::to_string(&patch).unwrap(), json);
             assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
         }
+    }
+
+    #[test]
+    fn a_decode_error_names_the_path_of_the_value_at_fault() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Variant {
+            name: String,
+            weight: Option<u8>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Data {
+            id: String,
+            variants: Vec<Variant>,
+            tags: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+            pair: Option<(u8, String)>,
+            nested: Option<Box<Data>>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Envelope {
+            message: String,
+            data: Data,
+        }
+        let pretty = "{\n  \"message\": \"ok\",\n  \"data\": {\n    \"id\": \"a\",\n    \"variants\": [\n      {\"weight\": 4}\n    ]\n  }\n}\n";
+        // The paths serde_path_to_error gives for the same bodies.
+        let cases = [
+            (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"name":42}]}}"#, "data.variants[1].name"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"weight":1}]}}"#, "data.variants[1]"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"y","weight":-1}]}}"#, "data.variants[0].weight"),
+            (r#"{"message":"ok","data":{"id":"a","variants":{}}}"#, "data.variants"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[ {"name": {"x":1}} ]}}"#, "data.variants[0].name"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[ [1] ]}}"#, "data.variants[0][0]"),
+            (r#"{"message":"ok","data":{"variants":[]}}"#, "data"),
+            (r#"{"message":"ok"}"#, "."),
+            (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k":[1,2,300]}}}"#, "data.tags.k[2]"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k.y\"z":[1,"x"]}}}"#, "data.tags.k.y\"z[1]"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[],"pair":[1]}}"#, "data.pair"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[],"nested":{"id":"b","variants":[{"name":null}]}}}"#, "data.nested.variants[0].name"),
+            (r#"{"message":"ok","data":{"id":"a","variants":[],"nested":{"id":"b","variants":[{"name":"n"}"#, "data.nested.variants"),
+            (r#"{"message":"ok","data":{"id":"é","variants":[{"name":"x"},{"name":"ü\n", "weight": "7"}]}}"#, "data.variants[1].weight"),
+            ("not json", "."),
+            ("", "."),
+            ("[1]", "[0]"),
+            (pretty, "data.variants[0]"),
+        ];
+        for (body, path) in cases {
+            let failure = json::<Envelope>(&bytes::Bytes::from(body)).unwrap_err();
+            assert_eq!(failure.path, path, "{body}: {}", failure.reason);
+        }
+    }
+
+    #[test]
+    fn the_path_scan_survives_any_body_and_position() {
+        let mut rng = Lcg(7);
+        let alphabet = b"{}[]:,\"\\ \nab1-";
+        for _ in 0..2_000 {
+            let len = (rng.next() % 40) as usize;
+            let text: Vec<u8> = (0..len).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect();
+            let (line, column) = ((rng.next() % 4) as usize, (rng.next() % 50) as usize);
+            assert!(!json_path_at(&text, line, column, rng.next() & 1 == 0).is_empty());
+        }
+        assert_eq!(json_path_at(b"{}", usize::MAX, usize::MAX, false), ".");
     }
 }

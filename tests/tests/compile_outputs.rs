@@ -337,7 +337,6 @@ hyper = { version = "1", default-features = false }
 reqwest = { version = "0.12", default-features = false, features = ["stream", "rustls-tls"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-serde_path_to_error = "0.1"
 tokio = { version = "1", default-features = false, features = ["sync", "time"] }
 "#;
     let lib = "//! Includes a generated client.\n\n/// The Autotune client.\npub mod api {\n    include!(\"api.rs\");\n}\n\n/// Uses it.\npub fn client() -> Result<api::Client, api::BuildError> {\n    api::Client::new(\"key\")\n}\n";

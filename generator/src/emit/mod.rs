@@ -259,7 +259,6 @@ hyper = {{ version = "1", default-features = false }}
 reqwest = {{ version = "0.12", default-features = false, features = ["stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 {dev_dependencies}{examples}"#,
