@@ -48,26 +48,20 @@ pub enum FileTokens {
 
 /// Every file of the crate, as `(relative path, contents)`, sorted by path.
 ///
-/// `types.rs` and `client.rs` are emitted and rendered on two threads (token
-/// streams cannot cross threads, so each thread does both phases for its
-/// file); the output is the same as [`tokens`] then [`render_files`].
+/// Rust files are emitted and rendered piece by piece on every core (see
+/// [`render::files`]); the output is the same as [`tokens`] then
+/// [`render_files`].
 pub fn emit(api: &Api, options: &CrateOptions) -> Result<Vec<(String, String)>, RenderError> {
-    let header = header(options);
-    let (types, client) = std::thread::scope(|scope| {
-        let types = scope.spawn(|| render::file(&header, types_file(api)));
-        let client = render::file(&header, client_file(api));
-        (types.join(), client)
-    });
-    // A panic in the thread is a generator bug; report it as one.
-    let types =
-        types.map_err(|_| RenderError { message: "the types emitter panicked".into(), item: String::new() })??;
-    let mut files = vec![("src/types.rs".to_string(), types), ("src/client.rs".to_string(), client?)];
-    for file in other_files(api, options, &header) {
-        files.push(match file {
-            FileTokens::Rust { path, header, items } => (path, render::file(&header, items)?),
-            FileTokens::Text { path, contents } => (path, contents),
-        });
+    let mut rust = Vec::new();
+    let mut files = Vec::new();
+    for source in sources(api, options) {
+        match source {
+            Source::Rust { path, pieces } => rust.push((path, pieces)),
+            Source::Text { path, contents } => files.push((path, contents)),
+        }
     }
+    let (paths, pieces): (Vec<String>, Vec<render::Pieces>) = rust.into_iter().unzip();
+    files.extend(paths.into_iter().zip(render::files(pieces)?));
     files.sort();
     Ok(files)
 }
@@ -79,48 +73,58 @@ fn header(options: &CrateOptions) -> String {
     )
 }
 
-fn types_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    module_items("The types of the API's schemas.", types::items(api))
+/// A file of the crate before emitting.
+enum Source<'a> {
+    Rust { path: String, pieces: render::Pieces<'a> },
+    Text { path: String, contents: String },
 }
 
-/// The client's items, then each operation's, made lazily so that only one
-/// operation's tokens exist at a time while rendering.
-fn client_file(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let operations = api.operations.iter().map(move |op| operations::items(api, op));
-    module_items("The client and one request builder per operation.", client::items(api).into_iter().chain(operations))
-}
-
-/// Every file but `types.rs` and `client.rs`.
-fn other_files(api: &Api, options: &CrateOptions, header: &str) -> Vec<FileTokens> {
-    let examples = if options.examples { examples::files(api, &options.crate_name, header) } else { Vec::new() };
+/// Every file of the crate, Rust files as pieces still to emit.
+fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
+    let header = header(options);
+    let rust = |path: &str, pieces: Vec<render::Piece<'a>>| Source::Rust {
+        path: path.to_string(),
+        pieces: render::Pieces { header: header.clone(), pieces },
+    };
     let mut files = vec![
-        FileTokens::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
-        FileTokens::Rust { path: "src/lib.rs".into(), header: header.to_string(), items: lib_rs(api) },
-        FileTokens::Text { path: "src/runtime.rs".into(), contents: format!("{header}{RUNTIME}") },
+        rust("src/types.rs", types_pieces(api)),
+        rust("src/client.rs", client_pieces(api)),
+        rust("src/lib.rs", vec![Box::new(move || lib_rs(api))]),
+        Source::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
+        Source::Text { path: "src/runtime.rs".into(), contents: format!("{header}{RUNTIME}") },
         // prettyplease formats the code; `cargo fmt` in a workspace that
         // holds the crate must not reformat it.
-        FileTokens::Text {
+        Source::Text {
             path: "rustfmt.toml".into(),
             contents: format!("{}disable_all_formatting = true\n", header.replace("//", "#")),
         },
     ];
-    files.extend(examples);
+    if options.examples {
+        for (path, piece) in examples::files(api, &options.crate_name) {
+            files.push(rust(&path, vec![piece]));
+        }
+    }
     files
 }
 
 /// The emit phase alone (for benchmarks): token streams for every Rust
 /// file, text for the rest.
 pub fn tokens(api: &Api, options: &CrateOptions) -> Vec<FileTokens> {
-    let header = header(options);
-    let mut files = vec![
-        FileTokens::Rust { path: "src/types.rs".into(), header: header.clone(), items: types_file(api).collect() },
-        FileTokens::Rust { path: "src/client.rs".into(), header: header.clone(), items: client_file(api).collect() },
-    ];
-    files.extend(other_files(api, options, &header));
-    files
+    sources(api, options)
+        .into_iter()
+        .map(|source| match source {
+            Source::Rust { path, pieces } => FileTokens::Rust {
+                path,
+                header: pieces.header,
+                items: pieces.pieces.iter().flat_map(|piece| piece()).collect(),
+            },
+            Source::Text { path, contents } => FileTokens::Text { path, contents },
+        })
+        .collect()
 }
 
-/// The render phase: source text for every file, sorted by path.
+/// The render phase alone, on one thread: source text for every file,
+/// sorted by path.
 pub fn render_files(files: Vec<FileTokens>) -> Result<Vec<(String, String)>, RenderError> {
     let mut out = Vec::with_capacity(files.len());
     for file in files {
@@ -136,12 +140,29 @@ pub fn render_files(files: Vec<FileTokens>) -> Result<Vec<(String, String)>, Ren
     Ok(out)
 }
 
-fn module_items<'a>(
-    doc: &str,
-    items: impl Iterator<Item = TokenStream> + 'a,
-) -> impl Iterator<Item = TokenStream> + 'a {
+/// The module docs, then one piece per type, by name.
+fn types_pieces(api: &Api) -> Vec<render::Piece<'_>> {
+    let mut pieces = vec![module_docs("The types of the API's schemas.")];
+    pieces
+        .extend(types::in_order(api).map(|def| -> render::Piece<'_> { Box::new(move || vec![types::item(api, def)]) }));
+    pieces
+}
+
+/// The module docs, the client's items, then one piece per operation.
+fn client_pieces(api: &Api) -> Vec<render::Piece<'_>> {
+    let mut pieces = vec![
+        module_docs("The client and one request builder per operation."),
+        Box::new(move || client::items(api).into()),
+    ];
+    pieces.extend(
+        api.operations.iter().map(|op| -> render::Piece<'_> { Box::new(move || vec![operations::items(api, op)]) }),
+    );
+    pieces
+}
+
+fn module_docs(doc: &str) -> render::Piece<'static> {
     let doc = format!(" {doc}");
-    std::iter::once(quote! { #![doc = #doc] }).chain(items)
+    Box::new(move || vec![quote! { #![doc = #doc] }])
 }
 
 fn lib_rs(api: &Api) -> Vec<TokenStream> {

@@ -13,15 +13,15 @@ use crate::ir::{
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-/// One token stream per item, in name order, made lazily so that only one
-/// item's tokens exist at a time while rendering.
-pub fn items(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    let mut order: Vec<usize> = (0..api.types.len()).collect();
-    order.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
-    order.into_iter().map(move |id| item(api, &api.types[id]))
+/// The types in the order they are printed: by name.
+pub fn in_order(api: &Api) -> impl Iterator<Item = &TypeDef> + '_ {
+    let mut order: Vec<&TypeDef> = api.types.iter().collect();
+    order.sort_by(|a, b| a.name.cmp(&b.name));
+    order.into_iter()
 }
 
-fn item(api: &Api, def: &TypeDef) -> TokenStream {
+/// A type's items.
+pub fn item(api: &Api, def: &TypeDef) -> TokenStream {
     let TypeDef { name, doc, origin: _, kind, in_requests: _, validates, multipart, serialize, deserialize, features } =
         def;
     let ident = format_ident!("{}", name);

@@ -5,8 +5,7 @@
 
 mod samples;
 
-use super::render::{self, RenderError};
-use super::FileTokens;
+use super::render::{self, Piece, RenderError};
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -18,15 +17,14 @@ fn base_url_var(crate_name: &str) -> String {
     format!("{}_BASE_URL", crate_name.to_shouty_snake_case())
 }
 
-/// `examples/<operation>.rs` for every operation.
-pub(crate) fn files(api: &Api, crate_name: &str, header: &str) -> Vec<FileTokens> {
-    let krate = crate_name.replace('-', "_");
+/// `examples/<operation>.rs` for every operation, each as a piece to render.
+pub(crate) fn files<'a>(api: &'a Api, crate_name: &str) -> Vec<(String, Piece<'a>)> {
     api.operations
         .iter()
-        .map(|op| FileTokens::Rust {
-            path: format!("examples/{}.rs", op.rust_name),
-            header: header.to_string(),
-            items: example(api, op, crate_name, &krate),
+        .map(|op| {
+            let crate_name = crate_name.to_string();
+            let piece: Piece<'a> = Box::new(move || example(api, op, &crate_name, &crate_name.replace('-', "_")));
+            (format!("examples/{}.rs", op.rust_name), piece)
         })
         .collect()
 }
