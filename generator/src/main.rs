@@ -7,10 +7,6 @@ use generator::{CrateOptions, ModuleOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "\
 usage:
   openapi-autotune-gen --spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check]
