@@ -48,9 +48,8 @@ pub enum FileTokens {
 
 /// Every file of the crate, as `(relative path, contents)`, sorted by path.
 ///
-/// Rust files are emitted and rendered piece by piece on every core (see
-/// [`render::files`]); the output is the same as [`tokens`] then
-/// [`render_files`].
+/// Rust files are emitted and rendered piece by piece on every core; the
+/// output is the same as [`tokens`] then [`render_files`].
 pub fn emit(api: &Api, options: &CrateOptions) -> Result<Vec<(String, String)>, RenderError> {
     let mut rust = Vec::new();
     let mut files = Vec::new();

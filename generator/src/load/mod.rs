@@ -30,7 +30,7 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
     inline_path_item_refs(&mut raw, diags);
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
-    if let Ok(doc) = OpenAPI::deserialize(&raw) {
+    if let Some(doc) = decode_in_parts(&raw) {
         return Ok(Loaded { doc, raw });
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
@@ -50,6 +50,38 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
             }))
         }
     }
+}
+
+/// The typed document, its two large parts (`paths` and `components`)
+/// decoded on two threads; `None` if any part does not decode.
+///
+/// Decoding the parts on their own also spares a copy: openapiv3 collects
+/// a map's `x-` extensions with `#[serde(flatten)]`, which makes serde
+/// buffer the whole map before decoding it, and at the top level that map
+/// is the whole document.
+fn decode_in_parts(raw: &Value) -> Option<OpenAPI> {
+    let object = raw.as_object()?;
+    let mut shell = serde_json::Map::new();
+    for (key, value) in object {
+        if key != "paths" && key != "components" {
+            shell.insert(key.clone(), value.clone());
+        }
+    }
+    shell.insert("paths".into(), Value::Object(serde_json::Map::new()));
+    let (components, rest) = std::thread::scope(|scope| {
+        let components = scope.spawn(|| match object.get("components") {
+            None | Some(Value::Null) => Some(None),
+            Some(value) => openapiv3::Components::deserialize(value).ok().map(Some),
+        });
+        // A document without `paths` takes the slow path, which says so.
+        let paths = object.get("paths").and_then(|value| openapiv3::Paths::deserialize(value).ok());
+        let doc = OpenAPI::deserialize(&Value::Object(shell)).ok();
+        (components.join().ok().flatten(), paths.zip(doc))
+    });
+    let (paths, mut doc) = rest?;
+    doc.paths = paths;
+    doc.components = components?;
+    Some(doc)
 }
 
 /// Deserializes the value at `at` as a `T`; the pointer and message of the
@@ -280,6 +312,35 @@ fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_in_parts_gives_the_document_a_whole_decode_gives() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut files = vec![
+            format!("{root}/openapi/autotune.yaml"),
+            format!("{root}/../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"),
+        ];
+        let fixtures = format!("{root}/tests/fixtures/constructs");
+        let mut names: Vec<_> = std::fs::read_dir(&fixtures).unwrap().flatten().map(|e| e.path()).collect();
+        names.sort();
+        files.extend(names.into_iter().map(|p| p.display().to_string()));
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else { continue };
+            let mut diags = Diagnostics::new(&file);
+            let mut raw = parse_text(&text, &file, &mut diags).unwrap();
+            if check_version(&raw, &mut diags).unwrap() == Version::V31 {
+                v31::normalize(&mut raw, &mut diags);
+            }
+            inline_path_item_refs(&mut raw, &mut diags);
+            let whole = OpenAPI::deserialize(&raw).unwrap();
+            assert_eq!(decode_in_parts(&raw), Some(whole), "{file}");
+        }
+        // Without `paths` the whole decode reports the error.
+        assert_eq!(
+            decode_in_parts(&serde_json::json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}})),
+            None
+        );
+    }
 
     fn errors(text: &str, name: &str) -> String {
         let mut diags = Diagnostics::new(name);
