@@ -22,12 +22,7 @@ pub struct Loaded {
 /// leading `{`; a UTF-8 byte-order mark is skipped) and checks that it is
 /// an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut raw = parse_text(text, file_name, diags)?;
-    if check_version(&raw, diags)? == Version::V31 {
-        v31::normalize(&mut raw, diags);
-    }
-    inline_path_item_refs(&mut raw, diags);
+    let raw = normalized(text, file_name, diags)?;
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Some(doc) = decode_in_parts(&raw) {
@@ -50,6 +45,18 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
             }))
         }
     }
+}
+
+/// The document as JSON in the 3.0 forms openapiv3 decodes: 3.1 rewritten,
+/// path items that are references inlined.
+fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut raw = parse_text(text, file_name, diags)?;
+    if check_version(&raw, diags)? == Version::V31 {
+        v31::normalize(&mut raw, diags);
+    }
+    inline_path_item_refs(&mut raw, diags);
+    Ok(raw)
 }
 
 /// The typed document, its two large parts (`paths` and `components`)
@@ -326,12 +333,7 @@ mod tests {
         files.extend(names.into_iter().map(|p| p.display().to_string()));
         for file in files {
             let Ok(text) = std::fs::read_to_string(&file) else { continue };
-            let mut diags = Diagnostics::new(&file);
-            let mut raw = parse_text(&text, &file, &mut diags).unwrap();
-            if check_version(&raw, &mut diags).unwrap() == Version::V31 {
-                v31::normalize(&mut raw, &mut diags);
-            }
-            inline_path_item_refs(&mut raw, &mut diags);
+            let raw = normalized(&text, &file, &mut Diagnostics::new(&file)).unwrap();
             let whole = OpenAPI::deserialize(&raw).unwrap();
             assert_eq!(decode_in_parts(&raw), Some(whole), "{file}");
         }
