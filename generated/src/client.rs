@@ -24,7 +24,7 @@ impl Client {
     pub fn new(credential: impl Into<crate::Secret>) -> Result<Self, crate::BuildError> {
         Self::builder().statsig_api_key(credential).build()
     }
-    /// A [`crate::RateLimiter`] with the limits the spec documents: 100 requests per 10 s, 900 requests per 900 s.
+    /// A [`RateLimiter`](crate::RateLimiter) with the limits the spec documents: 100 requests per 10 s, 900 requests per 900 s.
     /// Pass it to [`ClientBuilder::rate_limiter`]; clones share their counts.
     pub fn documented_rate_limiter() -> crate::RateLimiter {
         crate::RateLimiter::new()
@@ -502,9 +502,6 @@ impl ListAutotunesRequest {
         };
         let Self { client, limit, page, options } = self;
         let mut call = client.call(&OPERATION, options);
-        call.set_path("/console/v1/autotunes".to_string());
-        call.query("limit", &limit);
-        call.query("page", &page);
         if let Some(value) = &limit {
             call.check(
                 crate::runtime::check_number(
@@ -527,6 +524,9 @@ impl ListAutotunesRequest {
                 ),
             );
         }
+        call.set_path("/console/v1/autotunes".to_string());
+        call.query("limit", &limit);
+        call.query("page", &page);
         call
     }
 }

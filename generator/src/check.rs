@@ -1,11 +1,12 @@
-//! Rules over the decided IR, each a named function with the reason it
-//! exists. Every rule runs on whatever lowering produced, even when
+//! Rules over the lowered IR that leave out what cannot be generated, each
+//! a named function with the reason it exists. They run before `decide`,
+//! so every decision sees only what remains. Every rule runs on whatever lowering produced, even when
 //! lowering reported problems elsewhere, so one run lists all it can. An
 //! operation a rule rejects is left out with a warning, as lowering leaves
 //! out what it cannot represent; the rest of the crate is generated.
 
 use crate::diagnostics::{Diagnostics, Pointer};
-use crate::ir::{Api, ParamStyle, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Style, TypeDef, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
 pub fn check(api: &mut Api, diags: &mut Diagnostics) {
@@ -27,7 +28,6 @@ pub fn check(api: &mut Api, diags: &mut Diagnostics) {
     api.skipped_operations.extend(rejected.iter().cloned());
     api.skipped_operations.sort();
     api.operations.retain(|op| !rejected.contains(&op.origin));
-    crate::decide::decide_crate(api);
 }
 
 /// Parameters are sent as text. Scalars, enums and lists of them have a
@@ -41,9 +41,10 @@ fn parameters_have_a_textual_form(api: &mut Api, diags: &mut Diagnostics, reject
     let types = &api.types;
     for op in &mut api.operations {
         let at = Pointer::from_ref(&op.origin).join("parameters");
-        op.params.retain(|p| {
+        let origin = op.origin.clone();
+        op.retain_params(|p| {
             let sendable = match p.style {
-                ParamStyle::Json | ParamStyle::DeepObject => true,
+                Style::Json | Style::DeepObject => true,
                 _ => is_textual(types, &p.ty, 0) || is_flat_object(types, &p.ty, 0),
             };
             if sendable {
@@ -56,7 +57,7 @@ fn parameters_have_a_textual_form(api: &mut Api, diags: &mut Diagnostics, reject
             );
             if p.required {
                 diags.warning(&at, what);
-                rejected.insert(op.origin.clone());
+                rejected.insert(origin.clone());
             } else {
                 diags.warning(&at, format!("{what}; it is left out of the request"));
             }

@@ -7,6 +7,38 @@
 //! *Decided* say what the crate will be (representations, names, shapes);
 //! lowering leaves them at their defaults and [`crate::decide`] sets them,
 //! so the IR snapshot shows every choice the emitters follow.
+//!
+//! Lowered and decided IR are different types: lowering, selection and
+//! checks work on an [`Api`]; only `decide` turns one into a [`Decided`],
+//! and the emitters take nothing else, so none can print an undecided
+//! field.
+
+/// An [`Api`] that the decide phase completed. It can only be made by
+/// [`crate::decide::decide`], and reading it is all that is left to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided(Api);
+
+impl Decided {
+    /// Only the decide phase seals an [`Api`].
+    pub(crate) fn seal(api: Api) -> Self {
+        Decided(api)
+    }
+}
+
+impl std::ops::Deref for Decided {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.0
+    }
+}
+
+/// Index of a security scheme in [`Api::security_schemes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemeId(pub usize);
+
+/// Index of a parameter in its [`Operation::params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
 
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,6 +135,29 @@ pub struct CrateShape {
     /// The `full-serde` feature adds the serde direction a type does not
     /// need (not for a module another crate includes: it has no features).
     pub full_serde: bool,
+    /// Whether the client is a crate of its own or a module of another.
+    pub target: Target,
+}
+
+/// What the generator writes: a crate, or one module that another crate
+/// includes (from a build script).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Target {
+    #[default]
+    Crate,
+    /// A module at `path` (`crate::api`) of the including crate.
+    Module { path: String },
+}
+
+impl Target {
+    /// The path of the client's root, as its own items name it (`crate`,
+    /// or `crate::api` for a module).
+    pub fn root(&self) -> &str {
+        match self {
+            Target::Crate => "crate",
+            Target::Module { path } => path,
+        }
+    }
 }
 
 /// The cargo feature that compiles the schemas no operation uses.
@@ -208,7 +263,7 @@ pub struct Field {
 }
 
 /// How a property may appear on the wire, as the document says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Presence {
     /// Must be present and not null.
     Required,
@@ -221,7 +276,7 @@ pub enum Presence {
 }
 
 /// The whole Rust representation of one field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldRepr {
     /// What wraps the value type.
     pub wrapper: Wrapper,
@@ -232,6 +287,23 @@ pub struct FieldRepr {
     pub init: FieldInit,
     /// The builder-style setter, for optional fields of request types.
     pub setter: Option<Setter>,
+    /// What `validate()` checks of the value (nothing for types only
+    /// received).
+    pub checks: Vec<Check>,
+    /// How a multipart body writes the field as parts (for the fields of
+    /// multipart bodies).
+    pub part: Option<PartKind>,
+}
+
+/// How a field of a `multipart/form-data` body becomes parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file part (bytes, with a file name and content type).
+    File,
+    /// A file part per item of a list.
+    Files,
+    /// A part holding the value as text (scalars) or JSON.
+    Value,
 }
 
 /// What wraps a field's value type.
@@ -329,24 +401,20 @@ pub struct Constraints {
     pub default: Option<String>,
 }
 
-impl Constraints {
-    /// Whether a value can break one of the constraints (format and default
-    /// are documentation only). Floating-point values are always checked:
-    /// NaN and infinity have no JSON form.
-    pub fn is_checkable(&self, ty: &TypeRef) -> bool {
-        let float = |ty: &TypeRef| matches!(ty, TypeRef::Number(_));
-        if float(ty) || matches!(ty, TypeRef::List(item) if float(item)) {
-            return true;
-        }
-        let Constraints { minimum, maximum, multiple_of, min_items, max_items, min_length, max_length, .. } = self;
-        minimum.is_some()
-            || maximum.is_some()
-            || multiple_of.is_some()
-            || min_items.is_some()
-            || max_items.is_some()
-            || min_length.is_some()
-            || max_length.is_some()
-    }
+/// One check of a value before it is sent: the constraint plan that both
+/// `validate()` and request builders print.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// A number within bounds (each `(value, exclusive)`) and a multiple
+    /// of `step`; NaN and infinity (which have no JSON form) are refused
+    /// too.
+    Number { minimum: Option<(f64, bool)>, maximum: Option<(f64, bool)>, step: Option<f64> },
+    /// A string's length, in characters.
+    Length { min: Option<usize>, max: Option<usize> },
+    /// A list's number of items.
+    Items { min: Option<usize>, max: Option<usize> },
+    /// Every item of a list of floating-point numbers has a JSON form.
+    FiniteItems,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -445,11 +513,11 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Ordered: codes ascending, then ranges, then `default`.
     pub responses: Vec<Response>,
-    /// The security requirements: alternatives, each the schemes (by Rust
-    /// name) whose credentials go together; the request carries the first
-    /// alternative whose credentials are all set. An empty alternative
-    /// means the operation may also be called without credentials.
-    pub security: Vec<Vec<String>>,
+    /// The security requirements: alternatives, each the schemes whose
+    /// credentials go together; the request carries the first alternative
+    /// whose credentials are all set. An empty alternative means the
+    /// operation may also be called without credentials.
+    pub security: Vec<Vec<SchemeId>>,
     pub origin: String,
     /// The `operationId`, as the document spells it.
     pub operation_id: Option<String>,
@@ -459,6 +527,9 @@ pub struct Operation {
     pub pagination_hint: Option<PaginationHint>,
     /// What the operation's `x-idempotent` says, if it has one.
     pub idempotent_hint: Option<bool>,
+    /// What `x-envelope` (on the operation, else at the root) says, if
+    /// anything: `false` keeps an envelope whole.
+    pub envelope_hint: Option<bool>,
     /// Decided: sending it twice has the effect of sending it once (by its
     /// method, unless `x-idempotent` says otherwise), so a failure that may
     /// have reached the server can be retried.
@@ -471,12 +542,47 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Decided: the `Accept` header.
     pub accept: Accept,
+    /// Decided: a binary success that `send_stream()` can also give unread,
+    /// as a stream of chunks.
+    pub streams: bool,
     /// Decided: the cargo features that compile it (any of them); empty
     /// when it is always compiled.
     pub features: Vec<String>,
 }
 
 impl Operation {
+    /// The parameter a path segment names. Lowering gives every `{name}`
+    /// of the template a parameter, and [`Operation::retain_params`] keeps
+    /// the links: a miss is a bug in the generator, and panics.
+    pub fn param(&self, id: ParamId) -> &Param {
+        &self.params[id.0]
+    }
+
+    /// Keeps the parameters `keep` accepts, and the path's links to them.
+    /// A path parameter that is left out takes its segment with it, so an
+    /// operation that leaves one out must be left out too.
+    pub fn retain_params(&mut self, mut keep: impl FnMut(&Param) -> bool) {
+        let kept: Vec<bool> = self.params.iter().map(&mut keep).collect();
+        let mut new_index = Vec::with_capacity(kept.len());
+        let mut next = 0;
+        for &k in &kept {
+            new_index.push(k.then_some(next));
+            next += usize::from(k);
+        }
+        self.path_segments.retain_mut(|segment| match segment {
+            PathSegment::Literal(_) => true,
+            PathSegment::Param(id) => match new_index[id.0] {
+                Some(index) => {
+                    *id = ParamId(index);
+                    true
+                }
+                None => false,
+            },
+        });
+        let mut flags = kept.into_iter();
+        self.params.retain(|_| flags.next().unwrap_or(false));
+    }
+
     /// Every type the operation's requests and responses name directly.
     pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
         self.sent_type_refs().chain(self.received_type_refs())
@@ -565,8 +671,8 @@ pub struct OperationNames {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathSegment {
     Literal(String),
-    /// Wire name of a path parameter.
-    Param(String),
+    /// A path parameter of the operation.
+    Param(ParamId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -588,33 +694,11 @@ impl ParamLocation {
     }
 }
 
-/// How a parameter's value becomes text (OpenAPI's `style`, `explode` and
-/// `content`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ParamStyle {
-    /// `style: form` (query, cookie): an exploded list repeats the name, an
-    /// exploded object's properties are parameters of their own; otherwise
-    /// comma-separated (`name=k,v,k,v` for an object).
-    Form { explode: bool },
-    /// `style: simple` (path, header): comma-separated; an exploded object
-    /// is `k=v,k=v`.
-    #[default]
-    Simple,
-    /// `style: simple` with `explode: true`.
-    SimpleExploded,
-    /// A list joined with spaces.
-    SpaceDelimited,
-    /// A list joined with `|`.
-    PipeDelimited,
-    /// `name[key]=value` for each property.
-    DeepObject,
-    /// `content: application/json`: the value as JSON text.
-    Json,
-    /// Path `style: label`: `.a.b` (exploded) or `.a,b`.
-    Label { explode: bool },
-    /// Path `style: matrix`: `;name=a;name=b` (exploded) or `;name=a,b`.
-    Matrix { explode: bool },
-}
+/// How a parameter's value becomes text: the runtime's own `Style`, read
+/// from its source, so the generator and the generated code share it.
+#[path = "../runtime/style.rs"]
+mod style;
+pub use style::Style;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
@@ -624,18 +708,20 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
-    pub style: ParamStyle,
+    pub style: Style,
     /// Checked before the request is sent.
     pub constraints: Constraints,
     /// Decided: how the caller passes it.
     pub repr: ParamRepr,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParamRepr {
     pub passing: Passing,
     /// What the argument or setter accepts.
     pub arg: ArgKind,
+    /// What is checked before the request is sent.
+    pub checks: Vec<Check>,
 }
 
 /// How a parameter reaches the request builder.
@@ -658,6 +744,25 @@ pub struct Body {
     /// Decided: the enum the request takes when there are several
     /// contents (`UploadBody`, a variant per kind).
     pub choice: Option<String>,
+    /// Decided: how the caller gives it.
+    pub repr: BodyRepr,
+}
+
+/// How the caller gives a request body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodyRepr {
+    /// An argument of the client method (a required body), else the
+    /// request builder's `body` setter (which takes `impl Into`).
+    pub passing: Passing,
+    /// What the argument accepts: `impl Into` where something converts
+    /// (bytes to `Binary`, `&str` to `String`, the default content to the
+    /// choice of contents), else the type itself.
+    pub arg: ArgKind,
+    /// What a value of the default content's own type must be to be
+    /// passed: `Into` where it converts straight to the argument (`&str`
+    /// for a `String` body), `Exact` where it goes through the choice's
+    /// `From`.
+    pub content_arg: ArgKind,
 }
 
 impl Body {

@@ -170,6 +170,33 @@ impl ScratchWorkspace {
     }
 }
 
+/// Whether a JSON pointer names a value of `doc`, following the `$ref`s it
+/// passes through (an operation of a path item that is a reference is
+/// reported where it is written).
+pub fn resolves(doc: &Value, pointer: &str) -> bool {
+    let mut at = doc;
+    for segment in pointer.split('/').skip(1) {
+        let mut hops = 0;
+        while let Some(target) = at.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            match doc.pointer(target) {
+                Some(next) if hops < 8 => (at, hops) = (next, hops + 1),
+                _ => return false,
+            }
+        }
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        let next = match at {
+            Value::Object(map) => map.get(&key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::json_eq;

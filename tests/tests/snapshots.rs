@@ -34,7 +34,7 @@ fn generated_crate_files() {
 fn autotune_ir() {
     let spec = read(&repo_root().join("openapi/autotune.yaml"));
     let api = generator::lower_document(&spec, "openapi/autotune.yaml").unwrap_or_else(|d| panic!("{d}"));
-    settings().bind(|| insta::assert_debug_snapshot!("autotune__ir", api));
+    settings().bind(|| insta::assert_debug_snapshot!("autotune__ir", &*api));
 }
 
 #[test]

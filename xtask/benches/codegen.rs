@@ -67,30 +67,30 @@ fn options(name: &str) -> generator::CrateOptions {
 
 fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
     println!("\n## Generator in process (median ms)\n");
-    println!("| document | load | lower | decide | check | emit | render | total | ms per operation |");
+    println!("| document | load | lower | check | decide | emit | render | total | ms per operation |");
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut totals = Vec::new();
+    let crate_target = generator::ir::Target::Crate;
     for doc in docs {
         let file = if doc.text.starts_with('{') { "x.json" } else { "x.yaml" };
         let runs = if doc.operations >= 1000 { 3 } else { 10 };
         let mut diags = generator::Diagnostics::new(file);
         let loaded = generator::load::load(&doc.text, file, &mut diags).unwrap();
-        let lowered = generator::lower::lower(&loaded, &mut diags);
-        let mut api = lowered.clone();
-        generator::decide::decide(&mut api, &mut diags);
+        let mut lowered = generator::lower::lower(&loaded, &mut diags);
+        let unchecked = lowered.clone();
+        generator::check::check(&mut lowered, &mut diags);
+        let api = generator::decide::decide(lowered.clone(), &crate_target, &mut diags);
         assert!(diags.is_empty(), "{diags}");
         let opts = options(&doc.name);
         let load = median(runs, || generator::load::load(&doc.text, file, &mut generator::Diagnostics::new(file)));
         let lower = median(runs, || generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file)));
-        let decide = median(runs, || {
-            let mut api = lowered.clone();
-            generator::decide::decide(&mut api, &mut generator::Diagnostics::new(file));
-            api
-        });
         let check = median(runs, || {
-            let mut api = api.clone();
+            let mut api = unchecked.clone();
             generator::check::check(&mut api, &mut generator::Diagnostics::new(file));
             api
+        });
+        let decide = median(runs, || {
+            generator::decide::decide(lowered.clone(), &crate_target, &mut generator::Diagnostics::new(file))
         });
         let emit = median(runs, || generator::emit::tokens(&api, &opts));
         let render =
@@ -102,8 +102,8 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
             doc.name,
             ms(load),
             ms(lower),
-            ms(decide),
             ms(check),
+            ms(decide),
             ms(emit),
             ms(render),
             ms(total),

@@ -3,28 +3,33 @@
 //! attributes, a constructor argument and a setter; everything downstream
 //! reads the [`FieldRepr`] it makes.
 
+use super::validation;
 use crate::ir::{
-    Api, ArgKind, Field, FieldInit, FieldRepr, FieldSerde, Param, ParamRepr, Passing, Presence, Setter, SetterArg,
-    SkipSerializing, Struct, StructRepr, TypeKind, TypeRef, Wrapper,
+    Api, ArgKind, Body, BodyRepr, Field, FieldInit, FieldRepr, FieldSerde, Param, ParamRepr, PartKind, Passing,
+    Presence, Setter, SetterArg, SkipSerializing, Struct, StructRepr, TypeKind, TypeRef, Wrapper,
 };
 use crate::{naming, scopes};
 
-/// Decides the representation of every struct field and every parameter.
+/// Decides the representation of every struct field, parameter and
+/// request body.
 pub(super) fn represent(api: &mut Api) {
     for def in &mut api.types {
-        let in_requests = def.in_requests;
+        let (in_requests, multipart) = (def.in_requests, def.multipart);
         if let TypeKind::Struct(s) = &mut def.kind {
-            represent_struct(s, in_requests);
+            represent_struct(s, in_requests, multipart);
         }
     }
     for op in &mut api.operations {
         for param in &mut op.params {
             param.repr = param_repr(param);
         }
+        if let Some(body) = &mut op.body {
+            body.repr = body_repr(body);
+        }
     }
 }
 
-fn represent_struct(s: &mut Struct, in_requests: bool) {
+fn represent_struct(s: &mut Struct, in_requests: bool, multipart: bool) {
     // `rename_all = "camelCase"` when it spares more per-field renames than
     // it costs (the usual JSON API), so most fields carry no rename at all.
     let plain_renames = s.fields.iter().filter(|f| f.rust_name != f.wire_name).count();
@@ -38,6 +43,7 @@ fn represent_struct(s: &mut Struct, in_requests: bool) {
         let boxed = field.repr.boxed;
         field.repr = field_repr(field, in_requests, in_constructor, camel, &mut setters);
         field.repr.boxed = boxed;
+        field.repr.part = multipart.then(|| part_kind(&field.ty));
     }
     // `Default` when `new` would take nothing: no field is required.
     let derives_default = s.fields.iter().all(|f| f.repr.init == FieldInit::Empty);
@@ -89,7 +95,18 @@ fn field_repr(
         let takes = if matches!(field.ty, TypeRef::List(_)) { SetterArg::Items } else { SetterArg::Into };
         Setter { name: setters.claim(&wanted, "_"), takes }
     });
-    FieldRepr { wrapper, boxed: false, serde: FieldSerde { rename, default, skip }, init, setter }
+    // Only what requests carry is checked before sending.
+    let checks = if in_requests { validation::plan(&field.ty, &field.constraints) } else { Vec::new() };
+    FieldRepr { wrapper, boxed: false, serde: FieldSerde { rename, default, skip }, init, setter, checks, part: None }
+}
+
+/// How a multipart body writes a field of type `ty`.
+fn part_kind(ty: &TypeRef) -> PartKind {
+    match ty {
+        TypeRef::Binary => PartKind::File,
+        TypeRef::List(item) if **item == TypeRef::Binary => PartKind::Files,
+        _ => PartKind::Value,
+    }
 }
 
 /// Required parameters are arguments of the client method, the others
@@ -97,7 +114,18 @@ fn field_repr(
 fn param_repr(param: &Param) -> ParamRepr {
     let passing = if param.required { Passing::Argument } else { Passing::Setter };
     let arg = if converts(&param.ty) { ArgKind::Into } else { ArgKind::Exact };
-    ParamRepr { passing, arg }
+    ParamRepr { passing, arg, checks: validation::plan(&param.ty, &param.constraints) }
+}
+
+/// A required body is an argument of the client method, an optional one
+/// the `body` setter's. Either takes `impl Into` where anything converts.
+fn body_repr(body: &Body) -> BodyRepr {
+    let passing = if body.required { Passing::Argument } else { Passing::Setter };
+    let content_converts = converts(&body.default_content().ty);
+    let arg = if body.choice.is_some() || content_converts { ArgKind::Into } else { ArgKind::Exact };
+    // Through a choice, only the default content's exact type has a `From`.
+    let content_arg = if body.choice.is_none() && content_converts { ArgKind::Into } else { ArgKind::Exact };
+    BodyRepr { passing, arg, content_arg }
 }
 
 /// Strings and bytes are taken as `impl Into<…>`: `&str`, `Vec<u8>` and the

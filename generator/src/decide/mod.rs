@@ -18,55 +18,62 @@ mod success;
 mod validation;
 
 use crate::diagnostics::Diagnostics;
-use crate::ir::{Api, ClientNew, CrateShape, MediaKind, Method, OperationNames, SecurityKind, TypeRef};
+use crate::ir::{
+    Api, ClientNew, CrateShape, Decided, MediaKind, Method, OperationNames, ResponseBody, SecurityKind, Success,
+    Target, TypeRef,
+};
 use crate::{naming, scopes};
 
-/// Completes a lowered [`Api`]. Problems found here (an `x-pagination` that
-/// does not fit its operation) are reported to `diags`.
-pub fn decide(api: &mut Api, diags: &mut Diagnostics) {
+/// Completes a lowered and checked [`Api`] for `target`, once: nothing
+/// after it changes what it decided. Problems found here (an
+/// `x-pagination` that does not fit its operation) are reported to `diags`.
+pub fn decide(mut api: Api, target: &Target, diags: &mut Diagnostics) -> Decided {
+    decide_in_place(&mut api, target, diags);
+    Decided::seal(api)
+}
+
+fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     recursion::box_recursive_fields(api);
     requests::mark_directions(api);
+    mark_multipart_bodies(api);
+    // The operations' own types live in `client.rs` beside `Client`; the
+    // body choice is named first, since how a body is given depends on it.
+    let mut client_types = naming::Scope::with_reserved(scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE));
+    let mut success_enums = Vec::with_capacity(api.operations.len());
+    for op in &mut api.operations {
+        let (names, success_enum, body_choice) = operation_names(&op.type_prefix, &mut client_types);
+        op.names = names;
+        success_enums.push(success_enum);
+        if let Some(body) = op.body.as_mut().filter(|b| b.contents.len() > 1) {
+            body.choice = Some(body_choice);
+        }
+    }
     fields::represent(api);
     validation::mark_validating(api);
-    // The operations' own types live in `client.rs` beside `Client`.
-    let mut client_types = naming::Scope::with_reserved(scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE));
-    mark_multipart_bodies(api);
-    for i in 0..api.operations.len() {
+    for (i, success_enum) in success_enums.iter().enumerate() {
         let op = &api.operations[i];
-        let (names, by_status, body_choice) = operation_names(&op.type_prefix, &mut client_types);
-        let success = success::success(api, op, &by_status);
+        let success = success::success(api, op, success_enum);
         let accept = success::accept(op);
         let pagination = pagination::pagination(api, op, diags);
         let idempotent = op.idempotent_hint.unwrap_or_else(|| idempotent_method(op.method));
         let op = &mut api.operations[i];
         op.idempotent = idempotent;
-        op.names = names;
-        if let Some(body) = op.body.as_mut().filter(|b| b.contents.len() > 1) {
-            body.choice = Some(body_choice);
-        }
+        // A binary success can also be streamed as it arrives.
+        op.streams = matches!(success, Success::Plain(ResponseBody::Bytes));
         op.success = success;
         op.accept = accept;
         op.pagination = pagination;
     }
-    decide_crate(api);
-}
-
-/// The cargo features and the crate-wide shape, from the operations there
-/// are (check calls it again after leaving operations out).
-pub(crate) fn decide_crate(api: &mut Api) {
-    let (features, unreferenced_schemas) = features::assign(api);
-    api.crate_shape = CrateShape { features, unreferenced_schemas, full_serde: true, ..crate_shape(api) };
-}
-
-/// A module that another crate includes has no cargo features of its own:
-/// every operation and type is compiled, each type with only the serde
-/// direction it needs.
-pub fn without_features(api: &mut Api) {
-    api.operations.iter_mut().for_each(|op| op.features.clear());
-    api.types.iter_mut().for_each(|t| t.features.clear());
-    api.crate_shape.features.clear();
-    api.crate_shape.unreferenced_schemas = 0;
-    api.crate_shape.full_serde = false;
+    api.crate_shape = match target {
+        Target::Crate => {
+            let (features, unreferenced_schemas) = features::assign(api);
+            CrateShape { features, unreferenced_schemas, full_serde: true, ..crate_shape(api, target) }
+        }
+        // A module that another crate includes has no cargo features of its
+        // own: every operation and type is compiled, each type with only
+        // the serde direction it needs.
+        Target::Module { .. } => crate_shape(api, target),
+    };
 }
 
 /// The request builder, error enum, success enum and body choice of an
@@ -129,7 +136,7 @@ fn request_id_headers(api: &Api) -> Vec<String> {
 }
 
 /// What the whole crate needs, from what is left of the operations.
-fn crate_shape(api: &Api) -> CrateShape {
+fn crate_shape(api: &Api, target: &Target) -> CrateShape {
     // The compiler walks nested types (drop check, auto traits) one level
     // of recursion per type; a long chain of distinct types that contain
     // each other (a ring of `owner` fields across a thousand schemas)
@@ -153,5 +160,6 @@ fn crate_shape(api: &Api) -> CrateShape {
         features: Vec::new(),
         unreferenced_schemas: 0,
         full_serde: false,
+        target: target.clone(),
     }
 }

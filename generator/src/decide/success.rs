@@ -3,7 +3,8 @@
 //! Many APIs (Statsig's among them) answer `{"message": "...", "data": ...}`.
 //! Callers want the `data`; the `message` stays reachable through
 //! `ApiResponse::message`. Only a plain string `message` property counts,
-//! and only when every success status has the same body.
+//! and only when every success status has the same body; `x-envelope:
+//! false` keeps the body whole.
 
 use crate::ir::{
     Accept, Api, Envelope, Field, MessageField, Opened, Operation, ResponseBody, SkipSerializing, Success, TypeKind,
@@ -18,7 +19,8 @@ pub(super) fn success(api: &Api, op: &Operation, by_status: &str) -> Success {
     if successes.any(|r| r.body != first.body) {
         return Success::ByStatus(by_status.to_string());
     }
-    match envelope(api, &first.body) {
+    let opened = if op.envelope_hint == Some(false) { None } else { envelope(api, &first.body) };
+    match opened {
         Some(envelope) => Success::Envelope(envelope),
         None => Success::Plain(first.body.clone()),
     }
@@ -61,5 +63,36 @@ pub(super) fn accept(op: &Operation) -> Accept {
         Accept::Json
     } else {
         Accept::Any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Success;
+
+    fn success_of(root_extension: &str, op_extension: &str) -> Success {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{root_extension}paths:\n  /a:\n    get:\n      operationId: getA\n{op_extension}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [data]\n                properties:\n                  message: {{type: string}}\n                  data: {{type: integer}}\n"
+        );
+        let api = crate::lower_document(&text, "envelope.yaml").unwrap_or_else(|d| panic!("{d}"));
+        api.operations[0].success.clone()
+    }
+
+    #[test]
+    fn x_envelope_false_keeps_the_body_whole() {
+        assert!(matches!(success_of("", ""), Success::Envelope(_)));
+        assert!(matches!(success_of("", "      x-envelope: false\n"), Success::Plain(_)));
+        assert!(matches!(success_of("x-envelope: false\n", ""), Success::Plain(_)));
+        // The operation's word beats the root's.
+        assert!(matches!(success_of("x-envelope: false\n", "      x-envelope: true\n"), Success::Envelope(_)));
+        // A value that is not a boolean costs the operation, with a warning.
+        let (api, warnings) = crate::analyze(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-envelope: maybe\npaths:\n  /a:\n    get:\n      responses:\n        '204': {description: ok}\n",
+            "envelope.yaml",
+            false,
+        )
+        .unwrap_or_else(|d| panic!("{d}"));
+        assert!(api.operations.is_empty());
+        assert!(warnings.to_string().contains("#/x-envelope: `x-envelope` must be `true` or `false`"), "{warnings}");
     }
 }

@@ -5,24 +5,26 @@
 //! `ClientBuilder` themselves live in the runtime.
 
 use super::shared::docs::{self, doc_paragraphs};
-use super::shared::{body_type, cfg_attr, rust_type, TypePath};
-use crate::ir::{Api, ArgKind, Body, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme, TypeRef};
+use super::shared::{body_type, cfg_attr, root, rust_type, TypePath};
+use crate::ir::{Api, ArgKind, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The module's `use` lines, its `Spec`, `impl Client` and `impl ClientBuilder`.
 pub fn items(api: &Api) -> [TokenStream; 4] {
+    let root = root(api);
     // Types are named `types::Name` here (a spec without operations uses none).
     let import = quote! {
         #[allow(unused_imports)]
-        use crate::types;
-        pub use crate::runtime::{Client, ClientBuilder};
+        use #root::types;
+        pub use #root::runtime::{Client, ClientBuilder};
     };
     [import, spec(api), client_impl(api), builder_impl(api)]
 }
 
 /// `SPEC`: the spec's facts the runtime's client needs.
 fn spec(api: &Api) -> TokenStream {
+    let root = root(api);
     let base_url = match &api.base_url {
         Some(url) => quote! { Some(#url) },
         None => quote! { None },
@@ -33,7 +35,7 @@ fn spec(api: &Api) -> TokenStream {
     let schemes = Literal::usize_unsuffixed(api.security_schemes.len());
     quote! {
         #[doc = " What the spec says about the client as a whole."]
-        static SPEC: crate::runtime::Spec = crate::runtime::Spec {
+        static SPEC: #root::runtime::Spec = #root::runtime::Spec {
             default_base_url: #base_url,
             default_headers: &[#((#names, #values)),*],
             request_id_headers: &[#(#request_ids),*],
@@ -44,6 +46,7 @@ fn spec(api: &Api) -> TokenStream {
 }
 
 fn client_impl(api: &Api) -> TokenStream {
+    let root = root(api);
     let default_base = api.base_url.as_ref().map(|url| {
         quote! {
             #[doc = " The server named in the spec."]
@@ -53,7 +56,7 @@ fn client_impl(api: &Api) -> TokenStream {
     let new = match &api.crate_shape.client_new {
         ClientNew::NoCredential => Some(quote! {
             #[doc = " A client with default settings."]
-            pub fn new() -> Result<Self, crate::BuildError> {
+            pub fn new() -> Result<Self, #root::BuildError> {
                 Self::builder().build()
             }
         }),
@@ -61,7 +64,7 @@ fn client_impl(api: &Api) -> TokenStream {
             let name = format_ident!("{}", scheme);
             Some(quote! {
                 #[doc = " A client with default settings and the given credential."]
-                pub fn new(credential: impl Into<crate::Secret>) -> Result<Self, crate::BuildError> {
+                pub fn new(credential: impl Into<#root::Secret>) -> Result<Self, #root::BuildError> {
                     Self::builder().#name(credential).build()
                 }
             })
@@ -100,6 +103,7 @@ fn client_impl(api: &Api) -> TokenStream {
 
 /// A credential setter per security scheme.
 fn builder_impl(api: &Api) -> TokenStream {
+    let root = root(api);
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
         let SecurityScheme { wire_name, rust_name, kind, doc } = s;
         let name = format_ident!("{}", rust_name);
@@ -116,13 +120,13 @@ fn builder_impl(api: &Api) -> TokenStream {
         };
         let summary = format!("The credential of the `{wire_name}` security scheme. {how}");
         let docs = doc_paragraphs([Some(summary.as_str()), doc.as_deref()]);
-        let credential = |variant: TokenStream| quote! { crate::runtime::Credential::#variant };
+        let credential = |variant: TokenStream| quote! { #root::runtime::Credential::#variant };
         match kind {
             SecurityKind::Basic => {
                 let value = credential(quote! { Basic(username.into(), password.into()) });
                 quote! {
                     #docs
-                    pub fn #name(self, username: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
+                    pub fn #name(self, username: impl Into<String>, password: impl Into<#root::Secret>) -> Self {
                         self.credential(#index, #value)
                     }
                 }
@@ -139,7 +143,7 @@ fn builder_impl(api: &Api) -> TokenStream {
                 };
                 quote! {
                     #docs
-                    pub fn #name(self, credential: impl Into<crate::Secret>) -> Self {
+                    pub fn #name(self, credential: impl Into<#root::Secret>) -> Self {
                         self.credential(#index, #value)
                     }
                 }
@@ -155,12 +159,14 @@ fn builder_impl(api: &Api) -> TokenStream {
 
 /// `Client::documented_rate_limiter()`, from the spec's `x-client-rate-limits`.
 fn documented_rate_limiter(api: &Api) -> Option<TokenStream> {
+    let root = root(api);
     if api.rate_limits.is_empty() {
         return None;
     }
     let listed = api.rate_limits.iter().map(|l| format!("{} requests per {} s", l.requests, l.seconds));
     let doc = format!(
-        " A [`crate::RateLimiter`] with the limits the spec documents: {}.",
+        " A [`RateLimiter`]({}::RateLimiter) with the limits the spec documents: {}.",
+        api.crate_shape.target.root(),
         listed.collect::<Vec<_>>().join(", ")
     );
     let limits = api.rate_limits.iter().map(|l| {
@@ -170,8 +176,8 @@ fn documented_rate_limiter(api: &Api) -> Option<TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #[doc = " Pass it to [`ClientBuilder::rate_limiter`]; clones share their counts."]
-        pub fn documented_rate_limiter() -> crate::RateLimiter {
-            crate::RateLimiter::new() #(#limits)*
+        pub fn documented_rate_limiter() -> #root::RateLimiter {
+            #root::RateLimiter::new() #(#limits)*
         }
     })
 }
@@ -211,18 +217,17 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
         inits.push(quote! { #ident: None });
     }
     match &op.body {
-        Some(body @ Body { required: true, .. }) => {
+        Some(body) if body.repr.passing == Passing::Argument => {
             let ty = body_type(api, body);
-            // Anything that converts: bytes to `Binary`, `&str` to `String`,
-            // the default content to the choice of contents.
-            let converts =
-                body.choice.is_some() || matches!(body.default_content().ty, TypeRef::Binary | TypeRef::String);
-            if converts {
-                args.push(quote! { body: impl Into<#ty> });
-                inits.push(quote! { body: body.into() });
-            } else {
-                args.push(quote! { body: #ty });
-                inits.push(quote! { body });
+            match body.repr.arg {
+                ArgKind::Into => {
+                    args.push(quote! { body: impl Into<#ty> });
+                    inits.push(quote! { body: body.into() });
+                }
+                ArgKind::Exact | ArgKind::Optional => {
+                    args.push(quote! { body: #ty });
+                    inits.push(quote! { body });
+                }
             }
         }
         Some(_) => inits.push(quote! { body: None }),

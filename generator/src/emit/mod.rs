@@ -10,9 +10,10 @@ mod render;
 mod shared;
 mod types;
 
-use crate::ir::{Api, CrateFeature, TypeRef, UNREFERENCED_SCHEMAS};
+use crate::ir::{Api, CrateFeature, Decided, TypeRef, UNREFERENCED_SCHEMAS};
+use crate::runtime;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 pub use render::RenderError;
 use shared::docs;
 
@@ -35,9 +36,6 @@ pub struct CrateOptions {
     pub selection: crate::Selection,
 }
 
-/// The runtime support module, emitted verbatim.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
-
 /// One file of the crate before rendering.
 pub enum FileTokens {
     /// Rust items, rendered by prettyplease below `header`.
@@ -50,7 +48,7 @@ pub enum FileTokens {
 ///
 /// Rust files are emitted and rendered piece by piece on every core; the
 /// output is the same as [`tokens`] then [`render_files`].
-pub fn emit(api: &Api, options: &CrateOptions) -> Result<Vec<(String, String)>, RenderError> {
+pub fn emit(api: &Decided, options: &CrateOptions) -> Result<Vec<(String, String)>, RenderError> {
     let mut rust = Vec::new();
     let mut files = Vec::new();
     for source in sources(api, options) {
@@ -90,7 +88,6 @@ fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
         rust("src/client.rs", client_pieces(api)),
         rust("src/lib.rs", vec![Box::new(move || lib_rs(api))]),
         Source::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
-        Source::Text { path: "src/runtime.rs".into(), contents: format!("{header}{RUNTIME}") },
         // prettyplease formats the code; `cargo fmt` in a workspace that
         // holds the crate must not reformat it.
         Source::Text {
@@ -98,6 +95,15 @@ fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
             contents: format!("{}disable_all_formatting = true\n", header.replace("//", "#")),
         },
     ];
+    files.push(Source::Text {
+        path: "src/runtime/mod.rs".into(),
+        contents: format!("{header}{}", runtime::mod_rs(false)),
+    });
+    for module in runtime::MODULES {
+        let path = format!("src/runtime/{}.rs", module.name);
+        files.push(Source::Text { path, contents: format!("{header}{}", module.source) });
+    }
+    files.push(Source::Text { path: "src/runtime/tests.rs".into(), contents: format!("{header}{}", runtime::TESTS) });
     if options.examples {
         for (path, piece) in examples::files(api, &options.crate_name) {
             files.push(rust(&path, vec![piece]));
@@ -108,7 +114,7 @@ fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
 
 /// The emit phase alone (for benchmarks): token streams for every Rust
 /// file, text for the rest.
-pub fn tokens(api: &Api, options: &CrateOptions) -> Vec<FileTokens> {
+pub fn tokens(api: &Decided, options: &CrateOptions) -> Vec<FileTokens> {
     sources(api, options)
         .into_iter()
         .map(|source| match source {
@@ -176,7 +182,7 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
         let limit = limit.to_string();
         quote! { #![recursion_limit = #limit] }
     });
-    vec![
+    let mut items = vec![
         quote! {
             #(#crate_docs)*
             #![forbid(unsafe_code)]
@@ -189,8 +195,18 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             #[allow(dead_code)]
             mod runtime;
         },
+    ];
+    items.extend(reexports());
+    items
+}
+
+/// What the client's root passes on: the client, the runtime's public
+/// names and the crates its API shows.
+fn reexports() -> Vec<TokenStream> {
+    let names = runtime::public_names().into_iter().map(|n| format_ident!("{}", n));
+    vec![
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext, Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, ValidationError}; },
+        quote! { pub use runtime::{#(#names),*}; },
         quote! {
             #[doc = " The byte buffers of binary responses."]
             pub use bytes;
@@ -202,6 +218,28 @@ fn lib_rs(api: &Api) -> Vec<TokenStream> {
             pub use reqwest;
         },
     ]
+}
+
+/// The client as the source of one module that another crate includes
+/// (decided for [`crate::ir::Target::Module`]): its root's re-exports,
+/// then `client`, `types` and the runtime as inline modules. Crate-level
+/// attributes are the including crate's (an included file cannot have
+/// them); so are the cargo features the code mentions.
+pub fn module_source(api: &Decided, header: &str) -> Result<String, RenderError> {
+    let reexports: Vec<render::Piece<'_>> = vec![Box::new(reexports)];
+    let files = vec![
+        render::Pieces { header: String::new(), pieces: reexports },
+        render::Pieces { header: String::new(), pieces: client_pieces(api) },
+        render::Pieces { header: String::new(), pieces: types_pieces(api) },
+    ];
+    let [root, client, types]: [String; 3] =
+        render::files(files)?.try_into().expect("three files rendered give three texts");
+    Ok(module::assemble(
+        header,
+        &root,
+        &[("pub mod client", &client), ("pub mod types", &types)],
+        &runtime::mod_rs(true),
+    ))
 }
 
 /// The crate docs' section on the tag features.

@@ -1,43 +1,19 @@
-//! A generated crate as one module's source, for a build script to write
-//! into `OUT_DIR` and a crate to `include!`: the crate's modules inline,
-//! its paths under the module's path, and no crate-level attributes (an
-//! included file cannot have them).
+//! A generated client as one module's source, for a build script to write
+//! into `OUT_DIR` and a crate to `include!`. The pieces were emitted for
+//! the module's path already; this only puts them one after the other.
 
-/// The crate's files (as [`super::emit`] makes them) as one module whose
-/// path in the including crate is `module_path` (`crate::api`).
-pub fn assemble(files: &[(String, String)], module_path: &str, header: &str) -> String {
-    let file = |name: &str| {
-        let text = files.iter().find(|(path, _)| path == name).map_or("", |(_, text)| text.as_str());
-        // Without the generated header.
-        text.split_once("\n\n").map_or(text, |(_, rest)| rest).to_string()
-    };
+/// `header`, the root's items, then each `(declaration, rendered body)`
+/// and the runtime as inline modules. Their feature gates (`full-serde`,
+/// a feature per tag, the runtime's `tracing`) are the including crate's
+/// to declare, so unknown `cfg`s are allowed.
+pub fn assemble(header: &str, root: &str, modules: &[(&str, &str)], runtime: &str) -> String {
     let mut out = String::from(header);
-    for line in file("src/lib.rs").lines() {
-        // A module's own `//!` docs beside the outer ones lib.rs gives it
-        // would mix attribute styles: they become plain comments.
-        let inline = |name: &str| {
-            let body: String = file(&format!("src/{name}.rs"))
-                .lines()
-                .map(|l| l.strip_prefix("//!").map_or_else(|| l.to_string(), |rest| format!("//{rest}")) + "\n")
-                .collect();
-            format!("{{\n{body}}}")
-        };
-        match line.trim() {
-            // Crate-level attributes and docs belong to the including crate.
-            l if l.starts_with("//!") || l.starts_with("#![") => continue,
-            // Their feature gates (`full-serde`, a feature per tag) are
-            // the including crate's to declare too.
-            "pub mod client;" => {
-                out.push_str(&format!("#[allow(unexpected_cfgs)]\npub mod client {}", inline("client")))
-            }
-            "pub mod types;" => out.push_str(&format!("#[allow(unexpected_cfgs)]\npub mod types {}", inline("types"))),
-            "mod runtime;" => {
-                // The runtime's `tracing` feature is the including crate's to declare.
-                out.push_str(&format!("#[allow(unexpected_cfgs)]\nmod runtime {}", inline("runtime")))
-            }
-            _ => out.push_str(line),
-        }
-        out.push('\n');
+    out.push_str(root);
+    for (declaration, body) in modules {
+        out.push_str(&format!("\n#[allow(unexpected_cfgs)]\n{declaration} {{\n{body}}}\n"));
     }
-    out.replace("crate::", &format!("{module_path}::")).trim_start_matches('\n').to_string()
+    out.push_str(&format!(
+        "\n// Not every spec needs every helper.\n#[allow(unexpected_cfgs, dead_code)]\nmod runtime {{\n{runtime}}}\n"
+    ));
+    out
 }

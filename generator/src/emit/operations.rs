@@ -4,11 +4,11 @@
 
 use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
-use super::shared::{body_type, gated, rust_type, TypePath};
+use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
     Accept, Api, ArgKind, BodyContent, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened,
-    Operation, OperationNames, Pagination, Param, ParamLocation, ParamRepr, ParamStyle, Passing, PathSegment, Response,
-    ResponseBody, Status, Success, TypeRef, Wrapper,
+    Operation, OperationNames, Pagination, Param, ParamLocation, ParamRepr, Passing, PathSegment, Response,
+    ResponseBody, Status, Style, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -77,22 +77,13 @@ fn status_pattern(status: Status) -> TokenStream {
 /// the style argument when it is not the location's default (`form`,
 /// exploded, for queries; `simple` for paths and headers; cookies are
 /// comma-joined unless JSON).
-fn param_call(location: ParamLocation, style: ParamStyle) -> (proc_macro2::Ident, Option<TokenStream>) {
-    let named = |name: &str| {
-        let ident = format_ident!("{}", name);
-        Some(quote! { crate::runtime::Style::#ident })
-    };
-    let style = match style {
-        ParamStyle::Json => named("Json"),
-        _ if location == ParamLocation::Cookie => None,
-        ParamStyle::Form { explode: true } | ParamStyle::Simple => None,
-        ParamStyle::Form { explode: false } => named("FormCompact"),
-        ParamStyle::SimpleExploded => named("SimpleExploded"),
-        ParamStyle::SpaceDelimited => named("SpaceDelimited"),
-        ParamStyle::PipeDelimited => named("PipeDelimited"),
-        ParamStyle::DeepObject => named("DeepObject"),
-        ParamStyle::Label { explode } => named(if explode { "LabelExploded" } else { "Label" }),
-        ParamStyle::Matrix { explode } => named(if explode { "MatrixExploded" } else { "Matrix" }),
+fn param_call(root: &TokenStream, location: ParamLocation, style: Style) -> (proc_macro2::Ident, Option<TokenStream>) {
+    let default = match location {
+        ParamLocation::Query => Style::Form,
+        ParamLocation::Path | ParamLocation::Header => Style::Simple,
+        // Cookies are comma-joined unless JSON, whatever their style.
+        ParamLocation::Cookie if style != Style::Json => style,
+        ParamLocation::Cookie => Style::FormCompact,
     };
     let base = match location {
         ParamLocation::Path => "path_segment",
@@ -100,9 +91,30 @@ fn param_call(location: ParamLocation, style: ParamStyle) -> (proc_macro2::Ident
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     };
+    if style == default {
+        return (format_ident!("{}", base), None);
+    }
+    // The runtime's variant of the same enum.
+    let variant = format_ident!("{}", style_variant(style));
+    (format_ident!("{}_styled", base), Some(quote! { #root::runtime::Style::#variant }))
+}
+
+/// The name of a style's variant, as the runtime (which defines the same
+/// enum) spells it.
+fn style_variant(style: Style) -> &'static str {
     match style {
-        None => (format_ident!("{}", base), None),
-        Some(style) => (format_ident!("{}_styled", base), Some(style)),
+        Style::Form => "Form",
+        Style::FormCompact => "FormCompact",
+        Style::Simple => "Simple",
+        Style::SimpleExploded => "SimpleExploded",
+        Style::SpaceDelimited => "SpaceDelimited",
+        Style::PipeDelimited => "PipeDelimited",
+        Style::DeepObject => "DeepObject",
+        Style::Json => "Json",
+        Style::Label => "Label",
+        Style::LabelExploded => "LabelExploded",
+        Style::Matrix => "Matrix",
+        Style::MatrixExploded => "MatrixExploded",
     }
 }
 
@@ -160,6 +172,7 @@ fn body_choice(api: &Api, op: &Operation) -> Option<TokenStream> {
 }
 
 fn request_builder(api: &Api, op: &Operation) -> TokenStream {
+    let root = root(api);
     let Operation {
         rust_name,
         type_prefix: _,
@@ -180,28 +193,30 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         features: _,
         pagination_hint: _,
         idempotent_hint: _,
+        envelope_hint: _,
         idempotent,
         names,
         success,
         pagination,
         accept,
+        streams,
     } = op;
     let OperationNames { request, error } = names;
     let request = format_ident!("{}", request);
     let error = format_ident!("{}", error);
     let success_ty = success_type(api, success);
-    let output = quote! { crate::ApiResult<#success_ty, #error> };
+    let output = quote! { #root::ApiResult<#success_ty, #error> };
 
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut checks = Vec::new();
     for p in params {
-        let Param { rust_name, wire_name, location, ty, required: _, doc, style: _, constraints, repr } = p;
-        let ParamRepr { passing, arg } = repr;
+        let Param { rust_name, wire_name, location, ty, required: _, doc, style: _, constraints: _, repr } = p;
+        let ParamRepr { passing, arg, checks: param_checks } = repr;
         let ident = format_ident!("{}", rust_name);
         let ty_tokens = rust_type(api, ty, TypePath::Module);
         // The spec's constraints are checked before anything is sent.
-        let param_checks = constraint_checks(ty, constraints, wire_name);
+        let param_checks = constraint_checks(&root, ty, param_checks, wire_name);
         if !param_checks.is_empty() {
             let calls = param_checks.iter().map(|check| quote! { call.check(#check); });
             checks.push(match passing {
@@ -252,13 +267,12 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     for segment in path_segments {
         match segment {
             PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathSegment::Param(wire) => {
-                let Some(p) = params.iter().find(|p| p.location == ParamLocation::Path && &p.wire_name == wire) else {
-                    continue;
-                };
+            PathSegment::Param(id) => {
+                let p = op.param(*id);
+                let wire = &p.wire_name;
                 let ident = format_ident!("{}", p.rust_name);
                 template.push_str(&format!("{{{}}}", p.rust_name));
-                let (method, style) = param_call(p.location, p.style);
+                let (method, style) = param_call(&root, p.location, p.style);
                 let style = style.map(|s| quote! { , #s });
                 encode_path.push(quote! { let #ident = call.#method(#wire, &#ident #style); });
             }
@@ -272,7 +286,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let others = params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let ident = format_ident!("{}", p.rust_name);
         let wire = &p.wire_name;
-        let (method, style) = param_call(p.location, p.style);
+        let (method, style) = param_call(&root, p.location, p.style);
         let style = style.map(|s| quote! { , #s });
         quote! { call.#method(#wire, &#ident #style); }
     });
@@ -308,17 +322,13 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         Accept::Any => "*/*",
     };
     let security = security.iter().map(|together| {
-        let indexes = together.iter().filter_map(|scheme| {
-            let index = api.security_schemes.iter().position(|s| &s.rust_name == scheme)?;
-            Some(Literal::usize_unsuffixed(index))
-        });
+        let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
         quote! { &[#(#indexes),*] }
     });
     let arms = response_arms(api, op, false);
-    // A binary success can also be streamed as it arrives.
-    let send_stream = matches!(success, Success::Plain(ResponseBody::Bytes)).then(|| {
+    let send_stream = streams.then(|| {
         let arms = response_arms(api, op, true);
-        let output = quote! { crate::ApiResult<crate::ByteStream, #error> };
+        let output = quote! { #root::ApiResult<#root::ByteStream, #error> };
         quote! {
             #[doc = " Sends the request and returns the body unread, as a stream of"]
             #[doc = " chunks (for large downloads); errors are decoded as with `send`."]
@@ -340,7 +350,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         pub struct #request {
             client: Client,
             #(#fields,)*
-            options: crate::runtime::RequestOptions,
+            options: #root::runtime::RequestOptions,
         }
 
         impl #request {
@@ -356,8 +366,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #send_stream
 
-            fn into_call(self) -> crate::runtime::Call {
-                static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            fn into_call(self) -> #root::runtime::Call {
+                static OPERATION: #root::runtime::Operation = #root::runtime::Operation {
                     name: #rust_name,
                     method: reqwest::Method::#method,
                     path: #path,
@@ -367,18 +377,20 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                 };
                 let Self { client, #(#field_names,)* #body_binding options } = self;
                 let mut call = client.call(&OPERATION, options);
+                // Checked before a path parameter's name is bound to its
+                // encoded segment.
+                #(#checks)*
                 #(#encode_path)*
                 #set_path
                 #(#others)*
-                #(#checks)*
                 #send_body
                 call
             }
         }
 
         #pagination
-        crate::runtime::request_options!(#request);
-        crate::runtime::into_future!(#request, #success_ty, #error);
+        #root::runtime::request_options!(#request);
+        #root::runtime::into_future!(#request, #success_ty, #error);
         #choice
     }
 }
@@ -391,6 +403,7 @@ fn items_fn(
     error: &proc_macro2::Ident,
     p: &Pagination,
 ) -> TokenStream {
+    let root = root(api);
     let Pagination { page_param, page_width, items_field, item, end } = p;
     let item = rust_type(api, item, TypePath::Module);
     let page_field = format_ident!("{}", page_param);
@@ -429,7 +442,7 @@ fn items_fn(
         IntWidth::I32 => (
             quote! { self.#page_field.map_or(1, i64::from) },
             quote! {
-                let page = crate::runtime::page_number(#operation, page);
+                let page = #root::runtime::page_number(#operation, page);
                 let request = self.clone();
             },
             quote! { let request = request.#page_field(page?); },
@@ -441,9 +454,9 @@ fn items_fn(
             #[doc = " Every item on every page, as a stream: pages are fetched one at a"]
             #[doc = " time as it is polled, from the page set here (or 1) until the"]
             #[doc = #doc]
-            pub fn items(self) -> crate::Pages<#item, #error> {
+            pub fn items(self) -> #root::Pages<#item, #error> {
                 let first = #first;
-                crate::runtime::Pages::new(first, move |page| {
+                #root::runtime::Pages::new(first, move |page| {
                     #prepare
                     Box::pin(async move {
                         #page_arg
@@ -461,6 +474,7 @@ fn items_fn(
 /// wraps the body in one runtime call. With `stream`, successes are
 /// streamed instead of decoded.
 fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
+    let root = root(api);
     let error = format_ident!("{}", op.names.error);
     let mut arms: Vec<TokenStream> = op
         .responses
@@ -477,18 +491,18 @@ fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
             let outcome = match (r.status.is_success(), &op.success, &r.body) {
                 (true, _, _) if stream => quote! { raw.stream() },
                 (true, Success::Envelope(envelope), _) => open_envelope(api, envelope),
-                (true, Success::Plain(_), _) => quote! { raw.ok(crate::runtime::#decode) },
+                (true, Success::Plain(_), _) => quote! { raw.ok(#root::runtime::#decode) },
                 (true, Success::ByStatus(name), body) => {
                     let success_enum = format_ident!("{}", name);
                     match body {
                         ResponseBody::Empty => {
-                            quote! { raw.success(crate::runtime::empty, |()| #success_enum::#variant) }
+                            quote! { raw.success(#root::runtime::empty, |()| #success_enum::#variant) }
                         }
-                        _ => quote! { raw.success(crate::runtime::#decode, #success_enum::#variant) },
+                        _ => quote! { raw.success(#root::runtime::#decode, #success_enum::#variant) },
                     }
                 }
-                (false, _, ResponseBody::Empty) => quote! { raw.failure(crate::runtime::empty, |()| #error::#variant) },
-                (false, _, _) => quote! { raw.failure(crate::runtime::#decode, #error::#variant) },
+                (false, _, ResponseBody::Empty) => quote! { raw.failure(#root::runtime::empty, |()| #error::#variant) },
+                (false, _, _) => quote! { raw.failure(#root::runtime::#decode, #error::#variant) },
             };
             quote! { #pattern => #outcome, }
         })
@@ -502,6 +516,7 @@ fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
 /// `raw.ok_with_message(...)`: decodes the body and splits it into the
 /// result and the server's message.
 fn open_envelope(api: &Api, envelope: &Envelope) -> TokenStream {
+    let root = root(api);
     let Envelope { body, opened } = envelope;
     let (result, message) = match opened {
         Opened::Data { field, ty: _, message } => {
@@ -518,7 +533,7 @@ fn open_envelope(api: &Api, envelope: &Envelope) -> TokenStream {
         Opened::Whole(_) => quote! { { let message = #message; (#result, message) } },
         Opened::Data { .. } | Opened::MessageOnly(_) => quote! { (#result, #message) },
     };
-    quote! { raw.ok_with_message(crate::runtime::json, |body: #body_ty| #open) }
+    quote! { raw.ok_with_message(#root::runtime::json, |body: #body_ty| #open) }
 }
 
 fn take_message(field: &MessageField, clone: bool) -> TokenStream {

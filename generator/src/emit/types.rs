@@ -5,10 +5,10 @@
 
 use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
-use super::shared::{gated, rust_type, TypePath};
+use super::shared::{gated, root, rust_type, TypePath};
 use crate::ir::{
-    Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, Setter, SetterArg, SkipSerializing,
-    StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
+    Additional, Api, ArgKind, Constraints, Field, FieldInit, FieldRepr, FieldSerde, PartKind, Setter, SetterArg,
+    SkipSerializing, StringEnum, Struct, StructRepr, TypeDef, TypeKind, TypeRef, Union, Wrapper,
 };
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -35,11 +35,11 @@ pub fn item(api: &Api, def: &TypeDef) -> TokenStream {
                 tokens.extend(validate_fn(api, &ident, s));
             }
             if *multipart {
-                tokens.extend(multipart_parts(&ident, s));
+                tokens.extend(multipart_parts(&root(api), &ident, s));
             }
             tokens
         }
-        TypeKind::Enum(e) => enum_item(&ident, name, docs, e, serde),
+        TypeKind::Enum(e) => enum_item(&root(api), &ident, name, docs, e, serde),
         TypeKind::Union(u) => union_item(api, &ident, docs, u, serde),
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, TypePath::Local);
@@ -134,6 +134,7 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: D
 /// one empty. There is no `Default` for such structs, so a newly required
 /// field breaks callers' builds instead of being sent empty.
 fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
+    let root = root(api);
     let Struct { fields, constructor, additional, repr: _ } = s;
     if constructor.is_empty() {
         return None;
@@ -161,7 +162,7 @@ fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
     for f in fields.iter().filter(|f| f.repr.init == FieldInit::Empty) {
         let arg = format_ident!("{}", f.rust_name);
         inits.push(match f.repr.wrapper {
-            Wrapper::Nullable => quote! { #arg: crate::Nullable::Absent },
+            Wrapper::Nullable => quote! { #arg: #root::Nullable::Absent },
             Wrapper::Option | Wrapper::Plain => quote! { #arg: None },
         });
     }
@@ -186,6 +187,7 @@ fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
 /// `impl Into<T>` (lists: any iterable of `impl Into<T>`), so
 /// `AutotuneCreate::new(..).description("…")` reads as one expression.
 fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
+    let root = root(api);
     let methods: Vec<TokenStream> = s
         .fields
         .iter()
@@ -213,7 +215,7 @@ fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
                 value
             };
             let value = match f.repr.wrapper {
-                Wrapper::Nullable => quote! { crate::Nullable::Value(#value) },
+                Wrapper::Nullable => quote! { #root::Nullable::Value(#value) },
                 Wrapper::Option | Wrapper::Plain => quote! { Some(#value) },
             };
             let doc = format!(" Sets `{}`.", f.wire_name);
@@ -240,11 +242,12 @@ fn setters(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
 /// (and a JSON form for every floating-point value), checked before a
 /// request is sent, naming the first field that breaks one.
 fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
+    let root = root(api);
     let checks = s.fields.iter().filter_map(|f| {
         let field = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
         let mut body = TokenStream::new();
-        for check in constraint_checks(&f.ty, &f.constraints, wire) {
+        for check in constraint_checks(&root, &f.ty, &f.repr.checks, wire) {
             body.extend(quote! { #check?; });
         }
         let nested_validates = |ty: &TypeRef| match ty {
@@ -276,7 +279,7 @@ fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
             #[doc = " Checks the constraints the spec declares (ranges, `multipleOf`, item"]
             #[doc = " counts, lengths) and that every number has a JSON form (not NaN or"]
             #[doc = " infinite); the client calls it before sending."]
-            pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            pub fn validate(&self) -> Result<(), #root::ValidationError> {
                 #(#checks)*
                 Ok(())
             }
@@ -286,18 +289,18 @@ fn validate_fn(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
 
 /// The struct as a multipart body: a part per property (a file part for
 /// bytes, one per item for a list), in field order.
-fn multipart_parts(ident: &Ident, s: &Struct) -> TokenStream {
+fn multipart_parts(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let field = format_ident!("{}", f.rust_name);
         let wire = &f.wire_name;
-        let add = match &f.ty {
-            TypeRef::Binary => quote! { form.file(#wire, value); },
-            TypeRef::List(item) if **item == TypeRef::Binary => quote! {
+        let add = match f.repr.part {
+            Some(PartKind::File) => quote! { form.file(#wire, value); },
+            Some(PartKind::Files) => quote! {
                 for file in value {
                     form.file(#wire, file);
                 }
             },
-            _ => quote! { form.value(#wire, value); },
+            Some(PartKind::Value) | None => quote! { form.value(#wire, value); },
         };
         match f.repr.wrapper {
             Wrapper::Plain => quote! { { let value = &self.#field; #add } },
@@ -314,8 +317,8 @@ fn multipart_parts(ident: &Ident, s: &Struct) -> TokenStream {
         }
     });
     quote! {
-        impl crate::runtime::MultipartFields for #ident {
-            fn write_parts(&self, form: &mut crate::runtime::Multipart) {
+        impl #root::runtime::MultipartFields for #ident {
+            fn write_parts(&self, form: &mut #root::runtime::Multipart) {
                 #(#parts)*
                 #additional
             }
@@ -324,15 +327,16 @@ fn multipart_parts(ident: &Ident, s: &Struct) -> TokenStream {
 }
 
 fn field(api: &Api, f: &Field) -> TokenStream {
+    let root = root(api);
     let Field { rust_name, wire_name: _, doc, ty, presence: _, read_only, constraints, repr } = f;
-    let FieldRepr { wrapper, boxed, serde, init: _, setter: _ } = repr;
+    let FieldRepr { wrapper, boxed, serde, init: _, setter: _, checks: _, part: _ } = repr;
     let FieldSerde { rename, default, skip } = serde;
     let name = format_ident!("{}", rust_name);
     let inner = value_type(api, ty, *boxed);
     let ty = match wrapper {
         Wrapper::Plain => inner,
         Wrapper::Option => quote! { Option<#inner> },
-        Wrapper::Nullable => quote! { crate::Nullable<#inner> },
+        Wrapper::Nullable => quote! { #root::Nullable<#inner> },
     };
     let mut serde_attrs = Vec::new();
     if let Some(wire) = rename {
@@ -344,7 +348,10 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     match skip {
         SkipSerializing::Never => {}
         SkipSerializing::IfNone => serde_attrs.push(quote! { skip_serializing_if = "Option::is_none" }),
-        SkipSerializing::IfAbsent => serde_attrs.push(quote! { skip_serializing_if = "crate::Nullable::is_absent" }),
+        SkipSerializing::IfAbsent => {
+            let path = format!("{}::Nullable::is_absent", api.crate_shape.target.root());
+            serde_attrs.push(quote! { skip_serializing_if = #path })
+        }
         SkipSerializing::Always => serde_attrs.push(quote! { skip_serializing }),
     }
     let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
@@ -420,7 +427,14 @@ fn constraint_notes(c: &Constraints, repr: &FieldRepr, read_only: bool) -> Optio
     (!notes.is_empty()).then(|| notes.join(" "))
 }
 
-fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde: Directions) -> TokenStream {
+fn enum_item(
+    root: &TokenStream,
+    ident: &Ident,
+    name: &str,
+    docs: TokenStream,
+    e: &StringEnum,
+    serde: Directions,
+) -> TokenStream {
     let StringEnum { variants, catch_all } = e;
     let catch_all = format_ident!("{}", catch_all);
     let names: Vec<Ident> = variants.iter().map(|v| Ident::new(&v.rust_name, Span::call_site())).collect();
@@ -436,7 +450,7 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde
         quote! {
             impl<'de> serde::Deserialize<'de> for #ident {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::runtime::deserialize_enum(deserializer, |value| {
+                    #root::runtime::deserialize_enum(deserializer, |value| {
                         Self::known(value).unwrap_or_else(|| Self::#catch_all(value.to_string()))
                     })
                 }
@@ -486,11 +500,11 @@ fn enum_item(ident: &Ident, name: &str, docs: TokenStream, e: &StringEnum, serde
         }
 
         impl std::str::FromStr for #ident {
-            type Err = crate::ParseEnumError;
+            type Err = #root::ParseEnumError;
 
             #[doc = " Accepts only the values the spec lists."]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::known(value).ok_or_else(|| crate::ParseEnumError { type_name: #name, value: value.to_string() })
+                Self::known(value).ok_or_else(|| #root::ParseEnumError { type_name: #name, value: value.to_string() })
             }
         }
 

@@ -6,7 +6,7 @@
 //! contradict each other (an object and a string) are reported.
 
 use super::schema::Typed;
-use super::view::{SchemaRef, View};
+use super::view::{SchemaRef, SchemaType, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::TypeRef;
@@ -21,7 +21,7 @@ pub(super) enum Substance {
     Object,
     /// `type: string`, `integer`, `number` or `boolean` (with its
     /// constraints and format).
-    Scalar(&'static str),
+    Scalar(SchemaType<'static>),
     /// Anything else: a list, an enum, a union, `not`.
     Other,
 }
@@ -31,7 +31,7 @@ impl Substance {
         match self {
             Substance::Nothing => "annotations",
             Substance::Object => "an object",
-            Substance::Scalar(t) => t,
+            Substance::Scalar(t) => t.name(),
             Substance::Other => "a list, enum or union",
         }
     }
@@ -61,7 +61,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaRef::Item(schema) => {
                 let view = View::of(schema);
-                if !view.properties.is_empty() || view.additional.is_some() || view.typ == Some("object") {
+                if !view.properties.is_empty() || view.additional.is_some() || view.typ == Some(SchemaType::Object) {
                     return Substance::Object;
                 }
                 if !view.all_of.is_empty() {
@@ -82,10 +82,10 @@ impl<'a> Lowerer<'a> {
                     return Substance::Other;
                 }
                 match view.typ {
-                    Some("string") => Substance::Scalar("string"),
-                    Some("integer") => Substance::Scalar("integer"),
-                    Some("number") => Substance::Scalar("number"),
-                    Some("boolean") => Substance::Scalar("boolean"),
+                    Some(SchemaType::String) => Substance::Scalar(SchemaType::String),
+                    Some(SchemaType::Integer) => Substance::Scalar(SchemaType::Integer),
+                    Some(SchemaType::Number) => Substance::Scalar(SchemaType::Number),
+                    Some(SchemaType::Boolean) => Substance::Scalar(SchemaType::Boolean),
                     None if view.items.is_none() => Substance::Nothing,
                     _ => Substance::Other,
                 }

@@ -1,7 +1,7 @@
 //! Object schemas → structs: properties gathered from a schema and its
 //! `allOf` members, then lowered field by field.
 
-use super::view::{SchemaRef, View};
+use super::view::{SchemaRef, SchemaType, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{Additional, Constraints, Field, FieldRepr, Presence, Struct, StructRepr};
@@ -90,7 +90,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let view = View::of(schema);
-        if matches!(view.typ, Some(t) if t != "object")
+        if matches!(view.typ, Some(t) if t != SchemaType::Object)
             || view.has_not
             || !view.one_of.is_empty()
             || !view.any_of.is_empty()

@@ -128,3 +128,24 @@ pub(super) fn idempotent_hint(
         Some(_) => Err(diags.error(&op_at.join(KEY), "`x-idempotent` must be `true` or `false`")),
     }
 }
+
+/// `x-envelope: true|false` on an operation, else at the document's root:
+/// `false` keeps a `{message, data}` success body whole instead of opening
+/// it.
+pub(super) fn envelope_hint(
+    op_extensions: &indexmap::IndexMap<String, Value>,
+    root_extensions: &indexmap::IndexMap<String, Value>,
+    op_at: &Pointer,
+    diags: &mut crate::Diagnostics,
+) -> Result<Option<bool>, Reported> {
+    const KEY: &str = "x-envelope";
+    let (value, at) = match (op_extensions.get(KEY), root_extensions.get(KEY)) {
+        (Some(value), _) => (value, op_at.join(KEY)),
+        (None, Some(value)) => (value, Pointer::root().join(KEY)),
+        (None, None) => return Ok(None),
+    };
+    match value {
+        Value::Bool(open) => Ok(Some(*open)),
+        _ => Err(diags.error(&at, "`x-envelope` must be `true` or `false`")),
+    }
+}

@@ -56,7 +56,13 @@ impl<'a> Lowerer<'a> {
                 .diags
                 .error(&at.join("content"), "the request body offers no media type the client can send"));
         }
-        Ok(Body { required: body.required, doc: body.description.clone(), contents, choice: None })
+        Ok(Body {
+            required: body.required,
+            doc: body.description.clone(),
+            contents,
+            choice: None,
+            repr: Default::default(),
+        })
     }
 
     /// A struct, a map or a JSON object (or any JSON value).

@@ -19,6 +19,7 @@ mod operation;
 mod parameters;
 mod schema;
 mod security;
+mod shape_key;
 mod view;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
@@ -27,7 +28,7 @@ use crate::load::Loaded;
 use crate::naming;
 use inline_names::{Candidate, Naming, Role};
 use openapiv3::ReferenceOr;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where an inline schema sits, for naming it: `parent` is the (candidate)
 /// name of the enclosing type or operation, `leaf` the raw wire name.
@@ -72,7 +73,7 @@ struct Lowerer<'a> {
     naming: Vec<Naming>,
     components: BTreeMap<String, TypeId>,
     /// Inline enums, structs and unions by their shape, so identical ones are shared.
-    inline_shapes: BTreeMap<String, TypeId>,
+    inline_shapes: HashMap<shape_key::ShapeKey, TypeId>,
     /// Component schemas that admit null: a reference to one is nullable.
     nullable_components: BTreeSet<TypeId>,
 }
@@ -86,7 +87,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         types: Vec::new(),
         naming: Vec::new(),
         components: BTreeMap::new(),
-        inline_shapes: BTreeMap::new(),
+        inline_shapes: HashMap::new(),
         nullable_components: BTreeSet::new(),
     };
     lowerer.declare_components();

@@ -1,10 +1,10 @@
 //! Paths → [`crate::ir::Operation`]s: one per method of each path item.
 //! Parameters are lowered in `parameters`, bodies and responses in `media`.
 
-use super::extensions::{idempotent_hint, pagination_hint};
+use super::extensions::{envelope_hint, idempotent_hint, pagination_hint};
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Method, Operation, PathSegment, SecurityScheme};
+use crate::ir::{Method, Operation, Param, ParamId, ParamLocation, PathSegment, SchemeId, SecurityScheme};
 use crate::{naming, scopes};
 use openapiv3::ReferenceOr;
 
@@ -67,8 +67,8 @@ impl<'a> Lowerer<'a> {
         let type_prefix = naming::type_name(&rust_name);
         let at = &place.at;
         // Every part is lowered (and its problems reported) before giving up.
-        let path_segments = parse_path(place.path);
-        let params = self.lower_parameters(place, op, &type_prefix, &path_segments);
+        let template = parse_path(place.path);
+        let params = self.lower_parameters(place, op, &type_prefix, &template);
         let body = match &op.request_body {
             None => Ok(None),
             Some(body) => self.lower_body(body, &type_prefix, &at.join("requestBody")).map(Some),
@@ -77,6 +77,9 @@ impl<'a> Lowerer<'a> {
         let security = self.lower_requirements(op, schemes, at);
         let pagination_hint = pagination_hint(&op.extensions, at, self.diags);
         let idempotent_hint = idempotent_hint(&op.extensions, at, self.diags);
+        let envelope_hint = envelope_hint(&op.extensions, &self.loaded.doc.extensions, at, self.diags);
+        let params = params?;
+        let path_segments = link_path(&template, &params);
         Ok(Operation {
             rust_name,
             type_prefix,
@@ -86,7 +89,7 @@ impl<'a> Lowerer<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
-            params: params?,
+            params,
             body: body?,
             responses: responses?,
             security: security?,
@@ -95,30 +98,33 @@ impl<'a> Lowerer<'a> {
             tags: op.tags.clone(),
             pagination_hint: pagination_hint?,
             idempotent_hint: idempotent_hint?,
+            envelope_hint: envelope_hint?,
             idempotent: false,
             names: Default::default(),
             success: Default::default(),
             pagination: None,
             accept: Default::default(),
+            streams: false,
             features: Vec::new(),
         })
     }
 
     /// The operation's security requirements (or the document's when it
-    /// has none of its own), each an alternative of schemes by Rust name.
+    /// has none of its own), each an alternative of schemes by their index
+    /// in `schemes` (the API's, in their final order).
     fn lower_requirements(
         &mut self,
         op: &openapiv3::Operation,
         schemes: &[SecurityScheme],
         at: &Pointer,
-    ) -> Result<Vec<Vec<String>>, Reported> {
+    ) -> Result<Vec<Vec<SchemeId>>, Reported> {
         let requirements = op.security.as_ref().or(self.loaded.doc.security.as_ref());
         let mut alternatives = Vec::new();
         'requirements: for (i, requirement) in requirements.into_iter().flatten().enumerate() {
             let mut together = Vec::new();
             for scheme_name in requirement.keys() {
-                match schemes.iter().find(|s| &s.wire_name == scheme_name) {
-                    Some(s) if !together.contains(&s.rust_name) => together.push(s.rust_name.clone()),
+                match schemes.iter().position(|s| &s.wire_name == scheme_name).map(SchemeId) {
+                    Some(id) if !together.contains(&id) => together.push(id),
                     Some(_) => {}
                     // The client cannot send a credential it knows nothing of.
                     None => {
@@ -175,7 +181,15 @@ fn derived_name(method: &str, path: &str) -> String {
     naming::snake_name(&words.join("_"), "op")
 }
 
-fn parse_path(path: &str) -> Vec<PathSegment> {
+/// A piece of a path template, before its parameters are lowered.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum TemplatePart {
+    Literal(String),
+    /// `{name}`.
+    Param(String),
+}
+
+fn parse_path(path: &str) -> Vec<TemplatePart> {
     let mut segments = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
@@ -183,15 +197,34 @@ fn parse_path(path: &str) -> Vec<PathSegment> {
             break;
         };
         if open > 0 {
-            segments.push(PathSegment::Literal(rest[..open].to_string()));
+            segments.push(TemplatePart::Literal(rest[..open].to_string()));
         }
-        segments.push(PathSegment::Param(rest[open + 1..open + close].to_string()));
+        segments.push(TemplatePart::Param(rest[open + 1..open + close].to_string()));
         rest = &rest[open + close + 1..];
     }
     if !rest.is_empty() {
-        segments.push(PathSegment::Literal(rest.to_string()));
+        segments.push(TemplatePart::Literal(rest.to_string()));
     }
     segments
+}
+
+/// The template with each `{name}` linked to its path parameter. Lowering
+/// the parameters gave every name one (declared, or a string), so every
+/// link is found.
+fn link_path(template: &[TemplatePart], params: &[Param]) -> Vec<PathSegment> {
+    template
+        .iter()
+        .map(|part| match part {
+            TemplatePart::Literal(text) => PathSegment::Literal(text.clone()),
+            TemplatePart::Param(name) => {
+                let index = params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+                    .unwrap_or_else(|| panic!("the path parameter `{name}` was not lowered"));
+                PathSegment::Param(ParamId(index))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -213,10 +246,10 @@ mod tests {
         assert_eq!(
             parse_path("/a/{id}/b{x}"),
             vec![
-                PathSegment::Literal("/a/".into()),
-                PathSegment::Param("id".into()),
-                PathSegment::Literal("/b".into()),
-                PathSegment::Param("x".into()),
+                TemplatePart::Literal("/a/".into()),
+                TemplatePart::Param("id".into()),
+                TemplatePart::Literal("/b".into()),
+                TemplatePart::Param("x".into()),
             ]
         );
     }

@@ -2,12 +2,12 @@
 //! a typed [`crate::ir::Param`] with its serialization style and a Rust
 //! name unique on its request builder; and the path template they fill.
 
-use super::operation::Place;
+use super::operation::{Place, TemplatePart};
 use super::schema::{schema_ref, Typed};
 use super::view::{SchemaRef, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Constraints, Param, ParamLocation, ParamRepr, ParamStyle, PathSegment, TypeRef};
+use crate::ir::{Constraints, Param, ParamLocation, ParamRepr, Style, TypeRef};
 use crate::{naming, scopes};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
@@ -20,7 +20,7 @@ impl<'a> Lowerer<'a> {
         place: &Place<'a, '_>,
         op: &'a openapiv3::Operation,
         type_prefix: &str,
-        segments: &[PathSegment],
+        segments: &[TemplatePart],
     ) -> Result<Vec<Param>, Reported> {
         let mut failed = None;
         // Path-level parameters apply unless the operation redefines them.
@@ -65,8 +65,8 @@ impl<'a> Lowerer<'a> {
         let in_template: BTreeSet<&str> = segments
             .iter()
             .filter_map(|s| match s {
-                PathSegment::Param(p) => Some(p.as_str()),
-                PathSegment::Literal(_) => None,
+                TemplatePart::Param(p) => Some(p.as_str()),
+                TemplatePart::Literal(_) => None,
             })
             .collect();
         let mut params = Vec::new();
@@ -98,7 +98,7 @@ impl<'a> Lowerer<'a> {
                     ty: TypeRef::String,
                     required: true,
                     doc: None,
-                    style: ParamStyle::Simple,
+                    style: Style::Simple,
                     constraints: Constraints::default(),
                     repr: ParamRepr::default(),
                 });
@@ -133,7 +133,7 @@ impl<'a> Lowerer<'a> {
             Some(schema) => self.type_of(schema, &NameCtx::new(type_prefix, &name), &param_at.join("schema"))?,
             None => Typed { ty: TypeRef::String, nullable: false },
         };
-        let style = if json { ParamStyle::Json } else { style_of(param, data.explode) };
+        let style = if json { Style::Json } else { style_of(param, data.explode) };
         Ok(Param {
             rust_name: scope.claim(&naming::snake_name(&name, "param"), "_"),
             wire_name: name,
@@ -185,22 +185,28 @@ impl<'a> Lowerer<'a> {
 
 /// The style a parameter declares, or its location's default (`form`,
 /// exploded, for query and cookie; `simple` for path and header).
-fn style_of(param: &Parameter, explode: Option<bool>) -> ParamStyle {
+fn style_of(param: &Parameter, explode: Option<bool>) -> Style {
+    // `form` explodes unless told not to; `label` and `matrix` do not
+    // unless told to.
+    let form = if explode.unwrap_or(true) { Style::Form } else { Style::FormCompact };
+    let exploded = explode == Some(true);
     match param {
         Parameter::Query { style, .. } => match style {
-            QueryStyle::Form => ParamStyle::Form { explode: explode.unwrap_or(true) },
-            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-            QueryStyle::DeepObject => ParamStyle::DeepObject,
+            QueryStyle::Form => form,
+            QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+            QueryStyle::PipeDelimited => Style::PipeDelimited,
+            QueryStyle::DeepObject => Style::DeepObject,
         },
-        Parameter::Cookie { .. } => ParamStyle::Form { explode: explode.unwrap_or(true) },
+        Parameter::Cookie { .. } => form,
         Parameter::Path { style, .. } => match style {
-            PathStyle::Simple if explode == Some(true) => ParamStyle::SimpleExploded,
-            PathStyle::Simple => ParamStyle::Simple,
-            PathStyle::Label => ParamStyle::Label { explode: explode.unwrap_or(false) },
-            PathStyle::Matrix => ParamStyle::Matrix { explode: explode.unwrap_or(false) },
+            PathStyle::Simple if explode == Some(true) => Style::SimpleExploded,
+            PathStyle::Simple => Style::Simple,
+            PathStyle::Label if exploded => Style::LabelExploded,
+            PathStyle::Label => Style::Label,
+            PathStyle::Matrix if exploded => Style::MatrixExploded,
+            PathStyle::Matrix => Style::Matrix,
         },
-        Parameter::Header { .. } if explode == Some(true) => ParamStyle::SimpleExploded,
-        Parameter::Header { .. } => ParamStyle::Simple,
+        Parameter::Header { .. } if explode == Some(true) => Style::SimpleExploded,
+        Parameter::Header { .. } => Style::Simple,
     }
 }

@@ -4,7 +4,8 @@
 
 use super::compose::Merged;
 use super::inline_names::Naming;
-use super::view::{SchemaRef, View};
+use super::shape_key::ShapeKey;
+use super::view::{SchemaRef, SchemaType, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{EnumVariant, FloatWidth, IntWidth, StringEnum, TypeId, TypeKind, TypeRef, Union, UnionVariant};
@@ -135,13 +136,7 @@ impl<'a> Lowerer<'a> {
     /// Members are lowered first, so nested shared types already have one id
     /// and compare equal.
     fn inline_shape(&mut self, kind: TypeKind, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
-        let mut shape = kind.clone();
-        if let TypeKind::Struct(s) = &mut shape {
-            for field in &mut s.fields {
-                field.doc = None;
-            }
-        }
-        let key = format!("{shape:?}");
+        let key = ShapeKey::of(&kind);
         let candidate = ctx.candidate(at);
         if let Some(id) = self.inline_shapes.get(&key).copied() {
             if let Naming::Inline(candidates) = &mut self.naming[id.0] {
@@ -187,22 +182,22 @@ impl<'a> Lowerer<'a> {
         // narrows the union to that scalar (Statsig's `page`/`limit`:
         // `type: integer` with `oneOf: [string, number]` is an integer).
         let scalar = match view.typ {
-            Some("string") if view.constraints.format.as_deref() == Some("binary") => Some(TypeRef::Binary),
+            Some(SchemaType::String) if view.constraints.format.as_deref() == Some("binary") => Some(TypeRef::Binary),
             // Swagger 2.0's file type, left in documents converted from it.
-            Some("file") => {
+            Some(SchemaType::File) => {
                 self.diags.warning(&at.join("type"), "`type: file` is Swagger 2.0's; it is read as binary content");
                 Some(TypeRef::Binary)
             }
-            Some("string") => Some(TypeRef::String),
-            Some("integer") => Some(TypeRef::Integer(match view.format.as_deref() {
+            Some(SchemaType::String) => Some(TypeRef::String),
+            Some(SchemaType::Integer) => Some(TypeRef::Integer(match view.format.as_deref() {
                 Some("int32") => IntWidth::I32,
                 _ => IntWidth::I64,
             })),
-            Some("number") => Some(TypeRef::Number(match view.format.as_deref() {
+            Some(SchemaType::Number) => Some(TypeRef::Number(match view.format.as_deref() {
                 Some("float") => FloatWidth::F32,
                 _ => FloatWidth::F64,
             })),
-            Some("boolean") => Some(TypeRef::Boolean),
+            Some(SchemaType::Boolean) => Some(TypeRef::Boolean),
             _ => None,
         };
         if let Some(scalar) = scalar {
@@ -215,22 +210,23 @@ impl<'a> Lowerer<'a> {
             lowerer.type_of(items, &ctx.items(), &at.join("items")).map(|t| Simple::Type(TypeRef::List(Box::new(t.ty))))
         };
         match view.typ {
-            Some("array") => match view.items {
+            Some(SchemaType::Array) => match view.items {
                 Some(items) => list(self, items),
                 None => Ok(Simple::Type(TypeRef::List(Box::new(TypeRef::Json)))),
             },
-            Some("object") | None => match (view.additional, view.items) {
+            Some(SchemaType::Object) | None => match (view.additional, view.items) {
                 (Some(additional), _) => self
                     .additional_type(additional, ctx, &at.join("additionalProperties"))
                     .map(|ty| Simple::Type(TypeRef::Map(Box::new(ty)))),
-                (None, _) if view.typ == Some("object") => Ok(Simple::Type(TypeRef::JsonObject)),
+                (None, _) if view.typ == Some(SchemaType::Object) => Ok(Simple::Type(TypeRef::JsonObject)),
                 (None, Some(items)) => list(self, items),
                 (None, None) => Ok(Simple::Type(TypeRef::Json)),
             },
             Some(other) => Err(self.diags.error(
                 &at.join("type"),
                 format!(
-                    "unsupported `type: {other}`; OpenAPI 3.0 allows string, number, integer, boolean, array and object"
+                    "unsupported `type: {}`; OpenAPI 3.0 allows string, number, integer, boolean, array and object",
+                    other.name()
                 ),
             )),
         }
@@ -423,7 +419,7 @@ impl<'a> Lowerer<'a> {
 fn is_string_enum(view: &View<'_>) -> bool {
     !view.enum_values.is_empty()
         && match view.typ {
-            Some("string") => true,
+            Some(SchemaType::String) => true,
             None => {
                 view.enum_values.iter().all(|v| v.is_string() || v.is_null())
                     && view.enum_values.iter().any(Value::is_string)
@@ -437,7 +433,7 @@ fn is_string_enum(view: &View<'_>) -> bool {
 pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
     let SchemaRef::Item(schema) = member else { return false };
     let view = View::of(schema);
-    view.typ == Some("null") || (view.nullable && view.enum_values == [Value::Null])
+    view.typ == Some(SchemaType::Null) || (view.nullable && view.enum_values == [Value::Null])
 }
 
 /// A parameter's or body's schema position.

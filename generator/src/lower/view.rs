@@ -34,9 +34,57 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
     }
 }
 
+/// A schema's `type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaType<'a> {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+    /// 3.1's `null` (3.0 documents say `nullable` instead).
+    Null,
+    /// Swagger 2.0's `file`, left in documents converted from it.
+    File,
+    /// Anything else, as written.
+    Other(&'a str),
+}
+
+impl<'a> SchemaType<'a> {
+    pub fn parse(text: &'a str) -> Self {
+        match text {
+            "string" => SchemaType::String,
+            "number" => SchemaType::Number,
+            "integer" => SchemaType::Integer,
+            "boolean" => SchemaType::Boolean,
+            "object" => SchemaType::Object,
+            "array" => SchemaType::Array,
+            "null" => SchemaType::Null,
+            "file" => SchemaType::File,
+            other => SchemaType::Other(other),
+        }
+    }
+
+    /// The name as a document writes it.
+    pub fn name(self) -> &'a str {
+        match self {
+            SchemaType::String => "string",
+            SchemaType::Number => "number",
+            SchemaType::Integer => "integer",
+            SchemaType::Boolean => "boolean",
+            SchemaType::Object => "object",
+            SchemaType::Array => "array",
+            SchemaType::Null => "null",
+            SchemaType::File => "file",
+            SchemaType::Other(other) => other,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct View<'a> {
-    pub typ: Option<&'a str>,
+    pub typ: Option<SchemaType<'a>>,
     pub format: Option<String>,
     pub nullable: bool,
     pub read_only: bool,
@@ -87,14 +135,14 @@ impl<'a> View<'a> {
         view.constraints.default = data.default.as_ref().map(Value::to_string);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                view.typ = Some("string");
+                view.typ = Some(SchemaType::String);
                 view.enum_values = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
                 view.constraints.min_length = s.min_length;
                 view.constraints.max_length = s.max_length;
                 view.constraints.format = string_format(s);
             }
             SchemaKind::Type(Type::Number(n)) => {
-                view.typ = Some("number");
+                view.typ = Some(SchemaType::Number);
                 view.format = format_of(&n.format, |f| match f {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
@@ -107,7 +155,7 @@ impl<'a> View<'a> {
                 view.constraints.multiple_of = n.multiple_of;
             }
             SchemaKind::Type(Type::Integer(i)) => {
-                view.typ = Some("integer");
+                view.typ = Some(SchemaType::Integer);
                 view.format = format_of(&i.format, |f| match f {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
@@ -120,17 +168,17 @@ impl<'a> View<'a> {
                 view.constraints.multiple_of = i.multiple_of.map(|v| v as f64);
             }
             SchemaKind::Type(Type::Boolean(b)) => {
-                view.typ = Some("boolean");
+                view.typ = Some(SchemaType::Boolean);
                 view.enum_values = b.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
-                view.typ = Some("object");
+                view.typ = Some(SchemaType::Object);
                 view.properties = o.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
                 view.required = o.required.iter().map(String::as_str).collect();
                 view.additional = o.additional_properties.as_ref();
             }
             SchemaKind::Type(Type::Array(a)) => {
-                view.typ = Some("array");
+                view.typ = Some(SchemaType::Array);
                 view.items = a.items.as_ref().map(Into::into);
                 view.constraints.min_items = a.min_items;
                 view.constraints.max_items = a.max_items;
@@ -146,7 +194,7 @@ impl<'a> View<'a> {
             SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(Into::into).collect(),
             SchemaKind::Not { .. } => view.has_not = true,
             SchemaKind::Any(any) => {
-                view.typ = any.typ.as_deref();
+                view.typ = any.typ.as_deref().map(SchemaType::parse);
                 view.format = any.format.clone();
                 view.properties = any.properties.iter().map(|(k, v)| (k.as_str(), v.into())).collect();
                 view.required = any.required.iter().map(String::as_str).collect();
@@ -167,7 +215,7 @@ impl<'a> View<'a> {
                 c.max_items = any.max_items;
                 c.min_length = any.min_length;
                 c.max_length = any.max_length;
-                if any.typ.as_deref() == Some("string") {
+                if view.typ == Some(SchemaType::String) {
                     c.format = any.format.clone();
                 }
             }
@@ -178,7 +226,7 @@ impl<'a> View<'a> {
     /// True for `{}` and `{type: object}` without any structure: a schema
     /// that says nothing beyond "some value" or "some object".
     pub fn is_free_form(&self) -> bool {
-        matches!(self.typ, None | Some("object"))
+        matches!(self.typ, None | Some(SchemaType::Object))
             && self.properties.is_empty()
             && self.additional.is_none()
             && self.items.is_none()

@@ -67,16 +67,14 @@ impl<'a> Sampler<'a> {
         let mut setters = Vec::new();
         let mut body_let = None;
         if let Some(body) = op.body.as_ref().filter(|b| b.required || self.optional) {
-            // A body of bytes or text is taken as `impl Into<…>`.
             let ty = &body.default_content().ty;
-            let slot = if body.choice.is_none() && matches!(ty, TypeRef::Binary | TypeRef::String) {
-                Slot::Into
-            } else {
-                Slot::Exact
+            let slot = match body.repr.content_arg {
+                ArgKind::Into => Slot::Into,
+                ArgKind::Exact | ArgKind::Optional => Slot::Exact,
             };
             let value = self.value(ty, &Constraints::default(), slot, 0, 0);
             body_let = Some(quote! { let body = #value; });
-            if body.required {
+            if body.repr.passing == Passing::Argument {
                 args.push(quote! { body });
             } else {
                 setters.push(quote! { .body(body) });

@@ -21,6 +21,7 @@ pub(crate) enum TypePath<'a> {
 
 /// The Rust type of a type reference, named as seen from `path`.
 pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream {
+    let root = root(api);
     match ty {
         TypeRef::Named(id) => {
             let ident = format_ident!("{}", api.ty(*id).name);
@@ -42,7 +43,7 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
         TypeRef::Binary => match path {
-            TypePath::Local | TypePath::Module => quote! { crate::Binary },
+            TypePath::Local | TypePath::Module => quote! { #root::Binary },
             TypePath::External(krate) => {
                 let krate = format_ident!("{}", krate);
                 quote! { #krate::Binary }
@@ -90,4 +91,11 @@ pub(crate) fn gated(features: &[String], tokens: TokenStream) -> TokenStream {
         [one] => quote! { #![cfg(feature = #one)] #tokens },
         many => quote! { #![cfg(any(#(feature = #many),*))] #tokens },
     }
+}
+
+/// The path of the client's root as its items name it: `crate`, or the
+/// module's path (`crate::api`) when another crate includes the client.
+pub(crate) fn root(api: &Api) -> TokenStream {
+    let segments = api.crate_shape.target.root().split("::").map(|s| format_ident!("{}", s.trim()));
+    quote! { #(#segments)::* }
 }

@@ -1,0 +1,505 @@
+//! One call of an operation: what the generated code describes (its
+//! `Operation`, path, parameters and body), then sending it, with retries,
+//! time limits and the rate limiter.
+
+use super::{
+    append_cookie, form_pairs, joined, parse_header, path_segment, query_pairs, retry_after, value_of, Attempted,
+    Binary, Body, Client, Core, Error, ErrorContext, HeaderList, Multipart, MultipartFields, RawResponse, Redactor,
+    Style, ValidationError,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the runtime needs to know about an operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The client method's name.
+    pub(crate) name: &'static str,
+    pub(crate) method: reqwest::Method,
+    /// The path template, for traces.
+    pub(crate) path: &'static str,
+    /// Sending it twice has the effect of sending it once, so a failure
+    /// that may have reached the server can be retried.
+    pub(crate) idempotent: bool,
+    pub(crate) accept: &'static str,
+    /// Its security requirements: alternatives, each the schemes (by
+    /// index) whose credentials go together.
+    pub(crate) security: &'static [&'static [usize]],
+}
+
+/// Per-request settings that every request builder offers.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RequestOptions {
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    headers: HeaderList,
+}
+
+/// `.timeout()`, `.total_timeout()` and `.header()` on a request builder.
+#[allow(unused_macros)]
+macro_rules! request_options {
+    ($request:ident) => {
+        impl $request {
+            /// A time limit for each attempt of this request, instead of the client's.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.set_timeout(timeout);
+                self
+            }
+
+            /// A time limit for the whole call (attempts and waits), instead of the client's.
+            pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.set_total_timeout(timeout);
+                self
+            }
+
+            /// An extra header for this request; an invalid name or value fails the
+            /// request. A credential header's value is redacted from errors.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.add_header(name.into(), value.into());
+                self
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use request_options;
+
+impl RequestOptions {
+    pub(crate) fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    pub(crate) fn set_total_timeout(&mut self, timeout: Duration) {
+        self.total_timeout = Some(timeout);
+    }
+
+    pub(crate) fn add_header(&mut self, name: String, value: String) {
+        self.headers.0.push((name, value));
+    }
+}
+
+/// `.await` on a request builder sends it. (A spec without operations
+/// does not use it.) It is invoked in `client.rs`, whose parent is the
+/// client's root (the crate, or the module that includes the client), so
+/// `super::ApiResult` names the root's re-export either way.
+#[allow(unused_macros)]
+macro_rules! into_future {
+    ($request:ident, $success:ty, $error:ty) => {
+        impl std::future::IntoFuture for $request {
+            type Output = super::ApiResult<$success, $error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use into_future;
+
+/// A request being described by an operation's `send`: path, query,
+/// headers and body. The first problem is kept and ends the call before
+/// anything is sent.
+pub(crate) struct Call {
+    pub(crate) client: Client,
+    pub(crate) operation: &'static Operation,
+    pub(crate) options: RequestOptions,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    pub(crate) failure: Option<Failure>,
+}
+
+impl Call {
+    fn fail(&mut self, failure: Failure) {
+        self.failure.get_or_insert(failure);
+    }
+
+    /// A path parameter, percent-encoded as one path segment. A value that
+    /// would change what the path means (empty, `.` or `..`) is refused.
+    pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> String {
+        self.path_segment_styled(name, value, Style::Simple)
+    }
+
+    /// A path parameter in the given style (`label`, `matrix`, exploded).
+    pub(crate) fn path_segment_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+    ) -> String {
+        match path_segment(name, value, style) {
+            Ok(segment) => segment,
+            Err(message) => {
+                self.fail(Failure::InvalidRequest(message));
+                String::new()
+            }
+        }
+    }
+
+    /// The path below the base URL, its parameters already encoded.
+    pub(crate) fn set_path(&mut self, path: String) {
+        self.path = path;
+    }
+
+    /// A query parameter in `form` style, exploded (`name=a&name=b` for a
+    /// list, a parameter per property for an object; nothing for `None`).
+    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.query_styled(name, value, Style::Form)
+    }
+
+    /// A query parameter in the given style.
+    pub(crate) fn query_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| query_pairs(name, &value, style)) {
+            Ok(pairs) => self.query.extend(pairs),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A header parameter (`simple` style: lists comma-separated; nothing for `None`).
+    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.header_styled(name, value, Style::Simple)
+    }
+
+    /// A header parameter in the given style.
+    pub(crate) fn header_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
+            Ok(Some(text)) => self.headers.push((name, text)),
+            Ok(None) => {}
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A cookie parameter (`form` style; nothing for `None`).
+    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.cookie_styled(name, value, Style::FormCompact)
+    }
+
+    /// A cookie parameter in the given style.
+    pub(crate) fn cookie_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
+        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
+            Ok(Some(text)) => self.cookies.push((name, text)),
+            Ok(None) => {}
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A JSON body with its media type.
+    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Body::bytes(media_type, bytes.into())),
+            Err(err) => self.fail(Failure::InvalidRequest(format!("the body does not serialize: {err}"))),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body: the value's properties
+    /// as fields (lists repeat the name; objects and lists of objects as
+    /// JSON text).
+    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
+        let encoded = value_of("body", body).and_then(|value| form_pairs(&value)).map(|pairs| {
+            let mut serializer = reqwest::Url::parse("x:").expect("a valid URL");
+            serializer.query_pairs_mut().extend_pairs(pairs);
+            serializer.query().unwrap_or_default().to_string()
+        });
+        match encoded {
+            Ok(text) => self.body = Some(Body::bytes(media_type, text.into())),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// A text body (`text/plain`, `text/csv`…).
+    pub(crate) fn text_body(&mut self, media_type: &'static str, body: &str) {
+        self.body = Some(Body::bytes(media_type, body.to_string().into()));
+    }
+
+    /// A binary body: the bytes or the stream as they are, with its own
+    /// content type if it has one, else the operation's.
+    pub(crate) fn binary_body(&mut self, media_type: &'static str, body: &Binary) {
+        let content_type = body.content_type.clone().unwrap_or_else(|| media_type.to_string());
+        self.body = Some(Body { content_type, data: body.data.clone() });
+    }
+
+    /// A `multipart/form-data` body: a part per property (see [`Multipart`]),
+    /// with part content types from the spec's `encoding`.
+    pub(crate) fn multipart_body<T: MultipartFields + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        body: &T,
+        encoding: &'static [(&'static str, &'static str)],
+    ) {
+        let mut form = Multipart { parts: Vec::new(), encoding, failure: None };
+        body.write_parts(&mut form);
+        match form.into_body(media_type) {
+            Ok(body) => self.body = Some(body),
+            Err(message) => self.fail(Failure::InvalidRequest(message)),
+        }
+    }
+
+    /// The outcome of a check of the spec's constraints on a value.
+    pub(crate) fn check(&mut self, outcome: Result<(), ValidationError>) {
+        if let Err(err) = outcome {
+            self.fail(Failure::Validation(err));
+        }
+    }
+
+    /// Sends the call (retrying as the policy allows) and reads the response.
+    pub(crate) async fn send(self) -> Result<RawResponse, CallFailure> {
+        self.send_with(false).await
+    }
+
+    /// Like [`Call::send`], but a successful response's body is left unread,
+    /// to be streamed ([`RawResponse::stream`]).
+    pub(crate) async fn send_streaming(self) -> Result<RawResponse, CallFailure> {
+        self.send_with(true).await
+    }
+
+    async fn send_with(self, stream_success: bool) -> Result<RawResponse, CallFailure> {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "request",
+            operation = self.operation.name,
+            method = %self.operation.method,
+            path = self.operation.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let future = self.send_inner(stream_success);
+        #[cfg(feature = "tracing")]
+        let future = tracing::Instrument::instrument(future, span);
+        future.await
+    }
+
+    async fn send_inner(self, stream_success: bool) -> Result<RawResponse, CallFailure> {
+        let core = Arc::clone(&self.client.core);
+        let operation = self.operation;
+        let mut redactor = Arc::clone(&core.redactor);
+        let prepared = match self.prepare(&core, &mut redactor) {
+            Ok(prepared) => prepared,
+            Err(failure) => {
+                let failure = failure.redacted(&redactor);
+                return Err(CallFailure { failure, context: ErrorContext::new(operation.name) });
+            }
+        };
+        let Prepared { request, timeout, total } = prepared;
+        let exchange = Exchange {
+            core: &core,
+            operation,
+            redactor: &redactor,
+            timeout,
+            total,
+            stream_success,
+            attempts: Default::default(),
+        };
+        let Some(total) = total else { return exchange.run(request).await };
+        match tokio::time::timeout(total, exchange.run(request)).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                let attempts = exchange.attempts.load(std::sync::atomic::Ordering::Relaxed);
+                let context = ErrorContext::new(operation.name).with_attempts(attempts);
+                Err(CallFailure { failure: Failure::Timeout(total), context })
+            }
+        }
+    }
+
+    /// The request of the first attempt, with its time limits; or the
+    /// first problem found while describing it.
+    fn prepare(self, core: &Core, redactor: &mut Arc<Redactor>) -> Result<Prepared, Failure> {
+        let Call { client: _, operation, options, path, query, headers, cookies, body, failure } = self;
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        let url = format!("{}{}", core.base_url, path);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+        }
+        let mut request = reqwest::Request::new(operation.method.clone(), url);
+        let map = request.headers_mut();
+        map.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(operation.accept));
+        let given = headers.iter().map(|(name, value)| (*name, value.as_str()));
+        let extra = options.headers.0.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        for (name, value) in given.chain(extra) {
+            let (name, value) = parse_header(name, value, Arc::make_mut(redactor)).map_err(Failure::InvalidRequest)?;
+            map.insert(name, value);
+        }
+        for (name, value) in &core.default_headers {
+            if !map.contains_key(name) {
+                map.insert(name.clone(), value.clone());
+            }
+        }
+        if !cookies.is_empty() {
+            let text: Vec<String> = cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            append_cookie(map, &text.join("; ")).map_err(Failure::InvalidRequest)?;
+        }
+        if let Some(body) = body {
+            // A content type the request sets itself (another media type
+            // the operation accepts, say) wins.
+            if !map.contains_key(reqwest::header::CONTENT_TYPE) {
+                let content_type = reqwest::header::HeaderValue::from_str(&body.content_type)
+                    .map_err(|_| Failure::InvalidRequest("the body's content type is not a valid header".into()))?;
+                map.insert(reqwest::header::CONTENT_TYPE, content_type);
+            }
+            *request.body_mut() = Some(body.data.into_reqwest().map_err(Failure::InvalidRequest)?);
+        }
+        // The first alternative whose credentials are all set; an empty
+        // one (anonymous access) counts as set.
+        let complete = operation
+            .security
+            .iter()
+            .find(|together| together.iter().all(|i| matches!(core.credentials.get(*i), Some(Some(_)))));
+        for index in complete.copied().unwrap_or_default() {
+            if let Some(Some(credential)) = core.credentials.get(*index) {
+                credential.apply(&mut request).map_err(Failure::InvalidRequest)?;
+            }
+        }
+        let timeout = options.timeout.or(core.timeout);
+        let total = options.total_timeout.or(core.total_timeout);
+        Ok(Prepared { request, timeout, total })
+    }
+}
+
+/// A described request and its time limits.
+struct Prepared {
+    request: reqwest::Request,
+    /// Per attempt.
+    timeout: Option<Duration>,
+    /// For the whole call.
+    total: Option<Duration>,
+}
+
+/// The attempts of one call.
+struct Exchange<'a> {
+    core: &'a Core,
+    operation: &'static Operation,
+    redactor: &'a Arc<Redactor>,
+    /// Per attempt.
+    timeout: Option<Duration>,
+    /// For the whole call.
+    total: Option<Duration>,
+    /// Leave a successful response's body unread.
+    stream_success: bool,
+    /// Attempts started, read when the call's time limit cuts it short.
+    attempts: std::sync::atomic::AtomicU32,
+}
+
+impl Exchange<'_> {
+    async fn run(&self, request: reqwest::Request) -> Result<RawResponse, CallFailure> {
+        let core = self.core;
+        let policy = &core.retry;
+        let idempotent = self.operation.idempotent || policy.retry_non_idempotent;
+        let started = tokio::time::Instant::now();
+        let mut context = ErrorContext::new(self.operation.name);
+        let mut attempt: u32 = 1;
+        // A streamed body cannot be copied: its one attempt is the last.
+        let streamed = request.try_clone().is_none();
+        let mut original = Some(request);
+        loop {
+            if let Some(limiter) = &core.rate_limiter {
+                let waited = limiter.acquire(&self.operation.method).await;
+                #[cfg(feature = "tracing")]
+                if !waited.is_zero() {
+                    tracing::debug!(waited_ms = waited.as_millis() as u64, "waited for the rate limiter");
+                }
+                let _ = waited;
+            }
+            let next = if streamed { original.take() } else { original.as_ref().and_then(reqwest::Request::try_clone) };
+            let Some(mut next) = next else {
+                let failure = Failure::InvalidRequest("a streamed body can be sent only once".into());
+                return Err(CallFailure { failure, context });
+            };
+            if let Some(timeout) = self.timeout {
+                *next.timeout_mut() = Some(timeout);
+            }
+            context.attempts = attempt;
+            self.attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
+            if let Some(hook) = &core.hook {
+                if let Err(err) = hook(&mut next, attempt) {
+                    let message = self.redactor.text(&format!("the on_request hook refused the request: {err}"));
+                    return Err(CallFailure { failure: Failure::InvalidRequest(message), context });
+                }
+            }
+            #[cfg(feature = "tracing")]
+            tracing::Span::current().record("attempts", attempt);
+            let outcome =
+                RawResponse::fetch(&core.http, next, self.redactor, core.request_id_headers, self.stream_success).await;
+            if let (Ok(raw), Some(limiter)) = (&outcome, &core.rate_limiter) {
+                if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                    if let Some(wait) = retry_after(&raw.headers, std::time::SystemTime::now()) {
+                        limiter.pause_for(wait.min(policy.max_retry_after));
+                    }
+                }
+            }
+            let decision = if attempt < policy.max_attempts && !streamed {
+                let attempted = match &outcome {
+                    Ok(raw) => Attempted::Status(raw.status, &raw.headers),
+                    Err(err) => Attempted::Transport(err),
+                };
+                policy.retry_wait(attempted, idempotent, attempt, std::time::SystemTime::now())
+            } else {
+                None
+            };
+            // A wait that would end after the call's time limit is not started.
+            let decision = decision
+                .filter(|(wait, _)| self.total.is_none_or(|total| started.elapsed().saturating_add(*wait) < total));
+            let Some((wait, _reason)) = decision else {
+                #[cfg(feature = "tracing")]
+                if let Ok(raw) = &outcome {
+                    tracing::Span::current().record("status", raw.status.as_u16());
+                }
+                return match outcome {
+                    Ok(mut raw) => {
+                        raw.context.operation = self.operation.name;
+                        raw.context.attempts = attempt;
+                        Ok(raw)
+                    }
+                    Err(err) => Err(CallFailure { failure: Failure::Transport(self.redactor.error(err)), context }),
+                };
+            };
+            #[cfg(feature = "tracing")]
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, reason = _reason, "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}
+
+/// A call that ended before a response could be decoded.
+#[derive(Debug)]
+pub(crate) struct CallFailure {
+    pub(crate) failure: Failure,
+    pub(crate) context: ErrorContext,
+}
+
+#[derive(Debug)]
+pub(crate) enum Failure {
+    InvalidRequest(String),
+    Validation(ValidationError),
+    Transport(reqwest::Error),
+    Timeout(Duration),
+}
+
+impl Failure {
+    fn redacted(self, redactor: &Redactor) -> Self {
+        match self {
+            Failure::InvalidRequest(message) => Failure::InvalidRequest(redactor.text(&message)),
+            Failure::Transport(err) => Failure::Transport(redactor.error(err)),
+            other => other,
+        }
+    }
+}
+
+impl<E> From<CallFailure> for Error<E> {
+    fn from(f: CallFailure) -> Self {
+        let context = Box::new(f.context);
+        match f.failure {
+            Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
+            Failure::Validation(source) => Error::Validation { source, context },
+            Failure::Transport(source) => Error::Transport { source, context },
+            Failure::Timeout(limit) => Error::Timeout { limit, context },
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Credentials and their redaction: `Secret`, the credentials a client
+//! holds and how each is attached, and scrubbing them from what servers send.
+
+use std::fmt;
+
+/// A credential. `Debug` and `Display` print a redaction, so a key never
+/// ends up in a log line, an error message or a panic.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential itself, for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(\"<redacted>\")")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+/// What replaces a credential in text.
+const REDACTED: &str = "<redacted>";
+
+/// Shorter values are not searched for in server text (they would match
+/// ordinary words); they are still never printed by the client itself.
+const MIN_REDACTED_LEN: usize = 4;
+
+/// Whether a header carries a credential, by its name: the standard ones
+/// (`Authorization`, `Cookie`…) and any whose name says key, token,
+/// secret, password, session or signature.
+pub(crate) fn is_credential_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    const MARKS: [&str; 12] = [
+        "auth",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "cookie",
+        "session",
+        "signature",
+        "credential",
+        "api-key",
+        "apikey",
+        "api_key",
+    ];
+    MARKS.iter().any(|mark| name.contains(mark)) || name.ends_with("-key") || name.ends_with("_key")
+}
+
+/// The credential values a client (or one request) holds: scrubbed from
+/// every error body, header and URL before anyone can see them.
+#[derive(Clone, Default)]
+pub(crate) struct Redactor {
+    values: Vec<String>,
+}
+
+impl Redactor {
+    /// Adds a value (and its JSON-escaped and percent-encoded forms).
+    pub(crate) fn add(&mut self, value: &str) {
+        if value.len() < MIN_REDACTED_LEN {
+            return;
+        }
+        let escaped = serde_json::to_string(value).unwrap_or_default();
+        let escaped = escaped.trim_matches('"').to_string();
+        for form in [value.to_string(), escaped, percent_encode(value)] {
+            if !self.values.contains(&form) {
+                self.values.push(form);
+            }
+        }
+        // Longest first, so a value that contains another is replaced whole.
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `text` with every credential replaced.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for value in &self.values {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    pub(crate) fn bytes(&self, body: bytes::Bytes) -> bytes::Bytes {
+        let mut body = body;
+        for value in &self.values {
+            if let Some(replaced) = replace_bytes(&body, value.as_bytes(), REDACTED.as_bytes()) {
+                body = replaced.into();
+            }
+        }
+        body
+    }
+
+    pub(crate) fn headers(&self, headers: &mut reqwest::header::HeaderMap) {
+        if self.is_empty() {
+            return;
+        }
+        for value in headers.values_mut() {
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            let redacted = self.text(&text);
+            if redacted != text {
+                let mut replacement = reqwest::header::HeaderValue::from_static(REDACTED);
+                replacement.set_sensitive(true);
+                *value = replacement;
+            }
+        }
+    }
+
+    pub(crate) fn error(&self, mut err: reqwest::Error) -> reqwest::Error {
+        if let Some(url) = err.url_mut() {
+            let text = url.as_str().to_string();
+            let redacted = self.text(&text);
+            if redacted != text {
+                match reqwest::Url::parse(&redacted) {
+                    Ok(parsed) => *url = parsed,
+                    Err(_) => url.set_query(None),
+                }
+            }
+        }
+        err
+    }
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor({} values)", self.values.len())
+    }
+}
+
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `haystack` with every `needle` replaced, or `None` when there is none.
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + needle.len() <= haystack.len() {
+        if &haystack[i..i + needle.len()] == needle {
+            out.extend_from_slice(&haystack[start..i]);
+            out.extend_from_slice(with);
+            i += needle.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start == 0 {
+        return None;
+    }
+    out.extend_from_slice(&haystack[start..]);
+    Some(out)
+}
+
+/// Headers given as text (default and per-request), whose `Debug` hides
+/// the values of credential headers.
+#[derive(Clone, Default)]
+pub(crate) struct HeaderList(pub(crate) Vec<(String, String)>);
+
+impl fmt::Debug for HeaderList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.0.iter().map(|(name, value)| {
+            let value = if is_credential_header(name) { REDACTED } else { value.as_str() };
+            (name, value)
+        });
+        f.debug_map().entries(shown).finish()
+    }
+}
+
+/// A header name and value, checked; credential values are marked
+/// sensitive (so `Debug` of a request hides them) and added to `redactor`.
+pub(crate) fn parse_header(
+    name: &str,
+    value: &str,
+    redactor: &mut Redactor,
+) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String> {
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let mut parsed = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header `{name}` has a character a header cannot carry"))?;
+    if is_credential_header(name) {
+        parsed.set_sensitive(true);
+        redactor.add(value);
+        // `Bearer <token>`, `Token <token>`: the credential alone too.
+        if let Some((_, credential)) = value.trim().rsplit_once(' ') {
+            redactor.add(credential);
+        }
+    }
+    Ok((header, parsed))
+}
+
+/// A security scheme's credential, as the client sends it.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    /// An API key in a header (its name).
+    Header(String, Secret),
+    /// An API key in the query string.
+    Query(String, Secret),
+    /// An API key in a cookie.
+    Cookie(String, Secret),
+    /// `Authorization: Bearer …`.
+    Bearer(Secret),
+    /// `Authorization: Basic …`.
+    Basic(String, Secret),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
+            Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
+            Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
+            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Credential::Basic(user, _) => write!(f, "Basic({user}:<redacted>)"),
+        }
+    }
+}
+
+impl Credential {
+    pub(crate) fn secret(&self) -> &Secret {
+        match self {
+            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => s,
+            Credential::Bearer(s) | Credential::Basic(_, s) => s,
+        }
+    }
+
+    /// Adds the credential to a request being built.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        let sensitive = |text: &str| {
+            let mut value = reqwest::header::HeaderValue::from_str(text)
+                .map_err(|_| "a credential has a character a header cannot carry".to_string())?;
+            value.set_sensitive(true);
+            Ok::<_, String>(value)
+        };
+        let headers = request.headers_mut();
+        match self {
+            Credential::Header(name, secret) => {
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                headers.insert(name, sensitive(secret.expose())?);
+            }
+            Credential::Cookie(name, secret) => {
+                append_cookie(headers, &format!("{name}={}", secret.expose()))?;
+                if let Some(cookie) = headers.get_mut(reqwest::header::COOKIE) {
+                    cookie.set_sensitive(true);
+                }
+            }
+            Credential::Bearer(secret) => {
+                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
+            }
+            Credential::Basic(user, secret) => {
+                let encoded = base64(format!("{user}:{}", secret.expose()).as_bytes());
+                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+            }
+            Credential::Query(name, secret) => {
+                request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds `text` to the request's one `Cookie` header (a client sends one).
+pub(crate) fn append_cookie(headers: &mut reqwest::header::HeaderMap, text: &str) -> Result<(), String> {
+    let joined = match headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {
+        Some(existing) => format!("{existing}; {text}"),
+        None => text.to_string(),
+    };
+    let value = reqwest::header::HeaderValue::from_str(&joined)
+        .map_err(|_| "a cookie has a character a header cannot carry".to_string())?;
+    headers.insert(reqwest::header::COOKIE, value);
+    Ok(())
+}
+
+/// Standard base64 with padding (RFC 4648), for basic authentication.
+pub(crate) fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,246 @@
+//! Decoding bodies: JSON (with the path of a value at fault), text, bytes
+//! and streams, and the server's message in an error body.
+
+use super::ErrorContext;
+use std::fmt;
+
+/// The server's own words in an error body: a string `message`, `error`,
+/// `error_description`, `detail`, `title` or `msg` at the top level or in
+/// an `error` object, shortened to one line of at most 300 characters.
+pub(crate) fn server_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    const KEYS: [&str; 6] = ["message", "error_description", "detail", "error", "title", "msg"];
+    let pick = |object: &serde_json::Value| KEYS.iter().find_map(|k| object.get(*k)?.as_str().map(str::to_string));
+    let text = pick(&value).or_else(|| value.get("error").and_then(pick))?;
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = line.chars().take(300).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    (!short.is_empty()).then_some(short)
+}
+
+/// A body that did not decode.
+#[derive(Debug)]
+pub(crate) struct DecodeFailure {
+    pub(crate) path: String,
+    pub(crate) reason: String,
+}
+
+/// What [`Error::Decode`](super::Error::Decode) holds.
+pub(crate) struct DecodeParts {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) headers: Box<reqwest::header::HeaderMap>,
+    pub(crate) body: String,
+    pub(crate) path: String,
+    pub(crate) reason: String,
+    pub(crate) context: Box<ErrorContext>,
+}
+
+/// Decodes a JSON body, naming the path of the value that failed.
+///
+/// The path is found after the fact from where the decoder stopped, by
+/// one non-generic scan of the body: tracking it while decoding would
+/// compile every response type's decoder a second time.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    T::deserialize(&mut deserializer).map_err(|err| DecodeFailure::json(body, &err))
+}
+
+impl DecodeFailure {
+    fn json(body: &[u8], err: &serde_json::Error) -> Self {
+        let ended_early = err.classify() == serde_json::error::Category::Eof;
+        DecodeFailure { path: json_path_at(body, err.line(), err.column(), ended_early), reason: err.to_string() }
+    }
+}
+
+/// One open container while scanning a JSON text.
+enum Frame {
+    /// An object: the key last read, whether its `:` was passed, and
+    /// whether its value is complete.
+    Object { key: Option<String>, in_value: bool, done: bool },
+    /// An array: the element's index, whether it has begun, and whether it
+    /// is complete.
+    Array { index: usize, begun: bool, done: bool },
+}
+
+/// The path (`data.items[2].name`; `.` for the whole body) of the value a
+/// JSON decoder was reading when it stopped at `line` and `column` (as
+/// serde_json counts them: the bytes read so far on that line). A value
+/// just completed is the one at fault (its type was wrong, or it lacked a
+/// field), unless the input `ended_early` right after it.
+pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early: bool) -> String {
+    let line_start = match line {
+        0 | 1 => 0,
+        _ => text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(text.len(), |(at, _)| at + 1),
+    };
+    let end = line_start.saturating_add(column).min(text.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut at = 0;
+    while at < end {
+        match text[at] {
+            b'{' | b'[' => {
+                begin_value(&mut stack);
+                stack.push(if text[at] == b'{' {
+                    Frame::Object { key: None, in_value: false, done: false }
+                } else {
+                    Frame::Array { index: 0, begun: false, done: false }
+                });
+                at += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                finish_value(&mut stack);
+                at += 1;
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
+                    *in_value = true;
+                }
+                at += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Object { key, in_value, done }) => (*key, *in_value, *done) = (None, false, false),
+                    Some(Frame::Array { index, begun, done }) => {
+                        (*index, *begun, *done) = (index.saturating_add(1), false, false)
+                    }
+                    None => {}
+                }
+                at += 1;
+            }
+            b'"' => {
+                let close = string_end(text, at);
+                if let Some(Frame::Object { key, in_value: false, .. }) = stack.last_mut() {
+                    let quoted = &text[at..close];
+                    *key = Some(
+                        serde_json::from_slice::<String>(quoted)
+                            .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_string()),
+                    );
+                } else {
+                    begin_value(&mut stack);
+                    if close <= end {
+                        finish_value(&mut stack);
+                    }
+                }
+                at = close;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
+            _ => {
+                // A number, `true`, `false`, `null` (or a stray byte).
+                begin_value(&mut stack);
+                while at < end && !matches!(text[at], b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
+                    at += 1;
+                }
+                if at < end {
+                    finish_value(&mut stack);
+                }
+            }
+        }
+    }
+    if ended_early {
+        match stack.last_mut() {
+            Some(Frame::Object { key, done: true, .. }) => *key = None,
+            Some(Frame::Array { begun, done: true, .. }) => *begun = false,
+            _ => {}
+        }
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object { key: Some(key), in_value: true, .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array { index, begun: true, .. } => {
+                path.push_str(&format!("[{index}]"));
+            }
+            _ => {}
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
+}
+
+/// A value begins in the innermost container.
+fn begin_value(stack: &mut [Frame]) {
+    if let Some(Frame::Array { begun, done, .. }) = stack.last_mut() {
+        (*begun, *done) = (true, false);
+    }
+}
+
+/// The innermost container's current value is complete.
+fn finish_value(stack: &mut [Frame]) {
+    if let Some(Frame::Object { done, .. } | Frame::Array { done, .. }) = stack.last_mut() {
+        *done = true;
+    }
+}
+
+/// The index just past the JSON string that opens at `start`.
+fn string_end(text: &[u8], start: usize) -> usize {
+    let mut at = start + 1;
+    while at < text.len() {
+        match text[at] {
+            b'\\' => at += 2,
+            b'"' => return at + 1,
+            _ => at += 1,
+        }
+    }
+    text.len()
+}
+
+/// A text body.
+pub(crate) fn text(body: &bytes::Bytes) -> Result<String, DecodeFailure> {
+    String::from_utf8(body.to_vec()).map_err(|err| DecodeFailure { path: String::new(), reason: err.to_string() })
+}
+
+/// A binary body.
+pub(crate) fn bytes(body: &bytes::Bytes) -> Result<bytes::Bytes, DecodeFailure> {
+    Ok(body.clone())
+}
+
+/// A response body as it arrives, chunk by chunk: for large downloads.
+#[must_use = "a stream does nothing unless polled"]
+pub struct ByteStream(
+    pub(crate) std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send>>,
+);
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl futures_core::Stream for ByteStream {
+    type Item = Result<bytes::Bytes, reqwest::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+/// A body read already, as a stream of one chunk.
+pub(crate) struct OneChunk(pub(crate) Option<bytes::Bytes>);
+
+impl futures_core::Stream for OneChunk {
+    type Item = Result<bytes::Bytes, reqwest::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
+    }
+}
+
+/// A body the operation does not describe; ignored.
+pub(crate) fn empty(_: &bytes::Bytes) -> Result<(), DecodeFailure> {
+    Ok(())
+}

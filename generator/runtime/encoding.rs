@@ -1,0 +1,384 @@
+//! Request encoding: parameters by their style, and bodies as JSON, form,
+//! multipart, text or bytes.
+
+use super::{percent_encode, random_u64, Binary, Style};
+use std::sync::Arc;
+
+/// A request body ready to send.
+pub(crate) struct Body {
+    pub(crate) content_type: String,
+    pub(crate) data: BinaryData,
+}
+
+impl Body {
+    pub(crate) fn bytes(media_type: &str, bytes: bytes::Bytes) -> Self {
+        Self { content_type: media_type.to_string(), data: BinaryData::Bytes(bytes) }
+    }
+}
+
+/// A stream of chunks, boxed.
+pub(crate) type ChunkStream = std::pin::Pin<
+    Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>> + Send>,
+>;
+
+/// Bytes in memory, or a stream that can be sent once (shared by clones,
+/// so a cloned request finds it taken).
+#[derive(Clone)]
+pub(crate) enum BinaryData {
+    Bytes(bytes::Bytes),
+    Stream(Arc<std::sync::Mutex<Option<ChunkStream>>>),
+}
+
+impl BinaryData {
+    pub(crate) fn stream(stream: ChunkStream) -> Self {
+        BinaryData::Stream(Arc::new(std::sync::Mutex::new(Some(stream))))
+    }
+
+    fn take_stream(stream: &std::sync::Mutex<Option<ChunkStream>>) -> Result<ChunkStream, String> {
+        stream
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+            .ok_or_else(|| "a streamed body can be sent only once".to_string())
+    }
+
+    pub(crate) fn into_reqwest(self) -> Result<reqwest::Body, String> {
+        match self {
+            BinaryData::Bytes(bytes) => Ok(bytes.into()),
+            BinaryData::Stream(stream) => Ok(reqwest::Body::wrap_stream(Self::take_stream(&stream)?)),
+        }
+    }
+}
+
+/// The properties of a value as form fields: scalars as text, lists of
+/// scalars repeating the name, objects and lists of objects as JSON text.
+pub(crate) fn form_pairs(value: &serde_json::Value) -> Result<Vec<(String, String)>, String> {
+    let serde_json::Value::Object(object) = value else {
+        return Err("a form body must be an object".to_string());
+    };
+    let mut pairs = Vec::new();
+    for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
+        match v {
+            serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                pairs.extend(items.iter().map(|i| (key.clone(), scalar_text(key, i).unwrap_or_default())));
+            }
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => pairs.push((key.clone(), v.to_string())),
+            scalar => pairs.push((key.clone(), scalar_text(key, scalar)?)),
+        }
+    }
+    Ok(pairs)
+}
+
+/// A type that is the body of a `multipart/form-data` request: it adds a
+/// part per property.
+pub(crate) trait MultipartFields {
+    fn write_parts(&self, form: &mut Multipart);
+}
+
+/// A free-form body (a map or any JSON object): a part per property.
+impl MultipartFields for serde_json::Value {
+    fn write_parts(&self, form: &mut Multipart) {
+        match self {
+            serde_json::Value::Object(object) => {
+                for (key, value) in object {
+                    form.value(key, value);
+                }
+            }
+            _ => form.fail("a multipart body must be an object"),
+        }
+    }
+}
+
+impl MultipartFields for serde_json::Map<String, serde_json::Value> {
+    fn write_parts(&self, form: &mut Multipart) {
+        for (key, value) in self {
+            form.value(key, value);
+        }
+    }
+}
+
+impl<T: serde::Serialize> MultipartFields for std::collections::BTreeMap<String, T> {
+    fn write_parts(&self, form: &mut Multipart) {
+        for (key, value) in self {
+            form.value(key, value);
+        }
+    }
+}
+
+/// A `multipart/form-data` body being assembled: text parts (`text/plain`)
+/// for scalars, a part per item for lists, JSON parts (`application/json`)
+/// for objects, file parts for [`Binary`] values; the spec's `encoding`
+/// sets other content types.
+pub(crate) struct Multipart {
+    pub(crate) parts: Vec<MultipartPart>,
+    pub(crate) encoding: &'static [(&'static str, &'static str)],
+    pub(crate) failure: Option<String>,
+}
+
+pub(crate) struct MultipartPart {
+    name: String,
+    file_name: Option<String>,
+    content_type: String,
+    data: BinaryData,
+}
+
+impl Multipart {
+    fn fail(&mut self, message: &str) {
+        self.failure.get_or_insert_with(|| message.to_string());
+    }
+
+    fn content_type(&self, name: &str, default: &str) -> String {
+        self.encoding.iter().find(|(part, _)| *part == name).map_or(default, |(_, ct)| ct).to_string()
+    }
+
+    fn push(&mut self, name: &str, content_type: String, data: BinaryData, file_name: Option<String>) {
+        self.parts.push(MultipartPart { name: name.to_string(), file_name, content_type, data });
+    }
+
+    /// A value: text for a scalar, a part per item for a list, JSON for an object.
+    pub(crate) fn value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(serde_json::Value::Array(items)) => {
+                for item in &items {
+                    self.value(name, item);
+                }
+            }
+            Ok(object @ serde_json::Value::Object(_)) => {
+                let content_type = self.content_type(name, "application/json");
+                self.push(name, content_type, BinaryData::Bytes(object.to_string().into()), None);
+            }
+            Ok(scalar) => {
+                let content_type = self.content_type(name, "text/plain");
+                let text = scalar_text(name, &scalar).unwrap_or_default();
+                self.push(name, content_type, BinaryData::Bytes(text.into()), None);
+            }
+            Err(err) => self.fail(&format!("part `{name}` does not serialize: {err}")),
+        }
+    }
+
+    /// A file part.
+    pub(crate) fn file(&mut self, name: &str, file: &Binary) {
+        let content_type =
+            file.content_type.clone().unwrap_or_else(|| self.content_type(name, "application/octet-stream"));
+        let file_name = Some(file.file_name.clone().unwrap_or_else(|| name.to_string()));
+        self.push(name, content_type, file.data.clone(), file_name);
+    }
+
+    /// The body: a random boundary, then each part with its headers.
+    pub(crate) fn into_body(self, media_type: &str) -> Result<Body, String> {
+        if let Some(message) = self.failure {
+            return Err(message);
+        }
+        let boundary = format!("----boundary{:016x}{:016x}", random_u64(), random_u64());
+        let quote = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let mut chunks: Vec<BinaryData> = Vec::new();
+        let mut pending = Vec::new();
+        for part in self.parts {
+            pending.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quote(&part.name)).as_bytes(),
+            );
+            if let Some(file_name) = &part.file_name {
+                pending.extend_from_slice(format!("; filename=\"{}\"", quote(file_name)).as_bytes());
+            }
+            pending.extend_from_slice(format!("\r\nContent-Type: {}\r\n\r\n", part.content_type).as_bytes());
+            match part.data {
+                BinaryData::Bytes(bytes) => pending.extend_from_slice(&bytes),
+                stream @ BinaryData::Stream(_) => {
+                    chunks.push(BinaryData::Bytes(std::mem::take(&mut pending).into()));
+                    chunks.push(stream);
+                }
+            }
+            pending.extend_from_slice(b"\r\n");
+        }
+        pending.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        chunks.push(BinaryData::Bytes(pending.into()));
+        let content_type = format!("{media_type}; boundary={boundary}");
+        let data = match chunks.as_slice() {
+            [BinaryData::Bytes(bytes)] => BinaryData::Bytes(bytes.clone()),
+            _ => {
+                let mut sources = std::collections::VecDeque::new();
+                for chunk in chunks {
+                    sources.push_back(match chunk {
+                        BinaryData::Bytes(bytes) => Source::Bytes(bytes),
+                        BinaryData::Stream(stream) => Source::Stream(BinaryData::take_stream(&stream)?),
+                    });
+                }
+                BinaryData::stream(Box::pin(Concat(sources)))
+            }
+        };
+        Ok(Body { content_type, data })
+    }
+}
+
+/// Chunks in memory and streams, one after the other.
+struct Concat(std::collections::VecDeque<Source>);
+
+enum Source {
+    Bytes(bytes::Bytes),
+    Stream(ChunkStream),
+}
+
+impl futures_core::Stream for Concat {
+    type Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            match this.0.front_mut() {
+                None => return Poll::Ready(None),
+                Some(Source::Bytes(_)) => {
+                    let Some(Source::Bytes(bytes)) = this.0.pop_front() else { continue };
+                    return Poll::Ready(Some(Ok(bytes)));
+                }
+                Some(Source::Stream(stream)) => match stream.as_mut().poll_next(cx) {
+                    Poll::Ready(None) => {
+                        this.0.pop_front();
+                    }
+                    other => return other,
+                },
+            }
+        }
+    }
+}
+
+pub(crate) fn value_of<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, String> {
+    serde_json::to_value(value).map_err(|err| format!("`{name}`: {err}"))
+}
+
+/// The text of a scalar (strings unquoted).
+fn scalar_text(name: &str, value: &serde_json::Value) -> Result<String, String> {
+    match value {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        serde_json::Value::Null => Ok(String::new()),
+        other => Err(format!("`{name}` has no textual form in its style: {other}")),
+    }
+}
+
+/// The texts of a scalar or of a list's items.
+fn item_texts(name: &str, value: &serde_json::Value) -> Result<Vec<String>, String> {
+    match value {
+        serde_json::Value::Array(items) => items.iter().map(|item| scalar_text(name, item)).collect(),
+        other => Ok(vec![scalar_text(name, other)?]),
+    }
+}
+
+/// An object's `(key, text)` pairs, list values joined with commas.
+fn property_texts(
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<(String, String)>, String> {
+    object
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(key, v)| Ok((key.clone(), item_texts(name, v)?.join(","))))
+        .collect()
+}
+
+/// A query parameter's `(name, text)` pairs.
+pub(crate) fn query_pairs(
+    name: &str,
+    value: &serde_json::Value,
+    style: Style,
+) -> Result<Vec<(String, String)>, String> {
+    use serde_json::Value as V;
+    Ok(match (value, style) {
+        (V::Null, _) => Vec::new(),
+        (value, Style::Json) => vec![(name.to_string(), value.to_string())],
+        (V::Object(object), Style::Form) => {
+            let mut pairs = Vec::new();
+            for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
+                pairs.extend(item_texts(name, v)?.into_iter().map(|text| (key.clone(), text)));
+            }
+            pairs
+        }
+        (V::Object(_), Style::DeepObject) => {
+            let mut pairs = Vec::new();
+            deep_pairs(name, value, &mut pairs)?;
+            pairs
+        }
+        (V::Object(object), style) => {
+            let separator = match style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
+            vec![(name.to_string(), flat.join(separator))]
+        }
+        (V::Array(_), Style::Form | Style::DeepObject) => {
+            item_texts(name, value)?.into_iter().map(|text| (name.to_string(), text)).collect()
+        }
+        (V::Array(_), style) => {
+            let separator = match style {
+                Style::SpaceDelimited => " ",
+                Style::PipeDelimited => "|",
+                _ => ",",
+            };
+            vec![(name.to_string(), item_texts(name, value)?.join(separator))]
+        }
+        (scalar, _) => vec![(name.to_string(), scalar_text(name, scalar)?)],
+    })
+}
+
+/// `name[key]=value`, nested objects as `name[a][b]`, lists repeating the key.
+fn deep_pairs(prefix: &str, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) -> Result<(), String> {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, v) in object {
+                deep_pairs(&format!("{prefix}[{key}]"), v, pairs)?;
+            }
+        }
+        serde_json::Value::Null => {}
+        other => pairs.extend(item_texts(prefix, other)?.into_iter().map(|text| (prefix.to_string(), text))),
+    }
+    Ok(())
+}
+
+/// A path, header or cookie parameter's one text, or `None` for `None`.
+pub(crate) fn joined(name: &str, value: &serde_json::Value, style: Style) -> Result<Option<String>, String> {
+    use serde_json::Value as V;
+    Ok(Some(match (value, style) {
+        (V::Null, _) => return Ok(None),
+        (value, Style::Json) => value.to_string(),
+        (V::Object(object), Style::SimpleExploded) => {
+            property_texts(name, object)?.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+        }
+        (V::Object(object), _) => {
+            property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
+        }
+        (value, _) => item_texts(name, value)?.join(","),
+    }))
+}
+
+/// A path parameter, percent-encoded. Empty, `.` and `..` are refused:
+/// they would change which resource the path names.
+pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    style: Style,
+) -> Result<String, String> {
+    let value = value_of(name, value)?;
+    let texts = match &value {
+        serde_json::Value::Object(_) => vec![joined(name, &value, style)?.unwrap_or_default()],
+        other => item_texts(name, other)?,
+    };
+    let plain = texts.join(",");
+    if matches!(plain.as_str(), "" | "." | "..") {
+        return Err(format!("path parameter `{name}` is `{plain}`, which would change the path's meaning"));
+    }
+    let encoded: Vec<String> = texts.iter().map(|t| percent_encode(t)).collect();
+    Ok(match style {
+        Style::Label => format!(".{}", encoded.join(",")),
+        Style::LabelExploded => format!(".{}", encoded.join(".")),
+        Style::Matrix => format!(";{name}={}", encoded.join(",")),
+        Style::MatrixExploded => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
+        _ => percent_encode(&plain),
+    })
+}

@@ -1,0 +1,128 @@
+//! The rate limiter: sliding windows on tokio's clock, shared by clones.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Keeps requests under a server's rate limits on the client's side, so a
+/// burst waits instead of drawing 429s.
+///
+/// Each window allows at most `max` requests in any `period` (a sliding
+/// window); a request that would exceed one waits until its oldest request
+/// ages out, and waiting requests go in the order they came. Every attempt
+/// counts, retries included, and a 429 with `Retry-After` pauses the
+/// limiter for that long. Clones share their state (windows, counts and
+/// settings), so one limiter can pace several clients that share a quota.
+/// It runs on Tokio's clock.
+#[derive(Clone, Default)]
+pub struct RateLimiter {
+    shared: Arc<LimiterShared>,
+}
+
+#[derive(Default)]
+struct LimiterShared {
+    /// Waiters take turns in arrival order (Tokio's mutex is fair).
+    turn: tokio::sync::Mutex<()>,
+    state: std::sync::Mutex<LimiterState>,
+}
+
+#[derive(Default)]
+struct LimiterState {
+    windows: Vec<Window>,
+    mutations_only: bool,
+    paused_until: Option<tokio::time::Instant>,
+}
+
+struct Window {
+    max: u32,
+    period: Duration,
+    sent: std::collections::VecDeque<tokio::time::Instant>,
+}
+
+impl fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let windows: Vec<String> =
+            state.windows.iter().map(|w| format!("{} per {:?} ({} counted)", w.max, w.period, w.sent.len())).collect();
+        f.debug_struct("RateLimiter").field("windows", &windows).field("mutations_only", &state.mutations_only).finish()
+    }
+}
+
+impl RateLimiter {
+    /// A limiter without windows: it lets everything through until
+    /// [`limit`](Self::limit) adds one.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, LimiterState> {
+        self.shared.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds a window: at most `max` requests in any `period`. A `max` of 0
+    /// is read as 1. Clones made before share the new window.
+    #[must_use]
+    pub fn limit(self, max: u32, period: Duration) -> Self {
+        self.state().windows.push(Window { max: max.max(1), period, sent: Default::default() });
+        self
+    }
+
+    /// Counts and paces only requests that change something (methods other
+    /// than GET, HEAD and OPTIONS).
+    #[must_use]
+    pub fn mutations_only(self) -> Self {
+        self.state().mutations_only = true;
+        self
+    }
+
+    /// The windows, as `(max, period)`.
+    pub fn windows(&self) -> Vec<(u32, Duration)> {
+        self.state().windows.iter().map(|w| (w.max, w.period)).collect()
+    }
+
+    /// Holds every request back for `wait` (a server's `Retry-After`).
+    pub(crate) fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut state = self.state();
+        state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
+    }
+
+    /// Waits until a request with `method` fits in every window, then
+    /// counts it; the time waited.
+    pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Duration {
+        use reqwest::Method;
+        {
+            let state = self.state();
+            let read = [Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
+            if state.windows.is_empty() && state.paused_until.is_none() || (state.mutations_only && read) {
+                return Duration::ZERO;
+            }
+        }
+        let started = tokio::time::Instant::now();
+        let _turn = self.shared.turn.lock().await;
+        loop {
+            let wait = {
+                let mut state = self.state();
+                let now = tokio::time::Instant::now();
+                let mut wait = state.paused_until.map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
+                for window in &mut state.windows {
+                    while window.sent.front().is_some_and(|&t| now.saturating_duration_since(t) >= window.period) {
+                        window.sent.pop_front();
+                    }
+                    let max = window.max as usize;
+                    if window.sent.len() >= max {
+                        let oldest = window.sent[window.sent.len() - max];
+                        wait = wait.max(window.period.saturating_sub(now.saturating_duration_since(oldest)));
+                    }
+                }
+                if wait.is_zero() {
+                    state.paused_until = None;
+                    state.windows.iter_mut().for_each(|w| w.sent.push_back(now));
+                    return started.elapsed();
+                }
+                wait
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! Unit tests of the runtime: encoding, retries, redaction, decoding and
+//! the property tests that no input panics.
+
+use super::credentials::base64;
+use super::decode::json_path_at;
+use super::retry::jitter;
+use super::retry::parse_http_date;
+use std::time::Duration;
+
+use super::*;
+
+/// A small deterministic generator for the property tests.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 11
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn retry_after_of(value: &str) -> Option<Duration> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::RETRY_AFTER, reqwest::header::HeaderValue::from_str(value).ok()?);
+    retry_after(&headers, std::time::SystemTime::now())
+}
+
+#[test]
+fn path_segments_are_percent_encoded_and_dot_segments_refused() {
+    assert_eq!(path_segment("id", "a b/c?d", Style::Simple).unwrap(), "a%20b%2Fc%3Fd");
+    for value in ["", ".", ".."] {
+        assert!(path_segment("id", value, Style::Simple).unwrap_err().contains("would change the path"), "{value:?}");
+    }
+    assert_eq!(path_segment("id", "...", Style::Simple).unwrap(), "...");
+    assert_eq!(path_segment("id", &[1, 2], Style::Label).unwrap(), ".1,2");
+    assert_eq!(path_segment("id", &[1, 2], Style::MatrixExploded).unwrap(), ";id=1;id=2");
+    assert_eq!(
+        path_segment("id", &serde_json::json!({"a": 1, "b": "x y"}), Style::SimpleExploded).unwrap(),
+        "a%3D1%2Cb%3Dx%20y"
+    );
+}
+
+#[test]
+fn query_parameters_follow_their_style() {
+    let pairs = |value: serde_json::Value, style| query_pairs("p", &value, style).unwrap();
+    let owned = |list: &[(&str, &str)]| list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::Form), owned(&[("p", "a"), ("p", "b")]));
+    assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::FormCompact), owned(&[("p", "a,b")]));
+    assert_eq!(pairs(serde_json::json!(["a", "b"]), Style::PipeDelimited), owned(&[("p", "a|b")]));
+    assert!(pairs(serde_json::json!(null), Style::Form).is_empty());
+    let object = serde_json::json!({"role": "admin", "ids": [1, 2]});
+    assert_eq!(pairs(object.clone(), Style::Form), owned(&[("ids", "1"), ("ids", "2"), ("role", "admin")]));
+    assert_eq!(pairs(object.clone(), Style::FormCompact), owned(&[("p", "ids,1,2,role,admin")]));
+    assert_eq!(
+        pairs(serde_json::json!({"a": {"b": 1}, "c": "d"}), Style::DeepObject),
+        owned(&[("p[a][b]", "1"), ("p[c]", "d")])
+    );
+    assert_eq!(pairs(object, Style::Json), owned(&[("p", r#"{"ids":[1,2],"role":"admin"}"#)]));
+    assert!(query_pairs("p", &serde_json::json!({"a": {"b": 1}}), Style::Form).is_err());
+    assert_eq!(
+        joined("h", &serde_json::json!({"a": 1, "b": 2}), Style::SimpleExploded).unwrap().as_deref(),
+        Some("a=1,b=2")
+    );
+}
+
+#[test]
+fn retry_after_reads_every_http_date_form() {
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_777 - 10);
+    let at = |value: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+        retry_after(&headers, now)
+    };
+    assert_eq!(at("7"), Some(Duration::from_secs(7)));
+    // 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example).
+    assert_eq!(at("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::from_secs(10)));
+    assert_eq!(at("Sunday, 06-Nov-94 08:49:37 GMT"), Some(Duration::from_secs(10)));
+    assert_eq!(at("Sun Nov  6 08:49:37 1994"), Some(Duration::from_secs(10)));
+    assert_eq!(at("Sun, 06 Nov 1994 08:49:17 GMT"), Some(Duration::ZERO));
+    assert_eq!(at("soon"), None);
+    assert_eq!(at("99999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
+    assert_eq!(at("Fri, 31 Dec 9999 23:59:59 GMT").map(|d| d > Duration::from_secs(1 << 37)), Some(true));
+    assert_eq!(at("Sat, 01 Jan 99999 00:00:00 GMT"), None);
+    assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    assert_eq!(parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599));
+}
+
+/// Property: no `Retry-After` value, however absurd, and no policy
+/// setting makes the retry decision panic or wait past its cap.
+#[test]
+fn no_retry_after_value_or_policy_panics() {
+    let mut rng = Lcg(7);
+    let pieces = [
+        "Sun,",
+        "06",
+        "Nov",
+        "1994",
+        "08:49:37",
+        "GMT",
+        "-",
+        "99999999999999999999",
+        "0",
+        ":",
+        " ",
+        "Feb",
+        "31",
+        "-06-Nov-94",
+        "Sunday,",
+        "1e9",
+        "\t",
+        "99:99:99",
+        "4294967296",
+    ];
+    let huge = [
+        Duration::ZERO,
+        Duration::from_nanos(1),
+        Duration::from_secs(1),
+        Duration::MAX,
+        Duration::from_secs(u64::MAX / 2),
+    ];
+    for case in 0..20_000 {
+        let value: String = (0..rng.below(7))
+            .map(|_| pieces[rng.below(pieces.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(if case % 3 == 0 { " " } else { "" });
+        let policy = RetryPolicy::default()
+            .initial_backoff(huge[rng.below(5) as usize])
+            .max_backoff(huge[rng.below(5) as usize])
+            .max_retry_after(huge[rng.below(5) as usize])
+            .rate_limited_backoff(huge[rng.below(5) as usize])
+            .max_attempts(rng.next() as u32);
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Ok(header) = reqwest::header::HeaderValue::from_str(&value) {
+            headers.insert(reqwest::header::RETRY_AFTER, header);
+        }
+        let status = [429u16, 503, 500, 408, 404][rng.below(5) as usize];
+        let status = reqwest::StatusCode::from_u16(status).unwrap();
+        let retry = rng.next() as u32;
+        if let Some((wait, _)) = policy.retry_wait(
+            Attempted::Status(status, &headers),
+            rng.below(2) == 0,
+            retry,
+            std::time::SystemTime::now(),
+        ) {
+            if headers.contains_key(reqwest::header::RETRY_AFTER)
+                && retry_after(&headers, std::time::SystemTime::now()).is_some()
+            {
+                assert!(wait <= policy.max_retry_after.saturating_add(Duration::from_secs(1)), "{value:?}: {wait:?}");
+            }
+        }
+        let _ = retry_after_of(&value);
+    }
+}
+
+#[test]
+fn retries_follow_what_the_failure_proves() {
+    let policy = RetryPolicy::default();
+    let now = std::time::SystemTime::now();
+    let empty = reqwest::header::HeaderMap::new();
+    let decide = |code: u16, idempotent: bool| {
+        policy
+            .retry_wait(Attempted::Status(reqwest::StatusCode::from_u16(code).unwrap(), &empty), idempotent, 1, now)
+            .map(|(_, why)| why)
+    };
+    assert_eq!(decide(429, false), Some("rate limited"));
+    assert_eq!(decide(429, true), Some("rate limited"));
+    for code in [408, 500, 502, 503, 504] {
+        assert_eq!(decide(code, true), Some("server error"), "{code}");
+        assert_eq!(decide(code, false), None, "{code} on a non-idempotent operation");
+    }
+    for code in [400, 404, 501, 505, 599] {
+        assert_eq!(decide(code, true), None, "{code}");
+    }
+    // A 429 without Retry-After waits at least the floor.
+    for retry in 1..6 {
+        assert!(policy.rate_limited_wait(retry) >= Duration::from_secs(1));
+    }
+}
+
+#[test]
+fn backoff_is_capped_and_jittered() {
+    let policy =
+        RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(300));
+    for retry in 1..40 {
+        assert!(policy.backoff(retry) <= Duration::from_millis(300));
+    }
+    assert!(policy.backoff(1) <= Duration::from_millis(100));
+    assert_eq!(RetryPolicy::disabled().max_attempts, 1);
+    assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+    let _ = jitter(Duration::MAX);
+    assert_eq!(jitter(Duration::ZERO), Duration::ZERO);
+}
+
+#[test]
+fn number_checks_tolerate_decimal_steps_and_refuse_nan() {
+    assert!(check_number("p", 0.07, None, None, Some(0.01)).is_ok());
+    assert!(check_number("p", 33.33, Some((0.0, false)), Some((100.0, false)), Some(0.01)).is_ok());
+    assert_eq!(
+        check_number("p", 0.075, None, None, Some(0.01)).unwrap_err().message,
+        "is 0.075, not a multiple of 0.01"
+    );
+    assert!(check_number("r", 0.0005, Some((0.001, false)), None, None).is_err());
+    assert!(check_number("r", 1.0, None, Some((1.0, true)), None).is_err());
+    assert!(check_number("n", f64::NAN, None, None, None).is_err());
+    assert!(check_number("n", f64::INFINITY, None, None, None).is_err());
+    assert!(check_count("v", 1, Some(2), None, "items").is_err());
+    let nested = ValidationError { path: "passPercentage".into(), message: "m".into() }.within("rules[2]");
+    assert_eq!(nested.to_string(), "`rules[2].passPercentage` m");
+}
+
+#[test]
+fn secrets_are_redacted() {
+    let secret = Secret::new("console-abc");
+    assert_eq!(format!("{secret:?} {secret}"), "Secret(\"<redacted>\") <redacted>");
+    assert_eq!(secret.expose(), "console-abc");
+    let mut redactor = Redactor::default();
+    redactor.add("console-abc");
+    redactor.add("a\"b/c d");
+    assert_eq!(redactor.text("Key: console-abc."), "Key: <redacted>.");
+    assert_eq!(redactor.text(r#"{"k":"a\"b/c d"}"#), r#"{"k":"<redacted>"}"#);
+    assert_eq!(redactor.text("?key=a%22b%2Fc%20d"), "?key=<redacted>");
+    let body = redactor.bytes(bytes::Bytes::from_static(b"x console-abc y console-abc"));
+    assert_eq!(&body[..], b"x <redacted> y <redacted>");
+    redactor.add("ab");
+    assert_eq!(redactor.text("ab"), "ab", "values too short to search for are left alone");
+    assert_eq!(base64(b"Aladdin:open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    assert_eq!(base64(b"a"), "YQ==");
+    assert!(is_credential_header("STATSIG-API-KEY") && is_credential_header("Authorization"));
+    assert!(!is_credential_header("STATSIG-API-VERSION") && !is_credential_header("Accept"));
+}
+
+#[test]
+fn server_messages_are_one_short_line() {
+    assert_eq!(server_message(br#"{"message":"Not  found\nhere"}"#).as_deref(), Some("Not found here"));
+    assert_eq!(server_message(br#"{"error":{"message":"bad"}}"#).as_deref(), Some("bad"));
+    assert_eq!(server_message(b"<html><body>Bad gateway</body></html>"), None);
+    let long = format!(r#"{{"detail":"{}"}}"#, "x".repeat(400));
+    assert_eq!(server_message(long.as_bytes()).map(|m| m.chars().count()), Some(301));
+}
+
+#[test]
+fn nullable_round_trips_three_states() {
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Patch {
+        #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+        team: Nullable<String>,
+    }
+    for (value, json) in [
+        (Nullable::Absent, "{}"),
+        (Nullable::Null, r#"{"team":null}"#),
+        (Nullable::Value("a".to_string()), r#"{"team":"a"}"#),
+    ] {
+        let patch = Patch { team: value };
+        assert_eq!(serde_json::to_string(&patch).unwrap(), json);
+        assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
+    }
+}
+
+#[test]
+fn a_decode_error_names_the_path_of_the_value_at_fault() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Variant {
+        name: String,
+        weight: Option<u8>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Data {
+        id: String,
+        variants: Vec<Variant>,
+        tags: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+        pair: Option<(u8, String)>,
+        nested: Option<Box<Data>>,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Envelope {
+        message: String,
+        data: Data,
+    }
+    let pretty = "{\n  \"message\": \"ok\",\n  \"data\": {\n    \"id\": \"a\",\n    \"variants\": [\n      {\"weight\": 4}\n    ]\n  }\n}\n";
+    // The paths serde_path_to_error gives for the same bodies.
+    let cases = [
+        (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"name":42}]}}"#, "data.variants[1].name"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"weight":1}]}}"#, "data.variants[1]"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"y","weight":-1}]}}"#, "data.variants[0].weight"),
+        (r#"{"message":"ok","data":{"id":"a","variants":{}}}"#, "data.variants"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[ {"name": {"x":1}} ]}}"#, "data.variants[0].name"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[ [1] ]}}"#, "data.variants[0][0]"),
+        (r#"{"message":"ok","data":{"variants":[]}}"#, "data"),
+        (r#"{"message":"ok"}"#, "."),
+        (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k":[1,2,300]}}}"#, "data.tags.k[2]"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k.y\"z":[1,"x"]}}}"#, "data.tags.k.y\"z[1]"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[],"pair":[1]}}"#, "data.pair"),
+        (
+            r#"{"message":"ok","data":{"id":"a","variants":[],"nested":{"id":"b","variants":[{"name":null}]}}}"#,
+            "data.nested.variants[0].name",
+        ),
+        (
+            r#"{"message":"ok","data":{"id":"a","variants":[],"nested":{"id":"b","variants":[{"name":"n"}"#,
+            "data.nested.variants",
+        ),
+        (
+            r#"{"message":"ok","data":{"id":"é","variants":[{"name":"x"},{"name":"ü\n", "weight": "7"}]}}"#,
+            "data.variants[1].weight",
+        ),
+        ("not json", "."),
+        ("", "."),
+        ("[1]", "[0]"),
+        (pretty, "data.variants[0]"),
+    ];
+    for (body, path) in cases {
+        let failure = json::<Envelope>(&bytes::Bytes::from(body)).unwrap_err();
+        assert_eq!(failure.path, path, "{body}: {}", failure.reason);
+    }
+}
+
+#[test]
+fn the_path_scan_survives_any_body_and_position() {
+    let mut rng = Lcg(7);
+    let alphabet = b"{}[]:,\"\\ \nab1-";
+    for _ in 0..2_000 {
+        let len = (rng.next() % 40) as usize;
+        let text: Vec<u8> = (0..len).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect();
+        let (line, column) = ((rng.next() % 4) as usize, (rng.next() % 50) as usize);
+        assert!(!json_path_at(&text, line, column, rng.next() & 1 == 0).is_empty());
+    }
+    assert_eq!(json_path_at(b"{}", usize::MAX, usize::MAX, false), ".");
+}

@@ -1,0 +1,221 @@
+//! The runtime every generated client carries (`generator/runtime/*.rs`,
+//! emitted unchanged as `src/runtime/`), and the contract between it and
+//! the emitted code: which module defines each name the emitted code
+//! calls, and which names the crate's root re-exports. This list is the
+//! only place those names are written down for the generator; a test
+//! checks it against the runtime's source and the emitted code.
+
+/// One file of the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Module {
+    pub name: &'static str,
+    pub source: &'static str,
+    /// Names the crate's root re-exports for callers.
+    pub public: &'static [&'static str],
+    /// Names the emitted code reaches as `runtime::name` (or the other
+    /// runtime modules use).
+    pub internal: &'static [&'static str],
+}
+
+/// What the runtime is and promises, as its module docs.
+pub const DOCS: &str = "\
+Support code shared by every operation, one module per responsibility.
+The generator emits it unchanged into every crate it makes (the crate
+depends on crates.io only); the operations themselves, in `client.rs`,
+only describe their request and decode their response.
+
+Safe by default on the wire: credentials never appear in `Debug` or
+`Display` output (nor in text or headers a server echoes back, nor in
+URLs), redirects to another origin are not followed, nothing a server
+sends can make the client panic, and a failed request is retried only
+when the failure shows that sending it again is safe.";
+
+macro_rules! module {
+    ($name:literal, public: [$($public:literal),*], internal: [$($internal:literal),*]) => {
+        Module {
+            name: $name,
+            source: include_str!(concat!("../runtime/", $name, ".rs")),
+            public: &[$($public),*],
+            internal: &[$($internal),*],
+        }
+    };
+}
+
+/// The runtime's modules, in the order `runtime/mod.rs` declares them.
+pub const MODULES: &[Module] = &[
+    module!("call", public: [], internal: ["Call", "CallFailure", "Failure", "Operation", "RequestOptions", "into_future", "request_options"]),
+    module!("client", public: ["BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
+    module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "is_credential_header", "parse_header", "percent_encode"]),
+    module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
+    module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
+    module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: []),
+    module!("limiter", public: ["RateLimiter"], internal: []),
+    module!("pages", public: ["Pages"], internal: ["page_number"]),
+    module!("response", public: ["ApiResponse", "ApiResult"], internal: ["RawResponse"]),
+    module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after"]),
+    module!("style", public: [], internal: ["Style"]),
+    module!("validation", public: ["ValidationError"], internal: ["check_count", "check_number"]),
+    module!("values", public: ["Binary", "Nullable"], internal: ["deserialize_enum"]),
+];
+
+/// The runtime's unit tests, compiled only when the generated crate is
+/// tested.
+pub const TESTS: &str = include_str!("../runtime/tests.rs");
+
+/// The names the crate's root re-exports from the runtime, sorted
+/// (`Client` and `ClientBuilder` come through `client`, where the
+/// operations' methods are).
+pub fn public_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = MODULES
+        .iter()
+        .flat_map(|m| m.public.iter().copied())
+        .filter(|name| !matches!(*name, "Client" | "ClientBuilder"))
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The source of `runtime/mod.rs`: its docs, its modules (`mod name;`, or
+/// with `inline` each module's source in place, for a client that is one
+/// module of another crate) and the names it passes on.
+pub fn mod_rs(inline: bool) -> String {
+    let mut out: String =
+        DOCS.lines().map(|l| if l.is_empty() { "//!\n".to_string() } else { format!("//! {l}\n") }).collect();
+    out.push('\n');
+    let declare = |out: &mut String, name: &str, source: &str| {
+        if inline {
+            out.push_str(&format!("mod {name} {{\n{source}}}\n"));
+        } else {
+            out.push_str(&format!("mod {name};\n"));
+        }
+    };
+    for module in MODULES {
+        declare(&mut out, module.name, module.source);
+    }
+    // A module another crate includes leaves the tests out of that crate's.
+    if !inline {
+        out.push_str("#[cfg(test)]\n");
+        declare(&mut out, "tests", TESTS);
+    }
+    out.push('\n');
+    for module in MODULES {
+        // Not every document's client calls every helper.
+        for (visibility, names) in [("pub", module.public), ("#[allow(unused_imports)]\npub(crate)", module.internal)] {
+            match names {
+                [] => {}
+                [one] => out.push_str(&format!("{visibility} use {}::{one};\n", module.name)),
+                many => out.push_str(&format!("{visibility} use {}::{{{}}};\n", module.name, many.join(", "))),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! The contract against the runtime's source and the emitted code.
+
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The names an item list defines at its top level (macros included).
+    fn defined(items: &[syn::Item]) -> BTreeSet<String> {
+        items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(i) => Some(i.ident.to_string()),
+                syn::Item::Enum(i) => Some(i.ident.to_string()),
+                syn::Item::Fn(i) => Some(i.sig.ident.to_string()),
+                syn::Item::Type(i) => Some(i.ident.to_string()),
+                syn::Item::Trait(i) => Some(i.ident.to_string()),
+                syn::Item::Macro(i) => i.ident.as_ref().map(ToString::to_string),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_listed_name_is_defined_in_its_module() {
+        for module in MODULES {
+            let file = syn::parse_file(module.source).unwrap_or_else(|e| panic!("runtime/{}.rs: {e}", module.name));
+            let names = defined(&file.items);
+            for name in module.public.iter().chain(module.internal) {
+                assert!(
+                    names.contains(*name),
+                    "runtime/{}.rs does not define `{name}`, which it is listed with",
+                    module.name
+                );
+            }
+        }
+        let tests = syn::parse_file(TESTS).expect("the runtime's tests parse");
+        assert!(!defined(&tests.items).is_empty());
+    }
+
+    #[test]
+    fn no_module_is_over_600_lines() {
+        for module in MODULES {
+            let lines = module.source.lines().count();
+            assert!(lines <= 600, "runtime/{}.rs has {lines} lines", module.name);
+        }
+    }
+
+    /// Every `runtime::name` the emitted code calls is listed (and so
+    /// re-exported by `runtime/mod.rs`), for fixtures that use every
+    /// construct the emitters print.
+    #[test]
+    fn the_emitted_code_calls_only_listed_names() {
+        let listed: BTreeSet<&str> = MODULES.iter().flat_map(|m| m.public.iter().chain(m.internal)).copied().collect();
+        let public: BTreeSet<&str> = public_names().into_iter().collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/constructs");
+        let mut fixtures: Vec<String> = std::fs::read_dir(&dir)
+            .expect("the fixtures folder")
+            .map(|entry| std::fs::read_to_string(entry.expect("a fixture").path()).expect("a fixture reads"))
+            .collect();
+        fixtures.push(include_str!("../../openapi/autotune.yaml").to_string());
+        let mut called = BTreeSet::new();
+        for text in &fixtures {
+            let api = crate::lower_document(text, "fixture.yaml").unwrap_or_else(|d| panic!("{d}"));
+            let options = crate::CrateOptions {
+                crate_name: "fixture".into(),
+                spec_label: "fixture.yaml".into(),
+                command: "test".into(),
+                examples: false,
+                strict: false,
+                selection: Default::default(),
+            };
+            for (path, text) in crate::emit::emit(&api, &options).expect("the fixture renders") {
+                if path.starts_with("src/runtime/") || !path.ends_with(".rs") {
+                    continue;
+                }
+                // Macro arguments are printed as tokens (`crate ::x`).
+                let compact = text.replace(" ::", "::").replace(":: ", "::").replace("{ ", "{").replace(", ", ",");
+                for (prefix, allowed) in [("crate::runtime::", &listed), ("crate::", &public)] {
+                    for rest in compact.split(prefix).skip(1) {
+                        let ident = |text: &str| -> String {
+                            text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+                        };
+                        // `use crate::runtime::{A, B}` names several.
+                        let names: Vec<String> = match rest.strip_prefix('{') {
+                            Some(group) => group.split('}').next().unwrap_or("").split(',').map(ident).collect(),
+                            None => vec![ident(rest)],
+                        };
+                        for name in names {
+                            if prefix == "crate::" && matches!(name.as_str(), "runtime" | "types" | "client") {
+                                continue;
+                            }
+                            assert!(
+                                allowed.contains(name.as_str()),
+                                "{path} calls `{prefix}{name}`, which the runtime's list lacks"
+                            );
+                            called.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+        // The fixtures reach the runtime's main entry points.
+        for name in ["Call", "Operation", "Spec", "Style", "json", "Multipart", "check_number", "Pages"] {
+            assert!(called.contains(name), "no fixture calls `runtime::{name}`");
+        }
+    }
+}
