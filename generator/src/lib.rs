@@ -9,6 +9,7 @@
 //! disk.
 
 pub mod check;
+pub mod cli;
 pub mod decide;
 pub mod diagnostics;
 pub mod emit;

@@ -24,6 +24,10 @@ usage:
       warning, or the document refused with --strict; --only and --exclude
       pick operations by operationId, tag or \"METHOD /path\" and leave out
       the schemas no kept operation uses
+  cargo xtask codegen --spec PATH --module FILE --module-path PATH [--strict] [--check] [--only …] [--exclude …]
+      write the client as one module's source to FILE, for a crate that
+      includes it at PATH (crate::api); the flags are the same as
+      openapi-autotune-gen's, parsed by one front end (generator::cli)
   cargo xtask test [CARGO TEST ARGS...]
       install the pinned npm packages the tests use (when missing), then
       run `cargo test --workspace`
@@ -41,7 +45,14 @@ usage:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("codegen") => match codegen::parse(&args[1..]) {
+            Ok(Some(codegen_args)) => codegen::run(&codegen_args),
+            Ok(None) => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            Err(err) => Err(format!("{err}\n{USAGE}")),
+        },
         Some("test") => test::run(&args[1..]),
         Some("real-world") => real_world::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
