@@ -219,6 +219,7 @@ impl CreateAutotuneRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, x_respect_review_settings, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -289,6 +290,7 @@ impl DeleteAutotuneRequest {
             idempotent: true,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -361,6 +363,7 @@ impl FinishAutotuneEarlyRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -423,6 +426,7 @@ impl GetAutotuneRequest {
             idempotent: true,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -499,6 +503,7 @@ impl ListAutotunesRequest {
             idempotent: true,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, limit, page, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -623,6 +628,7 @@ impl PartiallyUpdateAutotuneRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -697,6 +703,7 @@ impl ResetAutotuneRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -763,6 +770,7 @@ impl StartAutotuneRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -825,6 +833,7 @@ impl UpdateAutotuneRequest {
             idempotent: false,
             accept: "application/json",
             security: &[&[0]],
+            idempotency_key: None,
         };
         let Self { client, id, x_respect_review_settings, body, options } = self;
         let mut call = client.call(&OPERATION, options);

@@ -11,7 +11,9 @@ use std::time::Duration;
 /// window); a request that would exceed one waits until its oldest request
 /// ages out, and waiting requests go in the order they came. Every attempt
 /// counts, retries included, and a 429 with `Retry-After` pauses the
-/// limiter for that long. Clones share their state (windows, counts and
+/// requests the limiter paces for that long: every request, or with
+/// [`mutations_only`](Self::mutations_only) the mutations only (a 429 on a
+/// read then pauses nothing). Clones share their state (windows, counts and
 /// settings), so one limiter can pace several clients that share a quota.
 /// It runs on Tokio's clock.
 #[derive(Clone, Default)]
@@ -80,21 +82,26 @@ impl RateLimiter {
         self.state().windows.iter().map(|w| (w.max, w.period)).collect()
     }
 
-    /// Holds every request back for `wait` (a server's `Retry-After`).
-    pub(crate) fn pause_for(&self, wait: Duration) {
-        let until = tokio::time::Instant::now() + wait;
+    /// Holds back the requests it paces for `wait` (a server's
+    /// `Retry-After` to a request with `method`). A read under
+    /// `mutations_only` is not paced, and its 429 pauses nothing.
+    pub(crate) fn pause_for(&self, wait: Duration, method: &reqwest::Method) {
         let mut state = self.state();
+        if state.mutations_only && is_read(method) {
+            return;
+        }
+        let now = tokio::time::Instant::now();
+        // A wait too long for the clock is as good as forever.
+        let until = now.checked_add(wait).unwrap_or_else(|| far_future(now));
         state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
     }
 
     /// Waits until a request with `method` fits in every window, then
     /// counts it; the time waited.
     pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Duration {
-        use reqwest::Method;
         {
             let state = self.state();
-            let read = [Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
-            if state.windows.is_empty() && state.paused_until.is_none() || (state.mutations_only && read) {
+            if state.windows.is_empty() && state.paused_until.is_none() || (state.mutations_only && is_read(method)) {
                 return Duration::ZERO;
             }
         }
@@ -124,5 +131,25 @@ impl RateLimiter {
             };
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// GET, HEAD and OPTIONS change nothing.
+fn is_read(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)
+}
+
+/// About thirty years from `now`, or as far as the clock goes.
+fn far_future(now: tokio::time::Instant) -> tokio::time::Instant {
+    let mut wait = Duration::from_secs(30 * 365 * 24 * 3600);
+    loop {
+        if let Some(until) = now.checked_add(wait) {
+            return until;
+        }
+        if wait.is_zero() {
+            return now;
+        }
+        wait /= 2;
     }
 }

@@ -530,6 +530,14 @@ pub struct Operation {
     /// What `x-envelope` (on the operation, else at the root) says, if
     /// anything: `false` keeps an envelope whole.
     pub envelope_hint: Option<bool>,
+    /// The header `x-idempotency-key` (on the operation, else at the root)
+    /// names, if any.
+    pub idempotency_key_hint: Option<String>,
+    /// Decided: the header that carries an idempotency key (from
+    /// `x-idempotency-key`, or an `Idempotency-Key` header parameter): the
+    /// client sends a fresh key per call unless the caller sets one, and
+    /// the call is retried like an idempotent one.
+    pub idempotency_key: Option<String>,
     /// Decided: sending it twice has the effect of sending it once (by its
     /// method, unless `x-idempotent` says otherwise), so a failure that may
     /// have reached the server can be retried.

@@ -51,9 +51,10 @@ pub const MODULES: &[Module] = &[
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: []),
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Pages"], internal: ["page_number"]),
-    module!("response", public: ["ApiResponse", "ApiResult"], internal: ["RawResponse"]),
+    module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),
     module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after"]),
     module!("style", public: [], internal: ["Style"]),
+    module!("text", public: [], internal: ["capped", "one_line"]),
     module!("validation", public: ["ValidationError"], internal: ["check_count", "check_number"]),
     module!("values", public: ["Binary", "Nullable"], internal: ["deserialize_enum"]),
 ];

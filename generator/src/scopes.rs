@@ -115,7 +115,8 @@ pub const CLIENT_BUILDER: &[&str] = &[
 /// What a request builder defines besides its parameters: its fields
 /// (`client`, `body`, `options`), methods (`into_call`, `send`,
 /// `send_stream`, `items`, `body`, and the runtime's `timeout`,
-/// `total_timeout` and `header`), and the locals of `into_call` and `send`.
+/// `total_timeout`, `max_response_size` and `header`), and the locals of
+/// `into_call` and `send`.
 pub const REQUEST_BUILDER: &[&str] = &[
     "client",
     "body",
@@ -126,6 +127,7 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "items",
     "timeout",
     "total_timeout",
+    "max_response_size",
     "header",
     "into_future",
     "call",

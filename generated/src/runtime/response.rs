@@ -3,7 +3,7 @@
 
 //! Responses: `ApiResponse`, and the raw response a call decodes.
 
-use super::{server_message, ByteStream, DecodeFailure, DecodeParts, Error, ErrorContext, OneChunk, Redactor};
+use super::{capped, server_message, ByteStream, DecodeFailure, DecodeParts, Error, ErrorContext, OneChunk, Redactor};
 use std::fmt;
 use std::sync::Arc;
 
@@ -126,6 +126,24 @@ impl<T> std::ops::Deref for ApiResponse<T> {
 /// whose documented bodies are `E`.
 pub type ApiResult<T, E> = Result<ApiResponse<T>, Error<E>>;
 
+/// How much of an error body an error keeps as text.
+const KEPT_ERROR_BODY: usize = 64 * 1024;
+
+/// Why an attempt has no response to decode.
+pub(crate) enum FetchError {
+    /// Connection, TLS, timeout or a body that broke off.
+    Transport(reqwest::Error),
+    /// The body is larger than the call's limit: it was not read to the
+    /// end, and the call is not retried (the same answer would come back).
+    TooLarge { status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, limit: usize },
+}
+
+impl From<reqwest::Error> for FetchError {
+    fn from(err: reqwest::Error) -> Self {
+        FetchError::Transport(err)
+    }
+}
+
 /// A response read to the end, waiting to be decoded.
 pub(crate) struct RawResponse {
     pub(crate) status: reqwest::StatusCode,
@@ -139,16 +157,17 @@ pub(crate) struct RawResponse {
 }
 
 impl RawResponse {
-    /// Sends one attempt and reads the whole body. An error status's body
-    /// and headers are scrubbed of credentials first.
+    /// Sends one attempt and reads the body, up to `limit` bytes. An error
+    /// status's body and headers are scrubbed of credentials first.
     pub(crate) async fn fetch(
         http: &reqwest::Client,
         request: reqwest::Request,
         redactor: &Arc<Redactor>,
         request_id_headers: &[&str],
         stream_success: bool,
-    ) -> Result<Self, reqwest::Error> {
-        let response = http.execute(request).await?;
+        limit: usize,
+    ) -> Result<Self, FetchError> {
+        let mut response = http.execute(request).await?;
         let status = response.status();
         let mut headers = response.headers().clone();
         if stream_success && status.is_success() {
@@ -157,10 +176,25 @@ impl RawResponse {
             let redactor = Arc::clone(redactor);
             return Ok(Self { status, headers, body: bytes::Bytes::new(), context, redactor, unread: Some(response) });
         }
-        let mut body = response.bytes().await?;
+        let too_large = |mut headers: reqwest::header::HeaderMap| {
+            redactor.headers(&mut headers);
+            FetchError::TooLarge { status, headers, limit }
+        };
+        // A declared length over the limit fails before anything is read.
+        if response.content_length().is_some_and(|length| length > limit as u64) {
+            return Err(too_large(headers));
+        }
+        let mut read = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await? {
+            if read.len().saturating_add(chunk.len()) > limit {
+                return Err(too_large(headers));
+            }
+            read.extend_from_slice(&chunk);
+        }
+        let mut body = read.freeze();
         let mut context = ErrorContext::new("");
         if !status.is_success() {
-            body = redactor.bytes(body);
+            body = redactor.error_body(body);
             redactor.headers(&mut headers);
             context.server_message = server_message(&body);
         }
@@ -172,9 +206,10 @@ impl RawResponse {
         self.status.as_u16()
     }
 
-    /// The body as text, credentials scrubbed, for an error.
+    /// The body as text, credentials scrubbed, for an error: at most
+    /// 64 KiB of it, saying how much was cut.
     fn lossy_text(&self) -> String {
-        self.redactor.text(&String::from_utf8_lossy(&self.body))
+        capped(self.redactor.text(&String::from_utf8_lossy(&self.body)), KEPT_ERROR_BODY)
     }
 
     fn response<T>(self, message: Option<String>, body: T) -> ApiResponse<T> {

@@ -335,3 +335,68 @@ fn the_path_scan_survives_any_body_and_position() {
     }
     assert_eq!(json_path_at(b"{}", usize::MAX, usize::MAX, false), ".");
 }
+
+#[test]
+fn error_bodies_are_scrubbed_as_decoded_and_in_every_encoding() {
+    let mut redactor = Redactor::default();
+    redactor.add("console-abc/d e");
+    // A JSON escape spells the key without its bytes.
+    let body = redactor.error_body(bytes::Bytes::from_static(br#"{"message":"key \u0063onsole-abc\/d e","n":1}"#));
+    assert_eq!(&body[..], br#"{"message":"key <redacted>","n":1}"#);
+    // Keys too, and a body that is not JSON as bytes.
+    let body = redactor.error_body(bytes::Bytes::from_static(br#"{"console-abc/d e":true}"#));
+    assert_eq!(&body[..], br#"{"<redacted>":true}"#);
+    for form in ["console-abc%2Fd%20e", "console-abc%2fd%20e", "console-abc%2Fd+e", "Y29uc29sZS1hYmMvZCBl"] {
+        let text = redactor.text(&format!("echo {form}!"));
+        assert_eq!(text, "echo <redacted>!", "{form}");
+    }
+    // A body with nothing to scrub is left as it was, formatting and all.
+    let untouched = bytes::Bytes::from_static(b"{ \"a\" : 1 }");
+    assert_eq!(redactor.error_body(untouched.clone()), untouched);
+}
+
+#[test]
+fn shown_text_is_one_bounded_line() {
+    assert_eq!(one_line("a\nb\u{1b}[31m\u{2028}c", 100), "a\\nb\\u{1b}[31m\\u{2028}c");
+    assert_eq!(one_line("abcdef", 3), "abc…");
+    let kept = capped("é".repeat(10), 5);
+    assert!(kept.starts_with("éé… (") && kept.ends_with("more bytes not kept)"), "{kept}");
+    // A path through keys with line breaks, deep and long, stays short.
+    let deep = format!("{}1{}", "{\"k\\ny\":".repeat(100), "}".repeat(100));
+    let path = json_path_at(deep.as_bytes(), 1, deep.len() / 2, false);
+    assert!(path.chars().count() <= 201 && !path.contains('\n'), "{path}");
+    assert!(path.starts_with("k\\ny.k\\ny") && path.contains('…'), "{path}");
+}
+
+#[test]
+fn no_pause_of_the_limiter_panics() {
+    let mut rng = Lcg(0xDEC0DE);
+    let extremes = [Duration::ZERO, Duration::from_nanos(1), Duration::from_secs(u64::MAX / 2), Duration::MAX];
+    for _ in 0..500 {
+        let pick = |rng: &mut Lcg| match rng.below(5) {
+            4 => Duration::from_nanos(rng.next()),
+            i => extremes[i as usize],
+        };
+        let mut limiter = RateLimiter::new().limit(rng.next() as u32, pick(&mut rng));
+        if rng.below(2) == 0 {
+            limiter = limiter.mutations_only();
+        }
+        for method in [reqwest::Method::GET, reqwest::Method::POST] {
+            limiter.pause_for(pick(&mut rng), &method);
+        }
+        let _ = format!("{limiter:?}");
+    }
+}
+
+#[test]
+fn idempotency_keys_are_version_4_uuids() {
+    let keys: Vec<String> = (0..100).map(|_| super::call::uuid_v4()).collect();
+    for key in &keys {
+        let parts: Vec<usize> = key.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12], "{key}");
+        assert_eq!(&key[14..15], "4", "{key}");
+        assert!(matches!(&key[19..20], "8" | "9" | "a" | "b"), "{key}");
+    }
+    let distinct: std::collections::BTreeSet<&String> = keys.iter().collect();
+    assert_eq!(distinct.len(), keys.len());
+}

@@ -55,9 +55,13 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
         let success = success::success(api, op, success_enum);
         let accept = success::accept(op);
         let pagination = pagination::pagination(api, op, diags);
-        let idempotent = op.idempotent_hint.unwrap_or_else(|| idempotent_method(op.method));
+        let idempotency_key = idempotency_key(op);
+        // A call that carries a key is applied once, however often it is sent.
+        let idempotent =
+            op.idempotent_hint.unwrap_or_else(|| idempotency_key.is_some() || idempotent_method(op.method));
         let op = &mut api.operations[i];
         op.idempotent = idempotent;
+        op.idempotency_key = idempotency_key;
         // A binary success can also be streamed as it arrives.
         op.streams = matches!(success, Success::Plain(ResponseBody::Bytes));
         op.success = success;
@@ -106,6 +110,17 @@ fn mark_multipart_bodies(api: &mut Api) {
             api.types[id].multipart = true;
         }
     }
+}
+
+/// The header parameter that carries the operation's idempotency key: the
+/// one `x-idempotency-key` names (lowering gave it a parameter), else one
+/// named `Idempotency-Key`, the IETF draft's name that payment APIs use.
+fn idempotency_key(op: &crate::ir::Operation) -> Option<String> {
+    let wanted = op.idempotency_key_hint.as_deref().unwrap_or("Idempotency-Key");
+    op.params
+        .iter()
+        .find(|p| p.location == crate::ir::ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(wanted))
+        .map(|p| p.wire_name.clone())
 }
 
 /// RFC 9110 §9.2.2: the methods whose repetition has the effect of one.

@@ -194,6 +194,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         pagination_hint: _,
         idempotent_hint: _,
         envelope_hint: _,
+        idempotency_key_hint: _,
+        idempotency_key,
         idempotent,
         names,
         success,
@@ -325,6 +327,10 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
         quote! { &[#(#indexes),*] }
     });
+    let idempotency_key = match idempotency_key {
+        Some(header) => quote! { Some(#header) },
+        None => quote! { None },
+    };
     let arms = response_arms(api, op, false);
     let send_stream = streams.then(|| {
         let arms = response_arms(api, op, true);
@@ -374,6 +380,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
                     idempotent: #idempotent,
                     accept: #accept,
                     security: &[#(#security),*],
+                    idempotency_key: #idempotency_key,
                 };
                 let Self { client, #(#field_names,)* #body_binding options } = self;
                 let mut call = client.call(&OPERATION, options);

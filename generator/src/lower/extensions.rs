@@ -149,3 +149,25 @@ pub(super) fn envelope_hint(
         _ => Err(diags.error(&at, "`x-envelope` must be `true` or `false`")),
     }
 }
+
+/// `x-idempotency-key: Header-Name` on an operation, else at the
+/// document's root: the header in which the API takes an idempotency key.
+pub(super) fn idempotency_key_hint(
+    op_extensions: &indexmap::IndexMap<String, Value>,
+    root_extensions: &indexmap::IndexMap<String, Value>,
+    op_at: &Pointer,
+    diags: &mut crate::Diagnostics,
+) -> Result<Option<String>, Reported> {
+    const KEY: &str = "x-idempotency-key";
+    let (value, at) = match (op_extensions.get(KEY), root_extensions.get(KEY)) {
+        (Some(value), _) => (value, op_at.join(KEY)),
+        (None, Some(value)) => (value, Pointer::root().join(KEY)),
+        (None, None) => return Ok(None),
+    };
+    let valid_name =
+        |name: &str| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
+    match value {
+        Value::String(name) if valid_name(name) => Ok(Some(name.clone())),
+        _ => Err(diags.error(&at, "`x-idempotency-key` must name a header (`Idempotency-Key`)")),
+    }
+}

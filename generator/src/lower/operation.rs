@@ -1,7 +1,7 @@
 //! Paths → [`crate::ir::Operation`]s: one per method of each path item.
 //! Parameters are lowered in `parameters`, bodies and responses in `media`.
 
-use super::extensions::{envelope_hint, idempotent_hint, pagination_hint};
+use super::extensions::{envelope_hint, idempotency_key_hint, idempotent_hint, pagination_hint};
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{Method, Operation, Param, ParamId, ParamLocation, PathSegment, SchemeId, SecurityScheme};
@@ -68,7 +68,9 @@ impl<'a> Lowerer<'a> {
         let at = &place.at;
         // Every part is lowered (and its problems reported) before giving up.
         let template = parse_path(place.path);
-        let params = self.lower_parameters(place, op, &type_prefix, &template);
+        let idempotency_key = idempotency_key_hint(&op.extensions, &self.loaded.doc.extensions, at, self.diags);
+        let key_header = idempotency_key.as_ref().ok().and_then(Option::as_deref);
+        let params = self.lower_parameters(place, op, &type_prefix, &template, key_header);
         let body = match &op.request_body {
             None => Ok(None),
             Some(body) => self.lower_body(body, &type_prefix, &at.join("requestBody")).map(Some),
@@ -99,6 +101,8 @@ impl<'a> Lowerer<'a> {
             pagination_hint: pagination_hint?,
             idempotent_hint: idempotent_hint?,
             envelope_hint: envelope_hint?,
+            idempotency_key_hint: idempotency_key?,
+            idempotency_key: None,
             idempotent: false,
             names: Default::default(),
             success: Default::default(),

@@ -21,6 +21,7 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         type_prefix: &str,
         segments: &[TemplatePart],
+        idempotency_key: Option<&str>,
     ) -> Result<Vec<Param>, Reported> {
         let mut failed = None;
         // Path-level parameters apply unless the operation redefines them.
@@ -98,6 +99,27 @@ impl<'a> Lowerer<'a> {
                     ty: TypeRef::String,
                     required: true,
                     doc: None,
+                    style: Style::Simple,
+                    constraints: Constraints::default(),
+                    repr: ParamRepr::default(),
+                });
+            }
+        }
+        // The header `x-idempotency-key` names is a parameter the caller may
+        // set (the client sends a fresh key when it is not set).
+        if let Some(header) = idempotency_key {
+            let declared =
+                params.iter().any(|p| p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(header));
+            if !declared {
+                params.push(Param {
+                    rust_name: scope.claim(&naming::snake_name(header, "param"), "_"),
+                    wire_name: header.to_string(),
+                    location: ParamLocation::Header,
+                    ty: TypeRef::String,
+                    required: false,
+                    doc: Some(
+                        "A key that makes retries of this call safe: the server applies a call with the same key once. Without it, the client sends a fresh one for the call (and the same one on each retry).".into(),
+                    ),
                     style: Style::Simple,
                     constraints: Constraints::default(),
                     repr: ParamRepr::default(),

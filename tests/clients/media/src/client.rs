@@ -32,6 +32,7 @@ impl Client {
     pub fn create_item(&self, body: impl Into<CreateItemBody>) -> CreateItemRequest {
         CreateItemRequest {
             client: self.clone(),
+            idempotency_key: None,
             body: body.into(),
             options: Default::default(),
         }
@@ -113,11 +114,19 @@ impl ClientBuilder {}
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct CreateItemRequest {
     client: Client,
+    idempotency_key: Option<String>,
     body: CreateItemBody,
     options: crate::runtime::RequestOptions,
 }
 
 impl CreateItemRequest {
+    /// Sets the `Idempotency-Key` header parameter.
+    ///
+    /// A key that makes retries of this call safe: the server applies a call with the same key once. Without it, the client sends a fresh one for the call (and the same one on each retry).
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::ApiResult<types::Item, CreateItemError> {
         let raw = self.into_call().send().await?;
@@ -131,13 +140,15 @@ impl CreateItemRequest {
             name: "create_item",
             method: reqwest::Method::POST,
             path: "/items",
-            idempotent: false,
+            idempotent: true,
             accept: "application/json",
             security: &[],
+            idempotency_key: Some("Idempotency-Key"),
         };
-        let Self { client, body, options } = self;
+        let Self { client, idempotency_key, body, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/items".to_string());
+        call.header("Idempotency-Key", &idempotency_key);
         let body = &body;
         match body {
             CreateItemBody::Json(body) => {
@@ -219,6 +230,7 @@ impl GetBlobRequest {
             idempotent: true,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, id, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -268,6 +280,7 @@ impl PutBlobRequest {
             idempotent: true,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, id, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -315,6 +328,7 @@ impl RenderMarkdownRequest {
             idempotent: false,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -411,6 +425,7 @@ impl SearchRequest {
             idempotent: true,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self {
             client,
@@ -474,6 +489,7 @@ impl SubmitCborRequest {
             idempotent: false,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -520,6 +536,7 @@ impl SubmitFormRequest {
             idempotent: false,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, body, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -566,6 +583,7 @@ impl UploadRequest {
             idempotent: false,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, body, options } = self;
         let mut call = client.call(&OPERATION, options);

@@ -121,6 +121,7 @@ impl BearerOrBasicRequest {
             idempotent: true,
             accept: "*/*",
             security: &[&[1], &[0]],
+            idempotency_key: None,
         };
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -164,6 +165,7 @@ impl IsPublicRequest {
             idempotent: true,
             accept: "*/*",
             security: &[],
+            idempotency_key: None,
         };
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -207,6 +209,7 @@ impl QueryAndCookieRequest {
             idempotent: true,
             accept: "*/*",
             security: &[&[2, 4]],
+            idempotency_key: None,
         };
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);
@@ -250,6 +253,7 @@ impl UsesRootSecurityRequest {
             idempotent: true,
             accept: "*/*",
             security: &[&[3]],
+            idempotency_key: None,
         };
         let Self { client, options } = self;
         let mut call = client.call(&OPERATION, options);

@@ -6,9 +6,9 @@
 //! time limits and the rate limiter.
 
 use super::{
-    append_cookie, form_pairs, joined, parse_header, path_segment, query_pairs, retry_after, value_of, Attempted,
-    Binary, Body, Client, Core, Error, ErrorContext, HeaderList, Multipart, MultipartFields, RawResponse, Redactor,
-    Style, ValidationError,
+    append_cookie, form_pairs, joined, parse_header, path_segment, query_pairs, random_u64, retry_after, value_of,
+    Attempted, Binary, Body, Client, Core, Error, ErrorContext, FetchError, HeaderList, Multipart, MultipartFields,
+    RawResponse, Redactor, Style, ValidationError,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +28,10 @@ pub(crate) struct Operation {
     /// Its security requirements: alternatives, each the schemes (by
     /// index) whose credentials go together.
     pub(crate) security: &'static [&'static [usize]],
+    /// The header that carries an idempotency key, when the API takes one
+    /// for this operation: each call sends a fresh key (unless the caller
+    /// gave one) and every retry of the call the same.
+    pub(crate) idempotency_key: Option<&'static str>,
 }
 
 /// Per-request settings that every request builder offers.
@@ -35,6 +39,7 @@ pub(crate) struct Operation {
 pub(crate) struct RequestOptions {
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    max_response_size: Option<usize>,
     headers: HeaderList,
 }
 
@@ -52,6 +57,14 @@ macro_rules! request_options {
             /// A time limit for the whole call (attempts and waits), instead of the client's.
             pub fn total_timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.set_total_timeout(timeout);
+                self
+            }
+
+            /// The largest response body this request reads, in bytes, instead
+            /// of the client's (a larger one fails the call; a streamed download
+            /// has no limit).
+            pub fn max_response_size(mut self, bytes: usize) -> Self {
+                self.options.set_max_response_size(bytes);
                 self
             }
 
@@ -74,6 +87,10 @@ impl RequestOptions {
 
     pub(crate) fn set_total_timeout(&mut self, timeout: Duration) {
         self.total_timeout = Some(timeout);
+    }
+
+    pub(crate) fn set_max_response_size(&mut self, bytes: usize) {
+        self.max_response_size = Some(bytes);
     }
 
     pub(crate) fn add_header(&mut self, name: String, value: String) {
@@ -286,13 +303,14 @@ impl Call {
                 return Err(CallFailure { failure, context: ErrorContext::new(operation.name) });
             }
         };
-        let Prepared { request, timeout, total } = prepared;
+        let Prepared { request, timeout, total, max_body } = prepared;
         let exchange = Exchange {
             core: &core,
             operation,
             redactor: &redactor,
             timeout,
             total,
+            max_body,
             stream_success,
             attempts: Default::default(),
         };
@@ -359,19 +377,45 @@ impl Call {
                 credential.apply(&mut request).map_err(Failure::InvalidRequest)?;
             }
         }
+        // One key for the call, which every retry (a copy of this request)
+        // sends again; a key the caller gave is kept.
+        if let Some(name) = operation.idempotency_key {
+            if !request.headers().contains_key(name) {
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Failure::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+                let key = reqwest::header::HeaderValue::from_str(&uuid_v4())
+                    .map_err(|_| Failure::InvalidRequest("an idempotency key is not a valid header".into()))?;
+                request.headers_mut().insert(name, key);
+            }
+        }
         let timeout = options.timeout.or(core.timeout);
         let total = options.total_timeout.or(core.total_timeout);
-        Ok(Prepared { request, timeout, total })
+        let max_body = options.max_response_size.unwrap_or(core.max_response_size);
+        Ok(Prepared { request, timeout, total, max_body })
     }
 }
 
-/// A described request and its time limits.
+/// A random (version 4) UUID, as text.
+pub(crate) fn uuid_v4() -> String {
+    let (high, low) = (random_u64(), random_u64());
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[8..].copy_from_slice(&low.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// A described request, its time limits and its body size limit.
 struct Prepared {
     request: reqwest::Request,
     /// Per attempt.
     timeout: Option<Duration>,
     /// For the whole call.
     total: Option<Duration>,
+    /// The largest body read.
+    max_body: usize,
 }
 
 /// The attempts of one call.
@@ -383,6 +427,8 @@ struct Exchange<'a> {
     timeout: Option<Duration>,
     /// For the whole call.
     total: Option<Duration>,
+    /// The largest body read.
+    max_body: usize,
     /// Leave a successful response's body unread.
     stream_success: bool,
     /// Attempts started, read when the call's time limit cuts it short.
@@ -427,12 +473,28 @@ impl Exchange<'_> {
             }
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempts", attempt);
-            let outcome =
-                RawResponse::fetch(&core.http, next, self.redactor, core.request_id_headers, self.stream_success).await;
+            let fetched = RawResponse::fetch(
+                &core.http,
+                next,
+                self.redactor,
+                core.request_id_headers,
+                self.stream_success,
+                self.max_body,
+            )
+            .await;
+            // An answer too large to read would be as large again.
+            let outcome = match fetched {
+                Ok(raw) => Ok(raw),
+                Err(FetchError::Transport(err)) => Err(err),
+                Err(FetchError::TooLarge { status, headers, limit }) => {
+                    let failure = Failure::TooLarge { status, headers: Box::new(headers), limit };
+                    return Err(CallFailure { failure, context });
+                }
+            };
             if let (Ok(raw), Some(limiter)) = (&outcome, &core.rate_limiter) {
                 if raw.status == reqwest::StatusCode::TOO_MANY_REQUESTS {
                     if let Some(wait) = retry_after(&raw.headers, std::time::SystemTime::now()) {
-                        limiter.pause_for(wait.min(policy.max_retry_after));
+                        limiter.pause_for(wait.min(policy.max_retry_after), &self.operation.method);
                     }
                 }
             }
@@ -483,6 +545,7 @@ pub(crate) enum Failure {
     Validation(ValidationError),
     Transport(reqwest::Error),
     Timeout(Duration),
+    TooLarge { status: reqwest::StatusCode, headers: Box<reqwest::header::HeaderMap>, limit: usize },
 }
 
 impl Failure {
@@ -503,6 +566,7 @@ impl<E> From<CallFailure> for Error<E> {
             Failure::Validation(source) => Error::Validation { source, context },
             Failure::Transport(source) => Error::Transport { source, context },
             Failure::Timeout(limit) => Error::Timeout { limit, context },
+            Failure::TooLarge { status, headers, limit } => Error::ResponseTooLarge { status, headers, limit, context },
         }
     }
 }

@@ -42,11 +42,15 @@ pub struct Client {
     pub(crate) core: Arc<Core>,
 }
 
+/// The default of [`ClientBuilder::max_response_size`].
+pub(crate) const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
+
 pub(crate) struct Core {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
+    pub(crate) max_response_size: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limiter: Option<RateLimiter>,
     pub(crate) default_headers: reqwest::header::HeaderMap,
@@ -108,6 +112,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    max_response_size: usize,
     user_agent: Option<String>,
     retry: RetryPolicy,
     rate_limiter: Option<RateLimiter>,
@@ -123,6 +128,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("total_timeout", &self.total_timeout)
+            .field("max_response_size", &self.max_response_size)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("rate_limiter", &self.rate_limiter)
@@ -142,6 +148,7 @@ impl ClientBuilder {
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
             total_timeout: Some(Duration::from_secs(120)),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             user_agent: None,
             retry: RetryPolicy::default(),
             rate_limiter: None,
@@ -192,6 +199,17 @@ impl ClientBuilder {
     /// them and the rate limiter's (default 120 s); `None` for none.
     pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.total_timeout = timeout.into();
+        self
+    }
+
+    /// The largest response body a call reads, in bytes (32 MiB by
+    /// default): a larger one fails the call with
+    /// [`Error::ResponseTooLarge`](super::Error::ResponseTooLarge) instead of
+    /// filling memory, and is not retried. Error bodies count too; an error
+    /// keeps at most 64 KiB of one as text. Streamed downloads
+    /// (`send_stream`) have no limit. A request can set its own.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -256,7 +274,12 @@ impl ClientBuilder {
         };
         let mut redactor = Redactor::default();
         for credential in self.credentials.iter().flatten() {
+            // Refused now rather than at the first call.
+            credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
             redactor.add(credential.secret().expose());
+            if let Some(sent) = credential.encoded() {
+                redactor.add(&sent);
+            }
         }
         let mut default_headers = reqwest::header::HeaderMap::new();
         let spec_defaults = self.spec.default_headers.iter().map(|(name, value)| (name.to_string(), value.to_string()));
@@ -271,6 +294,7 @@ impl ClientBuilder {
                 base_url: base_url.trim_end_matches('/').to_string(),
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,
+                max_response_size: self.max_response_size,
                 retry: self.retry,
                 rate_limiter: self.rate_limiter,
                 default_headers,
@@ -314,6 +338,9 @@ pub enum BuildError {
     Http(reqwest::Error),
     /// A default header has an invalid name or value.
     InvalidHeader(String),
+    /// A credential cannot be sent (a character a header cannot carry, an
+    /// invalid header name); which one, redacted, and why.
+    InvalidCredential(String),
 }
 
 impl fmt::Display for BuildError {
@@ -322,6 +349,7 @@ impl fmt::Display for BuildError {
             BuildError::MissingBaseUrl => f.write_str("no base URL: call `ClientBuilder::base_url`"),
             BuildError::Http(err) => write!(f, "the HTTP client could not be built: {err}"),
             BuildError::InvalidHeader(name) => write!(f, "default header `{name}` has an invalid name or value"),
+            BuildError::InvalidCredential(which) => write!(f, "invalid credential {which}"),
         }
     }
 }
@@ -330,7 +358,7 @@ impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             BuildError::Http(err) => Some(err),
-            BuildError::MissingBaseUrl | BuildError::InvalidHeader(_) => None,
+            BuildError::MissingBaseUrl | BuildError::InvalidHeader(_) | BuildError::InvalidCredential(_) => None,
         }
     }
 }

@@ -23,6 +23,7 @@ mod pages;
 mod response;
 mod retry;
 mod style;
+mod text;
 mod validation;
 mod values;
 #[cfg(test)]
@@ -48,12 +49,14 @@ pub use pages::Pages;
 pub(crate) use pages::page_number;
 pub use response::{ApiResponse, ApiResult};
 #[allow(unused_imports)]
-pub(crate) use response::RawResponse;
+pub(crate) use response::{FetchError, RawResponse};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
 pub(crate) use retry::{Attempted, connection_closed, random_u64, retry_after};
 #[allow(unused_imports)]
 pub(crate) use style::Style;
+#[allow(unused_imports)]
+pub(crate) use text::{capped, one_line};
 pub use validation::ValidationError;
 #[allow(unused_imports)]
 pub(crate) use validation::{check_count, check_number};

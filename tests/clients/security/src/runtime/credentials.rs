@@ -84,14 +84,32 @@ pub(crate) struct Redactor {
 }
 
 impl Redactor {
-    /// Adds a value (and its JSON-escaped and percent-encoded forms).
+    /// Adds a value, and the forms a server may echo it in: JSON-escaped,
+    /// percent-encoded (upper- and lower-case hex, `+` for spaces) and
+    /// base64 (standard and URL-safe, with and without padding).
     pub(crate) fn add(&mut self, value: &str) {
         if value.len() < MIN_REDACTED_LEN {
             return;
         }
         let escaped = serde_json::to_string(value).unwrap_or_default();
         let escaped = escaped.trim_matches('"').to_string();
-        for form in [value.to_string(), escaped, percent_encode(value)] {
+        let percent = percent_encode(value);
+        let lower_hex = lower_percent_hex(&percent);
+        let form_encoded = percent.replace("%20", "+");
+        let standard = base64(value.as_bytes());
+        let url_safe = standard.replace('+', "-").replace('/', "_");
+        let forms = [
+            value.to_string(),
+            escaped,
+            percent,
+            lower_hex,
+            form_encoded,
+            standard.trim_end_matches('=').to_string(),
+            url_safe.trim_end_matches('=').to_string(),
+            standard,
+            url_safe,
+        ];
+        for form in forms {
             if !self.values.contains(&form) {
                 self.values.push(form);
             }
@@ -113,6 +131,52 @@ impl Redactor {
             }
         }
         out
+    }
+
+    /// An error body with every credential scrubbed. A JSON body is
+    /// scrubbed as decoded (every key and string), then written again, so
+    /// a credential the server spelled with JSON escapes (`\u0063…`) is
+    /// caught too, and what decodes from it (the typed error body, the
+    /// server's message) never holds one; any other body is scrubbed as
+    /// bytes.
+    pub(crate) fn error_body(&self, body: bytes::Bytes) -> bytes::Bytes {
+        if self.is_empty() {
+            return body;
+        }
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(mut value) => {
+                if !self.json(&mut value) {
+                    return body;
+                }
+                serde_json::to_vec(&value).map_or_else(|_| self.bytes(body), bytes::Bytes::from)
+            }
+            Err(_) => self.bytes(body),
+        }
+    }
+
+    /// Scrubs every key and string of `value`; whether anything changed.
+    fn json(&self, value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(text) => {
+                let redacted = self.text(text);
+                let changed = redacted != *text;
+                *text = redacted;
+                changed
+            }
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, item| self.json(item) | changed),
+            serde_json::Value::Object(map) => {
+                let mut changed = false;
+                let entries = std::mem::take(map);
+                for (key, mut item) in entries {
+                    changed |= self.json(&mut item);
+                    let redacted = self.text(&key);
+                    changed |= redacted != key;
+                    map.insert(redacted, item);
+                }
+                changed
+            }
+            _ => false,
+        }
     }
 
     pub(crate) fn bytes(&self, body: bytes::Bytes) -> bytes::Bytes {
@@ -159,6 +223,24 @@ impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Redactor({} values)", self.values.len())
     }
+}
+
+/// A percent-encoded text with lower-case hex digits (`%2f`).
+fn lower_percent_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for ch in encoded.chars() {
+        if ch == '%' {
+            hex_left = 2;
+            out.push(ch);
+        } else if hex_left > 0 {
+            hex_left -= 1;
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 pub(crate) fn percent_encode(text: &str) -> String {
@@ -266,6 +348,22 @@ impl Credential {
         match self {
             Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => s,
             Credential::Bearer(s) | Credential::Basic(_, s) => s,
+        }
+    }
+
+    /// Whether the credential can be sent: applied to a request that goes
+    /// nowhere.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let url = reqwest::Url::parse("http://localhost/").map_err(|err| err.to_string())?;
+        self.apply(&mut reqwest::Request::new(reqwest::Method::GET, url))
+    }
+
+    /// The form the credential takes on the wire when it is not the secret
+    /// itself (basic authentication's base64 of `user:password`).
+    pub(crate) fn encoded(&self) -> Option<String> {
+        match self {
+            Credential::Basic(user, secret) => Some(base64(format!("{user}:{}", secret.expose()).as_bytes())),
+            _ => None,
         }
     }
 

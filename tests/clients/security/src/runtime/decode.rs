@@ -4,22 +4,28 @@
 //! Decoding bodies: JSON (with the path of a value at fault), text, bytes
 //! and streams, and the server's message in an error body.
 
-use super::ErrorContext;
+use super::{one_line, ErrorContext};
 use std::fmt;
+
+/// The longest JSON path an error shows, in characters.
+const MAX_PATH_CHARS: usize = 200;
+/// The longest key a path keeps, in characters.
+const MAX_KEY_CHARS: usize = 64;
+/// The longest reason an error shows, in characters (a decoder quotes
+/// values from the body).
+const MAX_REASON_CHARS: usize = 300;
 
 /// The server's own words in an error body: a string `message`, `error`,
 /// `error_description`, `detail`, `title` or `msg` at the top level or in
-/// an `error` object, shortened to one line of at most 300 characters.
+/// an `error` object, shortened to one line of at most 300 characters
+/// (control characters escaped).
 pub(crate) fn server_message(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     const KEYS: [&str; 6] = ["message", "error_description", "detail", "error", "title", "msg"];
     let pick = |object: &serde_json::Value| KEYS.iter().find_map(|k| object.get(*k)?.as_str().map(str::to_string));
     let text = pick(&value).or_else(|| value.get("error").and_then(pick))?;
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut short: String = line.chars().take(300).collect();
-    if short.len() < line.len() {
-        short.push('…');
-    }
+    let short = one_line(&line, 300);
     (!short.is_empty()).then_some(short)
 }
 
@@ -53,7 +59,10 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &bytes::Bytes) -> Resul
 impl DecodeFailure {
     fn json(body: &[u8], err: &serde_json::Error) -> Self {
         let ended_early = err.classify() == serde_json::error::Category::Eof;
-        DecodeFailure { path: json_path_at(body, err.line(), err.column(), ended_early), reason: err.to_string() }
+        DecodeFailure {
+            path: json_path_at(body, err.line(), err.column(), ended_early),
+            reason: one_line(&err.to_string(), MAX_REASON_CHARS),
+        }
     }
 }
 
@@ -116,10 +125,9 @@ pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early:
                 let close = string_end(text, at);
                 if let Some(Frame::Object { key, in_value: false, .. }) = stack.last_mut() {
                     let quoted = &text[at..close];
-                    *key = Some(
-                        serde_json::from_slice::<String>(quoted)
-                            .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_string()),
-                    );
+                    let whole = serde_json::from_slice::<String>(quoted)
+                        .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_string());
+                    *key = Some(one_line(&whole, MAX_KEY_CHARS));
                 } else {
                     begin_value(&mut stack);
                     if close <= end {
@@ -166,7 +174,19 @@ pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early:
     if path.is_empty() {
         path.push('.');
     }
-    path
+    bounded_path(path)
+}
+
+/// A path of at most [`MAX_PATH_CHARS`]: its start and its end (the value
+/// at fault), the middle cut.
+fn bounded_path(path: String) -> String {
+    let count = path.chars().count();
+    if count <= MAX_PATH_CHARS {
+        return path;
+    }
+    let head: String = path.chars().take(MAX_PATH_CHARS / 3).collect();
+    let tail: String = path.chars().skip(count - MAX_PATH_CHARS * 2 / 3).collect();
+    format!("{head}…{tail}")
 }
 
 /// A value begins in the innermost container.

@@ -3,7 +3,7 @@
 
 //! Errors: `Error` for a failed call, its context, and `ParseEnumError`.
 
-use super::{connection_closed, retry_after, ValidationError};
+use super::{connection_closed, one_line, retry_after, ValidationError};
 use std::fmt;
 use std::time::Duration;
 
@@ -103,7 +103,23 @@ pub enum Error<E> {
         limit: Duration,
         context: Box<ErrorContext>,
     },
+    /// The response body is larger than the call's size limit
+    /// ([`ClientBuilder::max_response_size`](super::ClientBuilder::max_response_size));
+    /// it was not read to the end, and the call was not retried.
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: reqwest::StatusCode,
+        /// The response headers.
+        headers: Box<reqwest::header::HeaderMap>,
+        /// The limit, in bytes.
+        limit: usize,
+        context: Box<ErrorContext>,
+    },
 }
+
+/// The longest part of an error's `Display` that a server or a caller
+/// controls, in characters.
+const MAX_SHOWN_CHARS: usize = 300;
 
 fn retryable_status(status: reqwest::StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
@@ -136,6 +152,9 @@ impl<E> Error<E> {
             Error::Validation { source, context } => Error::Validation { source, context },
             Error::Transport { source, context } => Error::Transport { source, context },
             Error::Timeout { limit, context } => Error::Timeout { limit, context },
+            Error::ResponseTooLarge { status, headers, limit, context } => {
+                Error::ResponseTooLarge { status, headers, limit, context }
+            }
         }
     }
 
@@ -148,16 +167,18 @@ impl<E> Error<E> {
             | Error::InvalidRequest { context, .. }
             | Error::Validation { context, .. }
             | Error::Transport { context, .. }
-            | Error::Timeout { context, .. } => context,
+            | Error::Timeout { context, .. }
+            | Error::ResponseTooLarge { context, .. } => context,
         }
     }
 
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => {
-                Some(*status)
-            }
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
             Error::InvalidRequest { .. } | Error::Validation { .. } | Error::Timeout { .. } => None,
         }
@@ -166,9 +187,10 @@ impl<E> Error<E> {
     /// The response headers, when the server answered.
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
-            Error::Api { headers, .. } | Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
-                Some(headers)
-            }
+            Error::Api { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. }
+            | Error::ResponseTooLarge { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -214,7 +236,10 @@ impl<E> Error<E> {
             Error::Transport { source, .. } => source.is_connect() || source.is_timeout() || connection_closed(source),
             Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => retryable_status(*status),
             Error::Timeout { .. } => true,
-            Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Validation { .. } => false,
+            Error::Decode { .. }
+            | Error::InvalidRequest { .. }
+            | Error::Validation { .. }
+            | Error::ResponseTooLarge { .. } => false,
         }
     }
 
@@ -229,7 +254,11 @@ impl<E> Error<E> {
 }
 
 impl<E> fmt::Display for Error<E> {
+    /// One line of bounded length: what a server sent (a message, a JSON
+    /// path or key, a decoder's quote of the body) is cut and has its
+    /// control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |text: &str| one_line(text, MAX_SHOWN_CHARS);
         let context = self.context();
         write!(f, "{}: ", context.operation)?;
         match self {
@@ -238,18 +267,21 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "the server answered with undocumented status {status}")?
             }
             Error::Decode { status, path, reason, .. } if path.is_empty() || path == "." => {
-                write!(f, "the {status} response did not decode: {reason}")?
+                write!(f, "the {status} response did not decode: {}", shown(reason))?
             }
             Error::Decode { status, path, reason, .. } => {
-                write!(f, "the {status} response did not decode at `{path}`: {reason}")?
+                write!(f, "the {status} response did not decode at `{}`: {}", shown(path), shown(reason))?
             }
-            Error::InvalidRequest { message, .. } => write!(f, "invalid request: {message}")?,
-            Error::Validation { source, .. } => write!(f, "invalid request: {source}")?,
-            Error::Transport { source, .. } => write!(f, "request failed: {source}")?,
+            Error::InvalidRequest { message, .. } => write!(f, "invalid request: {}", shown(message))?,
+            Error::Validation { source, .. } => write!(f, "invalid request: {}", shown(&source.to_string()))?,
+            Error::Transport { source, .. } => write!(f, "request failed: {}", shown(&source.to_string()))?,
             Error::Timeout { limit, .. } => write!(f, "no answer within the call's time limit of {limit:?}")?,
+            Error::ResponseTooLarge { status, limit, .. } => {
+                write!(f, "the {status} response is larger than the limit of {limit} bytes")?
+            }
         }
         if let (Error::Api { .. } | Error::UnexpectedStatus { .. }, Some(message)) = (self, &context.server_message) {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", shown(message))?;
         }
         if context.attempts > 1 {
             write!(f, " (after {} attempts)", context.attempts)?;
