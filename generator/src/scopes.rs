@@ -98,6 +98,7 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "timeout",
     "connect_timeout",
     "total_timeout",
+    "max_response_size",
     "user_agent",
     "retry",
     "retry_policy",
