@@ -95,6 +95,8 @@ impl Client {
     /// List the project's Autotune experiments, one page at a time.
     ///
     /// `GET /console/v1/autotunes`
+    ///
+    /// A paginated list (page number): `.items()` on the request streams every item, `.pages()` every page.
     pub fn list_autotunes(&self) -> ListAutotunesRequest {
         ListAutotunesRequest {
             client: self.clone(),
@@ -537,22 +539,44 @@ impl ListAutotunesRequest {
 }
 
 impl ListAutotunesRequest {
-    /// Every item on every page, as a stream: pages are fetched one at a
-    /// time as it is polled, from the page set here (or 1) until the
-    /// server's `pagination.nextPage` is null; the first error ends it.
-    pub fn items(self) -> crate::Pages<types::Autotune, ListAutotunesError> {
-        let first = self.page.unwrap_or(1);
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Pages are asked for by the `page` page number, from the one set here (or 1), until `pagination.nextPage` is null. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<
+        crate::ApiResponse<types::AutotuneListResponse>,
+        ListAutotunesError,
+    > {
         crate::runtime::Pages::new(
-            first,
-            move |page| {
-                let request = self.clone().page(page);
+            "list_autotunes",
+            move |next| {
+                let request = self.clone();
                 Box::pin(async move {
-                    let body = request.send().await?.into_body();
-                    let more = body.pagination.next_page.is_some();
-                    Ok((body.data, more))
+                    let request = match next {
+                        None => {
+                            let first = request.page.unwrap_or(1);
+                            request.page(first)
+                        }
+                        Some(next) => request.page(next.number("list_autotunes")?),
+                    };
+                    let current = request.page.map_or(1, i64::from);
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.data.len();
+                    let next = if body.pagination.next_page.is_some() {
+                        Some(crate::runtime::Next::Number(current.saturating_add(1)))
+                    } else {
+                        None
+                    };
+                    Ok(crate::runtime::Fetched::of(response, items, next))
                 })
             },
         )
+    }
+    /// Every item on every page, as a stream (see [`ListAutotunesRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Autotune, ListAutotunesError> {
+        crate::runtime::Items::new(self.pages(), |page| page.into_body().data)
     }
 }
 

@@ -19,7 +19,7 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext,
+    ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext, Items,
     Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret,
     ValidationError,
 };

@@ -38,6 +38,9 @@ pub struct ApiResponse<T> {
     message: Option<String>,
     request_id: Option<String>,
     raw: bytes::Bytes,
+    /// Where it came from (after redirects), to resolve relative links.
+    /// Kept private: it may carry a credential in its query.
+    url: Option<reqwest::Url>,
     body: T,
 }
 
@@ -58,7 +61,7 @@ impl<T> ApiResponse<T> {
     /// an empty raw body): for tests and fakes.
     pub fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, body: T) -> Self {
         let request_id = find_request_id(&headers, &[]);
-        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), body }
+        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), url: None, body }
     }
 
     /// The same response with the server's message set.
@@ -98,6 +101,11 @@ impl<T> ApiResponse<T> {
     /// The body as received, before decoding.
     pub fn raw_body(&self) -> &[u8] {
         &self.raw
+    }
+
+    /// The URL the response came from (after redirects).
+    pub(crate) fn url(&self) -> Option<&reqwest::Url> {
+        self.url.as_ref()
     }
 
     /// The decoded body.
@@ -146,6 +154,7 @@ pub(crate) struct RawResponse {
     pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
+    url: reqwest::Url,
     pub(crate) context: ErrorContext,
     /// Scrubs the body's text when it ends up in an error.
     redactor: Arc<Redactor>,
@@ -167,11 +176,13 @@ impl RawResponse {
         let mut response = http.execute(request).await?;
         let status = response.status();
         let mut headers = response.headers().clone();
+        let url = response.url().clone();
         if stream_success && status.is_success() {
             let mut context = ErrorContext::new("");
             context.request_id = find_request_id(&headers, request_id_headers);
             let redactor = Arc::clone(redactor);
-            return Ok(Self { status, headers, body: bytes::Bytes::new(), context, redactor, unread: Some(response) });
+            let body = bytes::Bytes::new();
+            return Ok(Self { status, headers, body, url, context, redactor, unread: Some(response) });
         }
         let too_large = |mut headers: reqwest::header::HeaderMap| {
             redactor.headers(&mut headers);
@@ -196,7 +207,7 @@ impl RawResponse {
             context.server_message = server_message(&body);
         }
         context.request_id = find_request_id(&headers, request_id_headers);
-        Ok(Self { status, headers, body, context, redactor: Arc::clone(redactor), unread: None })
+        Ok(Self { status, headers, body, url, context, redactor: Arc::clone(redactor), unread: None })
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -216,6 +227,7 @@ impl RawResponse {
             message,
             request_id: self.context.request_id,
             raw: self.body,
+            url: Some(self.url),
             body,
         }
     }

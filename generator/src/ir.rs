@@ -137,6 +137,10 @@ pub struct CrateShape {
     pub full_serde: bool,
     /// Whether the client is a crate of its own or a module of another.
     pub target: Target,
+    /// Operations that look like paginated lists (a page, offset or cursor
+    /// parameter, a `Link` header) that no style fits, so they have no
+    /// `items()`: `x-pagination` can say how they page.
+    pub unpaged_lists: usize,
 }
 
 /// What the generator writes: a crate, or one module that another crate
@@ -933,25 +937,85 @@ pub struct MessageField {
     pub optional: bool,
 }
 
-/// A page-numbered list, as `items()` walks it.
+/// A paginated list, as `items()` and `pages()` walk it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
-    /// The page parameter (an optional integer query parameter), by Rust name.
-    pub page_param: String,
-    pub page_width: IntWidth,
-    /// The success body's list field (Rust name) and its item type.
-    pub items_field: String,
+    pub style: PageStyle,
+    /// Where a page's items are.
+    pub items: ItemsAt,
     pub item: TypeRef,
-    pub end: EndOfPages,
 }
 
-/// How the last page is recognised.
+/// Where a page's items are in its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EndOfPages {
+pub enum ItemsAt {
+    /// A list field of the body (Rust name), which may be absent
+    /// (`optional`: no items).
+    Field { name: String, optional: bool },
+    /// The body is the list.
+    Body,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// A page-number query parameter (Rust name), counting from the one the
+    /// request sets (or 1).
+    PageNumber { param: String, width: IntWidth, end: PageEnd },
+    /// An offset query parameter (items to skip), from the request's (or 0).
+    Offset { param: String, width: IntWidth, end: PageEnd },
+    /// A cursor query parameter (Rust name), fed from each page.
+    Cursor { param: String, from: CursorFrom },
+    /// A URL the server gives for the next page, followed on the client's
+    /// origin only.
+    NextLink(LinkFrom),
+}
+
+impl PageStyle {
+    /// The style's name, for docs and the generation summary.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageStyle::PageNumber { .. } => "page number",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::NextLink(LinkFrom::LinkHeader) => "next link (Link header)",
+            PageStyle::NextLink(LinkFrom::Field(_)) => "next link (body)",
+        }
+    }
+}
+
+/// How the last page of a numbered or offset list is recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageEnd {
     /// Another page follows while this field holds a value (`nextPage`).
     NextPresent(FieldPath),
     /// Another page follows while this boolean is true (`hasMore`).
     HasMore(FieldPath),
+    /// This field counts the whole list's items (`total_count`); an empty
+    /// page ends it too.
+    Total(FieldPath),
+    /// A page without items is the last.
+    EmptyPage,
+}
+
+/// Where the next cursor comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorFrom {
+    /// A string field of the body (`next_cursor`, `nextPageToken`); null,
+    /// absent or empty on the last page.
+    Field(FieldPath),
+    /// The last item's `id` (its Rust field name), while a boolean says
+    /// more follow (`starting_after` with `has_more`).
+    LastItemId { id: String, has_more: FieldPath },
+}
+
+/// Where the next page's URL comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkFrom {
+    /// A string field of the body (`next`, `links.next`, `@odata.nextLink`).
+    Field(FieldPath),
+    /// The `Link` response header's `rel="next"` (RFC 8288).
+    LinkHeader,
 }
 
 /// A field reached from the success body through required struct fields.
@@ -971,14 +1035,31 @@ pub enum PaginationHint {
     /// `x-pagination: false`: not paginated, whatever its shape.
     Off,
     /// The parts by wire name; `at` is the extension's pointer.
-    Explicit { page: String, items: String, end: EndHint, at: String },
+    Explicit { param: Option<(HintParam, String)>, items: Option<String>, end: EndHint, at: String },
 }
 
-/// The end-of-pages signal `x-pagination` names, as a dotted path of wire names.
+/// The request parameter `x-pagination` names, by its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HintParam {
+    Page,
+    Offset,
+    Cursor,
+}
+
+/// The end-of-pages signal `x-pagination` names, as a dotted path of wire
+/// names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndHint {
+    /// `next`: the next page's presence (page numbers) or its cursor.
     Next(Vec<String>),
     HasMore(Vec<String>),
+    Total(Vec<String>),
+    /// `next-link`: a body field with the next page's URL.
+    NextLink(Vec<String>),
+    /// `next-link: Link`: the `Link` header.
+    LinkHeader,
+    /// Nothing named: an empty page ends the list.
+    EmptyPage,
 }
 
 /// The `Accept` header a request sends.

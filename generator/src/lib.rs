@@ -38,7 +38,7 @@ pub struct Generated {
     pub warnings: Diagnostics,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stats {
     /// Structs, unions and aliases.
     pub types: usize,
@@ -46,6 +46,12 @@ pub struct Stats {
     pub operations: usize,
     /// Operations left out because they use something unsupported.
     pub skipped_operations: usize,
+    /// Paginated lists, by the style they page in (`page number`,
+    /// `cursor`…), sorted.
+    pub paginated: Vec<(&'static str, usize)>,
+    /// Operations that look like paginated lists but fit no style, so
+    /// they have no `items()`.
+    pub unpaged_lists: usize,
     /// Lines of all emitted files.
     pub lines: usize,
 }
@@ -199,6 +205,14 @@ fn stats(api: &ir::Api, files: &[(String, String)]) -> Stats {
         enums,
         operations: api.operations.len(),
         skipped_operations: api.skipped_operations.len(),
+        paginated: {
+            let mut styles = std::collections::BTreeMap::new();
+            for op in api.operations.iter().filter_map(|op| op.pagination.as_ref()) {
+                *styles.entry(op.style.name()).or_insert(0) += 1;
+            }
+            styles.into_iter().collect()
+        },
+        unpaged_lists: api.crate_shape.unpaged_lists,
         lines: files.iter().map(|(_, text)| text.lines().count()).sum(),
     }
 }

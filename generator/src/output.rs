@@ -83,8 +83,14 @@ pub fn summary(stats: &crate::Stats, changed: usize, out: &Path) -> String {
         0 => String::new(),
         n => format!(" ({n} left out)"),
     };
+    let unpaged = match stats.unpaged_lists {
+        0 => String::new(),
+        n => format!(
+            "; {n} list(s) look paginated but fit no style, so have no items() (x-pagination can name the parts)"
+        ),
+    };
     format!(
-        "codegen: {} types, {} enums, {} operations{skipped}, {} lines; {changed} file(s) changed in {}",
+        "codegen: {} types, {} enums, {} operations{skipped}, {} lines; {changed} file(s) changed in {}{unpaged}",
         stats.types,
         stats.enums,
         stats.operations,

@@ -50,7 +50,7 @@ pub const MODULES: &[Module] = &[
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: []),
     module!("limiter", public: ["RateLimiter"], internal: []),
-    module!("pages", public: ["Pages"], internal: ["page_number"]),
+    module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),
     module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),
     module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after"]),
     module!("style", public: [], internal: ["Style"]),

@@ -32,8 +32,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let only = crate::flag(args, "--only");
     let mut members = Vec::new();
     let mut unexpected = Vec::new();
-    println!("| document | operations | left out | warnings | types | lines | generator ms |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| document | operations | left out | warnings | types | lines | generator ms | paginated, by style | lists without a stream |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (name, document) in DOCUMENTS {
         if only.as_deref().is_some_and(|o| o != name) {
             continue;
@@ -53,15 +53,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let started = Instant::now();
         let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;
         let elapsed = started.elapsed();
-        let s = generated.stats;
+        let s = &generated.stats;
+        let styles: Vec<String> = s.paginated.iter().map(|(style, n)| format!("{n} {style}")).collect();
         println!(
-            "| {name} | {} | {} | {} | {} | {} | {:.0} |",
+            "| {name} | {} | {} | {} | {} | {} | {:.0} | {} | {} |",
             s.operations,
             s.skipped_operations,
             generated.warnings.warnings().count(),
             s.types + s.enums,
             s.lines,
-            elapsed.as_secs_f64() * 1e3
+            elapsed.as_secs_f64() * 1e3,
+            if styles.is_empty() { "none".to_string() } else { styles.join(", ") },
+            s.unpaged_lists,
         );
         for warning in generated.warnings.warnings() {
             let skipped = warning.message.contains("is left out of the client");

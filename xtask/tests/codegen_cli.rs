@@ -50,9 +50,9 @@ fn writes_checks_and_prunes_a_crate() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
     assert!(summary.starts_with("codegen: 7 types, 1 enums, 9 operations, "), "{summary}");
-    // Five crate files, the runtime's fifteen (`mod.rs`, thirteen modules,
+    // Five crate files, the runtime's sixteen (`mod.rs`, fourteen modules,
     // its tests) and one example per operation.
-    assert!(summary.contains("29 file(s) changed"), "{summary}");
+    assert!(summary.contains("30 file(s) changed"), "{summary}");
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 

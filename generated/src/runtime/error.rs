@@ -103,6 +103,13 @@ pub enum Error<E> {
         limit: Duration,
         context: Box<ErrorContext>,
     },
+    /// A page stream stopped: the server repeated a page, cursor or link
+    /// (the list would never end).
+    Pagination {
+        /// What happened.
+        message: String,
+        context: Box<ErrorContext>,
+    },
     /// The response body is larger than the call's size limit
     /// ([`ClientBuilder::max_response_size`](super::ClientBuilder::max_response_size));
     /// it was not read to the end, and the call was not retried.
@@ -155,6 +162,7 @@ impl<E> Error<E> {
             Error::ResponseTooLarge { status, headers, limit, context } => {
                 Error::ResponseTooLarge { status, headers, limit, context }
             }
+            Error::Pagination { message, context } => Error::Pagination { message, context },
         }
     }
 
@@ -168,7 +176,8 @@ impl<E> Error<E> {
             | Error::Validation { context, .. }
             | Error::Transport { context, .. }
             | Error::Timeout { context, .. }
-            | Error::ResponseTooLarge { context, .. } => context,
+            | Error::ResponseTooLarge { context, .. }
+            | Error::Pagination { context, .. } => context,
         }
     }
 
@@ -180,7 +189,10 @@ impl<E> Error<E> {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest { .. } | Error::Validation { .. } | Error::Timeout { .. } => None,
+            Error::InvalidRequest { .. }
+            | Error::Validation { .. }
+            | Error::Timeout { .. }
+            | Error::Pagination { .. } => None,
         }
     }
 
@@ -239,7 +251,8 @@ impl<E> Error<E> {
             Error::Decode { .. }
             | Error::InvalidRequest { .. }
             | Error::Validation { .. }
-            | Error::ResponseTooLarge { .. } => false,
+            | Error::ResponseTooLarge { .. }
+            | Error::Pagination { .. } => false,
         }
     }
 
@@ -279,6 +292,7 @@ impl<E> fmt::Display for Error<E> {
             Error::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "the {status} response is larger than the limit of {limit} bytes")?
             }
+            Error::Pagination { message, .. } => f.write_str(&shown(message))?,
         }
         if let (Error::Api { .. } | Error::UnexpectedStatus { .. }, Some(message)) = (self, &context.server_message) {
             write!(f, ": {}", shown(message))?;

@@ -50,11 +50,13 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     }
     fields::represent(api);
     validation::mark_validating(api);
+    let mut unpaged_lists = 0;
     for (i, success_enum) in success_enums.iter().enumerate() {
         let op = &api.operations[i];
         let success = success::success(api, op, success_enum);
         let accept = success::accept(op);
-        let pagination = pagination::pagination(api, op, diags);
+        let pagination::Decision { pagination, missed } = pagination::pagination(api, op, &success, diags);
+        unpaged_lists += usize::from(missed);
         let idempotency_key = idempotency_key(op);
         // A call that carries a key is applied once, however often it is sent.
         let idempotent =
@@ -78,6 +80,7 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
         // the serde direction it needs.
         Target::Module { .. } => crate_shape(api, target),
     };
+    api.crate_shape.unpaged_lists = unpaged_lists;
 }
 
 /// The request builder, error enum, success enum and body choice of an
@@ -176,5 +179,6 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         unreferenced_schemas: 0,
         full_serde: false,
         target: target.clone(),
+        unpaged_lists: 0,
     }
 }

@@ -1,96 +1,312 @@
-//! Page-numbered lists, which get `items()`: a stream over every page.
+//! Paginated lists, which get `items()` and `pages()`: streams over every
+//! page, in whichever style the API pages.
 //!
-//! The rule, by shape (names are compared without case, `_` or `-`):
-//! - **the page**: an optional integer query parameter named like a page
-//!   number (`page`, `pageNumber`, `page_num`, `pageNo`);
-//! - **the items**: the operation has one success response, a JSON struct
-//!   with exactly one required list field;
-//! - **the end of pages**: a field of that struct, or of one of its required
-//!   struct fields, that either holds a value exactly while another page
-//!   follows (a nullable or optional field named `nextPage` or `next`), or
-//!   is a boolean named `hasMore`, `hasNextPage` or `more` that is false on
-//!   the last page.
+//! The rules, by shape (names are compared on their letters and digits
+//! alone, without case):
+//! - **the items**: the operation has one success response, and what a
+//!   call returns is a list, or a struct with exactly one required list
+//!   field;
+//! - **cursor**: an optional string query parameter named like a cursor
+//!   (`cursor`, `after`, `starting_after`, `page_token`, `continuation`…),
+//!   fed from a string field of the body (`next_cursor`, `nextPageToken`,
+//!   `cursor`…) or, for `starting_after`/`after` with a `has_more` boolean,
+//!   from the last item's `id`;
+//! - **page number**: an optional integer query parameter named like a page
+//!   (`page`, `pageNumber`, `page_num`, `pageNo`), ending on a field that
+//!   holds a value while another page follows (`nextPage`, `next`) or a
+//!   boolean that is false on the last page (`hasMore`, `hasNextPage`,
+//!   `more`); else, where the response documents a `Link` header, by its
+//!   `rel="next"` link; else on a total (`total_count`, `total`…) or an
+//!   empty page;
+//! - **offset**: an optional integer query parameter named `offset`,
+//!   `skip`, `$skip` or `start`, ending on a total or an empty page;
+//! - **next link**: without such a parameter, a string field with the next
+//!   page's URL (`next`, `nextLink`, `@odata.nextLink`, in the body or one
+//!   of its required objects), or a documented `Link` header.
 //!
-//! `x-pagination` on the operation overrides the rule: `false` turns it
-//! off, an object names the three parts (see `lower::extensions`).
+//! `x-pagination` on the operation overrides the rules: `false` turns them
+//! off, an object names the parts (see `lower::extensions`). A list that
+//! looks paginated but fits no style is counted, so the summary can say so.
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Api, EndHint, EndOfPages, Field, FieldPath, Operation, Pagination, PaginationHint, ParamLocation, ResponseBody,
-    Struct, TypeKind, TypeRef, Wrapper,
+    Api, CursorFrom, EndHint, Envelope, Field, FieldPath, HintParam, IntWidth, ItemsAt, LinkFrom, Opened, Operation,
+    PageEnd, PageStyle, Pagination, PaginationHint, Param, ParamLocation, ResponseBody, Struct, Success, TypeKind,
+    TypeRef, Wrapper,
 };
 
 const PAGE_NAMES: &[&str] = &["page", "pagenumber", "pagenum", "pageno"];
-const NEXT_NAMES: &[&str] = &["nextpage", "next"];
+const OFFSET_NAMES: &[&str] = &["offset", "skip", "start", "startindex"];
+const CURSOR_NAMES: &[&str] = &[
+    "cursor",
+    "after",
+    "startingafter",
+    "pagetoken",
+    "continuation",
+    "continuationtoken",
+    "nexttoken",
+    "nextcursor",
+    "marker",
+];
+/// Cursor parameters that take the last item's id.
+const AFTER_ITEM_NAMES: &[&str] = &["after", "startingafter"];
+const NEXT_PAGE_NAMES: &[&str] = &["nextpage", "next"];
 const HAS_MORE_NAMES: &[&str] = &["hasmore", "hasnextpage", "more"];
+const TOTAL_NAMES: &[&str] = &["total", "totalcount", "totalresults", "totalitems", "totalsize", "count"];
+const NEXT_CURSOR_NAMES: &[&str] =
+    &["nextcursor", "nextpagetoken", "cursor", "next", "nexttoken", "continuationtoken", "endcursor", "nextmarker"];
+const NEXT_LINK_NAMES: &[&str] = &["next", "nextlink", "odatanextlink", "nexturl", "nextpageurl"];
 
-/// How `items()` walks `op`'s pages, if it is a paginated list.
-pub(super) fn pagination(api: &Api, op: &Operation, diags: &mut Diagnostics) -> Option<Pagination> {
+/// How `items()` walks `op`'s pages, if it is a paginated list; whether it
+/// looks like one that fits no style.
+pub(super) fn pagination(api: &Api, op: &Operation, success: &Success, diags: &mut Diagnostics) -> Decision {
+    let Some(list) = List::of(api, op, success) else {
+        return Decision { pagination: None, missed: false };
+    };
     match &op.pagination_hint {
-        Some(PaginationHint::Off) => None,
-        Some(PaginationHint::Explicit { page, items, end, at }) => {
-            let found = explicit(api, op, page, items, end);
+        Some(PaginationHint::Off) => Decision { pagination: None, missed: false },
+        Some(PaginationHint::Explicit { param, items, end, at }) => {
+            let found = explicit(api, op, &list, param.as_ref(), items.as_deref(), end);
             if found.is_none() {
                 diags.error(
                     &Pointer::from_ref(at),
-                    "`x-pagination` does not match the operation: `page` must name an optional integer query parameter, `items` a required list field of the one success body, and `next` or `has-more` a field reached through required struct fields",
+                    "`x-pagination` does not match the operation: its parameter must be an optional query parameter (an integer for `page` and `offset`, a string for `cursor`), `items` a required list field of the one success body (or left out when the body is the list), and the end a field reached through required struct fields",
                 );
             }
-            found
+            Decision { pagination: found, missed: false }
         }
-        None => by_shape(api, op),
+        None => {
+            let found = by_shape(api, op, &list);
+            let missed = found.is_none() && looks_paginated(op);
+            Decision { pagination: found, missed }
+        }
     }
 }
 
-/// Names compare without case and separators.
+/// What was decided for one operation.
+pub(super) struct Decision {
+    pub(super) pagination: Option<Pagination>,
+    /// It has a page, offset or cursor parameter or a `Link` header, but no
+    /// style fits.
+    pub(super) missed: bool,
+}
+
+/// What a call of the operation returns, when that can be a page.
+struct List<'a> {
+    /// The body's struct, when it is one.
+    body: Option<&'a Struct>,
+    /// The items, when there is one place they can be.
+    items: Option<(ItemsAt, TypeRef)>,
+    link_header: bool,
+}
+
+impl<'a> List<'a> {
+    fn of(api: &'a Api, op: &Operation, success: &Success) -> Option<Self> {
+        let mut successes = op.responses.iter().filter(|r| r.status.is_success());
+        let (Some(response), None) = (successes.next(), successes.next()) else { return None };
+        let returned = match success {
+            Success::Plain(ResponseBody::Json(ty)) => ty,
+            Success::Envelope(Envelope { opened: Opened::Data { ty, .. }, .. }) => ty,
+            Success::Envelope(Envelope { body, opened: Opened::Whole(_) }) => body,
+            _ => return None,
+        };
+        let link_header = response.headers.iter().any(|h| h.eq_ignore_ascii_case("link"));
+        let returned = unaliased(api, returned);
+        let body = match returned {
+            TypeRef::Named(id) => match &api.ty(*id).kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        };
+        let items = match (returned, body) {
+            (TypeRef::List(item), _) => Some((ItemsAt::Body, (**item).clone())),
+            (_, Some(body)) => {
+                // The one required list; else the one list, if optional.
+                let only = |fields: Vec<&'a Field>| match fields.as_slice() {
+                    [field] => Some(*field),
+                    _ => None,
+                };
+                let required = only(body.fields.iter().filter(|f| is_items(f)).collect());
+                let any =
+                    || only(body.fields.iter().filter(|f| is_list(f) && f.repr.wrapper != Wrapper::Nullable).collect());
+                required.or_else(any).and_then(|field| match unaliased(api, &field.ty) {
+                    TypeRef::List(item) => {
+                        let optional = field.repr.wrapper == Wrapper::Option;
+                        Some((ItemsAt::Field { name: field.rust_name.clone(), optional }, (**item).clone()))
+                    }
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        Some(Self { body, items, link_header })
+    }
+
+    /// A field of the body (or of one of its required struct fields) whose
+    /// name is one of `names` and that `fits`.
+    fn field(&self, api: &Api, names: &[&str], fits: impl Fn(&Field) -> bool) -> Option<FieldPath> {
+        let body = self.body?;
+        let own = body.fields.iter().map(|f| (None, f));
+        let nested =
+            body.fields.iter().filter(|f| f.repr.wrapper == Wrapper::Plain && !f.repr.boxed).flat_map(|outer| {
+                let inner = match &outer.ty {
+                    TypeRef::Named(id) => match &api.ty(*id).kind {
+                        TypeKind::Struct(s) => s.fields.as_slice(),
+                        _ => &[],
+                    },
+                    _ => &[],
+                };
+                inner.iter().map(move |f| (Some(outer), f))
+            });
+        own.chain(nested).find_map(|(outer, f)| {
+            let wanted = !f.repr.boxed && names.contains(&normalized(&f.wire_name).as_str()) && fits(f);
+            wanted.then(|| FieldPath {
+                fields: outer.iter().chain([&f]).map(|f| f.rust_name.clone()).collect(),
+                wire: outer.iter().chain([&f]).map(|f| f.wire_name.as_str()).collect::<Vec<_>>().join("."),
+                wrapper: f.repr.wrapper,
+            })
+        })
+    }
+}
+
+/// Names compare on their letters and digits, without case.
 fn normalized(name: &str) -> String {
-    name.chars().filter(|c| !matches!(c, '_' | '-')).flat_map(char::to_lowercase).collect()
+    name.chars().filter(char::is_ascii_alphanumeric).flat_map(|c| c.to_lowercase()).collect()
 }
 
-fn by_shape(api: &Api, op: &Operation) -> Option<Pagination> {
-    let (page, width) =
-        op.params.iter().find_map(|p| page_param(p, |wire| PAGE_NAMES.contains(&normalized(wire).as_str())))?;
-    let body = success_struct(api, op)?;
-    let mut lists = body.fields.iter().filter(|f| is_items(f));
-    let (Some(items), None) = (lists.next(), lists.next()) else { return None };
-    let TypeRef::List(item) = &items.ty else { return None };
-    let end = end_by_shape(api, body)?;
-    Some(Pagination {
-        page_param: page,
-        page_width: width,
-        items_field: items.rust_name.clone(),
-        item: (**item).clone(),
-        end,
-    })
-}
-
-fn explicit(api: &Api, op: &Operation, page: &str, items: &str, end: &EndHint) -> Option<Pagination> {
-    let (page, width) = op.params.iter().find_map(|p| page_param(p, |wire| wire == page))?;
-    let body = success_struct(api, op)?;
-    let items = body.fields.iter().find(|f| f.wire_name == items && is_items(f))?;
-    let TypeRef::List(item) = &items.ty else { return None };
-    let end = match end {
-        EndHint::Next(path) => {
-            let (path, _) = field_path(api, body, path)?;
-            // A field that is always present cannot say "no next page".
-            (path.wrapper != Wrapper::Plain).then_some(EndOfPages::NextPresent(path))?
+fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
+    let (items, item) = list.items.clone()?;
+    let named = |names: &'static [&'static str]| move |wire: &str| names.contains(&normalized(wire).as_str());
+    let is_string = |f: &Field| f.ty == TypeRef::String;
+    let is_integer = |f: &Field| matches!(f.ty, TypeRef::Integer(_));
+    let cursor = op.params.iter().find(|p| cursor_param(p, named(CURSOR_NAMES))).and_then(|cursor| {
+        let from = match list.field(api, NEXT_CURSOR_NAMES, is_string) {
+            Some(path) => CursorFrom::Field(path),
+            None => {
+                let takes_an_id = AFTER_ITEM_NAMES.contains(&normalized(&cursor.wire_name).as_str());
+                let has_more = list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean)?;
+                let id = takes_an_id.then(|| item_id(api, &item)).flatten()?;
+                CursorFrom::LastItemId { id, has_more }
+            }
+        };
+        Some(PageStyle::Cursor { param: cursor.rust_name.clone(), from })
+    });
+    // A cursor parameter that nothing feeds leaves the other styles.
+    let style = if let Some(cursor) = cursor {
+        cursor
+    } else if let Some((param, width)) = op.params.iter().find_map(|p| integer_param(p, named(PAGE_NAMES))) {
+        let next_page = list.field(api, NEXT_PAGE_NAMES, |f| f.repr.wrapper != Wrapper::Plain);
+        let has_more = || list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean);
+        match (next_page, list.link_header) {
+            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path) },
+            (None, _) if has_more().is_some() => {
+                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?) }
+            }
+            (None, true) => PageStyle::NextLink(LinkFrom::LinkHeader),
+            (None, false) => PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer) },
         }
-        EndHint::HasMore(path) => {
-            let (path, ty) = field_path(api, body, path)?;
-            (ty == TypeRef::Boolean).then_some(EndOfPages::HasMore(path))?
-        }
+    } else if let Some((param, width)) = op.params.iter().find_map(|p| integer_param(p, named(OFFSET_NAMES))) {
+        let end = match list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean) {
+            Some(path) => PageEnd::HasMore(path),
+            None => counted_end(api, list, is_integer),
+        };
+        PageStyle::Offset { param, width, end }
+    } else if let Some(path) = list.field(api, NEXT_LINK_NAMES, |f| is_string(f) && f.repr.wrapper != Wrapper::Plain) {
+        PageStyle::NextLink(LinkFrom::Field(path))
+    } else if list.link_header {
+        PageStyle::NextLink(LinkFrom::LinkHeader)
+    } else {
+        return None;
     };
-    Some(Pagination {
-        page_param: page,
-        page_width: width,
-        items_field: items.rust_name.clone(),
-        item: (**item).clone(),
-        end,
-    })
+    Some(Pagination { style, items, item })
+}
+
+/// A total the body states, else an empty page.
+fn counted_end(api: &Api, list: &List, is_integer: impl Fn(&Field) -> bool) -> PageEnd {
+    list.field(api, TOTAL_NAMES, is_integer).map_or(PageEnd::EmptyPage, PageEnd::Total)
+}
+
+/// It asks for a page, an offset or a cursor, or documents a `Link` header.
+fn looks_paginated(op: &Operation) -> bool {
+    let names: Vec<&str> = PAGE_NAMES.iter().chain(OFFSET_NAMES).chain(CURSOR_NAMES).copied().collect();
+    let success_links = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .any(|r| r.headers.iter().any(|h| h.eq_ignore_ascii_case("link")));
+    success_links
+        || op
+            .params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && names.contains(&normalized(&p.wire_name).as_str()))
+}
+
+fn explicit(
+    api: &Api,
+    op: &Operation,
+    list: &List,
+    param: Option<&(HintParam, String)>,
+    items: Option<&str>,
+    end: &EndHint,
+) -> Option<Pagination> {
+    let (items, item) = match (items, &list.items) {
+        (None, Some((ItemsAt::Body, item))) => (ItemsAt::Body, item.clone()),
+        (Some(wire), _) => {
+            let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_items(f))?;
+            let TypeRef::List(item) = unaliased(api, &field.ty) else { return None };
+            (ItemsAt::Field { name: field.rust_name.clone(), optional: false }, (**item).clone())
+        }
+        (None, _) => return None,
+    };
+    let path = |wire: &[String]| list.body.and_then(|body| field_path(api, body, wire));
+    let page_end = |end: &EndHint| -> Option<PageEnd> {
+        Some(match end {
+            EndHint::Next(wire) => {
+                let (path, _) = path(wire)?;
+                // A field that is always present cannot say "no next page".
+                (path.wrapper != Wrapper::Plain).then_some(PageEnd::NextPresent(path))?
+            }
+            EndHint::HasMore(wire) => {
+                let (path, ty) = path(wire)?;
+                (ty == TypeRef::Boolean).then_some(PageEnd::HasMore(path))?
+            }
+            EndHint::Total(wire) => {
+                let (path, ty) = path(wire)?;
+                matches!(ty, TypeRef::Integer(_)).then_some(PageEnd::Total(path))?
+            }
+            EndHint::EmptyPage => PageEnd::EmptyPage,
+            EndHint::NextLink(_) | EndHint::LinkHeader => return None,
+        })
+    };
+    let wire_param = |wire: &str| op.params.iter().find(|p| p.wire_name == wire);
+    let style = match (param, end) {
+        (None, EndHint::LinkHeader) => PageStyle::NextLink(LinkFrom::LinkHeader),
+        (None, EndHint::NextLink(wire)) => {
+            let (path, ty) = path(wire)?;
+            (ty == TypeRef::String).then_some(PageStyle::NextLink(LinkFrom::Field(path)))?
+        }
+        (Some((HintParam::Page, wire)), end) => {
+            let (param, width) = integer_param(wire_param(wire)?, |_| true)?;
+            PageStyle::PageNumber { param, width, end: page_end(end)? }
+        }
+        (Some((HintParam::Offset, wire)), end) => {
+            let (param, width) = integer_param(wire_param(wire)?, |_| true)?;
+            PageStyle::Offset { param, width, end: page_end(end)? }
+        }
+        (Some((HintParam::Cursor, wire)), EndHint::Next(next)) => {
+            let cursor = wire_param(wire).filter(|p| cursor_param(p, |_| true))?;
+            let (path, ty) = path(next)?;
+            (ty == TypeRef::String)
+                .then(|| PageStyle::Cursor { param: cursor.rust_name.clone(), from: CursorFrom::Field(path) })?
+        }
+        _ => return None,
+    };
+    Some(Pagination { style, items, item })
 }
 
 /// An optional integer query parameter whose wire name `matches`.
-fn page_param(p: &crate::ir::Param, matches: impl Fn(&str) -> bool) -> Option<(String, crate::ir::IntWidth)> {
+fn integer_param(p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth)> {
     match p.ty {
         TypeRef::Integer(width) if p.location == ParamLocation::Query && !p.required && matches(&p.wire_name) => {
             Some((p.rust_name.clone(), width))
@@ -99,54 +315,41 @@ fn page_param(p: &crate::ir::Param, matches: impl Fn(&str) -> bool) -> Option<(S
     }
 }
 
-/// The struct of the operation's only success response.
-fn success_struct<'a>(api: &'a Api, op: &Operation) -> Option<&'a Struct> {
-    let mut successes = op.responses.iter().filter(|r| r.status.is_success());
-    let (Some(success), None) = (successes.next(), successes.next()) else { return None };
-    let ResponseBody::Json(TypeRef::Named(body)) = &success.body else { return None };
-    match &api.ty(*body).kind {
-        TypeKind::Struct(s) => Some(s),
-        _ => None,
-    }
+/// An optional string query parameter whose wire name `matches`.
+fn cursor_param(p: &Param, matches: impl Fn(&str) -> bool) -> bool {
+    p.ty == TypeRef::String && p.location == ParamLocation::Query && !p.required && matches(&p.wire_name)
+}
+
+/// The Rust name of an item's required string `id`.
+fn item_id(api: &Api, item: &TypeRef) -> Option<String> {
+    let TypeRef::Named(id) = item else { return None };
+    let TypeKind::Struct(s) = &api.ty(*id).kind else { return None };
+    let field = s.fields.iter().find(|f| f.wire_name == "id" && f.ty == TypeRef::String)?;
+    (field.repr.wrapper == Wrapper::Plain).then(|| field.rust_name.clone())
 }
 
 /// A required, unboxed list field.
 fn is_items(f: &Field) -> bool {
-    matches!(f.ty, TypeRef::List(_)) && f.repr.wrapper == Wrapper::Plain && !f.repr.boxed
+    is_list(f) && f.repr.wrapper == Wrapper::Plain
 }
 
-/// The end-of-pages field by name: in the body first, then in its required
-/// struct fields, in field order.
-fn end_by_shape(api: &Api, body: &Struct) -> Option<EndOfPages> {
-    let own = body.fields.iter().map(|f| (None, f));
-    let nested = body.fields.iter().filter(|f| f.repr.wrapper == Wrapper::Plain && !f.repr.boxed).flat_map(|outer| {
-        let inner = match &outer.ty {
+/// An unboxed list field.
+fn is_list(f: &Field) -> bool {
+    matches!(f.ty, TypeRef::List(_)) && !f.repr.boxed
+}
+
+/// A type through the aliases that name it.
+fn unaliased<'a>(api: &'a Api, mut ty: &'a TypeRef) -> &'a TypeRef {
+    for _ in 0..32 {
+        match ty {
             TypeRef::Named(id) => match &api.ty(*id).kind {
-                TypeKind::Struct(s) => s.fields.as_slice(),
-                _ => &[],
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return ty,
             },
-            _ => &[],
-        };
-        inner.iter().map(move |f| (Some(outer), f))
-    });
-    own.chain(nested).find_map(|(outer, f)| {
-        if f.repr.boxed {
-            return None;
+            _ => return ty,
         }
-        let path = FieldPath {
-            fields: outer.iter().chain([&f]).map(|f| f.rust_name.clone()).collect(),
-            wire: outer.iter().chain([&f]).map(|f| f.wire_name.as_str()).collect::<Vec<_>>().join("."),
-            wrapper: f.repr.wrapper,
-        };
-        let name = normalized(&f.wire_name);
-        if NEXT_NAMES.contains(&name.as_str()) && f.repr.wrapper != Wrapper::Plain {
-            Some(EndOfPages::NextPresent(path))
-        } else if HAS_MORE_NAMES.contains(&name.as_str()) && f.ty == TypeRef::Boolean {
-            Some(EndOfPages::HasMore(path))
-        } else {
-            None
-        }
-    })
+    }
+    ty
 }
 
 /// The field a path of wire names reaches from `body`, through required,
@@ -173,11 +376,53 @@ fn field_path(api: &Api, body: &Struct, wire_path: &[String]) -> Option<(FieldPa
 #[cfg(test)]
 mod tests {
     use super::normalized;
+    use crate::ir::{CursorFrom, LinkFrom, PageEnd, PageStyle};
+
+    /// The style of the one operation of a document whose `GET /a` takes
+    /// `params` (YAML flow lists), answers `body` and carries `extension`.
+    fn style_of(params: &str, body: &str, extension: &str) -> Option<PageStyle> {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: listA\n{extension}      parameters: [{params}]\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {body}\n"
+        );
+        let api = crate::lower_document(&text, "paging.yaml").unwrap_or_else(|d| panic!("{d}"));
+        api.operations[0].pagination.clone().map(|p| p.style)
+    }
+
+    const LIST: &str = "{type: object, required: [data, links], properties: {data: {type: array, items: {type: string}}, next_cursor: {type: string}, links: {type: object, required: [next], properties: {next: {type: string, nullable: true}}}, total: {type: integer}}}";
 
     #[test]
-    fn names_compare_without_case_or_separators() {
+    fn explicit_forms_name_every_style() {
+        let cursor = "{name: after, in: query, schema: {type: string}}";
+        let skip = "{name: from, in: query, schema: {type: integer}}";
+        let found = style_of(cursor, LIST, "      x-pagination: {cursor: after, items: data, next: next_cursor}\n");
+        assert!(matches!(found, Some(PageStyle::Cursor { from: CursorFrom::Field(_), .. })), "{found:?}");
+        let found = style_of(skip, LIST, "      x-pagination: {offset: from, items: data, total: total}\n");
+        assert!(matches!(found, Some(PageStyle::Offset { end: PageEnd::Total(_), .. })), "{found:?}");
+        let found = style_of("", LIST, "      x-pagination: {next-link: Link, items: data}\n");
+        assert_eq!(found, Some(PageStyle::NextLink(LinkFrom::LinkHeader)));
+        let found = style_of("", LIST, "      x-pagination: {next-link: links.next, items: data}\n");
+        assert!(matches!(found, Some(PageStyle::NextLink(LinkFrom::Field(_)))), "{found:?}");
+        // By shape, the same cursor parameter finds its field.
+        let found = style_of(cursor, LIST, "");
+        assert!(matches!(found, Some(PageStyle::Cursor { from: CursorFrom::Field(_), .. })), "{found:?}");
+    }
+
+    #[test]
+    fn a_list_that_fits_no_style_is_counted() {
+        let text = include_str!("../../../tests/fixtures/constructs/pagination.yaml");
+        let api = crate::lower_document(text, "pagination.yaml").unwrap_or_else(|d| panic!("{d}"));
+        // `listTwo` has two list fields; `listOff` opted out and is not counted.
+        assert_eq!(api.crate_shape.unpaged_lists, 1);
+        let paginated: Vec<&str> =
+            api.operations.iter().filter(|op| op.pagination.is_some()).map(|op| op.rust_name.as_str()).collect();
+        assert_eq!(paginated, ["list_always_next", "list_cursors", "list_custom", "list_flags"]);
+    }
+
+    #[test]
+    fn names_compare_on_letters_and_digits() {
         assert_eq!(normalized("page_Number"), "pagenumber");
         assert_eq!(normalized("has-more"), "hasmore");
-        assert_eq!(normalized("nextPage"), "nextpage");
+        assert_eq!(normalized("@odata.nextLink"), "odatanextlink");
+        assert_eq!(normalized("$skip"), "skip");
     }
 }

@@ -188,7 +188,19 @@ fn op_docs(op: &Operation) -> TokenStream {
         let names: Vec<String> = op.features.iter().map(|f| format!("`{f}`")).collect();
         format!("Compiled with the cargo feature {}.", names.join(" or "))
     });
-    doc_paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(route.as_str()), features.as_deref()])
+    let pages = op.pagination.as_ref().map(|p| {
+        format!(
+            "A paginated list ({}): `.items()` on the request streams every item, `.pages()` every page.",
+            p.style.name()
+        )
+    });
+    doc_paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(route.as_str()),
+        pages.as_deref(),
+        features.as_deref(),
+    ])
 }
 
 /// The method that starts an operation's request: required parameters

@@ -6,9 +6,9 @@ use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
-    Accept, Api, ArgKind, BodyContent, EndOfPages, Envelope, FieldPath, IntWidth, MediaKind, MessageField, Opened,
-    Operation, OperationNames, Pagination, Param, ParamLocation, ParamRepr, Passing, PathSegment, Response,
-    ResponseBody, Status, Style, Success, TypeRef, Wrapper,
+    Accept, Api, ArgKind, BodyContent, CursorFrom, Envelope, FieldPath, IntWidth, ItemsAt, LinkFrom, MediaKind,
+    MessageField, Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation, ParamRepr,
+    Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -346,7 +346,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let pagination = pagination.as_ref().map(|p| items_fn(api, rust_name, &request, &error, p));
+    let pagination = pagination.as_ref().map(|p| pages_fns(api, op, rust_name, &request, &error, &success_ty, p));
     let choice = body_choice(api, op);
     let struct_doc = format!(" A [`Client::{rust_name}`] request. Send it with `.send().await`, or just `.await` it.");
     quote! {
@@ -402,78 +402,220 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// `items()` for a page-numbered list.
-fn items_fn(
+/// `pages()` and `items()` for a paginated list: how to ask for the next
+/// page, and where a page's items and the next page's token are.
+fn pages_fns(
     api: &Api,
+    op: &Operation,
     operation: &str,
     request: &proc_macro2::Ident,
     error: &proc_macro2::Ident,
+    success_ty: &TokenStream,
     p: &Pagination,
 ) -> TokenStream {
     let root = root(api);
-    let Pagination { page_param, page_width, items_field, item, end } = p;
+    let Pagination { style, items, item } = p;
     let item = rust_type(api, item, TypePath::Module);
-    let page_field = format_ident!("{}", page_param);
-    let items_field = format_ident!("{}", items_field);
-    let access = |path: &FieldPath| {
-        let fields = path.fields.iter().map(|f| format_ident!("{}", f));
-        quote! { body #(.#fields)* }
-    };
-    let (more, signal) = match end {
-        EndOfPages::NextPresent(path) => {
-            let value = access(path);
-            let more = match path.wrapper {
-                Wrapper::Nullable => quote! { #value.as_option().is_some() },
-                Wrapper::Option | Wrapper::Plain => quote! { #value.is_some() },
-            };
-            (more, format!("`{}` is null", path.wire))
+    let items_ref = match items {
+        ItemsAt::Field { name, optional: false } => {
+            let field = format_ident!("{}", name);
+            quote! { body.#field }
         }
-        EndOfPages::HasMore(path) => {
-            let value = access(path);
-            let more = match path.wrapper {
-                Wrapper::Plain => value,
-                Wrapper::Option => quote! { #value.unwrap_or(false) },
-                Wrapper::Nullable => quote! { #value.as_option().copied().unwrap_or(false) },
+        ItemsAt::Field { name, optional: true } => {
+            let field = format_ident!("{}", name);
+            quote! { body.#field.as_deref().unwrap_or_default() }
+        }
+        ItemsAt::Body => quote! { body },
+    };
+    let take = match items {
+        ItemsAt::Field { name, optional } => {
+            let field = format_ident!("{}", name);
+            let absent = optional.then(|| quote! { .unwrap_or_default() });
+            quote! { |page| page.into_body().#field #absent }
+        }
+        ItemsAt::Body => quote! { |page| page.into_body() },
+    };
+    let next_number = |by: TokenStream| quote! { Some(#root::runtime::Next::Number(current.saturating_add(#by))) };
+    let numbered = |param: &str, width: IntWidth, first: i64| {
+        let param = format_ident!("{}", param);
+        let set = match width {
+            IntWidth::I64 => quote! { request.#param(next.number(#operation)?) },
+            IntWidth::I32 => {
+                quote! { request.#param(#root::runtime::page_number::<i32>(#operation, next.number(#operation)?)?) }
+            }
+        };
+        let first = Literal::i64_unsuffixed(first);
+        let before = quote! { let current = request.#param.map_or(#first, i64::from); };
+        (set, before)
+    };
+    let mut first = quote! { request };
+    let (advance, before, next, total, doc) = match style {
+        PageStyle::PageNumber { param, width, end } | PageStyle::Offset { param, width, end } => {
+            let offset = matches!(style, PageStyle::Offset { .. });
+            let (set, before) = numbered(param, *width, if offset { 0 } else { 1 });
+            if !offset {
+                // The first page is asked for by its number too (1 unless set).
+                let param = format_ident!("{}", param);
+                first = quote! { { let first = request.#param.unwrap_or(1); request.#param(first) } };
+            }
+            let step = if offset {
+                quote! { items as i64 }
+            } else {
+                quote! { 1 }
             };
-            (more, format!("`{}` is false", path.wire))
+            let (more, total, ends) = match end {
+                PageEnd::NextPresent(path) => (present(path), None, format!("`{}` is null", path.wire)),
+                PageEnd::HasMore(path) => (flag(path), None, format!("`{}` is false", path.wire)),
+                PageEnd::Total(path) => (
+                    quote! { items > 0 },
+                    Some(count(path)),
+                    format!("`{}` items have come, or a page is empty", path.wire),
+                ),
+                PageEnd::EmptyPage => (quote! { items > 0 }, None, "a page is empty".to_string()),
+            };
+            let next_page = next_number(step);
+            let wire = param_wire(op, param);
+            let doc = if offset {
+                format!("Pages are asked for by the `{wire}` offset (the items skipped), from the one set here (or 0), until {ends}.")
+            } else {
+                format!("Pages are asked for by the `{wire}` page number, from the one set here (or 1), until {ends}.")
+            };
+            (set, before, quote! { if #more { #next_page } else { None } }, total, doc)
+        }
+        PageStyle::Cursor { param, from } => {
+            let wire = param_wire(op, param);
+            let param = format_ident!("{}", param);
+            let set = quote! { request.#param(next.cursor(#operation)?) };
+            let (next, doc) = match from {
+                CursorFrom::Field(path) => {
+                    let value = text(path);
+                    (
+                        quote! { #value.filter(|cursor| !cursor.is_empty()).map(|cursor| #root::runtime::Next::Cursor(cursor.to_string())) },
+                        format!("Pages are asked for by the `{wire}` cursor, each from the last page's `{}`, until it is empty.", path.wire),
+                    )
+                }
+                CursorFrom::LastItemId { id, has_more } => {
+                    let more = flag(has_more);
+                    let id = format_ident!("{}", id);
+                    (
+                        quote! {
+                            if #more { #items_ref.last().map(|item| #root::runtime::Next::Cursor(item.#id.clone())) } else { None }
+                        },
+                        format!("Pages are asked for by the `{wire}` cursor, each from the last item's `id`, while `{}` is true.", has_more.wire),
+                    )
+                }
+            };
+            (set, TokenStream::new(), next, None, doc)
+        }
+        PageStyle::NextLink(from) => {
+            let set = quote! {
+                {
+                    let mut request = request;
+                    request.options.set_next_url(next.url(#operation)?);
+                    request
+                }
+            };
+            let (next, doc) = match from {
+                LinkFrom::Field(path) => {
+                    let value = text(path);
+                    (
+                        quote! { #root::runtime::url_next(&response, #value) },
+                        format!("Each next page is the URL in the last page's `{}`, followed on the client's origin only, until there is none.", path.wire),
+                    )
+                }
+                LinkFrom::LinkHeader => (
+                    quote! { #root::runtime::link_next(&response) },
+                    "Each next page is the `rel=\"next\"` URL of the last page's `Link` header, followed on the client's origin only, until there is none.".to_string(),
+                ),
+            };
+            (set, TokenStream::new(), next, None, doc)
         }
     };
-    // The stream counts pages as `i64`; a narrower page parameter takes
-    // them converted (a page past its range ends the stream with an error).
-    let (first, prepare, page_arg) = match page_width {
-        IntWidth::I64 => (
-            quote! { self.#page_field.unwrap_or(1) },
-            quote! { let request = self.clone().#page_field(page); },
-            TokenStream::new(),
-        ),
-        IntWidth::I32 => (
-            quote! { self.#page_field.map_or(1, i64::from) },
-            quote! {
-                let page = #root::runtime::page_number(#operation, page);
-                let request = self.clone();
-            },
-            quote! { let request = request.#page_field(page?); },
-        ),
+    let (total_let, total) = match total {
+        Some(total) => (quote! { let total = #total; }, quote! { .with_total(total) }),
+        None => (TokenStream::new(), TokenStream::new()),
     };
-    let doc = format!(" server's {signal}; the first error ends it.");
+    let pages_doc = format!(" {doc} The stream stops with an error if the server repeats a page, a cursor or a link.");
+    let items_doc = format!(" Every item on every page, as a stream (see [`{request}::pages`]).");
     quote! {
         impl #request {
-            #[doc = " Every item on every page, as a stream: pages are fetched one at a"]
-            #[doc = " time as it is polled, from the page set here (or 1) until the"]
-            #[doc = #doc]
-            pub fn items(self) -> #root::Pages<#item, #error> {
-                let first = #first;
-                #root::runtime::Pages::new(first, move |page| {
-                    #prepare
+            #[doc = " Every page of the list, as a stream of whole responses (for totals"]
+            #[doc = " and headers), fetched one at a time as it is polled."]
+            #[doc = #pages_doc]
+            pub fn pages(self) -> #root::Pages<#root::ApiResponse<#success_ty>, #error> {
+                #root::runtime::Pages::new(#operation, move |next| {
+                    let request = self.clone();
                     Box::pin(async move {
-                        #page_arg
-                        let body = request.send().await?.into_body();
-                        let more = #more;
-                        Ok((body.#items_field, more))
+                        let request = match next {
+                            None => #first,
+                            Some(next) => #advance,
+                        };
+                        #before
+                        let response = request.send().await?;
+                        let body = response.body();
+                        let items = #items_ref.len();
+                        let next = #next;
+                        #total_let
+                        Ok(#root::runtime::Fetched::of(response, items, next) #total)
                     })
                 })
             }
+
+            #[doc = #items_doc]
+            pub fn items(self) -> #root::Items<#item, #error> {
+                #root::runtime::Items::new(self.pages(), #take)
+            }
         }
+    }
+}
+
+/// The wire name of one of `op`'s parameters, by its Rust name.
+fn param_wire<'a>(op: &'a Operation, rust_name: &'a str) -> &'a str {
+    op.params.iter().find(|p| p.rust_name == rust_name).map_or(rust_name, |p| p.wire_name.as_str())
+}
+
+/// `body.a.b`, the field a path reaches.
+fn access(path: &FieldPath) -> TokenStream {
+    let fields = path.fields.iter().map(|f| format_ident!("{}", f));
+    quote! { body #(.#fields)* }
+}
+
+/// Whether the field holds a value.
+fn present(path: &FieldPath) -> TokenStream {
+    let value = access(path);
+    match path.wrapper {
+        Wrapper::Nullable => quote! { #value.as_option().is_some() },
+        Wrapper::Option | Wrapper::Plain => quote! { #value.is_some() },
+    }
+}
+
+/// A boolean field, false when absent.
+fn flag(path: &FieldPath) -> TokenStream {
+    let value = access(path);
+    match path.wrapper {
+        Wrapper::Plain => value,
+        Wrapper::Option => quote! { #value.unwrap_or(false) },
+        Wrapper::Nullable => quote! { #value.as_option().copied().unwrap_or(false) },
+    }
+}
+
+/// An integer field, as an `Option` of it.
+fn count(path: &FieldPath) -> TokenStream {
+    let value = access(path);
+    match path.wrapper {
+        Wrapper::Plain => quote! { Some(#value) },
+        Wrapper::Option => value,
+        Wrapper::Nullable => quote! { #value.as_option().copied() },
+    }
+}
+
+/// A string field, as `Option<&str>`.
+fn text(path: &FieldPath) -> TokenStream {
+    let value = access(path);
+    match path.wrapper {
+        Wrapper::Plain => quote! { Some(#value.as_str()) },
+        Wrapper::Option => quote! { #value.as_deref() },
+        Wrapper::Nullable => quote! { #value.as_option().map(String::as_str) },
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::Lowerer;
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{EndHint, PaginationHint, RateLimit};
+use crate::ir::{EndHint, HintParam, PaginationHint, RateLimit};
 use serde_json::Value;
 
 impl Lowerer<'_> {
@@ -72,10 +72,11 @@ impl Lowerer<'_> {
 ///
 /// ```yaml
 /// x-pagination:
-///   page: page                  # the page-number query parameter
-///   items: data                 # the list field of the success body
-///   next: pagination.nextPage   # null or absent on the last page
-///   # or instead of `next`: `has-more: hasMore` (false on the last page)
+///   page: page                  # or `offset: skip`, or `cursor: after`: the query parameter
+///   items: data                 # the list field of the success body (left out: the body is the list)
+///   next: pagination.nextPage   # page: null or absent on the last page; cursor: the next cursor
+///   # or `has-more: hasMore` (false on the last page), `total: total_count`,
+///   # `next-link: links.next` (a body field with the next URL), `next-link: Link` (the header)
 /// ```
 pub(super) fn pagination_hint(
     extensions: &indexmap::IndexMap<String, Value>,
@@ -83,34 +84,53 @@ pub(super) fn pagination_hint(
     diags: &mut crate::Diagnostics,
 ) -> Result<Option<PaginationHint>, Reported> {
     const KEY: &str = "x-pagination";
+    const KEYS: [&str; 8] = ["page", "offset", "cursor", "items", "next", "has-more", "total", "next-link"];
     let Some(value) = extensions.get(KEY) else { return Ok(None) };
     let at = op_at.join(KEY);
     let malformed = |diags: &mut crate::Diagnostics| {
         diags.error(
             &at,
-            "`x-pagination` must be `false` or {page, items, next} (or {page, items, has-more}), each a wire name; `next` and `has-more` may be dotted paths",
+            "`x-pagination` must be `false` or an object of wire names: at most one of `page`, `offset` or `cursor`; `items`; and at most one of `next`, `has-more`, `total` or `next-link` (dotted paths; `next-link: Link` for the header)",
         )
     };
     if value == &Value::Bool(false) {
         return Ok(Some(PaginationHint::Off));
     }
     let Some(object) = value.as_object() else { return Err(malformed(diags)) };
+    if object.keys().any(|k| !KEYS.contains(&k.as_str())) || object.values().any(|v| !v.is_string()) {
+        return Err(malformed(diags));
+    }
     let text = |key: &str| object.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
     let path = |dotted: &str| dotted.split('.').map(str::to_string).collect::<Vec<_>>();
-    let end = match (text("next"), text("has-more")) {
-        (Some(next), None) => EndHint::Next(path(next)),
-        (None, Some(more)) => EndHint::HasMore(path(more)),
+    let params: Vec<(HintParam, &str)> =
+        [("page", HintParam::Page), ("offset", HintParam::Offset), ("cursor", HintParam::Cursor)]
+            .into_iter()
+            .filter_map(|(key, role)| text(key).map(|name| (role, name)))
+            .collect();
+    let ends: Vec<EndHint> = [
+        text("next").map(|p| EndHint::Next(path(p))),
+        text("has-more").map(|p| EndHint::HasMore(path(p))),
+        text("total").map(|p| EndHint::Total(path(p))),
+        text("next-link").map(|p| {
+            if p.eq_ignore_ascii_case("link") {
+                EndHint::LinkHeader
+            } else {
+                EndHint::NextLink(path(p))
+            }
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (param, end) = match (params.as_slice(), ends.as_slice()) {
+        ([], [end @ (EndHint::NextLink(_) | EndHint::LinkHeader)]) => (None, end.clone()),
+        ([(role, name)], [end]) => (Some((*role, name.to_string())), end.clone()),
+        ([(role @ (HintParam::Page | HintParam::Offset), name)], []) => {
+            (Some((*role, name.to_string())), EndHint::EmptyPage)
+        }
         _ => return Err(malformed(diags)),
     };
-    match (text("page"), text("items"), object.len()) {
-        (Some(page), Some(items), 3) => Ok(Some(PaginationHint::Explicit {
-            page: page.to_string(),
-            items: items.to_string(),
-            end,
-            at: at.to_string(),
-        })),
-        _ => Err(malformed(diags)),
-    }
+    Ok(Some(PaginationHint::Explicit { param, items: text("items").map(str::to_string), end, at: at.to_string() }))
 }
 
 /// `x-idempotent: true|false` on an operation: whether sending it twice has

@@ -41,6 +41,8 @@ pub(crate) struct RequestOptions {
     total_timeout: Option<Duration>,
     max_response_size: Option<usize>,
     headers: HeaderList,
+    /// A page stream's next page, by the URL the server gave.
+    next_url: Option<String>,
 }
 
 /// `.timeout()`, `.total_timeout()` and `.header()` on a request builder.
@@ -91,6 +93,13 @@ impl RequestOptions {
 
     pub(crate) fn set_max_response_size(&mut self, bytes: usize) {
         self.max_response_size = Some(bytes);
+    }
+
+    /// Sends the request to `url` (a next-page link) instead of its path
+    /// and query: the link carries them. Only a URL on the client's origin
+    /// is followed.
+    pub(crate) fn set_next_url(&mut self, url: String) {
+        self.next_url = Some(url);
     }
 
     pub(crate) fn add_header(&mut self, name: String, value: String) {
@@ -332,12 +341,19 @@ impl Call {
         if let Some(failure) = failure {
             return Err(failure);
         }
-        let url = format!("{}{}", core.base_url, path);
-        let mut url = reqwest::Url::parse(&url)
-            .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
-        }
+        let url = match &options.next_url {
+            Some(next) => same_origin_link(&core.base_url, next)?,
+            None => {
+                let url = format!("{}{}", core.base_url, path);
+                let mut url = reqwest::Url::parse(&url)
+                    .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
+                if !query.is_empty() {
+                    url.query_pairs_mut()
+                        .extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
+                }
+                url
+            }
+        };
         let mut request = reqwest::Request::new(operation.method.clone(), url);
         let map = request.headers_mut();
         map.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(operation.accept));
@@ -393,6 +409,25 @@ impl Call {
         let max_body = options.max_response_size.unwrap_or(core.max_response_size);
         Ok(Prepared { request, timeout, total, max_body })
     }
+}
+
+/// A next-page link the server gave, if it is on the client's origin
+/// (scheme, host and port): the client's credentials go nowhere else.
+fn same_origin_link(base_url: &str, link: &str) -> Result<reqwest::Url, Failure> {
+    let url = reqwest::Url::parse(link)
+        .map_err(|err| Failure::InvalidRequest(format!("the next-page link is not a valid URL: {err}")))?;
+    let base = reqwest::Url::parse(base_url)
+        .map_err(|err| Failure::InvalidRequest(format!("`{base_url}` is not a valid URL: {err}")))?;
+    let origin =
+        |u: &reqwest::Url| (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default());
+    if origin(&url) != origin(&base) {
+        let shown = url.host_str().unwrap_or("no host");
+        return Err(Failure::InvalidRequest(format!(
+            "refused to follow a next-page link to another origin ({}://{shown})",
+            url.scheme()
+        )));
+    }
+    Ok(url)
 }
 
 /// A random (version 4) UUID, as text.

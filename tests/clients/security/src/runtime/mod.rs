@@ -44,9 +44,9 @@ pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, bytes, empty, json
 pub(crate) use encoding::{BinaryData, Body, ChunkStream, Multipart, MultipartFields, form_pairs, joined, path_segment, query_pairs, value_of};
 pub use error::{Error, ErrorContext, ParseEnumError};
 pub use limiter::RateLimiter;
-pub use pages::Pages;
+pub use pages::{Items, Pages};
 #[allow(unused_imports)]
-pub(crate) use pages::page_number;
+pub(crate) use pages::{Fetched, Next, link_next, page_number, url_next};
 pub use response::{ApiResponse, ApiResult};
 #[allow(unused_imports)]
 pub(crate) use response::{FetchError, RawResponse};

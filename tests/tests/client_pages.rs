@@ -1,0 +1,234 @@
+//! `items()` and `pages()` in every paging style, on the wire (wiremock on
+//! loopback, the client generated from `tests/fixtures/constructs/paging.yaml`):
+//! `Link` headers (several rels, relative links, another host refused),
+//! offsets with a total, cursors from a field and from the last item's id,
+//! a next link in the body, an empty first page, `max_pages` and
+//! `max_items`, and a server that repeats itself.
+
+use futures_util::StreamExt;
+use pages_client::{Client, Error, RetryPolicy};
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn setup() -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::disabled()).build().unwrap();
+    (server, client)
+}
+
+fn named(ids: &[&str]) -> Value {
+    Value::Array(ids.iter().map(|id| json!({"id": id})).collect())
+}
+
+/// The query strings the server received, in order.
+async fn queries(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().map(|r| r.url.query().unwrap_or_default().to_string()).collect()
+}
+
+async fn ids<T, F>(stream: impl futures_util::Stream<Item = Result<T, Error<F>>>, id: fn(&T) -> String) -> Vec<String>
+where
+    F: std::fmt::Debug,
+{
+    stream.map(|item| id(&item.expect("an item"))).collect().await
+}
+
+#[tokio::test]
+async fn link_headers_are_followed_with_several_rels_and_relative_links() {
+    let (server, client) = setup().await;
+    let base = server.uri();
+    // Page 1 names its next page absolutely among other rels; page 2 by a
+    // relative link; page 3 has no next.
+    let first = ResponseTemplate::new(200).set_body_json(named(&["a", "b"])).insert_header(
+        "link",
+        format!(r#"<{base}/repos?page=1>; rel="first", <{base}/repos?page=2&per_page=2>; rel="next", <{base}/repos?page=3>; rel="last""#),
+    );
+    let second = ResponseTemplate::new(200)
+        .set_body_json(named(&["c", "d"]))
+        .insert_header("link", r#"</repos?page=3&per_page=2>; rel="next", </repos?page=1>; rel="prev first""#);
+    let third =
+        ResponseTemplate::new(200).set_body_json(named(&["e"])).insert_header("link", r#"</repos?page=2>; rel="prev""#);
+    Mock::given(path("/repos")).and(query_param("page", "2")).respond_with(second).mount(&server).await;
+    Mock::given(path("/repos")).and(query_param("page", "3")).respond_with(third).mount(&server).await;
+    Mock::given(path("/repos")).and(query_param_is_missing("page")).respond_with(first).mount(&server).await;
+    let all = ids(client.list_repos().per_page(2).items(), |r| r.id.clone()).await;
+    assert_eq!(all, ["a", "b", "c", "d", "e"]);
+    assert_eq!(queries(&server).await, ["per_page=2", "page=2&per_page=2", "page=3&per_page=2"]);
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_refused() {
+    let (server, client) = setup().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(named(&["x"])))
+        .mount(&elsewhere)
+        .await;
+    let page = ResponseTemplate::new(200)
+        .set_body_json(named(&["a"]))
+        .insert_header("link", format!(r#"<{}/repos?page=2>; rel="next""#, elsewhere.uri()));
+    Mock::given(path("/repos")).respond_with(page).mount(&server).await;
+    let outcomes: Vec<_> = client.list_repos().items().collect().await;
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    assert_eq!(outcomes[0].as_ref().unwrap().id, "a");
+    let err = outcomes[1].as_ref().unwrap_err();
+    assert!(err.to_string().contains("refused to follow a next-page link to another origin"), "{err}");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the other host was called");
+}
+
+#[tokio::test]
+async fn offsets_advance_by_the_items_received_until_the_total() {
+    let (server, client) = setup().await;
+    let page = |skip: &str, ids: &[&str]| {
+        Mock::given(path("/events"))
+            .and(query_param("$skip", skip))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total_count": 5, "events": named(ids)})))
+    };
+    page("0", &["a", "b"]).mount(&server).await;
+    page("2", &["c", "d"]).mount(&server).await;
+    page("4", &["e"]).mount(&server).await;
+    let all = ids(client.list_events().skip(0).limit(2).items(), |e| e.id.clone()).await;
+    assert_eq!(all, ["a", "b", "c", "d", "e"]);
+    assert_eq!(queries(&server).await.len(), 3, "a page past the total was asked for");
+}
+
+#[tokio::test]
+async fn cursors_come_from_the_last_items_id_while_has_more() {
+    let (server, client) = setup().await;
+    let page = |after: Option<&str>, ids: &[&str], more: bool| {
+        let matcher = Mock::given(path("/charges"));
+        let matcher = match after {
+            Some(after) => matcher.and(query_param("starting_after", after)),
+            None => matcher.and(query_param_is_missing("starting_after")),
+        };
+        matcher.respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": named(ids), "has_more": more})))
+    };
+    page(None, &["ch_1", "ch_2"], true).mount(&server).await;
+    page(Some("ch_2"), &["ch_3"], false).mount(&server).await;
+    let all = ids(client.list_charges().items(), |c| c.id.clone()).await;
+    assert_eq!(all, ["ch_1", "ch_2", "ch_3"]);
+}
+
+#[tokio::test]
+async fn a_cursor_the_server_repeats_ends_the_stream_with_an_error() {
+    let (server, client) = setup().await;
+    let stuck = json!({"files": named(&["f"]), "nextPageToken": "same"});
+    Mock::given(path("/files"))
+        .and(query_param("pageToken", "same"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"files": named(&["g"]), "nextPageToken": "same"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/files")).respond_with(ResponseTemplate::new(200).set_body_json(stuck)).mount(&server).await;
+    let outcomes: Vec<_> = client.list_files().items().collect().await;
+    let (items, errors): (Vec<_>, Vec<_>) = outcomes.into_iter().partition(Result::is_ok);
+    assert_eq!(items.len(), 2, "the two pages' items come first");
+    assert_eq!(errors.len(), 1);
+    let err = errors.into_iter().next().unwrap().unwrap_err();
+    assert!(matches!(err, Error::Pagination { .. }), "{err:?}");
+    assert!(err.to_string().contains("a cursor it had sent"), "{err}");
+    assert_eq!(queries(&server).await.len(), 2, "the stuck cursor was asked for again");
+}
+
+#[tokio::test]
+async fn cursors_come_from_a_field_until_it_is_absent() {
+    let (server, client) = setup().await;
+    Mock::given(path("/files"))
+        .and(query_param("pageToken", "t2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"files": named(&["c"])})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/files"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"files": named(&["a", "b"]), "nextPageToken": "t2"})),
+        )
+        .mount(&server)
+        .await;
+    let all = ids(client.list_files().items(), |f| f.id.clone()).await;
+    assert_eq!(all, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn a_next_link_in_the_body_is_followed() {
+    let (server, client) = setup().await;
+    let next = format!("{}/users?$skiptoken=abc", server.uri());
+    Mock::given(path("/users"))
+        .and(query_param("$skiptoken", "abc"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": named(&["u3"])})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/users"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"value": named(&["u1", "u2"]), "@odata.nextLink": next})),
+        )
+        .mount(&server)
+        .await;
+    let all = ids(client.list_users().items(), |u| u.id.clone()).await;
+    assert_eq!(all, ["u1", "u2", "u3"]);
+}
+
+#[tokio::test]
+async fn an_empty_first_page_ends_the_stream_at_once() {
+    let (server, client) = setup().await;
+    Mock::given(path("/tracks")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    let all = ids(client.list_tracks().items(), |t| t.id.clone()).await;
+    assert!(all.is_empty());
+    assert_eq!(queries(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn page_numbers_count_up_until_an_empty_page_and_a_repeated_page_is_an_error() {
+    let (server, client) = setup().await;
+    Mock::given(path("/tracks"))
+        .and(query_param("page", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(path("/tracks"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(named(&["c"])))
+        .mount(&server)
+        .await;
+    Mock::given(path("/tracks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(named(&["a", "b"])))
+        .mount(&server)
+        .await;
+    let all = ids(client.list_tracks().items(), |t| t.id.clone()).await;
+    assert_eq!(all, ["a", "b", "c"]);
+    // A server that ignores the page number sends the same page again.
+    let stuck = MockServer::start().await;
+    Mock::given(path("/tracks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(named(&["a"])))
+        .mount(&stuck)
+        .await;
+    let client = Client::builder().base_url(stuck.uri()).build().unwrap();
+    let outcomes: Vec<_> = client.list_tracks().items().collect().await;
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes[1].as_ref().unwrap_err().to_string().contains("the same page"), "{:?}", outcomes[1]);
+}
+
+#[tokio::test]
+async fn max_pages_and_max_items_bound_the_walk() {
+    let (server, client) = setup().await;
+    // An endless list: every page has a next one.
+    for page in 1..=10 {
+        let ids = [format!("{page}a"), format!("{page}b")];
+        let body = json!([{"id": ids[0]}, {"id": ids[1]}]);
+        // The first page is asked for by its number too.
+        Mock::given(path("/tracks"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let pages: Vec<_> = client.list_tracks().pages().max_pages(2).collect().await;
+    assert_eq!(pages.len(), 2);
+    let first = pages[0].as_ref().unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.len(), 2);
+    assert_eq!(queries(&server).await.len(), 2);
+    let items = ids(client.list_tracks().items().max_items(3), |t| t.id.clone()).await;
+    assert_eq!(items, ["1a", "1b", "2a"]);
+}
