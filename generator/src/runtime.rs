@@ -43,12 +43,12 @@ macro_rules! module {
 
 /// The runtime's modules, in the order `runtime/mod.rs` declares them.
 pub const MODULES: &[Module] = &[
-    module!("call", public: [], internal: ["Call", "CallFailure", "Failure", "Operation", "RequestOptions", "into_future", "request_options"]),
+    module!("call", public: [], internal: ["Call", "Operation", "RequestOptions", "into_future", "request_options"]),
     module!("client", public: ["BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
     module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "is_credential_header", "parse_header", "percent_encode"]),
     module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
-    module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: []),
+    module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),
     module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),

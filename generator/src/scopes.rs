@@ -115,7 +115,7 @@ pub const CLIENT_BUILDER: &[&str] = &[
 
 /// What a request builder defines besides its parameters: its fields
 /// (`client`, `body`, `options`), methods (`into_call`, `send`,
-/// `send_stream`, `items`, `body`, and the runtime's `timeout`,
+/// `send_stream`, `items`, `pages`, `body`, and the runtime's `timeout`,
 /// `total_timeout`, `max_response_size` and `header`), and the locals of
 /// `into_call` and `send`.
 pub const REQUEST_BUILDER: &[&str] = &[
@@ -126,6 +126,7 @@ pub const REQUEST_BUILDER: &[&str] = &[
     "send",
     "send_stream",
     "items",
+    "pages",
     "timeout",
     "total_timeout",
     "max_response_size",

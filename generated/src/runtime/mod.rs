@@ -30,7 +30,7 @@ mod values;
 mod tests;
 
 #[allow(unused_imports)]
-pub(crate) use call::{Call, CallFailure, Failure, Operation, RequestOptions, into_future, request_options};
+pub(crate) use call::{Call, Operation, RequestOptions, into_future, request_options};
 pub use client::{BuildError, Client, ClientBuilder, RequestHook};
 #[allow(unused_imports)]
 pub(crate) use client::{Core, Spec};
@@ -43,6 +43,8 @@ pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, bytes, empty, json
 #[allow(unused_imports)]
 pub(crate) use encoding::{BinaryData, Body, ChunkStream, Multipart, MultipartFields, form_pairs, joined, path_segment, query_pairs, value_of};
 pub use error::{Error, ErrorContext, ParseEnumError};
+#[allow(unused_imports)]
+pub(crate) use error::{CallFailure, Failure};
 pub use limiter::RateLimiter;
 pub use pages::{Items, Pages};
 #[allow(unused_imports)]

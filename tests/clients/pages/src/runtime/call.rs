@@ -7,8 +7,8 @@
 
 use super::{
     append_cookie, form_pairs, joined, parse_header, path_segment, query_pairs, random_u64, retry_after, value_of,
-    Attempted, Binary, Body, Client, Core, Error, ErrorContext, FetchError, HeaderList, Multipart, MultipartFields,
-    RawResponse, Redactor, Style, ValidationError,
+    Attempted, Binary, Body, CallFailure, Client, Core, ErrorContext, Failure, FetchError, HeaderList, Multipart,
+    MultipartFields, RawResponse, Redactor, Style, ValidationError,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -563,45 +563,6 @@ impl Exchange<'_> {
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, reason = _reason, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
-        }
-    }
-}
-
-/// A call that ended before a response could be decoded.
-#[derive(Debug)]
-pub(crate) struct CallFailure {
-    pub(crate) failure: Failure,
-    pub(crate) context: ErrorContext,
-}
-
-#[derive(Debug)]
-pub(crate) enum Failure {
-    InvalidRequest(String),
-    Validation(ValidationError),
-    Transport(reqwest::Error),
-    Timeout(Duration),
-    TooLarge { status: reqwest::StatusCode, headers: Box<reqwest::header::HeaderMap>, limit: usize },
-}
-
-impl Failure {
-    fn redacted(self, redactor: &Redactor) -> Self {
-        match self {
-            Failure::InvalidRequest(message) => Failure::InvalidRequest(redactor.text(&message)),
-            Failure::Transport(err) => Failure::Transport(redactor.error(err)),
-            other => other,
-        }
-    }
-}
-
-impl<E> From<CallFailure> for Error<E> {
-    fn from(f: CallFailure) -> Self {
-        let context = Box::new(f.context);
-        match f.failure {
-            Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
-            Failure::Validation(source) => Error::Validation { source, context },
-            Failure::Transport(source) => Error::Transport { source, context },
-            Failure::Timeout(limit) => Error::Timeout { limit, context },
-            Failure::TooLarge { status, headers, limit } => Error::ResponseTooLarge { status, headers, limit, context },
         }
     }
 }

@@ -3,7 +3,7 @@
 
 //! Errors: `Error` for a failed call, its context, and `ParseEnumError`.
 
-use super::{connection_closed, one_line, retry_after, ValidationError};
+use super::{connection_closed, one_line, retry_after, Redactor, ValidationError};
 use std::fmt;
 use std::time::Duration;
 
@@ -330,3 +330,42 @@ impl fmt::Display for ParseEnumError {
 }
 
 impl std::error::Error for ParseEnumError {}
+
+/// A call that ended before a response could be decoded.
+#[derive(Debug)]
+pub(crate) struct CallFailure {
+    pub(crate) failure: Failure,
+    pub(crate) context: ErrorContext,
+}
+
+#[derive(Debug)]
+pub(crate) enum Failure {
+    InvalidRequest(String),
+    Validation(ValidationError),
+    Transport(reqwest::Error),
+    Timeout(Duration),
+    TooLarge { status: reqwest::StatusCode, headers: Box<reqwest::header::HeaderMap>, limit: usize },
+}
+
+impl Failure {
+    pub(crate) fn redacted(self, redactor: &Redactor) -> Self {
+        match self {
+            Failure::InvalidRequest(message) => Failure::InvalidRequest(redactor.text(&message)),
+            Failure::Transport(err) => Failure::Transport(redactor.error(err)),
+            other => other,
+        }
+    }
+}
+
+impl<E> From<CallFailure> for Error<E> {
+    fn from(f: CallFailure) -> Self {
+        let context = Box::new(f.context);
+        match f.failure {
+            Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
+            Failure::Validation(source) => Error::Validation { source, context },
+            Failure::Transport(source) => Error::Transport { source, context },
+            Failure::Timeout(limit) => Error::Timeout { limit, context },
+            Failure::TooLarge { status, headers, limit } => Error::ResponseTooLarge { status, headers, limit, context },
+        }
+    }
+}
