@@ -552,17 +552,29 @@ pub struct Operation {
     pub success: Success,
     /// Decided: how `items()` walks the pages, for a paginated list.
     pub pagination: Option<Pagination>,
-    /// Decided: the `Accept` header.
-    pub accept: Accept,
+    /// Decided: the `Accept` header: the media types the responses
+    /// document, or `*/*` when they document none.
+    pub accept: String,
     /// Decided: a binary success that `send_stream()` can also give unread,
     /// as a stream of chunks.
     pub streams: bool,
+    /// Decided: no success status is documented, only `default`, which
+    /// then covers the successes too (a 2XX decodes as the default's body,
+    /// as the call's result; any other status is an error).
+    pub default_success: bool,
     /// Decided: the cargo features that compile it (any of them); empty
     /// when it is always compiled.
     pub features: Vec<String>,
 }
 
 impl Operation {
+    /// The responses a successful call may get: the success statuses, or
+    /// `default` when it is the only one that covers them.
+    pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
+        let default_success = self.default_success;
+        self.responses.iter().filter(move |r| r.status.is_success() || (default_success && r.status == Status::Default))
+    }
+
     /// The parameter a path segment names. Lowering gives every `{name}`
     /// of the template a parameter, and [`Operation::retain_params`] keeps
     /// the links: a miss is a bug in the generator, and panics.
@@ -878,6 +890,10 @@ pub struct Response {
     pub body: ResponseBody,
     /// The names of the headers it documents, sorted.
     pub headers: Vec<String>,
+    /// The media types of the body as the client reads it (the JSON ones
+    /// for a JSON body, the text ones for text, every one for bytes), as
+    /// the document names them.
+    pub media_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1060,16 +1076,6 @@ pub enum EndHint {
     LinkHeader,
     /// Nothing named: an empty page ends the list.
     EmptyPage,
-}
-
-/// The `Accept` header a request sends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Accept {
-    /// `application/json`: every documented body is JSON.
-    #[default]
-    Json,
-    /// `*/*`.
-    Any,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -246,3 +246,53 @@ async fn a_json_body_matches_the_schema() {
         .await;
     client.create_item(Item::new("x")).await.unwrap();
 }
+
+#[tokio::test]
+async fn accept_lists_the_media_types_the_responses_document() {
+    let (server, client) = setup().await;
+    let created = ResponseTemplate::new(201).set_body_raw(r#"{"name":"a"}"#, "application/vnd.api+json");
+    Mock::given(method("POST")).and(path("/items")).respond_with(created).mount(&server).await;
+    client.create_item(Item::new("a")).await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["accept"], "application/vnd.api+json");
+}
+
+#[tokio::test]
+async fn a_default_only_response_is_the_result_of_a_2xx_and_an_error_otherwise() {
+    use media_client::client::GetHealthError;
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ok"})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"status": "down"})))
+        .mount(&server)
+        .await;
+    let health = client.get_health().await.expect("a 200 is the result");
+    assert_eq!(health.status, "ok");
+    match client.get_health().await.unwrap_err() {
+        Error::Api { status, body: GetHealthError::Default(body), .. } => {
+            assert_eq!(status, 503);
+            assert_eq!(body.status, "down");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bounded_numeric_path_parameter_is_checked_then_sent() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/orders/42"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "shipped"})))
+        .mount(&server)
+        .await;
+    assert_eq!(client.get_order(42).await.unwrap().status, "shipped");
+    let err = client.get_order(0).await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "an out-of-range id was sent");
+}

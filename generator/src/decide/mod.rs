@@ -50,6 +50,12 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     }
     fields::represent(api);
     validation::mark_validating(api);
+    for op in &mut api.operations {
+        // OpenAPI's `default` covers every status the operation does not
+        // list, successes included.
+        op.default_success = !op.responses.iter().any(|r| r.status.is_success())
+            && op.responses.iter().any(|r| r.status == crate::ir::Status::Default);
+    }
     let mut unpaged_lists = 0;
     for (i, success_enum) in success_enums.iter().enumerate() {
         let op = &api.operations[i];

@@ -60,24 +60,24 @@ const NEXT_LINK_NAMES: &[&str] = &["next", "nextlink", "odatanextlink", "nexturl
 /// How `items()` walks `op`'s pages, if it is a paginated list; whether it
 /// looks like one that fits no style.
 pub(super) fn pagination(api: &Api, op: &Operation, success: &Success, diags: &mut Diagnostics) -> Decision {
-    let Some(list) = List::of(api, op, success) else {
-        return Decision { pagination: None, missed: false };
-    };
+    let list = List::of(api, op, success);
     match &op.pagination_hint {
         Some(PaginationHint::Off) => Decision { pagination: None, missed: false },
         Some(PaginationHint::Explicit { param, items, end, at }) => {
-            let found = explicit(api, op, &list, param.as_ref(), items.as_deref(), end);
+            let found = list.as_ref().and_then(|list| explicit(api, op, list, param.as_ref(), items.as_deref(), end));
             if found.is_none() {
                 diags.error(
                     &Pointer::from_ref(at),
-                    "`x-pagination` does not match the operation: its parameter must be an optional query parameter (an integer for `page` and `offset`, a string for `cursor`), `items` a required list field of the one success body (or left out when the body is the list), and the end a field reached through required struct fields",
+                    "`x-pagination` does not match the operation: it must have one success response, and its parameter must be an optional query parameter (an integer for `page` and `offset`, a string for `cursor`), `items` a required list field of the one success body (or left out when the body is the list), and the end a field reached through required struct fields",
                 );
             }
             Decision { pagination: found, missed: false }
         }
         None => {
-            let found = by_shape(api, op, &list);
-            let missed = found.is_none() && looks_paginated(op);
+            let found = list.as_ref().and_then(|list| by_shape(api, op, list));
+            // A list that asks for pages but fits no style; an operation
+            // that returns no list is not one.
+            let missed = found.is_none() && list.is_some() && looks_paginated(op);
             Decision { pagination: found, missed }
         }
     }
@@ -102,7 +102,7 @@ struct List<'a> {
 
 impl<'a> List<'a> {
     fn of(api: &'a Api, op: &Operation, success: &Success) -> Option<Self> {
-        let mut successes = op.responses.iter().filter(|r| r.status.is_success());
+        let mut successes = op.success_responses();
         let (Some(response), None) = (successes.next(), successes.next()) else { return None };
         let returned = match success {
             Success::Plain(ResponseBody::Json(ty)) => ty,

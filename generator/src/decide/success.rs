@@ -7,14 +7,14 @@
 //! false` keeps the body whole.
 
 use crate::ir::{
-    Accept, Api, Envelope, Field, MessageField, Opened, Operation, ResponseBody, SkipSerializing, Success, TypeKind,
-    TypeRef, Wrapper,
+    Api, Envelope, Field, MessageField, Opened, Operation, ResponseBody, SkipSerializing, Success, TypeKind, TypeRef,
+    Wrapper,
 };
 
 /// The success shape of an operation; `by_status` is the name of the enum
 /// used when the success bodies differ.
 pub(super) fn success(api: &Api, op: &Operation, by_status: &str) -> Success {
-    let mut successes = op.responses.iter().filter(|r| r.status.is_success());
+    let mut successes = op.success_responses();
     let Some(first) = successes.next() else { return Success::Plain(ResponseBody::Empty) };
     if successes.any(|r| r.body != first.body) {
         return Success::ByStatus(by_status.to_string());
@@ -55,14 +55,20 @@ fn is_plain_string(f: &Field) -> bool {
     f.ty == TypeRef::String && f.repr.wrapper != Wrapper::Nullable && f.repr.serde.skip != SkipSerializing::Always
 }
 
-/// `application/json` when every documented body is JSON, else anything.
-pub(super) fn accept(op: &Operation) -> Accept {
-    let any_json = op.responses.iter().any(|r| matches!(r.body, ResponseBody::Json(_)));
-    let any_other = op.responses.iter().any(|r| matches!(r.body, ResponseBody::Text | ResponseBody::Bytes));
-    if any_json && !any_other {
-        Accept::Json
+/// The media types the responses document, each once, in status order
+/// (a request that lists them gets a body it can read, and a validating
+/// server no 406); `*/*` when none documents a body.
+pub(super) fn accept(op: &Operation) -> String {
+    let mut types: Vec<&str> = Vec::new();
+    for media_type in op.responses.iter().flat_map(|r| &r.media_types) {
+        if !types.iter().any(|t| t.eq_ignore_ascii_case(media_type)) {
+            types.push(media_type);
+        }
+    }
+    if types.is_empty() {
+        "*/*".to_string()
     } else {
-        Accept::Any
+        types.join(", ")
     }
 }
 

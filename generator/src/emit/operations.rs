@@ -6,9 +6,9 @@ use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
-    Accept, Api, ArgKind, BodyContent, CursorFrom, Envelope, FieldPath, IntWidth, ItemsAt, LinkFrom, MediaKind,
-    MessageField, Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation, ParamRepr,
-    Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
+    Api, ArgKind, BodyContent, CursorFrom, Envelope, FieldPath, IntWidth, ItemsAt, LinkFrom, MediaKind, MessageField,
+    Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation, ParamRepr, Passing,
+    PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -202,6 +202,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         pagination,
         accept,
         streams,
+        default_success: _,
     } = op;
     let OperationNames { request, error } = names;
     let request = format_ident!("{}", request);
@@ -319,10 +320,6 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let method = format_ident!("{}", method.as_str());
-    let accept = match accept {
-        Accept::Json => "application/json",
-        Accept::Any => "*/*",
-    };
     let security = security.iter().map(|together| {
         let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
         quote! { &[#(#indexes),*] }
@@ -625,37 +622,42 @@ fn text(path: &FieldPath) -> TokenStream {
 fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
     let root = root(api);
     let error = format_ident!("{}", op.names.error);
-    let mut arms: Vec<TokenStream> = op
-        .responses
-        .iter()
-        .map(|r| {
-            let pattern = status_pattern(r.status);
-            let variant = format_ident!("{}", r.variant);
-            let decode = match r.body {
-                ResponseBody::Empty => quote! { empty },
-                ResponseBody::Json(_) => quote! { json },
-                ResponseBody::Text => quote! { text },
-                ResponseBody::Bytes => quote! { bytes },
-            };
-            let outcome = match (r.status.is_success(), &op.success, &r.body) {
-                (true, _, _) if stream => quote! { raw.stream() },
-                (true, Success::Envelope(envelope), _) => open_envelope(api, envelope),
-                (true, Success::Plain(_), _) => quote! { raw.ok(#root::runtime::#decode) },
-                (true, Success::ByStatus(name), body) => {
-                    let success_enum = format_ident!("{}", name);
-                    match body {
-                        ResponseBody::Empty => {
-                            quote! { raw.success(#root::runtime::empty, |()| #success_enum::#variant) }
-                        }
-                        _ => quote! { raw.success(#root::runtime::#decode, #success_enum::#variant) },
+    let outcome = |r: &Response, success: bool| {
+        let variant = format_ident!("{}", r.variant);
+        let decode = match r.body {
+            ResponseBody::Empty => quote! { empty },
+            ResponseBody::Json(_) => quote! { json },
+            ResponseBody::Text => quote! { text },
+            ResponseBody::Bytes => quote! { bytes },
+        };
+        match (success, &op.success, &r.body) {
+            (true, _, _) if stream => quote! { raw.stream() },
+            (true, Success::Envelope(envelope), _) => open_envelope(api, envelope),
+            (true, Success::Plain(_), _) => quote! { raw.ok(#root::runtime::#decode) },
+            (true, Success::ByStatus(name), body) => {
+                let success_enum = format_ident!("{}", name);
+                match body {
+                    ResponseBody::Empty => {
+                        quote! { raw.success(#root::runtime::empty, |()| #success_enum::#variant) }
                     }
+                    _ => quote! { raw.success(#root::runtime::#decode, #success_enum::#variant) },
                 }
-                (false, _, ResponseBody::Empty) => quote! { raw.failure(#root::runtime::empty, |()| #error::#variant) },
-                (false, _, _) => quote! { raw.failure(#root::runtime::#decode, #error::#variant) },
-            };
-            quote! { #pattern => #outcome, }
-        })
-        .collect();
+            }
+            (false, _, ResponseBody::Empty) => quote! { raw.failure(#root::runtime::empty, |()| #error::#variant) },
+            (false, _, _) => quote! { raw.failure(#root::runtime::#decode, #error::#variant) },
+        }
+    };
+    let mut arms = Vec::new();
+    for r in &op.responses {
+        if op.default_success && r.status == Status::Default {
+            // `default` alone: a 2XX is the call's result.
+            let success = outcome(r, true);
+            arms.push(quote! { 200..=299 => #success, });
+        }
+        let pattern = status_pattern(r.status);
+        let outcome = outcome(r, r.status.is_success());
+        arms.push(quote! { #pattern => #outcome, });
+    }
     if !op.responses.iter().any(|r| r.status == Status::Default) {
         arms.push(quote! { _ => raw.unexpected(), });
     }

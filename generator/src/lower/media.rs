@@ -103,9 +103,14 @@ impl<'a> Lowerer<'a> {
             };
             let role = if status.is_success() { Role::Success } else { Role::Error };
             match self.lower_response(response, &NameCtx::new(type_prefix, &leaf).with_role(role), &response_at) {
-                Ok((description, body, headers)) => {
-                    responses.push(Response { status, variant: status_variant(status), description, body, headers })
-                }
+                Ok((description, body, headers, media_types)) => responses.push(Response {
+                    status,
+                    variant: status_variant(status),
+                    description,
+                    body,
+                    headers,
+                    media_types,
+                }),
                 Err(reported) => failed = Some(reported),
             }
         }
@@ -118,7 +123,7 @@ impl<'a> Lowerer<'a> {
         response: &'a ReferenceOr<OaResponse>,
         ctx: &NameCtx,
         at: &Pointer,
-    ) -> Result<(String, ResponseBody, Vec<String>), Reported> {
+    ) -> Result<(String, ResponseBody, Vec<String>, Vec<String>), Reported> {
         let (response, at) = self.resolve(response, at, "responses", "a response", |c| &c.responses)?;
         let body = if response.content.is_empty() {
             ResponseBody::Empty
@@ -136,7 +141,14 @@ impl<'a> Lowerer<'a> {
         let mut headers: Vec<String> = response.headers.keys().map(|name| name.to_ascii_lowercase()).collect();
         headers.sort();
         headers.dedup();
-        Ok((response.description.clone(), body, headers))
+        let read_as = |media_type: &str| match &body {
+            ResponseBody::Json(_) => MediaKind::of(media_type) == MediaKind::Json,
+            ResponseBody::Text => MediaKind::of(media_type) == MediaKind::Text,
+            ResponseBody::Bytes => true,
+            ResponseBody::Empty => false,
+        };
+        let media_types = response.content.keys().filter(|k| read_as(k)).cloned().collect();
+        Ok((response.description.clone(), body, headers, media_types))
     }
 }
 

@@ -45,6 +45,21 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `GET /health`
+    pub fn get_health(&self) -> GetHealthRequest {
+        GetHealthRequest {
+            client: self.clone(),
+            options: Default::default(),
+        }
+    }
+    /// `GET /orders/{orderId}`
+    pub fn get_order(&self, order_id: i64) -> GetOrderRequest {
+        GetOrderRequest {
+            client: self.clone(),
+            order_id,
+            options: Default::default(),
+        }
+    }
     /// `PUT /blobs/{id}`
     pub fn put_blob(
         &self,
@@ -141,7 +156,7 @@ impl CreateItemRequest {
             method: reqwest::Method::POST,
             path: "/items",
             idempotent: true,
-            accept: "application/json",
+            accept: "application/vnd.api+json",
             security: &[],
             idempotency_key: Some("Idempotency-Key"),
         };
@@ -228,7 +243,7 @@ impl GetBlobRequest {
             method: reqwest::Method::GET,
             path: "/blobs/{id}",
             idempotent: true,
-            accept: "*/*",
+            accept: "application/octet-stream, application/problem+json",
             security: &[],
             idempotency_key: None,
         };
@@ -252,6 +267,111 @@ pub enum GetBlobError {
     /// 404: No such blob.
     NotFound(types::Problem),
 }
+
+/// A [`Client::get_health`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetHealthRequest {
+    client: Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl GetHealthRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::Health, GetHealthError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200..=299 => raw.ok(crate::runtime::json),
+            _ => raw.failure(crate::runtime::json, GetHealthError::Default),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_health",
+            method: reqwest::Method::GET,
+            path: "/health",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/health".to_string());
+        call
+    }
+}
+
+crate::runtime::request_options!(GetHealthRequest);
+
+crate::runtime::into_future!(GetHealthRequest, types::Health, GetHealthError);
+
+/// The error responses documented for [`Client::get_health`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetHealthError {
+    /// Any other status: The service's health, or what went wrong.
+    Default(types::Health),
+}
+
+/// A [`Client::get_order`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetOrderRequest {
+    client: Client,
+    order_id: i64,
+    options: crate::runtime::RequestOptions,
+}
+
+impl GetOrderRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::Health, GetOrderError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_order",
+            method: reqwest::Method::GET,
+            path: "/orders/{orderId}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, order_id, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        {
+            let value = &order_id;
+            call.check(
+                crate::runtime::check_number(
+                    "orderId",
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((999999.0, false)),
+                    None,
+                ),
+            );
+        }
+        let order_id = call.path_segment("orderId", &order_id);
+        call.set_path(format!("/orders/{order_id}"));
+        call
+    }
+}
+
+crate::runtime::request_options!(GetOrderRequest);
+
+crate::runtime::into_future!(GetOrderRequest, types::Health, GetOrderError);
+
+/// The error responses documented for [`Client::get_order`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetOrderError {}
 
 /// A [`Client::put_blob`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
@@ -326,7 +446,7 @@ impl RenderMarkdownRequest {
             method: reqwest::Method::POST,
             path: "/markdown",
             idempotent: false,
-            accept: "*/*",
+            accept: "text/html",
             security: &[],
             idempotency_key: None,
         };
@@ -423,7 +543,7 @@ impl SearchRequest {
             method: reqwest::Method::GET,
             path: "/search",
             idempotent: true,
-            accept: "*/*",
+            accept: "text/csv",
             security: &[],
             idempotency_key: None,
         };

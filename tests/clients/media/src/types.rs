@@ -3,6 +3,19 @@
 
 //! The types of the API's schemas.
 
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct Health {
+    pub status: String,
+}
+
+impl Health {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self { status: status.into() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
