@@ -59,6 +59,12 @@ fn query_parameters_follow_their_style() {
         pairs(serde_json::json!({"a": {"b": 1}, "c": "d"}), Style::DeepObject),
         owned(&[("p[a][b]", "1"), ("p[c]", "d")])
     );
+    // Lists by index, at any depth (`expand[0]=x`, `items[0][price]=p`).
+    assert_eq!(pairs(serde_json::json!(["x", "y"]), Style::DeepObject), owned(&[("p[0]", "x"), ("p[1]", "y")]));
+    assert_eq!(
+        pairs(serde_json::json!({"items": [{"price": "p"}]}), Style::DeepObject),
+        owned(&[("p[items][0][price]", "p")])
+    );
     assert_eq!(pairs(object, Style::Json), owned(&[("p", r#"{"ids":[1,2],"role":"admin"}"#)]));
     assert!(query_pairs("p", &serde_json::json!({"a": {"b": 1}}), Style::Form).is_err());
     assert_eq!(

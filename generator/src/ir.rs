@@ -808,6 +808,10 @@ pub struct BodyContent {
     /// Multipart: the content types the `encoding` object gives parts
     /// (property wire name → content type), sorted.
     pub encoding: Vec<(String, String)>,
+    /// Form: the style the `encoding` object gives a property (property
+    /// wire name → style), sorted; the others are sent as scalars, lists
+    /// repeating the name, and objects as JSON text.
+    pub form_styles: Vec<(String, Style)>,
 }
 
 /// How a body is encoded.

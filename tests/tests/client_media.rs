@@ -296,3 +296,32 @@ async fn a_bounded_numeric_path_parameter_is_checked_then_sent() {
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "an out-of-range id was sent");
 }
+
+#[tokio::test]
+async fn form_fields_follow_the_documents_encoding() {
+    use media_client::types::{CreateCustomerBody, CreateCustomerBodyAddress};
+    let (server, client) = setup().await;
+    Mock::given(method("POST")).and(path("/customers")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let body = CreateCustomerBody::new("a@b.c")
+        .metadata(
+            [("order_id".to_string(), "6735".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+        )
+        .preferred_locales(["en", "fr"])
+        .address(CreateCustomerBodyAddress::default().city("Oslo").lines(["1 Main St", "Apt 2"]))
+        .extra([("k".to_string(), json!([1]))].into_iter().collect::<std::collections::BTreeMap<_, _>>());
+    client.create_customer(body).await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["content-type"], "application/x-www-form-urlencoded");
+    let expected = [
+        "address%5Bcity%5D=Oslo",
+        "address%5Blines%5D%5B0%5D=1+Main+St",
+        "address%5Blines%5D%5B1%5D=Apt+2",
+        "email=a%40b.c",
+        "extra=%7B%22k%22%3A%5B1%5D%7D",
+        "metadata%5Border_id%5D=6735",
+        "preferred_locales%5B0%5D=en",
+        "preferred_locales%5B1%5D=fr",
+    ]
+    .join("&");
+    assert_eq!(String::from_utf8(request.body).unwrap(), expected);
+}

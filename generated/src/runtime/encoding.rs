@@ -53,14 +53,21 @@ impl BinaryData {
     }
 }
 
-/// The properties of a value as form fields: scalars as text, lists of
-/// scalars repeating the name, objects and lists of objects as JSON text.
-pub(crate) fn form_pairs(value: &serde_json::Value) -> Result<Vec<(String, String)>, String> {
+/// The properties of a value as form fields: a property with a style (from
+/// the document's `encoding`) as a query parameter of that style would be
+/// (`deepObject`: `metadata[order_id]=1`, `tags[0]=a`); others as scalars,
+/// lists of scalars repeating the name, objects and lists of objects as
+/// JSON text.
+pub(crate) fn form_pairs(value: &serde_json::Value, styles: &[(&str, Style)]) -> Result<Vec<(String, String)>, String> {
     let serde_json::Value::Object(object) = value else {
         return Err("a form body must be an object".to_string());
     };
     let mut pairs = Vec::new();
     for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
+        if let Some((_, style)) = styles.iter().find(|(name, _)| name == key) {
+            pairs.extend(query_pairs(key, v, *style)?);
+            continue;
+        }
         match v {
             serde_json::Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
                 pairs.extend(items.iter().map(|i| (key.clone(), scalar_text(key, i).unwrap_or_default())));
@@ -315,8 +322,13 @@ pub(crate) fn query_pairs(
             let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
             vec![(name.to_string(), flat.join(separator))]
         }
-        (V::Array(_), Style::Form | Style::DeepObject) => {
+        (V::Array(_), Style::Form) => {
             item_texts(name, value)?.into_iter().map(|text| (name.to_string(), text)).collect()
+        }
+        (V::Array(_), Style::DeepObject) => {
+            let mut pairs = Vec::new();
+            deep_pairs(name, value, &mut pairs)?;
+            pairs
         }
         (V::Array(_), style) => {
             let separator = match style {
@@ -330,7 +342,9 @@ pub(crate) fn query_pairs(
     })
 }
 
-/// `name[key]=value`, nested objects as `name[a][b]`, lists repeating the key.
+/// `name[key]=value`, nested objects as `name[a][b]`, lists by index
+/// (`name[0]=a`, `name[1][key]=b`): the bracket convention Rails, PHP and
+/// payment APIs read.
 fn deep_pairs(prefix: &str, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) -> Result<(), String> {
     match value {
         serde_json::Value::Object(object) => {
@@ -338,8 +352,13 @@ fn deep_pairs(prefix: &str, value: &serde_json::Value, pairs: &mut Vec<(String, 
                 deep_pairs(&format!("{prefix}[{key}]"), v, pairs)?;
             }
         }
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                deep_pairs(&format!("{prefix}[{index}]"), item, pairs)?;
+            }
+        }
         serde_json::Value::Null => {}
-        other => pairs.extend(item_texts(prefix, other)?.into_iter().map(|text| (prefix.to_string(), text))),
+        scalar => pairs.push((prefix.to_string(), scalar_text(prefix, scalar)?)),
     }
     Ok(())
 }

@@ -121,14 +121,22 @@ fn style_variant(style: Style) -> &'static str {
 /// Statements that check (when it validates) and attach a body content
 /// bound to `body` (a reference).
 fn attach_body(api: &Api, content: &BodyContent) -> TokenStream {
-    let BodyContent { media_type, kind, ty, encoding } = content;
+    let BodyContent { media_type, kind, ty, encoding, form_styles: _ } = content;
     let validate = match ty {
         TypeRef::Named(id) if api.ty(*id).validates => quote! { call.check(body.validate()); },
         _ => TokenStream::new(),
     };
     let attach = match kind {
         MediaKind::Json => quote! { call.json_body(#media_type, body); },
-        MediaKind::Form => quote! { call.form_body(#media_type, body); },
+        MediaKind::Form if content.form_styles.is_empty() => quote! { call.form_body(#media_type, body, &[]); },
+        MediaKind::Form => {
+            let root = root(api);
+            let styles = content.form_styles.iter().map(|(property, style)| {
+                let variant = format_ident!("{}", style_variant(*style));
+                quote! { (#property, #root::runtime::Style::#variant) }
+            });
+            quote! { call.form_body(#media_type, body, &[#(#styles),*]); }
+        }
         MediaKind::Multipart => {
             let (parts, types): (Vec<&str>, Vec<&str>) = encoding.iter().map(|(p, t)| (p.as_str(), t.as_str())).unzip();
             quote! { call.multipart_body(#media_type, body, &[#((#parts, #types)),*]); }

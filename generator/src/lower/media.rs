@@ -5,9 +5,9 @@ use super::inline_names::Role;
 use super::schema::schema_ref;
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Body, BodyContent, MediaKind, Response, ResponseBody, Status, TypeKind, TypeRef};
+use crate::ir::{Body, BodyContent, MediaKind, Response, ResponseBody, Status, Style, TypeKind, TypeRef};
 use indexmap::IndexMap;
-use openapiv3::{MediaType, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
+use openapiv3::{MediaType, QueryStyle, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
 
 impl<'a> Lowerer<'a> {
     /// The request body: one content per media kind the operation offers
@@ -43,13 +43,19 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let mut encoding: Vec<(String, String)> = media
-                .encoding
-                .iter()
-                .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
-                .collect();
-            encoding.sort();
-            contents.push(BodyContent { media_type: media_type.clone(), kind, ty, encoding });
+            let (encoding, form_styles) = match kind {
+                MediaKind::Form => (Vec::new(), self.form_styles(media, &media_at)),
+                _ => {
+                    let mut encoding: Vec<(String, String)> = media
+                        .encoding
+                        .iter()
+                        .filter_map(|(property, e)| e.content_type.clone().map(|ct| (property.clone(), ct)))
+                        .collect();
+                    encoding.sort();
+                    (encoding, Vec::new())
+                }
+            };
+            contents.push(BodyContent { media_type: media_type.clone(), kind, ty, encoding, form_styles });
         }
         if contents.is_empty() {
             return Err(self
@@ -63,6 +69,46 @@ impl<'a> Lowerer<'a> {
             choice: None,
             repr: Default::default(),
         })
+    }
+
+    /// The styles a form body's `encoding` gives its properties. What the
+    /// client cannot honour is said, with its pointer; the property is
+    /// then sent the default way.
+    fn form_styles(&mut self, media: &MediaType, at: &Pointer) -> Vec<(String, Style)> {
+        let mut styles = Vec::new();
+        for (property, encoding) in &media.encoding {
+            let encoding_at = at.join("encoding").join(property);
+            // openapiv3 reads a missing `explode` as false; `form` explodes
+            // unless it says otherwise.
+            let explode = self.raw_at(&encoding_at.join("explode")).and_then(serde_json::Value::as_bool);
+            let style = match (&encoding.style, encoding.content_type.as_deref()) {
+                (Some(QueryStyle::DeepObject), _) => Some(Style::DeepObject),
+                (Some(QueryStyle::Form), _) if explode == Some(false) => Some(Style::FormCompact),
+                (Some(QueryStyle::Form), _) => Some(Style::Form),
+                (Some(QueryStyle::SpaceDelimited), _) => Some(Style::SpaceDelimited),
+                (Some(QueryStyle::PipeDelimited), _) => Some(Style::PipeDelimited),
+                (None, Some(content_type)) if MediaKind::of(content_type) == MediaKind::Json => Some(Style::Json),
+                (None, Some(content_type)) => {
+                    self.diags.warning(
+                        &encoding_at.join("contentType"),
+                        format!("a form field in `{content_type}` is not supported; `{property}` is sent as text (scalars) or JSON (objects)"),
+                    );
+                    None
+                }
+                (None, None) => None,
+            };
+            if encoding.allow_reserved {
+                self.diags.warning(
+                    &encoding_at.join("allowReserved"),
+                    format!("`allowReserved` is not honoured: reserved characters in `{property}` are percent-encoded"),
+                );
+            }
+            if let Some(style) = style {
+                styles.push((property.clone(), style));
+            }
+        }
+        styles.sort_by(|a, b| a.0.cmp(&b.0));
+        styles
     }
 
     /// A struct, a map or a JSON object (or any JSON value).

@@ -28,6 +28,17 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&SPEC)
     }
+    /// `POST /customers`
+    pub fn create_customer(
+        &self,
+        body: types::CreateCustomerBody,
+    ) -> CreateCustomerRequest {
+        CreateCustomerRequest {
+            client: self.clone(),
+            body,
+            options: Default::default(),
+        }
+    }
     /// `POST /items`
     pub fn create_item(&self, body: impl Into<CreateItemBody>) -> CreateItemRequest {
         CreateItemRequest {
@@ -124,6 +135,62 @@ impl Client {
 
 impl ClientBuilder {}
 
+/// A [`Client::create_customer`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct CreateCustomerRequest {
+    client: Client,
+    body: types::CreateCustomerBody,
+    options: crate::runtime::RequestOptions,
+}
+
+impl CreateCustomerRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<(), CreateCustomerError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "create_customer",
+            method: reqwest::Method::POST,
+            path: "/customers",
+            idempotent: false,
+            accept: "*/*",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/customers".to_string());
+        let body = &body;
+        call.form_body(
+            "application/x-www-form-urlencoded",
+            body,
+            &[
+                ("address", crate::runtime::Style::DeepObject),
+                ("extra", crate::runtime::Style::Json),
+                ("metadata", crate::runtime::Style::DeepObject),
+                ("preferred_locales", crate::runtime::Style::DeepObject),
+            ],
+        );
+        call
+    }
+}
+
+crate::runtime::request_options!(CreateCustomerRequest);
+
+crate::runtime::into_future!(CreateCustomerRequest, (), CreateCustomerError);
+
+/// The error responses documented for [`Client::create_customer`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateCustomerError {}
+
 /// A [`Client::create_item`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -170,7 +237,7 @@ impl CreateItemRequest {
                 call.json_body("application/json", body);
             }
             CreateItemBody::Form(body) => {
-                call.form_body("application/x-www-form-urlencoded", body);
+                call.form_body("application/x-www-form-urlencoded", body, &[]);
             }
             CreateItemBody::Multipart(body) => {
                 call.multipart_body("multipart/form-data", body, &[]);
@@ -662,7 +729,7 @@ impl SubmitFormRequest {
         let mut call = client.call(&OPERATION, options);
         call.set_path("/form".to_string());
         let body = &body;
-        call.form_body("application/x-www-form-urlencoded", body);
+        call.form_body("application/x-www-form-urlencoded", body, &[]);
         call
     }
 }

@@ -3,6 +3,87 @@
 
 //! The types of the API's schemas.
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
+pub struct CreateCustomerBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<CreateCustomerBodyAddress>,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_locales: Option<Vec<String>>,
+}
+
+impl CreateCustomerBody {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            address: None,
+            extra: None,
+            metadata: None,
+            preferred_locales: None,
+        }
+    }
+}
+
+impl CreateCustomerBody {
+    /// Sets `address`.
+    pub fn address(mut self, value: impl Into<CreateCustomerBodyAddress>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+    /// Sets `extra`.
+    pub fn extra(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.extra = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `preferred_locales`.
+    pub fn preferred_locales(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.preferred_locales = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
+pub struct CreateCustomerBodyAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<String>>,
+}
+
+impl CreateCustomerBodyAddress {
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `lines`.
+    pub fn lines(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.lines = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Health {

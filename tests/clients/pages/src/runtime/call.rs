@@ -227,8 +227,15 @@ impl Call {
     /// An `application/x-www-form-urlencoded` body: the value's properties
     /// as fields (lists repeat the name; objects and lists of objects as
     /// JSON text).
-    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
-        let encoded = value_of("body", body).and_then(|value| form_pairs(&value)).map(|pairs| {
+    /// A form body; `styles` are the styles the document's `encoding` gives
+    /// some of its properties.
+    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        body: &T,
+        styles: &[(&str, Style)],
+    ) {
+        let encoded = value_of("body", body).and_then(|value| form_pairs(&value, styles)).map(|pairs| {
             let mut serializer = reqwest::Url::parse("x:").expect("a valid URL");
             serializer.query_pairs_mut().extend_pairs(pairs);
             serializer.query().unwrap_or_default().to_string()
