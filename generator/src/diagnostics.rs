@@ -101,6 +101,21 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == Severity::Warning)
     }
 
+    /// Reports problems found in a copy (`(copy, original)` pointers) at
+    /// the original.
+    pub fn relocate(&mut self, moved: &[(String, String)]) {
+        for d in &mut self.items {
+            for (copy, original) in moved {
+                if let Some(rest) = d.pointer.strip_prefix(copy.as_str()) {
+                    if rest.is_empty() || rest.starts_with('/') {
+                        d.pointer = format!("{original}{rest}");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     /// Sorted and deduplicated, so the report is stable.
     pub fn finish(mut self) -> Self {
         self.items.sort();

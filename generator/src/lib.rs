@@ -120,6 +120,7 @@ fn analyze_loaded(
     select::apply(&mut api, selection, &mut diags);
     check::check(&mut api, &mut diags);
     let api = decide::decide(api, target, &mut diags);
+    diags.relocate(&loaded.moved);
     let diags = if strict { diags.strict() } else { diags };
     if diags.has_errors() {
         Err(diags.finish())

@@ -181,6 +181,11 @@ fn mutated_documents_never_panic() {
             mutate(&mut doc, &mut rng);
         }
         let text = serde_json::to_string(&doc).unwrap();
+        // To find the case that brings a process down (a stack overflow
+        // cannot be caught), `ROBUSTNESS_DUMP=FILE` keeps each mutant there.
+        if let Some(dump) = std::env::var_os("ROBUSTNESS_DUMP") {
+            std::fs::write(dump, &text).unwrap();
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             generator::generate(&text, "mutant.json", &options_for("mutant.json", "m"))
         }));

@@ -3,6 +3,7 @@
 //! only this module). OpenAPI 3.1 documents are rewritten into the 3.0
 //! forms lowering reads (`v31`) before they are decoded.
 
+pub mod refs;
 mod v31;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
@@ -16,20 +17,25 @@ use serde_json::Value;
 pub struct Loaded {
     pub doc: OpenAPI,
     pub raw: Value,
+    /// Targets of `$ref`s to places other than components, copied into the
+    /// components: `(the copy's pointer, the target's pointer)`, to report
+    /// problems in a copy where the target is.
+    pub moved: refs::Moved,
 }
 
 /// Parses `text` (YAML or JSON; JSON is chosen by a `.json` name or a
 /// leading `{`; a UTF-8 byte-order mark is skipped) and checks that it is
 /// an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
-    let raw = normalized(text, file_name, diags)?;
+    let mut raw = normalized(text, file_name, diags)?;
+    let moved = refs::hoist(&mut raw);
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Some(doc) = decode_in_parts(&raw) {
-        return Ok(Loaded { doc, raw });
+        return Ok(Loaded { doc, raw, moved });
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
-        Ok(doc) => Ok(Loaded { doc, raw }),
+        Ok(doc) => Ok(Loaded { doc, raw, moved }),
         Err(err) => {
             // openapiv3 buffers some maps (paths, responses), which hides
             // the path of the failing value; retry the parts one by one to
@@ -40,9 +46,11 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
             for (pointer, message) in parts {
                 reported = Some(diags.error_at(pointer, None, format!("not a valid OpenAPI document: {message}")));
             }
-            Err(reported.unwrap_or_else(|| {
+            let reported = reported.unwrap_or_else(|| {
                 diags.error_at(whole, None, format!("not a valid OpenAPI document: {}", err.inner()))
-            }))
+            });
+            diags.relocate(&moved);
+            Err(reported)
         }
     }
 }

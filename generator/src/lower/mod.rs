@@ -76,6 +76,10 @@ struct Lowerer<'a> {
     inline_shapes: HashMap<shape_key::ShapeKey, TypeId>,
     /// Component schemas that admit null: a reference to one is nullable.
     nullable_components: BTreeSet<TypeId>,
+    /// The components whose properties an inline `allOf` merge is lowering
+    /// now: one that would merge them again (through a property) never
+    /// ends, and is refused.
+    merging: Vec<String>,
 }
 
 /// Lowers a loaded document. What cannot be lowered is reported to `diags`
@@ -89,6 +93,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         components: BTreeMap::new(),
         inline_shapes: HashMap::new(),
         nullable_components: BTreeSet::new(),
+        merging: Vec::new(),
     };
     lowerer.declare_components();
     lowerer.find_nullable_components();

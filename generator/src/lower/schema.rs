@@ -272,7 +272,19 @@ impl<'a> Lowerer<'a> {
                 self.merge_member(*member, &at.join("allOf").join(i), &mut merged, &mut seen)?;
             }
             merged.add_own(&view, at);
-            return Ok((TypeKind::Struct(self.build_struct(merged, ctx)?), doc));
+            // A merge that reaches, through a property, a component it is
+            // merging already would copy itself in for ever.
+            if let Some(again) = seen.iter().find(|key| self.merging.contains(key)) {
+                return Err(self.diags.error(
+                    &at.join("allOf"),
+                    format!("`allOf` merges `{again}` into a type that `{again}` itself holds, which never ends; make the recursive part a component of its own"),
+                ));
+            }
+            let depth = self.merging.len();
+            self.merging.extend(seen);
+            let built = self.build_struct(merged, ctx);
+            self.merging.truncate(depth);
+            return Ok((TypeKind::Struct(built?), doc));
         }
         if !view.properties.is_empty() {
             let mut merged = Merged::default();
