@@ -137,10 +137,10 @@ pub struct CrateShape {
     pub full_serde: bool,
     /// Whether the client is a crate of its own or a module of another.
     pub target: Target,
-    /// Operations that look like paginated lists (a page, offset or cursor
-    /// parameter, a `Link` header) that no style fits, so they have no
-    /// `items()`: `x-pagination` can say how they page.
-    pub unpaged_lists: usize,
+    /// Operations (their pointers) that look like paginated lists (a page,
+    /// offset or cursor parameter, a `Link` header) that no style fits, so
+    /// they have no `items()`: `x-pagination` can say how they page.
+    pub unpaged_lists: Vec<String>,
 }
 
 /// What the generator writes: a crate, or one module that another crate
@@ -969,9 +969,9 @@ pub struct Pagination {
 /// Where a page's items are in its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemsAt {
-    /// A list field of the body (Rust name), which may be absent
-    /// (`optional`: no items).
-    Field { name: String, optional: bool },
+    /// A list field of the body (Rust name); as its wrapper says, it may be
+    /// absent or null (no items).
+    Field { name: String, wrapper: Wrapper },
     /// The body is the list.
     Body,
 }

@@ -49,9 +49,9 @@ pub struct Stats {
     /// Paginated lists, by the style they page in (`page number`,
     /// `cursor`…), sorted.
     pub paginated: Vec<(&'static str, usize)>,
-    /// Operations that look like paginated lists but fit no style, so
-    /// they have no `items()`.
-    pub unpaged_lists: usize,
+    /// Operations (their pointers) that look like paginated lists but fit
+    /// no style, so they have no `items()`.
+    pub unpaged_lists: Vec<String>,
     /// Lines of all emitted files.
     pub lines: usize,
 }
@@ -213,7 +213,7 @@ fn stats(api: &ir::Api, files: &[(String, String)]) -> Stats {
             }
             styles.into_iter().collect()
         },
-        unpaged_lists: api.crate_shape.unpaged_lists,
+        unpaged_lists: api.crate_shape.unpaged_lists.clone(),
         lines: files.iter().map(|(_, text)| text.lines().count()).sum(),
     }
 }

@@ -83,7 +83,7 @@ pub fn summary(stats: &crate::Stats, changed: usize, out: &Path) -> String {
         0 => String::new(),
         n => format!(" ({n} left out)"),
     };
-    let unpaged = match stats.unpaged_lists {
+    let unpaged = match stats.unpaged_lists.len() {
         0 => String::new(),
         n => format!(
             "; {n} list(s) look paginated but fit no style, so have no items() (x-pagination can name the parts)"

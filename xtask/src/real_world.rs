@@ -64,8 +64,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             s.lines,
             elapsed.as_secs_f64() * 1e3,
             if styles.is_empty() { "none".to_string() } else { styles.join(", ") },
-            s.unpaged_lists,
+            s.unpaged_lists.len(),
         );
+        // Which lists have no stream, to review (and name in x-pagination).
+        std::fs::create_dir_all(&dir).map_err(|err| format!("error: {}: {err}", dir.display()))?;
+        let unpaged = dir.join(format!("{name}-lists-without-a-stream.txt"));
+        std::fs::write(&unpaged, s.unpaged_lists.join("\n") + "\n")
+            .map_err(|err| format!("error: writing {}: {err}", unpaged.display()))?;
         for warning in generated.warnings.warnings() {
             let skipped = warning.message.contains("is left out of the client");
             if skipped && !EXPECTED_SKIPS.iter().any(|(pointer, _)| *pointer == warning.pointer) {

@@ -56,13 +56,15 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
         op.default_success = !op.responses.iter().any(|r| r.status.is_success())
             && op.responses.iter().any(|r| r.status == crate::ir::Status::Default);
     }
-    let mut unpaged_lists = 0;
+    let mut unpaged_lists = Vec::new();
     for (i, success_enum) in success_enums.iter().enumerate() {
         let op = &api.operations[i];
         let success = success::success(api, op, success_enum);
         let accept = success::accept(op);
         let pagination::Decision { pagination, missed } = pagination::pagination(api, op, &success, diags);
-        unpaged_lists += usize::from(missed);
+        if missed {
+            unpaged_lists.push(op.origin.clone());
+        }
         let idempotency_key = idempotency_key(op);
         // A call that carries a key is applied once, however often it is sent.
         let idempotent =
@@ -185,6 +187,6 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         unreferenced_schemas: 0,
         full_serde: false,
         target: target.clone(),
-        unpaged_lists: 0,
+        unpaged_lists: Vec::new(),
     }
 }

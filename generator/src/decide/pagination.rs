@@ -5,7 +5,7 @@
 //! alone, without case):
 //! - **the items**: the operation has one success response, and what a
 //!   call returns is a list, or a struct with exactly one required list
-//!   field;
+//!   field (else exactly one list field, which may be absent or null);
 //! - **cursor**: an optional string query parameter named like a cursor
 //!   (`cursor`, `after`, `starting_after`, `page_token`, `continuation`…),
 //!   fed from a string field of the body (`next_cursor`, `nextPageToken`,
@@ -76,8 +76,8 @@ pub(super) fn pagination(api: &Api, op: &Operation, success: &Success, diags: &m
         None => {
             let found = list.as_ref().and_then(|list| by_shape(api, op, list));
             // A list that asks for pages but fits no style; an operation
-            // that returns no list is not one.
-            let missed = found.is_none() && list.is_some() && looks_paginated(op);
+            // that returns a single object is not one.
+            let missed = found.is_none() && list.as_ref().is_some_and(|l| l.has_lists) && looks_paginated(op);
             Decision { pagination: found, missed }
         }
     }
@@ -97,6 +97,8 @@ struct List<'a> {
     body: Option<&'a Struct>,
     /// The items, when there is one place they can be.
     items: Option<(ItemsAt, TypeRef)>,
+    /// It is a list, or holds one or more.
+    has_lists: bool,
     link_header: bool,
 }
 
@@ -122,25 +124,26 @@ impl<'a> List<'a> {
         let items = match (returned, body) {
             (TypeRef::List(item), _) => Some((ItemsAt::Body, (**item).clone())),
             (_, Some(body)) => {
-                // The one required list; else the one list, if optional.
+                // The one required list; else the one list, absent or null
+                // on an empty page.
                 let only = |fields: Vec<&'a Field>| match fields.as_slice() {
                     [field] => Some(*field),
                     _ => None,
                 };
                 let required = only(body.fields.iter().filter(|f| is_items(f)).collect());
-                let any =
-                    || only(body.fields.iter().filter(|f| is_list(f) && f.repr.wrapper != Wrapper::Nullable).collect());
+                let any = || only(body.fields.iter().filter(|f| is_list(f)).collect());
                 required.or_else(any).and_then(|field| match unaliased(api, &field.ty) {
                     TypeRef::List(item) => {
-                        let optional = field.repr.wrapper == Wrapper::Option;
-                        Some((ItemsAt::Field { name: field.rust_name.clone(), optional }, (**item).clone()))
+                        let wrapper = field.repr.wrapper;
+                        Some((ItemsAt::Field { name: field.rust_name.clone(), wrapper }, (**item).clone()))
                     }
                     _ => None,
                 })
             }
             _ => None,
         };
-        Some(Self { body, items, link_header })
+        let has_lists = items.is_some() || body.is_some_and(|b| b.fields.iter().any(is_list));
+        Some(Self { body, items, has_lists, link_header })
     }
 
     /// A field of the body (or of one of its required struct fields) whose
@@ -255,7 +258,7 @@ fn explicit(
         (Some(wire), _) => {
             let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_items(f))?;
             let TypeRef::List(item) = unaliased(api, &field.ty) else { return None };
-            (ItemsAt::Field { name: field.rust_name.clone(), optional: false }, (**item).clone())
+            (ItemsAt::Field { name: field.rust_name.clone(), wrapper: Wrapper::Plain }, (**item).clone())
         }
         (None, _) => return None,
     };
@@ -412,7 +415,7 @@ mod tests {
         let text = include_str!("../../../tests/fixtures/constructs/pagination.yaml");
         let api = crate::lower_document(text, "pagination.yaml").unwrap_or_else(|d| panic!("{d}"));
         // `listTwo` has two list fields; `listOff` opted out and is not counted.
-        assert_eq!(api.crate_shape.unpaged_lists, 1);
+        assert_eq!(api.crate_shape.unpaged_lists, ["#/paths/~1two-lists/get"]);
         let paginated: Vec<&str> =
             api.operations.iter().filter(|op| op.pagination.is_some()).map(|op| op.rust_name.as_str()).collect();
         assert_eq!(paginated, ["list_always_next", "list_cursors", "list_custom", "list_flags"]);

@@ -422,21 +422,24 @@ fn pages_fns(
     let Pagination { style, items, item } = p;
     let item = rust_type(api, item, TypePath::Module);
     let items_ref = match items {
-        ItemsAt::Field { name, optional: false } => {
+        ItemsAt::Field { name, wrapper } => {
             let field = format_ident!("{}", name);
-            quote! { body.#field }
-        }
-        ItemsAt::Field { name, optional: true } => {
-            let field = format_ident!("{}", name);
-            quote! { body.#field.as_deref().unwrap_or_default() }
+            match wrapper {
+                Wrapper::Plain => quote! { body.#field },
+                Wrapper::Option => quote! { body.#field.as_deref().unwrap_or_default() },
+                Wrapper::Nullable => quote! { body.#field.as_option().map(Vec::as_slice).unwrap_or_default() },
+            }
         }
         ItemsAt::Body => quote! { body },
     };
     let take = match items {
-        ItemsAt::Field { name, optional } => {
+        ItemsAt::Field { name, wrapper } => {
             let field = format_ident!("{}", name);
-            let absent = optional.then(|| quote! { .unwrap_or_default() });
-            quote! { |page| page.into_body().#field #absent }
+            match wrapper {
+                Wrapper::Plain => quote! { |page| page.into_body().#field },
+                Wrapper::Option => quote! { |page| page.into_body().#field.unwrap_or_default() },
+                Wrapper::Nullable => quote! { |page| page.into_body().#field.into_option().unwrap_or_default() },
+            }
         }
         ItemsAt::Body => quote! { |page| page.into_body() },
     };
