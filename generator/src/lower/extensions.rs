@@ -158,12 +158,7 @@ pub(super) fn envelope_hint(
     op_at: &Pointer,
     diags: &mut crate::Diagnostics,
 ) -> Result<Option<bool>, Reported> {
-    const KEY: &str = "x-envelope";
-    let (value, at) = match (op_extensions.get(KEY), root_extensions.get(KEY)) {
-        (Some(value), _) => (value, op_at.join(KEY)),
-        (None, Some(value)) => (value, Pointer::root().join(KEY)),
-        (None, None) => return Ok(None),
-    };
+    let Some((value, at)) = op_or_root(op_extensions, root_extensions, "x-envelope", op_at) else { return Ok(None) };
     match value {
         Value::Bool(open) => Ok(Some(*open)),
         _ => Err(diags.error(&at, "`x-envelope` must be `true` or `false`")),
@@ -178,16 +173,28 @@ pub(super) fn idempotency_key_hint(
     op_at: &Pointer,
     diags: &mut crate::Diagnostics,
 ) -> Result<Option<String>, Reported> {
-    const KEY: &str = "x-idempotency-key";
-    let (value, at) = match (op_extensions.get(KEY), root_extensions.get(KEY)) {
-        (Some(value), _) => (value, op_at.join(KEY)),
-        (None, Some(value)) => (value, Pointer::root().join(KEY)),
-        (None, None) => return Ok(None),
+    let Some((value, at)) = op_or_root(op_extensions, root_extensions, "x-idempotency-key", op_at) else {
+        return Ok(None);
     };
     let valid_name =
         |name: &str| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b));
     match value {
         Value::String(name) if valid_name(name) => Ok(Some(name.clone())),
         _ => Err(diags.error(&at, "`x-idempotency-key` must name a header (`Idempotency-Key`)")),
+    }
+}
+
+/// An extension on the operation, else at the document's root, and where
+/// it was found.
+fn op_or_root<'v>(
+    op_extensions: &'v indexmap::IndexMap<String, Value>,
+    root_extensions: &'v indexmap::IndexMap<String, Value>,
+    key: &str,
+    op_at: &Pointer,
+) -> Option<(&'v Value, Pointer)> {
+    match (op_extensions.get(key), root_extensions.get(key)) {
+        (Some(value), _) => Some((value, op_at.join(key))),
+        (None, Some(value)) => Some((value, Pointer::root().join(key))),
+        (None, None) => None,
     }
 }
