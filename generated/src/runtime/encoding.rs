@@ -396,11 +396,20 @@ pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
         return Err(format!("path parameter `{name}` is `{plain}`, which would change the path's meaning"));
     }
     let encoded: Vec<String> = texts.iter().map(|t| percent_encode(t)).collect();
-    Ok(match style {
-        Style::Label => format!(".{}", encoded.join(",")),
-        Style::LabelExploded => format!(".{}", encoded.join(".")),
-        Style::Matrix => format!(";{name}={}", encoded.join(",")),
-        Style::MatrixExploded => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
-        _ => percent_encode(&plain),
+    Ok(match (style, &value) {
+        // The separators stay literal; the values are encoded.
+        (Style::Simple | Style::SimpleExploded, serde_json::Value::Object(object)) => {
+            let pairs = property_texts(name, object)?;
+            let pairs = pairs.iter().map(|(key, text)| (percent_encode(key), percent_encode(text)));
+            match style {
+                Style::SimpleExploded => pairs.map(|(key, text)| format!("{key}={text}")).collect::<Vec<_>>().join(","),
+                _ => pairs.flat_map(|(key, text)| [key, text]).collect::<Vec<_>>().join(","),
+            }
+        }
+        (Style::Label, _) => format!(".{}", encoded.join(",")),
+        (Style::LabelExploded, _) => format!(".{}", encoded.join(".")),
+        (Style::Matrix, _) => format!(";{name}={}", encoded.join(",")),
+        (Style::MatrixExploded, _) => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
+        _ => encoded.join(","),
     })
 }

@@ -248,10 +248,13 @@ fn client_method(api: &Api, op: &Operation) -> TokenStream {
     let docs = op_docs(op);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let cfg = cfg_attr(&op.features);
+    // The document's required parameters are the arguments, however many.
+    let many = (args.len() + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
         #docs
         #cfg
         #deprecated
+        #many
         pub fn #name(&self, #(#args),*) -> #request {
             #request { client: self.clone(), #(#inits,)* options: Default::default() }
         }

@@ -43,8 +43,11 @@ fn path_segments_are_percent_encoded_and_dot_segments_refused() {
     assert_eq!(path_segment("id", &[1, 2], Style::MatrixExploded).unwrap(), ";id=1;id=2");
     assert_eq!(
         path_segment("id", &serde_json::json!({"a": 1, "b": "x y"}), Style::SimpleExploded).unwrap(),
-        "a%3D1%2Cb%3Dx%20y"
+        "a=1,b=x%20y"
     );
+    // A list's separators stay literal (RFC 6570); only its values are encoded.
+    assert_eq!(path_segment("id", &["a,b", "c"], Style::Simple).unwrap(), "a%2Cb,c");
+    assert_eq!(path_segment("id", &serde_json::json!({"k": "v w"}), Style::Simple).unwrap(), "k,v%20w");
 }
 
 #[test]
