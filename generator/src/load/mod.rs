@@ -4,6 +4,7 @@
 //! forms lowering reads (`v31`) before they are decoded.
 
 pub mod refs;
+mod tolerate;
 mod v31;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
@@ -60,6 +61,7 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
 fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut raw = parse_text(text, file_name, diags)?;
+    tolerate::mend(&mut raw, diags);
     if check_version(&raw, diags)? == Version::V31 {
         v31::normalize(&mut raw, diags);
     }

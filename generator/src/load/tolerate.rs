@@ -1,0 +1,117 @@
+//! Details the strict document model rejects, mended while loading so one
+//! of them does not cost the whole document. Each mend is a warning with
+//! its pointer.
+//!
+//! - A number or boolean where OpenAPI wants a string (`version: 1.0`,
+//!   `description: 404`, a parameter `name: 2`) is read as its text.
+//! - A `$ref` as a callback (`callbacks: {onEvent: {$ref: …}}`), which the
+//!   model cannot hold, is left out: the client does not serve callbacks.
+
+use crate::diagnostics::{Diagnostics, Pointer};
+use serde_json::Value;
+
+/// Keys whose value OpenAPI defines as a string wherever they appear in
+/// the document's structure.
+const STRING_KEYS: [&str; 11] =
+    ["openapi", "description", "summary", "title", "version", "operationId", "name", "url", "pattern", "format", "in"];
+
+/// Keys whose values are data or maps of user names, not structure.
+const OPAQUE_KEYS: [&str; 8] =
+    ["example", "examples", "default", "enum", "const", "x-examples", "properties", "mapping"];
+
+/// Mends what the model would reject; reports each mend.
+pub fn mend(raw: &mut Value, diags: &mut Diagnostics) {
+    strings(raw, &Pointer::root(), diags);
+    callback_refs(raw, diags);
+}
+
+fn strings(value: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                let item_at = at.join(key);
+                if OPAQUE_KEYS.contains(&key.as_str()) {
+                    // A schema's `properties` map names properties, whose
+                    // values are schemas again.
+                    if key == "properties" {
+                        if let Value::Object(properties) = item {
+                            for (name, schema) in properties.iter_mut() {
+                                strings(schema, &item_at.join(name), diags);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if STRING_KEYS.contains(&key.as_str()) && (item.is_number() || item.is_boolean()) {
+                    let text = item.to_string();
+                    diags.warning(&item_at, format!("`{key}` must be a string; `{text}` is read as \"{text}\""));
+                    *item = Value::String(text);
+                    continue;
+                }
+                strings(item, &item_at, diags);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                strings(item, &at.join(i), diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Callbacks that are references, in every operation.
+fn callback_refs(raw: &mut Value, diags: &mut Diagnostics) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, operation) in item.iter_mut() {
+            let Some(callbacks) = operation.get_mut("callbacks").and_then(Value::as_object_mut) else { continue };
+            let refs: Vec<String> = callbacks
+                .iter()
+                .filter(|(_, callback)| callback.get("$ref").is_some())
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in refs {
+                callbacks.remove(&name);
+                let at = Pointer::root().join("paths").join(path).join(method).join("callbacks").join(&name);
+                diags.warning(&at, "a callback that is a `$ref` is left out (the client does not serve callbacks)");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_and_callback_refs_are_mended_with_a_warning_each() {
+        let mut doc = json!({
+            "info": {"title": "t", "version": 1.0},
+            "paths": {"/a": {"get": {
+                "description": 404,
+                "parameters": [{"name": 2, "in": "query"}],
+                "callbacks": {"hook": {"$ref": "#/components/callbacks/Hook"}, "inline": {}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"properties": {"description": {"type": "integer", "example": 5, "title": 7}}},
+                    "example": {"version": 3}
+                }}}}
+            }}}
+        });
+        let mut diags = Diagnostics::new("t.yaml");
+        mend(&mut doc, &mut diags);
+        assert_eq!(doc["info"]["version"], json!("1.0"));
+        assert_eq!(doc["paths"]["/a"]["get"]["description"], json!("404"));
+        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["name"], json!("2"));
+        let schema = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
+        // A property named `description` is a schema; its `title` is mended, data is not.
+        assert_eq!(schema["schema"]["properties"]["description"]["title"], json!("7"));
+        assert_eq!(schema["schema"]["properties"]["description"]["example"], json!(5));
+        assert_eq!(schema["example"]["version"], json!(3));
+        assert_eq!(doc["paths"]["/a"]["get"]["callbacks"], json!({"inline": {}}));
+        assert_eq!(diags.items.len(), 5, "{diags}");
+        assert!(diags.items.iter().all(|d| d.severity == crate::Severity::Warning));
+    }
+}
