@@ -21,39 +21,64 @@ const OPAQUE_KEYS: [&str; 8] =
 
 /// Mends what the model would reject; reports each mend.
 pub fn mend(raw: &mut Value, diags: &mut Diagnostics) {
-    strings(raw, &Pointer::root(), diags);
+    // Found in a read-only walk that builds no pointer until it finds
+    // something to mend (most documents have nothing), then mended.
+    let mut found = Vec::new();
+    find_strings(raw, &mut Vec::new(), &mut found);
+    for (at, key) in found {
+        let pointer = at.to_string();
+        if let Some(item) = raw.pointer_mut(pointer.trim_start_matches('#')) {
+            let text = item.to_string();
+            diags.warning(&at, format!("`{key}` must be a string; `{text}` is read as \"{text}\""));
+            *item = Value::String(text);
+        }
+    }
     callback_refs(raw, diags);
 }
 
-fn strings(value: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
+/// One step of a walk: a key or an index.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The places where a number or boolean stands for a string.
+fn find_strings<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, found: &mut Vec<(Pointer, &'static str)>) {
+    let at = |path: &[Step<'_>]| {
+        path.iter().fold(Pointer::root(), |at, step| match step {
+            Step::Key(key) => at.join(key),
+            Step::Index(i) => at.join(i),
+        })
+    };
     match value {
         Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                let item_at = at.join(key);
+            for (key, item) in map {
+                path.push(Step::Key(key));
                 if OPAQUE_KEYS.contains(&key.as_str()) {
                     // A schema's `properties` map names properties, whose
                     // values are schemas again.
-                    if key == "properties" {
-                        if let Value::Object(properties) = item {
-                            for (name, schema) in properties.iter_mut() {
-                                strings(schema, &item_at.join(name), diags);
-                            }
+                    if let (true, Value::Object(properties)) = (key == "properties", item) {
+                        for (name, schema) in properties {
+                            path.push(Step::Key(name));
+                            find_strings(schema, path, found);
+                            path.pop();
                         }
                     }
-                    continue;
+                } else if let Some(string_key) =
+                    STRING_KEYS.iter().find(|k| **k == key.as_str()).filter(|_| item.is_number() || item.is_boolean())
+                {
+                    found.push((at(path), string_key));
+                } else {
+                    find_strings(item, path, found);
                 }
-                if STRING_KEYS.contains(&key.as_str()) && (item.is_number() || item.is_boolean()) {
-                    let text = item.to_string();
-                    diags.warning(&item_at, format!("`{key}` must be a string; `{text}` is read as \"{text}\""));
-                    *item = Value::String(text);
-                    continue;
-                }
-                strings(item, &item_at, diags);
+                path.pop();
             }
         }
         Value::Array(items) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                strings(item, &at.join(i), diags);
+            for (i, item) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                find_strings(item, path, found);
+                path.pop();
             }
         }
         _ => {}
