@@ -23,7 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
     let id = std::env::args().nth(1).unwrap_or_else(|| "example-id".to_string());
-    let body = types::ExperimentStatusUpdate::new("example", "example");
+    let body = types::ExperimentStatusUpdate::new(
+        "groupid123",
+        "Your reason for stopping early",
+    );
     let response = client.finish_autotune_early(id, body).await?;
     println!("{} {}", response.status(), response.message().unwrap_or_default());
     println!("{:#?}", response.body());

@@ -76,7 +76,8 @@ fn is_textual(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
         // Unknown shape: checked at run time, where a scalar goes through.
         TypeRef::Json => true,
         TypeRef::List(inner) => is_scalar(types, inner, depth),
-        TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Binary => false,
+        // A null has no text form.
+        TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Binary | TypeRef::Nullable(_) => false,
         TypeRef::Named(id) if depth < MAX_ALIAS_DEPTH => match &types[id.0].kind {
             TypeKind::Enum(_) => true,
             TypeKind::Alias(inner) => is_textual(types, inner, depth + 1),

@@ -232,6 +232,9 @@ pub struct Struct {
     pub constructor: Vec<String>,
     /// `additionalProperties`, collected into a flattened map.
     pub additional: Option<Additional>,
+    /// `oneOf`/`anyOf` members that only list `required` properties (Rust
+    /// names): a value has one of these sets. Sample values follow the first.
+    pub required_sets: Vec<Vec<String>>,
     /// Decided: how the struct is declared.
     pub repr: StructRepr,
 }
@@ -403,6 +406,15 @@ pub struct Constraints {
     /// list of strings.
     pub format: Option<String>,
     pub default: Option<String>,
+    /// A string's `pattern` (ECMA-262 regular expression). Not checked
+    /// before sending; sample values match it.
+    pub pattern: Option<String>,
+    /// The schema's (or parameter's) `example`, as JSON text: sample values
+    /// use it when it fits the other constraints.
+    pub example: Option<String>,
+    /// An array's inline `items` schema's own constraints (a list of lists
+    /// of two, say): sample values follow them.
+    pub items: Option<Box<Constraints>>,
 }
 
 /// One check of a value before it is sent: the constraint plan that both
@@ -467,6 +479,9 @@ pub enum TypeRef {
     Binary,
     List(Box<TypeRef>),
     Map(Box<TypeRef>),
+    /// A list item or map value that may be null (`Option<T>`). Fields and
+    /// parameters say they may be null in their representation instead.
+    Nullable(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -474,7 +489,7 @@ impl TypeRef {
     pub fn named(&self) -> Option<TypeId> {
         match self {
             TypeRef::Named(id) => Some(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
             _ => None,
         }
     }
@@ -483,7 +498,7 @@ impl TypeRef {
     pub fn named_mut(&mut self) -> Option<&mut TypeId> {
         match self {
             TypeRef::Named(id) => Some(id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named_mut(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named_mut(),
             _ => None,
         }
     }

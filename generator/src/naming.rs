@@ -123,6 +123,21 @@ pub fn snake_name(raw: &str, fallback: &str) -> String {
     }
 }
 
+/// Methods of the binary operator traits: a method that takes `self` and
+/// one value and returns `Self` (a setter) would be read as one of them.
+pub const OPERATOR_METHODS: [&str; 10] = ["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
+
+/// [`snake_name`] for a parameter, which also names its request builder's
+/// setter: an operator method's name gets a trailing `_` (`add_`).
+pub fn param_name(raw: &str) -> String {
+    let name = snake_name(raw, "param");
+    if OPERATOR_METHODS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// Crude English singular for naming the item type of an array property:
 /// `variants` → `variant`, `rules` → `rule`; otherwise `<name>Item`.
 pub fn singular(raw: &str) -> String {

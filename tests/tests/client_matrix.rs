@@ -2,12 +2,17 @@
 //! `tests/fixtures/constructs/matrix.yaml`, wiremock on loopback): a
 //! parameter in each location, of each scalar type and format, in each
 //! style, required and optional, with constraints. Each cell's exact bytes
-//! are asserted, and each constraint refuses a value before sending.
+//! are asserted, and each constraint refuses a value before sending. One
+//! nested body (an object, a list of objects, a list of lists, nullable map
+//! values and list items) goes out in each media kind, and a discriminated
+//! response decodes by its tag or, without a known tag, by its shape.
 
 use matrix_client::types::{
-    HeaderMatrixXObj, QueryMatrixE, QueryMatrixJs, QueryMatrixObj, QueryMatrixObjDeep, QueryMatrixObjDeepA, E,
+    Cat, Dog, Flat, GetPetResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE, QueryMatrixJs, QueryMatrixObj,
+    QueryMatrixObjDeep, QueryMatrixObjDeepA, E,
 };
 use matrix_client::{Client, Error, RetryPolicy};
+use std::collections::BTreeMap;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,6 +35,7 @@ async fn every_query_cell_is_sent_as_its_style_says() {
     client
         .query_matrix(7, "hi there")
         .s_opt("ü")
+        .add_(3)
         .i32(-5)
         .num(2.5)
         .flt(1.5)
@@ -49,6 +55,7 @@ async fn every_query_cell_is_sent_as_its_style_says() {
         .unwrap();
     let request = only_request(&server).await;
     let expected = [
+        "add=3",
         "arr=a+b",
         "arr=c%26d",
         "arr_csv=1%2C2",
@@ -148,4 +155,113 @@ async fn each_constraint_refuses_a_value_before_sending() {
         assert!(matches!(outcome, Err(Error::Validation { .. })), "case {i}: {outcome:?}");
     }
     assert!(server.received_requests().await.unwrap().is_empty(), "a value out of range was sent");
+}
+
+fn nested() -> Nested {
+    Nested::new("n")
+        .inner(Inner::default().city("Oslo").zip(150))
+        .tags(["a", "b"])
+        .rows([Inner::default().city("x"), Inner::default().zip(2)])
+        .grid([vec![1, 2], vec![3]])
+        .notes(BTreeMap::from([("k".to_string(), Some("v".to_string())), ("gone".to_string(), None)]))
+        .maybe([Some(1), None])
+}
+
+async fn answering(method_name: &str, response: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method(method_name)).respond_with(response).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::disabled()).build().unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_nested_json_body_is_sent_and_read_back_with_its_nulls() {
+    let echoed = r#"{"grid":[[1,2],[3]],"inner":{"city":"Oslo","zip":150},"maybe":[1,null],"name":"n","notes":{"gone":null,"k":"v"},"rows":[{"city":"x"},{"zip":2}],"tags":["a","b"]}"#;
+    let (server, client) = answering("POST", ResponseTemplate::new(200).set_body_raw(echoed, "application/json")).await;
+    let response = client.json_body(nested()).await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["content-type"], "application/json");
+    assert_eq!(String::from_utf8(request.body).unwrap(), echoed);
+    assert_eq!(response.body(), &nested());
+}
+
+#[tokio::test]
+async fn a_nested_form_body_follows_its_encoding() {
+    let (server, client) = answering("POST", ResponseTemplate::new(204)).await;
+    // `add` would read as `std::ops::Add::add`: its setter is `with_add`.
+    let body = Flat::new("n")
+        .with_add(true)
+        .inner(Inner::default().city("Oslo").zip(150))
+        .tags(["a", "b"])
+        .rows([Inner::default().city("x"), Inner::default().zip(2)]);
+    client.form_body(body).await.unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["content-type"], "application/x-www-form-urlencoded");
+    // deepObject: brackets for each level, indexes for list items; the
+    // comma-joined list keeps its comma percent-encoded in a form body.
+    let expected = [
+        "add=true",
+        "inner%5Bcity%5D=Oslo",
+        "inner%5Bzip%5D=150",
+        "name=n",
+        "rows%5B0%5D%5Bcity%5D=x",
+        "rows%5B1%5D%5Bzip%5D=2",
+        "tags=a%2Cb",
+    ]
+    .join("&");
+    assert_eq!(String::from_utf8(request.body).unwrap(), expected);
+}
+
+#[tokio::test]
+async fn a_nested_multipart_body_has_a_part_per_item_typed_by_the_item() {
+    let (server, client) = answering("POST", ResponseTemplate::new(204)).await;
+    client.multipart_body(nested()).await.unwrap();
+    let request = only_request(&server).await;
+    let content_type = request.headers["content-type"].to_str().unwrap().to_string();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart body");
+    let body = String::from_utf8(request.body).unwrap();
+    let part = |name: &str, content_type: Option<&str>, data: &str| {
+        let content_type = content_type.map(|t| format!("\r\nContent-Type: {t}")).unwrap_or_default();
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{content_type}\r\n\r\n{data}\r\n")
+    };
+    // OpenAPI's defaults: text for a scalar, JSON for an object, and a list
+    // is a part per item, typed by the item (a list within a list is JSON;
+    // a null item has no text form, so no part).
+    let (json, text) = (Some("application/json"), Some("text/plain"));
+    let expected = [
+        part("grid", json, "[1,2]"),
+        part("grid", json, "[3]"),
+        part("inner", json, r#"{"city":"Oslo","zip":150}"#),
+        part("maybe", text, "1"),
+        part("name", text, "n"),
+        part("notes", json, r#"{"gone":null,"k":"v"}"#),
+        part("rows", json, r#"{"city":"x"}"#),
+        part("rows", json, r#"{"zip":2}"#),
+        part("tags", text, "a"),
+        part("tags", text, "b"),
+        format!("--{boundary}--\r\n"),
+    ]
+    .concat();
+    assert_eq!(body, expected);
+}
+
+#[tokio::test]
+async fn a_discriminated_response_decodes_by_tag_then_by_shape() {
+    let decode = |json: &'static str| async move {
+        let (_server, client) =
+            answering("GET", ResponseTemplate::new(200).set_body_raw(json, "application/json")).await;
+        client.get_pet("p").await.map(|r| r.into_body())
+    };
+    let cat = decode(r#"{"kind":"cat","lives":9}"#).await.unwrap();
+    assert_eq!(cat, GetPetResponse::Cat(Cat::new("cat", 9)));
+    // A tag the document does not map, or none: the shape decides.
+    let dog = decode(r#"{"kind":"wolf","bark":"loud"}"#).await.unwrap();
+    assert_eq!(dog, GetPetResponse::Dog(Dog::new("wolf", "loud")));
+    let untagged = decode(r#"{"lives":3,"kind":7}"#).await;
+    assert!(matches!(untagged, Err(Error::Decode { .. })), "{untagged:?}");
+    let neither = decode(r#"{"kind":"fish"}"#).await;
+    match neither {
+        Err(Error::Decode { reason, .. }) => assert!(reason.contains("no variant fits"), "{reason}"),
+        other => panic!("a value no variant fits decoded: {other:?}"),
+    }
 }

@@ -87,7 +87,10 @@ fn field_repr(
     };
     let optional = matches!(field.presence, Presence::Optional | Presence::OptionalNullable);
     let setter = (in_requests && optional && !never_sent).then(|| {
-        let wanted = if setters.is_taken(&field.rust_name) {
+        // `fn add(self, value) -> Self` reads as `std::ops::Add` (clippy's
+        // should_implement_trait); such a setter is `with_add`.
+        let operator = crate::naming::OPERATOR_METHODS.contains(&field.rust_name.as_str());
+        let wanted = if setters.is_taken(&field.rust_name) || operator {
             format!("with_{}", field.rust_name)
         } else {
             field.rust_name.clone()

@@ -100,7 +100,7 @@ fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
 }
 
 fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: Directions) -> TokenStream {
-    let Struct { fields, constructor: _, additional, repr } = s;
+    let Struct { fields, constructor: _, additional, required_sets: _, repr } = s;
     let StructRepr { rename_all_camel_case, derives_default } = repr;
     let default = derives_default.then(|| quote! { Default, });
     let rename_all = rename_all_camel_case.then(|| quote! { #[serde(rename_all = "camelCase")] });
@@ -135,7 +135,7 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: D
 /// field breaks callers' builds instead of being sent empty.
 fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
     let root = root(api);
-    let Struct { fields, constructor, additional, repr: _ } = s;
+    let Struct { fields, constructor, additional, required_sets: _, repr: _ } = s;
     if constructor.is_empty() {
         return None;
     }
@@ -378,6 +378,9 @@ fn constraint_notes(c: &Constraints, repr: &FieldRepr, read_only: bool) -> Optio
         max_length,
         format,
         default,
+        pattern: _,
+        example: _,
+        items: _,
     } = c;
     let mut notes = Vec::new();
     if let Some(format) = format.as_deref().filter(|f| !matches!(*f, "binary" | "password")) {
@@ -572,7 +575,17 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_string);
                 match tag.as_deref() {
                     #(#arms)*
-                    other => Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}", #property, other))),
+                    // A tag the document does not map (or none): the
+                    // `oneOf` still holds, so the first variant the value
+                    // fits is taken.
+                    other => {
+                        #(
+                            if let Ok(inner) = <#types as serde::Deserialize>::deserialize(&value) {
+                                return Ok(Self::#names(inner));
+                            }
+                        )*
+                        Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}, and no variant fits", #property, other)))
+                    }
                 }
             }
         }

@@ -3,14 +3,37 @@
 //! default or example) merge into the one member that has substance,
 //! whatever its type, so the common `allOf: [{$ref: Name}, {description}]`
 //! is just `Name`; scalar members of one type merge; members that
-//! contradict each other (an object and a string) are reported.
+//! contradict each other (an object and a string) are reported. Objects
+//! beside one `oneOf`/`anyOf` of objects (a base and its variants)
+//! distribute: a union whose every variant is the base merged with one
+//! variant.
 
-use super::schema::Typed;
+use super::compose::Merged;
+use super::schema::{admits_only_null, Typed};
 use super::view::{SchemaRef, SchemaType, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::TypeRef;
-use openapiv3::ReferenceOr;
+use crate::ir::{TypeKind, TypeRef, Union, UnionVariant};
+use openapiv3::{ReferenceOr, Schema};
+use std::collections::BTreeSet;
+
+/// The one `allOf` member that is a union of objects, to distribute, and
+/// the object members beside it (through components that are themselves
+/// such an `allOf`).
+struct UnionMember<'a> {
+    members: Vec<SchemaRef<'a>>,
+    keyword: &'static str,
+    /// Where the union's schema is (its members are under `keyword`).
+    at: Pointer,
+    /// Everything merged into each variant: members, and schemas whose own
+    /// properties count (a component that is an `allOf` with properties).
+    base: Vec<BasePart<'a>>,
+}
+
+enum BasePart<'a> {
+    Member(SchemaRef<'a>, Pointer),
+    Own(&'a Schema, Pointer),
+}
 
 /// What an `allOf` member contributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +59,10 @@ impl Substance {
         }
     }
 }
+
+/// Components that are a base and a union are followed this deep when
+/// distributing (each level is walked twice, so this stays small).
+const MAX_UNION_DEPTH: usize = 8;
 
 /// Alias chains between components are followed this far (they may be
 /// cyclic; cycles are reported elsewhere).
@@ -106,6 +133,10 @@ impl<'a> Lowerer<'a> {
         ctx: &NameCtx,
         at: &Pointer,
     ) -> Result<Option<Typed>, Reported> {
+        // A base and a union of variants: `def_of` distributes it.
+        if self.union_member(view, at).is_some() {
+            return Ok(None);
+        }
         let members: Vec<(usize, SchemaRef<'a>, Substance)> =
             view.all_of.iter().enumerate().map(|(i, m)| (i, *m, self.substance(*m, 0))).collect();
         let annotated_null = members.iter().any(|(_, m, s)| *s == Substance::Nothing && self.says_nullable(*m));
@@ -133,5 +164,149 @@ impl<'a> Lowerer<'a> {
         let (index, member, _) = *first;
         let inner = self.type_of(member, ctx, &at.join("allOf").join(index))?;
         Ok(Some(Typed { ty: inner.ty, nullable: nullable || inner.nullable }))
+    }
+
+    /// The `allOf` member that is a `oneOf`/`anyOf` (inline or a component)
+    /// when every other member is an object or an annotation: the shape
+    /// `allOf: [Base, {oneOf: [A, B]}]`, also when the union sits in a
+    /// component that is itself such an `allOf`.
+    fn union_member(&self, view: &View<'a>, at: &Pointer) -> Option<UnionMember<'a>> {
+        let mut found = None;
+        let mut base = Vec::new();
+        self.find_union(view, at, &mut found, &mut base, 0)?;
+        let (members, keyword, union_at) = found?;
+        Some(UnionMember { members, keyword, at: union_at, base })
+    }
+
+    /// Walks an `allOf`'s members: `None` when it has no distributable
+    /// shape (two unions, or a member that is neither object nor union).
+    #[allow(clippy::type_complexity)]
+    fn find_union(
+        &self,
+        view: &View<'a>,
+        at: &Pointer,
+        found: &mut Option<(Vec<SchemaRef<'a>>, &'static str, Pointer)>,
+        base: &mut Vec<BasePart<'a>>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > MAX_UNION_DEPTH {
+            return None;
+        }
+        for (index, member) in view.all_of.iter().enumerate() {
+            let member_at = at.join("allOf").join(index);
+            let (schema, schema_at) = match member {
+                SchemaRef::Item(schema) => (*schema, member_at.clone()),
+                SchemaRef::Ref(reference) => {
+                    let key = reference.strip_prefix("#/components/schemas/")?;
+                    match self.loaded.doc.components.as_ref()?.schemas.get(key)? {
+                        ReferenceOr::Item(schema) => {
+                            (schema, Pointer::root().join("components").join("schemas").join(key))
+                        }
+                        ReferenceOr::Reference { .. } => return None,
+                    }
+                }
+            };
+            let member_view = View::of(schema);
+            let union = !member_view.one_of.is_empty() || !member_view.any_of.is_empty();
+            if union && member_view.properties.is_empty() && member_view.all_of.is_empty() {
+                if found.is_some() {
+                    return None;
+                }
+                let (members, keyword) = if member_view.one_of.is_empty() {
+                    (member_view.any_of, "anyOf")
+                } else {
+                    (member_view.one_of, "oneOf")
+                };
+                *found = Some((members, keyword, schema_at));
+            } else if !member_view.all_of.is_empty() && self.union_inside(&member_view, depth + 1) {
+                // A component that is a base and a union itself: its parts
+                // join this `allOf`'s.
+                self.find_union(&member_view, &schema_at, found, base, depth + 1)?;
+                base.push(BasePart::Own(schema, schema_at));
+            } else if matches!(self.substance(*member, 0), Substance::Object | Substance::Nothing) {
+                base.push(BasePart::Member(*member, member_at));
+            } else {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// Whether an `allOf` holds a union member, directly or through
+    /// components.
+    fn union_inside(&self, view: &View<'a>, depth: usize) -> bool {
+        let mut found = None;
+        let mut base = Vec::new();
+        self.find_union(view, &Pointer::root(), &mut found, &mut base, depth).is_some() && found.is_some()
+    }
+
+    /// `allOf: [Base, {oneOf: [A, B]}]` as the union of `Base + A` and
+    /// `Base + B`, or `None` when the `allOf` has no such shape.
+    pub(super) fn distributed_all_of(
+        &mut self,
+        view: &View<'a>,
+        ctx: &NameCtx,
+        at: &Pointer,
+    ) -> Option<Result<TypeKind, Reported>> {
+        let union = self.union_member(view, at)?;
+        Some(self.distribute(view, &union, ctx, at))
+    }
+
+    fn distribute(
+        &mut self,
+        view: &View<'a>,
+        union: &UnionMember<'a>,
+        ctx: &NameCtx,
+        at: &Pointer,
+    ) -> Result<TypeKind, Reported> {
+        let mut variants = Vec::new();
+        for (i, variant) in union.members.iter().enumerate().filter(|(_, m)| !admits_only_null(**m)) {
+            let variant_at = union.at.join(union.keyword).join(i);
+            let mut merged = Merged::default();
+            let mut seen = BTreeSet::new();
+            for part in &union.base {
+                match part {
+                    BasePart::Member(member, member_at) => {
+                        self.merge_member(*member, member_at, &mut merged, &mut seen)?
+                    }
+                    BasePart::Own(schema, schema_at) => merged.add_own(&View::of(schema), schema_at),
+                }
+            }
+            merged.add_own(view, at);
+            self.merge_member(*variant, &variant_at, &mut merged, &mut seen)?;
+            if let Some(again) = seen.iter().find(|key| self.merging.contains(key)) {
+                return Err(self.diags.error(
+                    &at.join("allOf"),
+                    format!("`allOf` merges `{again}` into a type that `{again}` itself holds, which never ends; make the recursive part a component of its own"),
+                ));
+            }
+            let variant_ctx = ctx.child(&self.variant_label(*variant, i));
+            let depth = self.merging.len();
+            self.merging.extend(seen);
+            let built = self.build_struct(merged, &variant_ctx);
+            self.merging.truncate(depth);
+            let id = self.inline_shape(TypeKind::Struct(built?), None, &variant_ctx, &variant_at);
+            variants.push(UnionVariant {
+                rust_name: String::new(),
+                ty: TypeRef::Named(id),
+                tags: Vec::new(),
+                boxed: false,
+            });
+        }
+        // Untagged: the variant with more required fields is tried first.
+        variants.sort_by_key(|v| self.specificity(&v.ty, 0));
+        Ok(TypeKind::Union(Union { variants, discriminator: None }))
+    }
+
+    /// A variant's name: its `title`, else the component it refers to,
+    /// else its position.
+    fn variant_label(&self, variant: SchemaRef<'a>, index: usize) -> String {
+        match variant {
+            SchemaRef::Ref(reference) => reference.rsplit('/').next().unwrap_or_default().to_string(),
+            SchemaRef::Item(schema) => match View::of(schema).title {
+                Some(title) => title.to_string(),
+                None => format!("Variant{}", index + 1),
+            },
+        }
     }
 }

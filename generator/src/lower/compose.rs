@@ -25,6 +25,8 @@ pub(super) struct Merged<'a> {
     /// In the order the `required` lists give them, without repeats.
     required: Vec<&'a str>,
     additional: Option<(&'a AdditionalProperties, Pointer)>,
+    /// `oneOf`/`anyOf` members that only say which properties are required.
+    required_sets: Vec<Vec<&'a str>>,
 }
 
 impl<'a> Merged<'a> {
@@ -53,6 +55,14 @@ impl<'a> Merged<'a> {
         }
         if let Some(additional) = view.additional {
             self.additional = Some((additional, at.join("additionalProperties")));
+        }
+        for member in view.one_of.iter().chain(&view.any_of) {
+            if let SchemaRef::Item(schema) = member {
+                let member = View::of(schema);
+                if member.properties.is_empty() && !member.required.is_empty() {
+                    self.required_sets.push(member.required.clone());
+                }
+            }
         }
     }
 }
@@ -183,6 +193,16 @@ impl<'a> Lowerer<'a> {
             .filter_map(|wire| fields.iter().find(|f| f.wire_name == *wire))
             .map(|f| f.rust_name.clone())
             .collect();
-        Ok(Struct { fields, constructor, additional, repr: StructRepr::default() })
+        let required_sets = merged
+            .required_sets
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .filter_map(|wire| fields.iter().find(|f| f.wire_name == *wire))
+                    .map(|f| f.rust_name.clone())
+                    .collect()
+            })
+            .collect();
+        Ok(Struct { fields, constructor, additional, required_sets, repr: StructRepr::default() })
     }
 }

@@ -182,6 +182,7 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
         TypeRef::Binary => "Binary".into(),
         TypeRef::List(inner) => format!("{}List", type_label(inner, names)),
         TypeRef::Map(inner) => format!("{}Map", type_label(inner, names)),
+        TypeRef::Nullable(inner) => type_label(inner, names),
     }
 }
 

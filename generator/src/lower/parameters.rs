@@ -93,7 +93,7 @@ impl<'a> Lowerer<'a> {
                     format!("the path has `{{{name}}}`, but no path parameter `{name}` is declared; it is taken as a string"),
                 );
                 params.push(Param {
-                    rust_name: scope.claim(&naming::snake_name(name, "param"), "_"),
+                    rust_name: scope.claim(&naming::param_name(name), "_"),
                     wire_name: name.to_string(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
@@ -112,7 +112,7 @@ impl<'a> Lowerer<'a> {
                 params.iter().any(|p| p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(header));
             if !declared {
                 params.push(Param {
-                    rust_name: scope.claim(&naming::snake_name(header, "param"), "_"),
+                    rust_name: scope.claim(&naming::param_name(header), "_"),
                     wire_name: header.to_string(),
                     location: ParamLocation::Header,
                     ty: TypeRef::String,
@@ -147,20 +147,23 @@ impl<'a> Lowerer<'a> {
                 (content.values().next().and_then(|m| m.schema.as_ref()).map(schema_ref), json)
             }
         };
-        let constraints = match schema {
+        let mut constraints = match schema {
             Some(SchemaRef::Item(schema)) => View::of(schema).constraints,
             _ => Constraints::default(),
         };
+        if let Some(example) = &data.example {
+            constraints.example = Some(example.to_string());
+        }
         let typed = match schema {
             Some(schema) => self.type_of(schema, &NameCtx::new(type_prefix, &name), &param_at.join("schema"))?,
             None => Typed { ty: TypeRef::String, nullable: false },
         };
         let style = if json { Style::Json } else { style_of(param, data.explode) };
         Ok(Param {
-            rust_name: scope.claim(&naming::snake_name(&name, "param"), "_"),
+            rust_name: scope.claim(&naming::param_name(&name), "_"),
             wire_name: name,
             location,
-            ty: typed.ty,
+            ty: without_null_items(typed.ty),
             required: data.required || location == ParamLocation::Path,
             doc: data.description.clone(),
             style,
@@ -230,5 +233,16 @@ fn style_of(param: &Parameter, explode: Option<bool>) -> Style {
         },
         Parameter::Header { .. } if explode == Some(true) => Style::SimpleExploded,
         Parameter::Header { .. } => Style::Simple,
+    }
+}
+
+/// A parameter's type without nullable items: a null has no text form in a
+/// path, query, header or cookie, so only values are sent.
+fn without_null_items(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => without_null_items(*inner),
+        TypeRef::List(inner) => TypeRef::List(Box::new(without_null_items(*inner))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(without_null_items(*inner))),
+        other => other,
     }
 }

@@ -23,6 +23,18 @@ pub(super) struct Typed {
     pub nullable: bool,
 }
 
+impl Typed {
+    /// The type of a list item or map value: `Option<T>` when it admits
+    /// null (a JSON value already does).
+    fn into_item(self) -> TypeRef {
+        match self.ty {
+            TypeRef::Json => TypeRef::Json,
+            ty if self.nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        }
+    }
+}
+
 /// What `simple_type` found.
 enum Simple {
     /// A type that needs no definition of its own (scalar, list, map…).
@@ -73,7 +85,7 @@ impl<'a> Lowerer<'a> {
             let mut at = id;
             while let TypeKind::Alias(ty) = &self.types[at.0].kind {
                 let mut ty = ty;
-                while let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+                while let TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) = ty {
                     ty = inner;
                 }
                 let TypeRef::Named(next) = ty else { break };
@@ -135,7 +147,7 @@ impl<'a> Lowerer<'a> {
     /// (wire names, types, presence, constraints) or variants, docs aside.
     /// Members are lowered first, so nested shared types already have one id
     /// and compare equal.
-    fn inline_shape(&mut self, kind: TypeKind, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
+    pub(super) fn inline_shape(&mut self, kind: TypeKind, doc: Option<String>, ctx: &NameCtx, at: &Pointer) -> TypeId {
         let key = ShapeKey::of(&kind);
         let candidate = ctx.candidate(at);
         if let Some(id) = self.inline_shapes.get(&key).copied() {
@@ -207,7 +219,9 @@ impl<'a> Lowerer<'a> {
             return Ok(Simple::NeedsDefinition);
         }
         let list = |lowerer: &mut Self, items: SchemaRef<'a>| {
-            lowerer.type_of(items, &ctx.items(), &at.join("items")).map(|t| Simple::Type(TypeRef::List(Box::new(t.ty))))
+            lowerer
+                .type_of(items, &ctx.items(), &at.join("items"))
+                .map(|t| Simple::Type(TypeRef::List(Box::new(t.into_item()))))
         };
         match view.typ {
             Some(SchemaType::Array) => match view.items {
@@ -242,7 +256,7 @@ impl<'a> Lowerer<'a> {
             AdditionalProperties::Any(_) => Ok(TypeRef::Json),
             AdditionalProperties::Schema(schema) => {
                 let value_ctx = NameCtx::new(&ctx.parent, &format!("{}Value", ctx.leaf));
-                self.type_of(schema.as_ref().into(), &value_ctx, at).map(|t| t.ty)
+                self.type_of(schema.as_ref().into(), &value_ctx, at).map(Typed::into_item)
             }
         }
     }
@@ -261,6 +275,9 @@ impl<'a> Lowerer<'a> {
             return Err(self.diags.error(&at.join("not"), "`not` schemas are not supported"));
         }
         if !view.all_of.is_empty() {
+            if let Some(union) = self.distributed_all_of(&view, ctx, at) {
+                return union.map(|kind| (kind, doc));
+            }
             if view.properties.is_empty() && view.additional.is_none() {
                 if let Some(typed) = self.all_of_type(&view, ctx, at)? {
                     return Ok((TypeKind::Alias(typed.ty), doc));
@@ -374,13 +391,19 @@ impl<'a> Lowerer<'a> {
         if let Some(reported) = failed {
             return Err(reported);
         }
-        if let Some(d) = view.discriminator {
-            if members.iter().any(|m| matches!(m, SchemaRef::Item(_))) {
-                return Err(self.diags.error(
-                    &at.join("discriminator"),
-                    "a `discriminator` needs every member to be a `$ref` to a component schema",
-                ));
+        let inline_member = members.iter().any(|m| matches!(m, SchemaRef::Item(_)));
+        if let (Some(_), true) = (view.discriminator, inline_member) {
+            // The tag's values name component schemas; inline members have
+            // none, so the union is told apart by shape instead.
+            self.diags.warning(
+                &at.join("discriminator"),
+                "a `discriminator` needs every member to be a `$ref` to a component schema; the members are told apart by their shape instead",
+            );
+            for v in &mut variants {
+                v.tags.clear();
             }
+        }
+        if let Some(d) = view.discriminator.filter(|_| !inline_member) {
             variants.sort_by(|a, b| a.tags.cmp(&b.tags));
             return Ok(TypeKind::Union(Union { variants, discriminator: Some(d.property_name.clone()) }));
         }
@@ -404,7 +427,7 @@ impl<'a> Lowerer<'a> {
 
     /// `depth` bounds alias chains, which may still be cyclic here (cycles
     /// are reported after all components are lowered).
-    fn specificity(&self, ty: &TypeRef, depth: usize) -> (u8, std::cmp::Reverse<usize>) {
+    pub(super) fn specificity(&self, ty: &TypeRef, depth: usize) -> (u8, std::cmp::Reverse<usize>) {
         let rank = |r: u8| (r, std::cmp::Reverse(0));
         match ty {
             TypeRef::Named(id) => match &self.types[id.0].kind {
@@ -423,6 +446,7 @@ impl<'a> Lowerer<'a> {
             TypeRef::Binary => rank(6),
             TypeRef::Map(_) | TypeRef::JsonObject => rank(8),
             TypeRef::Json => rank(9),
+            TypeRef::Nullable(inner) => self.specificity(inner, depth),
         }
     }
 }

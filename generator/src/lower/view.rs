@@ -133,6 +133,7 @@ impl<'a> View<'a> {
             ..View::default()
         };
         view.constraints.default = data.default.as_ref().map(Value::to_string);
+        view.constraints.example = data.example.as_ref().map(Value::to_string);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 view.typ = Some(SchemaType::String);
@@ -140,6 +141,7 @@ impl<'a> View<'a> {
                 view.constraints.min_length = s.min_length;
                 view.constraints.max_length = s.max_length;
                 view.constraints.format = string_format(s);
+                view.constraints.pattern = s.pattern.clone();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some(SchemaType::Number);
@@ -184,8 +186,10 @@ impl<'a> View<'a> {
                 view.constraints.max_items = a.max_items;
                 // The items' string format (a list of emails), when inline.
                 if let Some(ReferenceOr::Item(item)) = &a.items {
+                    view.constraints.items = Some(Box::new(View::of(item).constraints));
                     if let SchemaKind::Type(Type::String(s)) = &item.schema_kind {
                         view.constraints.format = string_format(s);
+                        view.constraints.pattern = s.pattern.clone();
                     }
                 }
             }
@@ -217,6 +221,10 @@ impl<'a> View<'a> {
                 c.max_length = any.max_length;
                 if view.typ == Some(SchemaType::String) {
                     c.format = any.format.clone();
+                    c.pattern = any.pattern.clone();
+                }
+                if let Some(ReferenceOr::Item(item)) = &any.items {
+                    c.items = Some(Box::new(View::of(item).constraints));
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! the contract program that calls every operation once (for testing
 //! against a mock server that validates requests).
 
+mod pattern;
 mod samples;
 
 use super::render::{self, Piece, RenderError};

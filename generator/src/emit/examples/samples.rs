@@ -5,8 +5,10 @@
 //! them to a mock server that validates every request against the spec.
 
 use super::super::shared::{rust_type, TypePath};
+use super::pattern;
 use crate::ir::{
-    Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, ParamLocation, Passing, Setter, TypeKind, TypeRef,
+    Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, Param, ParamLocation, Passing, Setter, TypeKind,
+    TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -61,7 +63,7 @@ impl<'a> Sampler<'a> {
         for p in op.params.iter().filter(|p| p.repr.passing == Passing::Argument) {
             match given.iter().find(|(wire, _)| *wire == p.wire_name) {
                 Some((_, value)) => args.push(value.clone()),
-                None => args.push(self.param(p.location, &p.ty, &p.wire_name)),
+                None => args.push(self.param(p)),
             }
         }
         let mut setters = Vec::new();
@@ -83,7 +85,7 @@ impl<'a> Sampler<'a> {
         if self.optional_params {
             for p in op.params.iter().filter(|p| p.repr.passing == Passing::Setter) {
                 let setter = format_ident!("{}", p.rust_name);
-                let value = self.param(p.location, &p.ty, &p.wire_name);
+                let value = self.param(p);
                 setters.push(quote! { .#setter(#value) });
             }
         }
@@ -96,17 +98,39 @@ impl<'a> Sampler<'a> {
     }
 
     /// A parameter: strings go to `impl Into<String>` arguments.
-    fn param(&self, location: ParamLocation, ty: &TypeRef, wire_name: &str) -> TokenStream {
-        match (location, ty) {
-            // A path segment that names something: its name reads better.
-            (ParamLocation::Path, TypeRef::String) => {
-                let text = path_sample(wire_name);
+    fn param(&self, p: &Param) -> TokenStream {
+        let c = &p.constraints;
+        let constrained = c.pattern.is_some() || c.format.is_some() || c.example.is_some() || c.min_length.is_some();
+        match (p.location, &p.ty) {
+            // A path segment that names something: its name reads better,
+            // unless the schema says what the value looks like.
+            (ParamLocation::Path, TypeRef::String) if !constrained => {
+                let text = path_sample(&p.wire_name);
                 quote! { #text }
             }
             // Only string parameters take `impl Into<String>`; the rest take their type.
-            (_, TypeRef::String) => self.value(ty, &Constraints::default(), Slot::Into, 0, 0),
-            _ => self.value(ty, &Constraints::default(), Slot::Exact, 0, 0),
+            (_, TypeRef::String) => self.value(&p.ty, c, Slot::Into, 0, 0),
+            (_, TypeRef::Named(id)) => match self.text_variant(*id) {
+                Some(value) => value,
+                None => self.value(&p.ty, c, Slot::Exact, 0, 0),
+            },
+            _ => self.value(&p.ty, c, Slot::Exact, 0, 0),
         }
+    }
+
+    /// A union parameter's string variant with a non-numeric sample: on
+    /// the wire a parameter is text, and `1` would match both an integer
+    /// and a string variant (`oneOf` wants exactly one).
+    fn text_variant(&self, id: crate::ir::TypeId) -> Option<TokenStream> {
+        let TypeKind::Union(u) = &self.api.ty(id).kind else { return None };
+        if u.variants.first().is_some_and(|v| v.ty == TypeRef::String) {
+            return None;
+        }
+        let v = u.variants.iter().find(|v| v.ty == TypeRef::String)?;
+        self.named.set(true);
+        let ty = rust_type(self.api, &TypeRef::Named(id), TypePath::Module);
+        let variant = format_ident!("{}", v.rust_name);
+        Some(quote! { #ty::#variant("example".to_string()) })
     }
 
     fn value(&self, ty: &TypeRef, c: &Constraints, slot: Slot, depth: usize, salt: usize) -> TokenStream {
@@ -149,7 +173,11 @@ impl<'a> Sampler<'a> {
                 }
                 // An `impl IntoIterator<Item = impl Into<T>>` takes `&str`s for strings.
                 let item_slot = if **item == TypeRef::String { slot } else { Slot::Exact };
-                let item_constraints = Constraints { format: c.format.clone(), ..Constraints::default() };
+                let item_constraints = c.items.as_deref().cloned().unwrap_or_else(|| Constraints {
+                    format: c.format.clone(),
+                    pattern: c.pattern.clone(),
+                    ..Constraints::default()
+                });
                 let items =
                     (0..count).map(|i| self.value(item, &item_constraints, item_slot, depth + 1, salt * 10 + i + 1));
                 // `Vec::from` rather than `vec!`: prettyplease lays out calls, not macros.
@@ -157,6 +185,10 @@ impl<'a> Sampler<'a> {
                     Slot::Into => quote! { [#(#items),*] },
                     Slot::Exact => quote! { Vec::from([#(#items),*]) },
                 }
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.value(inner, c, Slot::Exact, depth, salt);
+                quote! { Some(#inner) }
             }
             TypeRef::Map(value) => {
                 let value = self.value(value, &Constraints::default(), Slot::Exact, depth + 1, salt);
@@ -220,10 +252,24 @@ impl<'a> Sampler<'a> {
                     quote! { #ty::new(#(#args),*) }
                 };
                 let fill = self.optional && depth < MAX_OPTIONAL_DEPTH && def.in_requests;
+                // `oneOf: [{required: [a]}, {required: [b]}]`: the first set's
+                // fields are set, and none that only another set names.
+                let chosen = s.required_sets.first();
+                let excluded = |name: &String| {
+                    chosen.is_some_and(|set| !set.contains(name))
+                        && s.required_sets.iter().skip(1).any(|set| set.contains(name))
+                };
+                let settable = s
+                    .fields
+                    .iter()
+                    .filter(|f| !excluded(&f.rust_name))
+                    .filter_map(|f| f.repr.setter.as_ref().map(|setter| (f, setter)));
+                let (chosen_fields, others): (Vec<_>, Vec<_>) =
+                    settable.partition(|(f, _)| chosen.is_some_and(|set| set.contains(&f.rust_name)));
                 // A body of optional fields only (a PATCH) sets one, so that it says something.
-                let settable = s.fields.iter().filter_map(|f| f.repr.setter.as_ref().map(|setter| (f, setter)));
                 let take = if fill { usize::MAX } else { usize::from(s.constructor.is_empty() && depth == 0) };
-                let setters = settable.take(take).map(|(f, Setter { name, .. })| {
+                let others = others.into_iter().take(take.saturating_sub(chosen_fields.len().min(take)));
+                let setters = chosen_fields.into_iter().chain(others).map(|(f, Setter { name, .. })| {
                     let setter = format_ident!("{}", name);
                     let value = self.value(&f.ty, &f.constraints, Slot::Into, depth + 1, salt);
                     quote! { .#setter(#value) }
@@ -239,9 +285,27 @@ pub(crate) fn path_sample(wire_name: &str) -> String {
     format!("example-{}", wire_name.to_ascii_lowercase())
 }
 
-/// A string the schema accepts: shaped by its format, then fitted to its
-/// lengths. `salt` keeps the items of one list apart.
+/// A string the schema accepts: the document's example when it fits,
+/// else one that matches the pattern, else one shaped by the format and
+/// fitted to the lengths. `salt` keeps the items of one list apart.
 fn sample_string(c: &Constraints, salt: usize) -> String {
+    let fits = |text: &str| {
+        let n = text.chars().count();
+        c.min_length.is_none_or(|min| n >= min)
+            && c.max_length.is_none_or(|max| n <= max)
+            && c.pattern.as_deref().is_none_or(|p| pattern::matches(p, text) != Some(false))
+    };
+    let example = c.example.as_deref().and_then(|e| serde_json::from_str::<serde_json::Value>(e).ok());
+    if let Some(serde_json::Value::String(example)) = example {
+        if salt == 0 && fits(&example) {
+            return example;
+        }
+    }
+    if let Some(text) = c.pattern.as_deref().and_then(|p| pattern::sample(p, c.min_length.unwrap_or(0))) {
+        if fits(&text) {
+            return text;
+        }
+    }
     let text = match c.format.as_deref() {
         Some("date-time") => "2024-06-01T12:00:00Z".to_string(),
         Some("date") => "2024-06-01".to_string(),
@@ -269,6 +333,9 @@ fn sample_string(c: &Constraints, salt: usize) -> String {
 /// An integer in range and a multiple of `multipleOf`: the smallest
 /// allowed from the minimum (or 1), pulled under the maximum.
 fn sample_integer(c: &Constraints) -> i64 {
+    if let Some(example) = example_number(c).filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15) {
+        return example as i64;
+    }
     let lo = c.minimum.map(|m| if c.exclusive_minimum { m.floor() + 1.0 } else { m.ceil() });
     let hi = c.maximum.map(|m| if c.exclusive_maximum { m.ceil() - 1.0 } else { m.floor() });
     let mut x = lo.unwrap_or(1.0);
@@ -285,6 +352,9 @@ fn sample_integer(c: &Constraints) -> i64 {
 /// A number in range: the middle of a closed range, else just inside the
 /// one bound (or 1), on a multiple of `multipleOf`.
 fn sample_number(c: &Constraints) -> f64 {
+    if let Some(example) = example_number(c) {
+        return example;
+    }
     let x = match (c.minimum, c.maximum) {
         (Some(lo), Some(hi)) => (lo + hi) / 2.0,
         (Some(lo), None) => lo + if c.exclusive_minimum { 1.0 } else { 0.0 },
@@ -309,6 +379,15 @@ fn sample_number(c: &Constraints) -> f64 {
     }
 }
 
+/// The document's numeric example, when it is within range and on step.
+fn example_number(c: &Constraints) -> Option<f64> {
+    let x = serde_json::from_str::<serde_json::Value>(c.example.as_deref()?).ok()?.as_f64()?;
+    let inside = c.minimum.is_none_or(|lo| if c.exclusive_minimum { x > lo } else { x >= lo })
+        && c.maximum.is_none_or(|hi| if c.exclusive_maximum { x < hi } else { x <= hi })
+        && c.multiple_of.is_none_or(|step| step > 0.0 && ((x / step).round() * step - x).abs() < 1e-9);
+    inside.then_some(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +398,44 @@ mod tests {
         let api = crate::lower_document(text, "chain.yaml").unwrap_or_else(|d| panic!("{d}"));
         let program = super::super::contract_program(&api, "chain", true).expect("renders");
         assert!(program.contains("unreachable!"), "{program}");
+    }
+
+    #[test]
+    fn samples_follow_patterns_examples_and_required_sets() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /files/{file_id}:
+    post:
+      parameters:
+        - {name: file_id, in: path, required: true, schema: {type: string, pattern: '^\d+$'}}
+        - {name: lang, in: query, schema: {type: string, example: nb-NO}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                url: {type: string, format: uri}
+                html: {type: string}
+                note: {type: string}
+              oneOf:
+                - required: [url]
+                - required: [html]
+      responses:
+        '204': {description: ok}
+"#;
+        let api = crate::lower_document(text, "sets.yaml").unwrap_or_else(|d| panic!("{d}"));
+        let program = super::super::contract_program(&api, "sets", true).expect("renders");
+        assert!(
+            program.contains(r#"post_files_by_file_id("0", body)"#),
+            "the path value matches its pattern:\n{program}"
+        );
+        assert!(program.contains(r#".lang("nb-NO")"#), "the parameter's own example is used:\n{program}");
+        assert!(program.contains(".url(") && !program.contains(".html("), "one required set:\n{program}");
+        assert!(program.contains(".note("), "other optional fields are still set:\n{program}");
     }
 
     fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {

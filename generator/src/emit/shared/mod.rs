@@ -57,6 +57,10 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
             let inner = rust_type(api, inner, path);
             quote! { std::collections::BTreeMap<String, #inner> }
         }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(api, inner, path);
+            quote! { Option<#inner> }
+        }
     }
 }
 

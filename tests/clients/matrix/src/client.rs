@@ -39,6 +39,22 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `POST /bodies/form`
+    pub fn form_body(&self, body: types::Flat) -> FormBodyRequest {
+        FormBodyRequest {
+            client: self.clone(),
+            body,
+            options: Default::default(),
+        }
+    }
+    /// `GET /pets/{id}`
+    pub fn get_pet(&self, id: impl Into<String>) -> GetPetRequest {
+        GetPetRequest {
+            client: self.clone(),
+            id: id.into(),
+            options: Default::default(),
+        }
+    }
     /// `GET /header`
     pub fn header_matrix(&self, x_s: impl Into<String>) -> HeaderMatrixRequest {
         HeaderMatrixRequest {
@@ -50,6 +66,22 @@ impl Client {
             x_n: None,
             x_obj: None,
             x_obj_c: None,
+            options: Default::default(),
+        }
+    }
+    /// `POST /bodies/json`
+    pub fn json_body(&self, body: types::Nested) -> JsonBodyRequest {
+        JsonBodyRequest {
+            client: self.clone(),
+            body,
+            options: Default::default(),
+        }
+    }
+    /// `POST /bodies/multipart`
+    pub fn multipart_body(&self, body: types::Nested) -> MultipartBodyRequest {
+        MultipartBodyRequest {
+            client: self.clone(),
+            body,
             options: Default::default(),
         }
     }
@@ -87,6 +119,7 @@ impl Client {
             client: self.clone(),
             i64,
             s: s.into(),
+            add_: None,
             arr: None,
             arr_csv: None,
             arr_deep: None,
@@ -176,6 +209,107 @@ crate::runtime::into_future!(CookieMatrixRequest, (), CookieMatrixError);
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CookieMatrixError {}
+
+/// A [`Client::form_body`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct FormBodyRequest {
+    client: Client,
+    body: types::Flat,
+    options: crate::runtime::RequestOptions,
+}
+
+impl FormBodyRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<(), FormBodyError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "form_body",
+            method: reqwest::Method::POST,
+            path: "/bodies/form",
+            idempotent: false,
+            accept: "*/*",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/bodies/form".to_string());
+        let body = &body;
+        call.form_body(
+            "application/x-www-form-urlencoded",
+            body,
+            &[
+                ("inner", crate::runtime::Style::DeepObject),
+                ("rows", crate::runtime::Style::DeepObject),
+                ("tags", crate::runtime::Style::FormCompact),
+            ],
+        );
+        call
+    }
+}
+
+crate::runtime::request_options!(FormBodyRequest);
+
+crate::runtime::into_future!(FormBodyRequest, (), FormBodyError);
+
+/// The error responses documented for [`Client::form_body`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FormBodyError {}
+
+/// A [`Client::get_pet`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetPetRequest {
+    client: Client,
+    id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl GetPetRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::GetPetResponse, GetPetError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_pet",
+            method: reqwest::Method::GET,
+            path: "/pets/{id}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, id, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/pets/{id}"));
+        call
+    }
+}
+
+crate::runtime::request_options!(GetPetRequest);
+
+crate::runtime::into_future!(GetPetRequest, types::GetPetResponse, GetPetError);
+
+/// The error responses documented for [`Client::get_pet`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetPetError {}
 
 /// A [`Client::header_matrix`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
@@ -268,6 +402,100 @@ crate::runtime::into_future!(HeaderMatrixRequest, (), HeaderMatrixError);
 #[allow(clippy::large_enum_variant)]
 pub enum HeaderMatrixError {}
 
+/// A [`Client::json_body`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct JsonBodyRequest {
+    client: Client,
+    body: types::Nested,
+    options: crate::runtime::RequestOptions,
+}
+
+impl JsonBodyRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::Nested, JsonBodyError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "json_body",
+            method: reqwest::Method::POST,
+            path: "/bodies/json",
+            idempotent: false,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/bodies/json".to_string());
+        let body = &body;
+        call.json_body("application/json", body);
+        call
+    }
+}
+
+crate::runtime::request_options!(JsonBodyRequest);
+
+crate::runtime::into_future!(JsonBodyRequest, types::Nested, JsonBodyError);
+
+/// The error responses documented for [`Client::json_body`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum JsonBodyError {}
+
+/// A [`Client::multipart_body`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct MultipartBodyRequest {
+    client: Client,
+    body: types::Nested,
+    options: crate::runtime::RequestOptions,
+}
+
+impl MultipartBodyRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<(), MultipartBodyError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "multipart_body",
+            method: reqwest::Method::POST,
+            path: "/bodies/multipart",
+            idempotent: false,
+            accept: "*/*",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/bodies/multipart".to_string());
+        let body = &body;
+        call.multipart_body("multipart/form-data", body, &[]);
+        call
+    }
+}
+
+crate::runtime::request_options!(MultipartBodyRequest);
+
+crate::runtime::into_future!(MultipartBodyRequest, (), MultipartBodyError);
+
+/// The error responses documented for [`Client::multipart_body`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum MultipartBodyError {}
+
 /// A [`Client::path_matrix`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent or awaited"]
@@ -354,6 +582,7 @@ pub enum PathMatrixError {}
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct QueryMatrixRequest {
     client: Client,
+    add_: Option<i64>,
     arr: Option<Vec<String>>,
     arr_csv: Option<Vec<i64>>,
     arr_deep: Option<Vec<String>>,
@@ -376,6 +605,11 @@ pub struct QueryMatrixRequest {
 }
 
 impl QueryMatrixRequest {
+    /// Sets the `add` query parameter.
+    pub fn add_(mut self, value: i64) -> Self {
+        self.add_ = Some(value);
+        self
+    }
     /// Sets the `arr` query parameter.
     pub fn arr(mut self, value: Vec<String>) -> Self {
         self.arr = Some(value);
@@ -476,6 +710,7 @@ impl QueryMatrixRequest {
         };
         let Self {
             client,
+            add_,
             arr,
             arr_csv,
             arr_deep,
@@ -548,6 +783,7 @@ impl QueryMatrixRequest {
             );
         }
         call.set_path("/query".to_string());
+        call.query("add", &add_);
         call.query("arr", &arr);
         call.query_styled("arr_csv", &arr_csv, crate::runtime::Style::FormCompact);
         call.query_styled("arr_deep", &arr_deep, crate::runtime::Style::DeepObject);

@@ -3,6 +3,37 @@
 
 //! The types of the API's schemas.
 
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct Cat {
+    pub kind: String,
+    pub lives: i64,
+}
+
+impl Cat {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(kind: impl Into<String>, lives: i64) -> Self {
+        Self { kind: kind.into(), lives }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct Dog {
+    pub bark: String,
+    pub kind: String,
+}
+
+impl Dog {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(kind: impl Into<String>, bark: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            bark: bark.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum E {
     /// `a/b`
@@ -71,6 +102,114 @@ impl<'de> serde::Deserialize<'de> for E {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
+pub struct Flat {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner: Option<Inner>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Inner>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Flat {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            add: None,
+            inner: None,
+            rows: None,
+            tags: None,
+        }
+    }
+}
+
+impl Flat {
+    /// Sets `add`.
+    pub fn with_add(mut self, value: impl Into<bool>) -> Self {
+        self.add = Some(value.into());
+        self
+    }
+    /// Sets `inner`.
+    pub fn inner(mut self, value: impl Into<Inner>) -> Self {
+        self.inner = Some(value.into());
+        self
+    }
+    /// Sets `rows`.
+    pub fn rows(mut self, value: impl IntoIterator<Item = impl Into<Inner>>) -> Self {
+        self.rows = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetPetResponse {
+    /// Selected by `kind`: cat.
+    Cat(Cat),
+    /// Selected by `kind`: dog.
+    Dog(Dog),
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for GetPetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cat(inner) => inner.serialize(serializer),
+            Self::Dog(inner) => inner.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        match tag.as_deref() {
+            Some("cat") => {
+                serde_json::from_value(value)
+                    .map(Self::Cat)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("dog") => {
+                serde_json::from_value(value)
+                    .map(Self::Dog)
+                    .map_err(serde::de::Error::custom)
+            }
+            other => {
+                if let Ok(inner) = <Cat as serde::Deserialize>::deserialize(&value) {
+                    return Ok(Self::Cat(inner));
+                }
+                if let Ok(inner) = <Dog as serde::Deserialize>::deserialize(&value) {
+                    return Ok(Self::Dog(inner));
+                }
+                Err(
+                    serde::de::Error::custom(
+                        format_args!(
+                            "unknown `{}` value {:?}, and no variant fits", "kind", other
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct HeaderMatrixXObj {
@@ -90,6 +229,125 @@ impl HeaderMatrixXObj {
     pub fn n(mut self, value: impl Into<i64>) -> Self {
         self.n = Some(value.into());
         self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Inner {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<i64>,
+}
+
+impl Inner {
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets `zip`.
+    pub fn zip(mut self, value: impl Into<i64>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Nested {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<Vec<Vec<i64>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner: Option<Inner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maybe: Option<Vec<Option<i64>>>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<std::collections::BTreeMap<String, Option<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<Inner>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Nested {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            grid: None,
+            inner: None,
+            maybe: None,
+            notes: None,
+            rows: None,
+            tags: None,
+        }
+    }
+}
+
+impl Nested {
+    /// Sets `grid`.
+    pub fn grid(mut self, value: impl IntoIterator<Item = impl Into<Vec<i64>>>) -> Self {
+        self.grid = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `inner`.
+    pub fn inner(mut self, value: impl Into<Inner>) -> Self {
+        self.inner = Some(value.into());
+        self
+    }
+    /// Sets `maybe`.
+    pub fn maybe(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Option<i64>>>,
+    ) -> Self {
+        self.maybe = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `notes`.
+    pub fn notes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, Option<String>>>,
+    ) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+    /// Sets `rows`.
+    pub fn rows(mut self, value: impl IntoIterator<Item = impl Into<Inner>>) -> Self {
+        self.rows = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+impl crate::runtime::MultipartFields for Nested {
+    fn write_parts(&self, form: &mut crate::runtime::Multipart) {
+        if let Some(value) = &self.grid {
+            form.value("grid", value);
+        }
+        if let Some(value) = &self.inner {
+            form.value("inner", value);
+        }
+        if let Some(value) = &self.maybe {
+            form.value("maybe", value);
+        }
+        {
+            let value = &self.name;
+            form.value("name", value);
+        }
+        if let Some(value) = &self.notes {
+            form.value("notes", value);
+        }
+        if let Some(value) = &self.rows {
+            form.value("rows", value);
+        }
+        if let Some(value) = &self.tags {
+            form.value("tags", value);
+        }
     }
 }
 

@@ -145,25 +145,34 @@ impl Multipart {
         self.parts.push(MultipartPart { name: name.to_string(), file_name, content_type, data });
     }
 
-    /// A value: text for a scalar, a part per item for a list, JSON for an object.
+    /// A value: text for a scalar, a part per item for a list, JSON for an
+    /// object (OpenAPI's defaults: a list's parts are typed by its items).
     pub(crate) fn value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         match serde_json::to_value(value) {
-            Ok(serde_json::Value::Null) => {}
             Ok(serde_json::Value::Array(items)) => {
                 for item in &items {
-                    self.value(name, item);
+                    self.one(name, item);
                 }
             }
-            Ok(object @ serde_json::Value::Object(_)) => {
+            Ok(value) => self.one(name, &value),
+            Err(err) => self.fail(&format!("part `{name}` does not serialize: {err}")),
+        }
+    }
+
+    /// One part: JSON for an object or a list (a list within a list keeps
+    /// its shape), text for a scalar; a null has no part.
+    fn one(&mut self, name: &str, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
                 let content_type = self.content_type(name, "application/json");
-                self.push(name, content_type, BinaryData::Bytes(object.to_string().into()), None);
+                self.push(name, content_type, BinaryData::Bytes(value.to_string().into()), None);
             }
-            Ok(scalar) => {
+            scalar => {
                 let content_type = self.content_type(name, "text/plain");
-                let text = scalar_text(name, &scalar).unwrap_or_default();
+                let text = scalar_text(name, scalar).unwrap_or_default();
                 self.push(name, content_type, BinaryData::Bytes(text.into()), None);
             }
-            Err(err) => self.fail(&format!("part `{name}` does not serialize: {err}")),
         }
     }
 
