@@ -166,7 +166,11 @@ impl<'a> Sampler<'a> {
             TypeRef::Json => quote! { serde_json::json!({}) },
             TypeRef::JsonObject => quote! { serde_json::Map::new() },
             TypeRef::List(item) => {
-                let count = c.min_items.unwrap_or(1).max(1).min(c.max_items.unwrap_or(usize::MAX));
+                // One item, as deep as optional fields go; deeper, only what
+                // `minItems` asks for (a recursive tree ends).
+                let least = c.min_items.unwrap_or(0);
+                let count = if least == 0 && depth >= MAX_OPTIONAL_DEPTH { 0 } else { least.max(1) };
+                let count = count.min(c.max_items.unwrap_or(usize::MAX));
                 if count == 0 {
                     let item = rust_type(self.api, item, TypePath::Module);
                     return quote! { Vec::<#item>::new() };
@@ -190,6 +194,8 @@ impl<'a> Sampler<'a> {
                 let inner = self.value(inner, c, Slot::Exact, depth, salt);
                 quote! { Some(#inner) }
             }
+            // Deep down, an empty map (a recursive schema of schemas ends).
+            TypeRef::Map(_) if depth >= MAX_OPTIONAL_DEPTH => quote! { std::collections::BTreeMap::new() },
             TypeRef::Map(value) => {
                 let value = self.value(value, &Constraints::default(), Slot::Exact, depth + 1, salt);
                 quote! { std::collections::BTreeMap::from([("key".to_string(), #value)]) }
@@ -205,6 +211,11 @@ impl<'a> Sampler<'a> {
         }
         let ty = rust_type(self.api, &TypeRef::Named(id), TypePath::Module);
         match &def.kind {
+            // A list alias is passed as `impl Into<Vec<T>>`, which an array
+            // of `&str` is not.
+            TypeKind::Alias(inner @ TypeRef::List(_)) => {
+                self.value(inner, &Constraints::default(), Slot::Exact, depth, salt)
+            }
             TypeKind::Alias(inner) => self.value(inner, &Constraints::default(), slot, depth, salt),
             TypeKind::Enum(e) => match e.variants.first() {
                 Some(v) => {
@@ -217,7 +228,20 @@ impl<'a> Sampler<'a> {
                 }
             },
             TypeKind::Union(u) => {
-                let Some(v) = u.variants.first() else {
+                // Deep down, the variant likeliest to end (a scalar, a list,
+                // a struct without required fields) rather than the first.
+                let ends = |v: &&crate::ir::UnionVariant| match &v.ty {
+                    TypeRef::Named(id) => match &self.api.ty(*id).kind {
+                        TypeKind::Struct(s) if !s.constructor.is_empty() => 2,
+                        TypeKind::Union(_) => 2,
+                        TypeKind::Struct(_) => 1,
+                        TypeKind::Enum(_) | TypeKind::Alias(_) => 0,
+                    },
+                    _ => 0,
+                };
+                let chosen =
+                    if depth >= MAX_OPTIONAL_DEPTH { u.variants.iter().min_by_key(ends) } else { u.variants.first() };
+                let Some(v) = chosen else {
                     return quote! { compile_error!("the generator made a union without variants") };
                 };
                 let variant = format_ident!("{}", v.rust_name);
