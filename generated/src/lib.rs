@@ -19,9 +19,9 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext, Items,
-    Nullable, Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret,
-    ValidationError,
+    ApiResponse, ApiResult, Binary, BuildError, ByteStream, Error, ErrorContext, Event,
+    Events, Items, Nullable, Pages, ParseEnumError, RateLimiter, RequestHook,
+    RetryPolicy, Secret, StreamError, StreamOptions, ValidationError,
 };
 
 /// The byte buffers of binary responses.

@@ -573,6 +573,9 @@ pub struct Operation {
     /// Decided: a binary success that `send_stream()` can also give unread,
     /// as a stream of chunks.
     pub streams: bool,
+    /// Decided: a success offered as a stream of items, which `events()`
+    /// reads as they arrive (asking for that media type).
+    pub events: Option<EventStream>,
     /// Decided: no success status is documented, only `default`, which
     /// then covers the successes too (a 2XX decodes as the default's body,
     /// as the call's result; any other status is an error).
@@ -913,6 +916,54 @@ pub struct Response {
     /// for a JSON body, the text ones for text, every one for bytes), as
     /// the document names them.
     pub media_types: Vec<String>,
+    /// A streamed media type it also offers (server-sent events, JSON
+    /// Lines), read item by item.
+    pub stream: Option<EventStream>,
+}
+
+/// A response read as a stream of items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// As the document names it (`text/event-stream`).
+    pub media_type: String,
+    pub framing: Framing,
+    /// Each event's data (or line), decoded: a `String` when the document
+    /// gives no schema, or a string one.
+    pub item: TypeRef,
+}
+
+/// How a streamed body divides into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`.
+    ServerSent,
+    /// `application/x-ndjson`, `application/jsonl`, `application/json-seq`.
+    Lines,
+}
+
+impl Framing {
+    /// The framing of a streamed media type, or `None` for another.
+    pub fn of(media_type: &str) -> Option<Framing> {
+        let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Framing::ServerSent),
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
+            | "application/json-seq" => Some(Framing::Lines),
+            _ => None,
+        }
+    }
+
+    /// The runtime's name for it.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Framing::ServerSent => "ServerSent",
+            Framing::Lines => "Lines",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -49,6 +49,7 @@ pub const MODULES: &[Module] = &[
     module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
+    module!("events", public: ["Event", "Events", "StreamError", "StreamOptions"], internal: ["Framing", "Parser", "RawEvent", "Reopen", "ReopenFuture", "json_event", "text_event"]),
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),
     module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),

@@ -18,6 +18,7 @@ mod credentials;
 mod decode;
 mod encoding;
 mod error;
+mod events;
 mod limiter;
 mod pages;
 mod response;
@@ -45,6 +46,9 @@ pub(crate) use encoding::{BinaryData, Body, ChunkStream, Multipart, MultipartFie
 pub use error::{Error, ErrorContext, ParseEnumError};
 #[allow(unused_imports)]
 pub(crate) use error::{CallFailure, Failure};
+pub use events::{Event, Events, StreamError, StreamOptions};
+#[allow(unused_imports)]
+pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
 pub use limiter::RateLimiter;
 pub use pages::{Items, Pages};
 #[allow(unused_imports)]

@@ -74,6 +74,9 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
         op.idempotency_key = idempotency_key;
         // A binary success can also be streamed as it arrives.
         op.streams = matches!(success, Success::Plain(ResponseBody::Bytes));
+        // A success offered as events is also read event by event.
+        let events = op.success_responses().find_map(|r| r.stream.clone());
+        op.events = events;
         op.success = success;
         op.accept = accept;
         op.pagination = pagination;

@@ -6,9 +6,9 @@ use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
-    Api, ArgKind, BodyContent, CursorFrom, Envelope, FieldPath, IntWidth, ItemsAt, LinkFrom, MediaKind, MessageField,
-    Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation, ParamRepr, Passing,
-    PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
+    Api, ArgKind, BodyContent, CursorFrom, Envelope, EventStream, FieldPath, Framing, IntWidth, ItemsAt, LinkFrom,
+    MediaKind, MessageField, Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation,
+    ParamRepr, Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -210,6 +210,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
         pagination,
         accept,
         streams,
+        events,
         default_success: _,
     } = op;
     let OperationNames { request, error } = names;
@@ -351,6 +352,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let events = events.as_ref().map(|e| events_fns(api, op, &error, *idempotent, e));
     let pagination = pagination.as_ref().map(|p| pages_fns(api, op, rust_name, &request, &error, &success_ty, p));
     let choice = body_choice(api, op);
     let struct_doc = format!(" A [`Client::{rust_name}`] request. Send it with `.send().await`, or just `.await` it.");
@@ -376,6 +378,8 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #send_stream
+
+            #events
 
             fn into_call(self) -> #root::runtime::Call {
                 static OPERATION: #root::runtime::Operation = #root::runtime::Operation {
@@ -624,6 +628,71 @@ fn text(path: &FieldPath) -> TokenStream {
         Wrapper::Plain => quote! { Some(#value.as_str()) },
         Wrapper::Option => quote! { #value.as_deref() },
         Wrapper::Nullable => quote! { #value.as_option().map(String::as_str) },
+    }
+}
+
+/// `events()` and `events_with()`: the call sent asking for its streamed
+/// media type, read item by item (`open_events` sends it, and again on
+/// reconnecting).
+fn events_fns(
+    api: &Api,
+    op: &Operation,
+    error: &proc_macro2::Ident,
+    idempotent: bool,
+    events: &EventStream,
+) -> TokenStream {
+    let root = root(api);
+    let item = rust_type(api, &events.item, TypePath::Module);
+    let decode = match events.item {
+        TypeRef::String => quote! { #root::runtime::text_event },
+        _ => quote! { #root::runtime::json_event::<#item> },
+    };
+    let framing = format_ident!("{}", events.framing.variant());
+    let media_type = &events.media_type;
+    let arms = response_arms(api, op, true);
+    let what = match events.framing {
+        Framing::ServerSent => "its server-sent events",
+        Framing::Lines => "its JSON lines",
+    };
+    let doc = format!(" Sends the request asking for `{media_type}` and reads {what} as they arrive, each decoded");
+    let output = quote! { Result<#root::Events<#item>, #root::Error<#error>> };
+    quote! {
+        #[doc = #doc]
+        #[doc = " (with [`StreamOptions`](crate::StreamOptions)' defaults); an error status is decoded as with `send`."]
+        pub async fn events(self) -> #output {
+            self.events_with(#root::StreamOptions::default()).await
+        }
+
+        #[doc = " [`events`](Self::events) read with `options`: time and size limits, done markers, reconnecting."]
+        pub async fn events_with(self, options: #root::StreamOptions) -> #output {
+            let again = self.clone();
+            let reopen: #root::runtime::Reopen = Box::new(move |last_id| {
+                let request = again.clone();
+                Box::pin(async move {
+                    request.open_events(last_id).await.map(#root::ApiResponse::into_body).map_err(|err| err.to_string())
+                })
+            });
+            let body = self.open_events(None).await?.into_body();
+            Ok(#root::runtime::Events::new(
+                body,
+                #root::runtime::Framing::#framing,
+                options,
+                #decode,
+                Some(reopen),
+                #idempotent,
+            ))
+        }
+
+        async fn open_events(mut self, last_event_id: Option<String>) -> #root::ApiResult<#root::ByteStream, #error> {
+            self.options.add_header("accept".to_string(), #media_type.to_string());
+            if let Some(id) = last_event_id {
+                self.options.add_header("last-event-id".to_string(), id);
+            }
+            let raw = self.into_call().send_streaming().await?;
+            match raw.status() {
+                #(#arms)*
+            }
+        }
     }
 }
 

@@ -5,7 +5,9 @@ use super::inline_names::Role;
 use super::schema::schema_ref;
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{Body, BodyContent, MediaKind, Response, ResponseBody, Status, Style, TypeKind, TypeRef};
+use crate::ir::{
+    Body, BodyContent, EventStream, Framing, MediaKind, Response, ResponseBody, Status, Style, TypeKind, TypeRef,
+};
 use indexmap::IndexMap;
 use openapiv3::{MediaType, QueryStyle, ReferenceOr, RequestBody, Response as OaResponse, StatusCode};
 
@@ -149,13 +151,14 @@ impl<'a> Lowerer<'a> {
             };
             let role = if status.is_success() { Role::Success } else { Role::Error };
             match self.lower_response(response, &NameCtx::new(type_prefix, &leaf).with_role(role), &response_at) {
-                Ok((description, body, headers, media_types)) => responses.push(Response {
+                Ok(Lowered { description, body, headers, media_types, stream }) => responses.push(Response {
                     status,
                     variant: status_variant(status),
                     description,
                     body,
                     headers,
                     media_types,
+                    stream,
                 }),
                 Err(reported) => failed = Some(reported),
             }
@@ -169,8 +172,9 @@ impl<'a> Lowerer<'a> {
         response: &'a ReferenceOr<OaResponse>,
         ctx: &NameCtx,
         at: &Pointer,
-    ) -> Result<(String, ResponseBody, Vec<String>, Vec<String>), Reported> {
+    ) -> Result<Lowered, Reported> {
         let (response, at) = self.resolve(response, at, "responses", "a response", |c| &c.responses)?;
+        let stream = self.lower_stream(&response.content, ctx, &at)?;
         let body = if response.content.is_empty() {
             ResponseBody::Empty
         } else if let Some((media_type, media)) = pick_json(&response.content) {
@@ -194,8 +198,45 @@ impl<'a> Lowerer<'a> {
             ResponseBody::Empty => false,
         };
         let media_types = response.content.keys().filter(|k| read_as(k)).cloned().collect();
-        Ok((response.description.clone(), body, headers, media_types))
+        Ok(Lowered { description: response.description.clone(), body, headers, media_types, stream })
     }
+
+    /// The first streamed media type a response offers (server-sent events
+    /// before JSON Lines), with the type of its items.
+    fn lower_stream(
+        &mut self,
+        content: &'a IndexMap<String, MediaType>,
+        ctx: &NameCtx,
+        at: &Pointer,
+    ) -> Result<Option<EventStream>, Reported> {
+        let mut streamed: Vec<(Framing, &'a String, &'a MediaType)> =
+            content.iter().filter_map(|(name, media)| Framing::of(name).map(|f| (f, name, media))).collect();
+        streamed.sort_by_key(|(framing, name, _)| (*framing != Framing::ServerSent, name.as_str()));
+        let Some((framing, media_type, media)) = streamed.first().copied() else { return Ok(None) };
+        let media_at = at.join("content").join(media_type);
+        let item = match &media.schema {
+            Some(schema) => {
+                let ty = self.type_of(schema_ref(schema), &ctx.child("Event"), &media_at.join("schema"))?.ty;
+                // A string schema describes the raw text of each event.
+                if ty == TypeRef::String || ty == TypeRef::Binary {
+                    TypeRef::String
+                } else {
+                    ty
+                }
+            }
+            None => TypeRef::String,
+        };
+        Ok(Some(EventStream { media_type: media_type.clone(), framing, item }))
+    }
+}
+
+/// A response as lowered.
+struct Lowered {
+    description: String,
+    body: ResponseBody,
+    headers: Vec<String>,
+    media_types: Vec<String>,
+    stream: Option<EventStream>,
 }
 
 /// `application/json`, else any `…+json` or `…/json` type, picked by name

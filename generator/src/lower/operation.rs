@@ -109,6 +109,7 @@ impl<'a> Lowerer<'a> {
             pagination: None,
             accept: Default::default(),
             streams: false,
+            events: None,
             default_success: false,
             features: Vec::new(),
         })

@@ -28,6 +28,14 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&SPEC)
     }
+    /// `POST /chat`
+    pub fn chat(&self, body: types::ChatBody) -> ChatRequest {
+        ChatRequest {
+            client: self.clone(),
+            body,
+            options: Default::default(),
+        }
+    }
     /// `POST /customers`
     pub fn create_customer(
         &self,
@@ -45,6 +53,20 @@ impl Client {
             client: self.clone(),
             idempotency_key: None,
             body: body.into(),
+            options: Default::default(),
+        }
+    }
+    /// `GET /export`
+    pub fn export_rows(&self) -> ExportRowsRequest {
+        ExportRowsRequest {
+            client: self.clone(),
+            options: Default::default(),
+        }
+    }
+    /// `GET /feed`
+    pub fn feed(&self) -> FeedRequest {
+        FeedRequest {
+            client: self.clone(),
             options: Default::default(),
         }
     }
@@ -134,6 +156,102 @@ impl Client {
 }
 
 impl ClientBuilder {}
+
+/// A [`Client::chat`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ChatRequest {
+    client: Client,
+    body: types::ChatBody,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ChatRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::Chunk, ChatError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    /// Sends the request asking for `text/event-stream` and reads its server-sent events as they arrive, each decoded
+    /// (with [`StreamOptions`](crate::StreamOptions)' defaults); an error status is decoded as with `send`.
+    pub async fn events(
+        self,
+    ) -> Result<crate::Events<types::Chunk>, crate::Error<ChatError>> {
+        self.events_with(crate::StreamOptions::default()).await
+    }
+    /// [`events`](Self::events) read with `options`: time and size limits, done markers, reconnecting.
+    pub async fn events_with(
+        self,
+        options: crate::StreamOptions,
+    ) -> Result<crate::Events<types::Chunk>, crate::Error<ChatError>> {
+        let again = self.clone();
+        let reopen: crate::runtime::Reopen = Box::new(move |last_id| {
+            let request = again.clone();
+            Box::pin(async move {
+                request
+                    .open_events(last_id)
+                    .await
+                    .map(crate::ApiResponse::into_body)
+                    .map_err(|err| err.to_string())
+            })
+        });
+        let body = self.open_events(None).await?.into_body();
+        Ok(
+            crate::runtime::Events::new(
+                body,
+                crate::runtime::Framing::ServerSent,
+                options,
+                crate::runtime::json_event::<types::Chunk>,
+                Some(reopen),
+                false,
+            ),
+        )
+    }
+    async fn open_events(
+        mut self,
+        last_event_id: Option<String>,
+    ) -> crate::ApiResult<crate::ByteStream, ChatError> {
+        self.options.add_header("accept".to_string(), "text/event-stream".to_string());
+        if let Some(id) = last_event_id {
+            self.options.add_header("last-event-id".to_string(), id);
+        }
+        let raw = self.into_call().send_streaming().await?;
+        match raw.status() {
+            200 => raw.stream(),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "chat",
+            method: reqwest::Method::POST,
+            path: "/chat",
+            idempotent: false,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/chat".to_string());
+        let body = &body;
+        call.json_body("application/json", body);
+        call
+    }
+}
+
+crate::runtime::request_options!(ChatRequest);
+
+crate::runtime::into_future!(ChatRequest, types::Chunk, ChatError);
+
+/// The error responses documented for [`Client::chat`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ChatError {}
 
 /// A [`Client::create_customer`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
@@ -274,6 +392,202 @@ impl From<types::Item> for CreateItemBody {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateItemError {}
+
+/// A [`Client::export_rows`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ExportRowsRequest {
+    client: Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ExportRowsRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<bytes::Bytes, ExportRowsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::bytes),
+            _ => raw.unexpected(),
+        }
+    }
+    /// Sends the request and returns the body unread, as a stream of
+    /// chunks (for large downloads); errors are decoded as with `send`.
+    pub async fn send_stream(
+        self,
+    ) -> crate::ApiResult<crate::ByteStream, ExportRowsError> {
+        let raw = self.into_call().send_streaming().await?;
+        match raw.status() {
+            200 => raw.stream(),
+            _ => raw.unexpected(),
+        }
+    }
+    /// Sends the request asking for `application/x-ndjson` and reads its JSON lines as they arrive, each decoded
+    /// (with [`StreamOptions`](crate::StreamOptions)' defaults); an error status is decoded as with `send`.
+    pub async fn events(
+        self,
+    ) -> Result<crate::Events<types::Chunk>, crate::Error<ExportRowsError>> {
+        self.events_with(crate::StreamOptions::default()).await
+    }
+    /// [`events`](Self::events) read with `options`: time and size limits, done markers, reconnecting.
+    pub async fn events_with(
+        self,
+        options: crate::StreamOptions,
+    ) -> Result<crate::Events<types::Chunk>, crate::Error<ExportRowsError>> {
+        let again = self.clone();
+        let reopen: crate::runtime::Reopen = Box::new(move |last_id| {
+            let request = again.clone();
+            Box::pin(async move {
+                request
+                    .open_events(last_id)
+                    .await
+                    .map(crate::ApiResponse::into_body)
+                    .map_err(|err| err.to_string())
+            })
+        });
+        let body = self.open_events(None).await?.into_body();
+        Ok(
+            crate::runtime::Events::new(
+                body,
+                crate::runtime::Framing::Lines,
+                options,
+                crate::runtime::json_event::<types::Chunk>,
+                Some(reopen),
+                true,
+            ),
+        )
+    }
+    async fn open_events(
+        mut self,
+        last_event_id: Option<String>,
+    ) -> crate::ApiResult<crate::ByteStream, ExportRowsError> {
+        self.options
+            .add_header("accept".to_string(), "application/x-ndjson".to_string());
+        if let Some(id) = last_event_id {
+            self.options.add_header("last-event-id".to_string(), id);
+        }
+        let raw = self.into_call().send_streaming().await?;
+        match raw.status() {
+            200 => raw.stream(),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "export_rows",
+            method: reqwest::Method::GET,
+            path: "/export",
+            idempotent: true,
+            accept: "application/x-ndjson",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/export".to_string());
+        call
+    }
+}
+
+crate::runtime::request_options!(ExportRowsRequest);
+
+crate::runtime::into_future!(ExportRowsRequest, bytes::Bytes, ExportRowsError);
+
+/// The error responses documented for [`Client::export_rows`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ExportRowsError {}
+
+/// A [`Client::feed`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct FeedRequest {
+    client: Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl FeedRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<String, FeedError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::text),
+            _ => raw.unexpected(),
+        }
+    }
+    /// Sends the request asking for `text/event-stream` and reads its server-sent events as they arrive, each decoded
+    /// (with [`StreamOptions`](crate::StreamOptions)' defaults); an error status is decoded as with `send`.
+    pub async fn events(self) -> Result<crate::Events<String>, crate::Error<FeedError>> {
+        self.events_with(crate::StreamOptions::default()).await
+    }
+    /// [`events`](Self::events) read with `options`: time and size limits, done markers, reconnecting.
+    pub async fn events_with(
+        self,
+        options: crate::StreamOptions,
+    ) -> Result<crate::Events<String>, crate::Error<FeedError>> {
+        let again = self.clone();
+        let reopen: crate::runtime::Reopen = Box::new(move |last_id| {
+            let request = again.clone();
+            Box::pin(async move {
+                request
+                    .open_events(last_id)
+                    .await
+                    .map(crate::ApiResponse::into_body)
+                    .map_err(|err| err.to_string())
+            })
+        });
+        let body = self.open_events(None).await?.into_body();
+        Ok(
+            crate::runtime::Events::new(
+                body,
+                crate::runtime::Framing::ServerSent,
+                options,
+                crate::runtime::text_event,
+                Some(reopen),
+                true,
+            ),
+        )
+    }
+    async fn open_events(
+        mut self,
+        last_event_id: Option<String>,
+    ) -> crate::ApiResult<crate::ByteStream, FeedError> {
+        self.options.add_header("accept".to_string(), "text/event-stream".to_string());
+        if let Some(id) = last_event_id {
+            self.options.add_header("last-event-id".to_string(), id);
+        }
+        let raw = self.into_call().send_streaming().await?;
+        match raw.status() {
+            200 => raw.stream(),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "feed",
+            method: reqwest::Method::GET,
+            path: "/feed",
+            idempotent: true,
+            accept: "text/event-stream",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/feed".to_string());
+        call
+    }
+}
+
+crate::runtime::request_options!(FeedRequest);
+
+crate::runtime::into_future!(FeedRequest, String, FeedError);
+
+/// The error responses documented for [`Client::feed`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FeedError {}
 
 /// A [`Client::get_blob`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

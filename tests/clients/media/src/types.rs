@@ -5,6 +5,46 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
+pub struct ChatBody {
+    pub prompt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<bool>,
+}
+
+impl ChatBody {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(prompt: impl Into<String>) -> Self {
+        Self {
+            prompt: prompt.into(),
+            stream: None,
+        }
+    }
+}
+
+impl ChatBody {
+    /// Sets `stream`.
+    pub fn stream(mut self, value: impl Into<bool>) -> Self {
+        self.stream = Some(value.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct Chunk {
+    pub index: i64,
+    pub text: String,
+}
+
+impl Chunk {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(index: i64, text: impl Into<String>) -> Self {
+        Self { index, text: text.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct CreateCustomerBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateCustomerBodyAddress>,

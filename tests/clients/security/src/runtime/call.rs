@@ -502,7 +502,10 @@ impl Exchange<'_> {
                 let failure = Failure::InvalidRequest("a streamed body can be sent only once".into());
                 return Err(CallFailure { failure, context });
             };
-            if let Some(timeout) = self.timeout {
+            // A streamed answer may last longer than an attempt: the limit
+            // covers its status and headers only (a stream bounds the gap
+            // between chunks itself).
+            if let (Some(timeout), false) = (self.timeout, self.stream_success) {
                 *next.timeout_mut() = Some(timeout);
             }
             context.attempts = attempt;
@@ -515,15 +518,21 @@ impl Exchange<'_> {
             }
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempts", attempt);
-            let fetched = RawResponse::fetch(
+            let fetch = RawResponse::fetch(
                 &core.http,
                 next,
                 self.redactor,
                 core.request_id_headers,
                 self.stream_success,
                 self.max_body,
-            )
-            .await;
+            );
+            let fetched = match (self.timeout, self.stream_success) {
+                (Some(timeout), true) => match tokio::time::timeout(timeout, fetch).await {
+                    Ok(fetched) => fetched,
+                    Err(_) => return Err(CallFailure { failure: Failure::Timeout(timeout), context }),
+                },
+                _ => fetch.await,
+            };
             // An answer too large to read would be as large again.
             let outcome = match fetched {
                 Ok(raw) => Ok(raw),
