@@ -636,12 +636,13 @@ impl Operation {
         params.chain(self.body.iter().flat_map(|b| &b.contents).map(|c| &c.ty))
     }
 
-    /// The types its JSON responses name directly.
+    /// The types its JSON responses and streamed items name directly.
     pub fn received_type_refs(&self) -> impl Iterator<Item = &TypeRef> {
-        self.responses.iter().filter_map(|r| match &r.body {
+        let bodies = self.responses.iter().filter_map(|r| match &r.body {
             ResponseBody::Json(ty) => Some(ty),
             _ => None,
-        })
+        });
+        bodies.chain(self.responses.iter().filter_map(|r| r.stream.as_ref().map(|s| &s.item)))
     }
 }
 

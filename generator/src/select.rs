@@ -109,6 +109,9 @@ fn prune_types(api: &mut Api) {
             if let crate::ir::ResponseBody::Json(ty) = &mut response.body {
                 renumber(ty);
             }
+            if let Some(stream) = &mut response.stream {
+                renumber(&mut stream.item);
+            }
         }
     }
 }

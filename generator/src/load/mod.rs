@@ -6,6 +6,7 @@
 pub mod refs;
 mod tolerate;
 mod v31;
+mod v32;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
 use openapiv3::OpenAPI;
@@ -62,8 +63,13 @@ fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Va
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut raw = parse_text(text, file_name, diags)?;
     tolerate::mend(&mut raw, diags);
-    if check_version(&raw, diags)? == Version::V31 {
-        v31::normalize(&mut raw, diags);
+    match check_version(&raw, diags)? {
+        Version::V30 => {}
+        Version::V31 => v31::normalize(&mut raw, diags),
+        Version::V32 => {
+            v32::normalize(&mut raw, diags);
+            v31::normalize(&mut raw, diags);
+        }
     }
     inline_path_item_refs(&mut raw, diags);
     Ok(raw)
@@ -283,6 +289,7 @@ fn inline_path_item_refs(raw: &mut Value, diags: &mut Diagnostics) {
 enum Version {
     V30,
     V31,
+    V32,
 }
 
 fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<Version, Reported> {
@@ -301,9 +308,10 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Result<Version, Report
     match object.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(Version::V30),
         Some(v) if v.starts_with("3.1") => Ok(Version::V31),
+        Some(v) if v.starts_with("3.2") => Ok(Version::V32),
         Some(v) => Err(diags.error(
             &root.join("openapi"),
-            format!("unsupported OpenAPI version `{v}`; OpenAPI 3.0.x and 3.1.x are supported"),
+            format!("unsupported OpenAPI version `{v}`; OpenAPI 3.0.x, 3.1.x and 3.2.x are supported"),
         )),
         None => {
             Err(diags

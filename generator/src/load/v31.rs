@@ -15,6 +15,8 @@
 //! | `prefixItems` without `items` | `items: anyOf` the prefix items (a warning: tuples become lists) |
 //! | `true` / `false` schemas | `{}` / `{not: {}}` |
 //! | `webhooks` | left out (a warning) |
+//! | `$dynamicRef: '#a'` to a component's `$dynamicAnchor: a` | `$ref` to that component (the recursive tree); otherwise any JSON (a warning) |
+//! | a `mutualTLS` security scheme | left out of the schemes and requirements (a warning): TLS is the HTTP client's |
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_json::{json, Map, Value};
@@ -39,7 +41,131 @@ pub(super) fn normalize(raw: &mut Value, diags: &mut Diagnostics) {
             license.insert("name".into(), name);
         }
     }
+    mutual_tls(raw, diags);
+    dynamic_refs(raw, diags);
     walk(raw, &root, diags);
+}
+
+/// `mutualTLS` schemes are the TLS layer's, which the caller configures on
+/// the HTTP client; the requirements keep their other schemes.
+fn mutual_tls(raw: &mut Value, diags: &mut Diagnostics) {
+    let at = Pointer::root().join("components").join("securitySchemes");
+    let Some(schemes) = raw.pointer_mut("/components/securitySchemes").and_then(Value::as_object_mut) else { return };
+    let mutual: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in &mutual {
+        schemes.remove(name);
+        diags.warning(
+            &at.join(name),
+            "a `mutualTLS` scheme is met by the TLS connection, not a header: give the client a reqwest::Client with your identity (`ClientBuilder::http_client`); it is left out of the security requirements",
+        );
+    }
+    if mutual.is_empty() {
+        return;
+    }
+    // An alternative that was only `mutualTLS` needs no credential of the
+    // client's: it goes last, so that a credential the caller sets is sent.
+    let strip = |security: &mut Value| {
+        if let Some(alternatives) = security.as_array_mut() {
+            let (mut kept, mut emptied) = (Vec::new(), Vec::new());
+            for mut alternative in alternatives.drain(..) {
+                let before = alternative.as_object().map_or(0, |a| a.len());
+                if let Some(map) = alternative.as_object_mut() {
+                    map.retain(|name, _| !mutual.contains(name));
+                }
+                let after = alternative.as_object().map_or(0, |a| a.len());
+                if after == 0 && before > 0 {
+                    emptied.push(alternative);
+                } else {
+                    kept.push(alternative);
+                }
+            }
+            kept.extend(emptied);
+            *alternatives = kept;
+        }
+    };
+    if let Some(security) = raw.get_mut("security") {
+        strip(security);
+    }
+    if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut() {
+                if let Some(security) = operation.get_mut("security") {
+                    strip(security);
+                }
+            }
+        }
+    }
+}
+
+/// `$dynamicRef: '#name'` refers to the component that declares
+/// `$dynamicAnchor: name` (the pattern of a recursive tree whose nodes an
+/// extension may widen): it becomes a plain `$ref` to that component.
+fn dynamic_refs(raw: &mut Value, diags: &mut Diagnostics) {
+    let mut anchors = std::collections::BTreeMap::new();
+    if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            if let Some(anchor) = schema.get("$dynamicAnchor").and_then(Value::as_str) {
+                anchors.entry(anchor.to_string()).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    if mentions_dynamic(raw) {
+        rewrite_dynamic(raw, &anchors, &Pointer::root(), diags);
+    }
+}
+
+/// Whether any object has `$dynamicRef` or `$dynamicAnchor` (most
+/// documents have neither, and are not walked with pointers).
+fn mentions_dynamic(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.contains_key("$dynamicRef") || map.contains_key("$dynamicAnchor") || map.values().any(mentions_dynamic)
+        }
+        Value::Array(items) => items.iter().any(mentions_dynamic),
+        _ => false,
+    }
+}
+
+fn rewrite_dynamic(
+    value: &mut Value,
+    anchors: &std::collections::BTreeMap<String, String>,
+    at: &Pointer,
+    diags: &mut Diagnostics,
+) {
+    match value {
+        Value::Object(map) => {
+            map.remove("$dynamicAnchor");
+            if let Some(reference) = map.remove("$dynamicRef") {
+                let anchor = reference.as_str().and_then(|r| r.strip_prefix('#')).unwrap_or_default();
+                match anchors.get(anchor) {
+                    Some(component) => {
+                        map.insert("$ref".into(), json!(format!("#/components/schemas/{component}")));
+                    }
+                    None => diags.warning(
+                        &at.join("$dynamicRef"),
+                        format!(
+                            "`$dynamicRef: {reference}` names no component's `$dynamicAnchor`; the value is any JSON"
+                        ),
+                    ),
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                    rewrite_dynamic(child, anchors, &at.join(key), diags);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite_dynamic(item, anchors, &at.join(i), diags);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Walks the document outside schemas, normalizing every schema it meets
@@ -189,6 +315,36 @@ fn types(map: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dynamic_refs_and_mutual_tls() {
+        let (raw, report) = normalized(json!({
+            "openapi": "3.1.0",
+            "security": [{"mtls": []}, {"key": [], "mtls": []}],
+            "paths": {"/a": {"get": {"security": [{"mtls": []}], "responses": {}}}},
+            "components": {
+                "securitySchemes": {"mtls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "k"}},
+                "schemas": {
+                    "Node": {"$dynamicAnchor": "node", "type": "object",
+                             "properties": {"children": {"type": "array", "items": {"$dynamicRef": "#node"}}}},
+                    "Lost": {"properties": {"x": {"$dynamicRef": "#nowhere"}}}
+                }
+            }
+        }));
+        assert_eq!(
+            raw["components"]["schemas"]["Node"]["properties"]["children"]["items"],
+            json!({"$ref": "#/components/schemas/Node"})
+        );
+        assert!(raw["components"]["schemas"]["Node"].get("$dynamicAnchor").is_none());
+        assert!(raw["components"]["securitySchemes"].get("mtls").is_none());
+        assert_eq!(raw["security"], json!([{"key": []}, {}]));
+        assert_eq!(raw["paths"]["/a"]["get"]["security"], json!([{}]));
+        assert!(report.contains("#/components/securitySchemes/mtls: a `mutualTLS` scheme"), "{report}");
+        assert!(
+            report.contains("#/components/schemas/Lost/properties/x/$dynamicRef: `$dynamicRef: \"#nowhere\"`"),
+            "{report}"
+        );
+    }
 
     fn normalized(document: Value) -> (Value, String) {
         let mut raw = document;
