@@ -4,7 +4,7 @@
 //!
 //! | 3.2 | becomes |
 //! |---|---|
-//! | `itemSchema` of a media type (SSE, JSON Lines) | its `schema`: the type of each streamed item |
+//! | `itemSchema` of a media type (SSE, JSON Lines) | its `schema`: the type of each streamed item (for SSE, of an event's `data`: its `contentSchema` when the item describes the event's fields) |
 //! | `$ref` to `#/components/mediaTypes/…` | the media type object it names |
 //! | `additionalOperations` with a method 3.1 has (`GET`…) | that method's operation |
 //! | the `query` method, other `additionalOperations` | left out (a warning) |
@@ -122,11 +122,41 @@ fn media_type_object(value: &mut Value, components: &Value, at: &Pointer, diags:
     let Some(map) = value.as_object_mut() else { return };
     if let Some(item) = map.remove("itemSchema") {
         // `schema` would describe the whole stream; the items are what the
-        // client reads.
+        // client reads: for server-sent events, each event's `data`.
+        let event_stream = at.to_string().ends_with("/text~1event-stream");
+        let item = if event_stream { event_data(&item).unwrap_or(item) } else { item };
         map.insert("schema".into(), item);
     }
     map.remove("prefixEncoding");
     map.remove("itemEncoding");
+}
+
+/// The schema of an event's `data`, when the item schema describes the
+/// event's fields (`{event, data, id, retry}`): `data`'s `contentSchema`
+/// (JSON text of that schema), or `data` itself when it is not text. A
+/// `oneOf`/`anyOf` of such events gives the union of their data, told
+/// apart by shape.
+fn event_data(item: &Value) -> Option<Value> {
+    let data = |event: &Value| -> Option<Value> {
+        let data = event.get("properties")?.get("data")?;
+        match data.get("contentSchema") {
+            Some(schema) => Some(schema.clone()),
+            None if data.get("type").and_then(Value::as_str) == Some("string") => Some(json!({"type": "string"})),
+            None => Some(data.clone()),
+        }
+    };
+    if let Some(one) = data(item) {
+        return Some(one);
+    }
+    for keyword in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(events)) = item.get(keyword) {
+            let members: Option<Vec<Value>> = events.iter().map(data).collect();
+            if let Some(members) = members {
+                return Some(json!({ keyword: members }));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -164,6 +194,16 @@ mod tests {
             json!({"type": "object"})
         );
         assert_eq!(chat["get"]["responses"]["200"]["content"]["application/json"]["schema"], json!({"type": "string"}));
+        let event = json!({"type": "object", "properties": {
+            "event": {"const": "delta"},
+            "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": "#/x"}}
+        }});
+        assert_eq!(event_data(&event), Some(json!({"$ref": "#/x"})));
+        assert_eq!(
+            event_data(&json!({"oneOf": [event.clone(), event]})),
+            Some(json!({"oneOf": [{"$ref": "#/x"}, {"$ref": "#/x"}]}))
+        );
+        assert_eq!(event_data(&json!({"type": "object"})), None);
         assert_eq!(chat["get"]["parameters"], json!([]));
         assert!(chat.get("query").is_none() && chat.get("additionalOperations").is_none());
         let report = diags.finish().to_string();
