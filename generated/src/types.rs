@@ -1661,6 +1661,36 @@ pub enum TargetingConditionTargetValue {
     String(String),
 }
 
+impl From<Vec<String>> for TargetingConditionTargetValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::StringList(value)
+    }
+}
+
+impl From<Vec<f64>> for TargetingConditionTargetValue {
+    fn from(value: Vec<f64>) -> Self {
+        Self::NumberList(value)
+    }
+}
+
+impl From<f64> for TargetingConditionTargetValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+
+impl From<String> for TargetingConditionTargetValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<&str> for TargetingConditionTargetValue {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_string())
+    }
+}
+
 /// An inline targeting rule.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]

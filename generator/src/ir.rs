@@ -462,6 +462,9 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// Decided: the value is boxed (it breaks a cycle).
     pub boxed: bool,
+    /// Decided: the union converts `From` this variant's payload (no other
+    /// variant has that type); a `String` payload converts from `&str` too.
+    pub from: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -254,6 +254,8 @@ async fn a_discriminated_response_decodes_by_tag_then_by_shape() {
     };
     let cat = decode(r#"{"kind":"cat","lives":9}"#).await.unwrap();
     assert_eq!(cat, GetPetResponse::Cat(Cat::new("cat", 9)));
+    // Each payload converts into its union.
+    assert_eq!(GetPetResponse::from(Cat::new("cat", 9)), cat);
     // A tag the document does not map, or none: the shape decides.
     let dog = decode(r#"{"kind":"wolf","bark":"loud"}"#).await.unwrap();
     assert_eq!(dog, GetPetResponse::Dog(Dog::new("wolf", "loud")));

@@ -34,6 +34,7 @@ pub fn decide(mut api: Api, target: &Target, diags: &mut Diagnostics) -> Decided
 
 fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     recursion::box_recursive_fields(api);
+    union_conversions(api);
     requests::mark_directions(api);
     mark_multipart_bodies(api);
     // The operations' own types live in `client.rs` beside `Client`; the
@@ -191,5 +192,19 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         full_serde: false,
         target: target.clone(),
         unpaged_lists: Vec::new(),
+    }
+}
+
+/// A union converts `From` each payload type only one of its variants has.
+fn union_conversions(api: &mut Api) {
+    for (i, def) in api.types.iter_mut().enumerate() {
+        if let crate::ir::TypeKind::Union(u) = &mut def.kind {
+            let types: Vec<TypeRef> = u.variants.iter().map(|v| v.ty.clone()).collect();
+            for v in &mut u.variants {
+                // A union that holds itself has `From<Self>` from core.
+                let itself = v.ty == TypeRef::Named(crate::ir::TypeId(i));
+                v.from = !itself && types.iter().filter(|t| **t == v.ty).count() == 1;
+            }
+        }
     }
 }

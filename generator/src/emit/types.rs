@@ -515,6 +515,39 @@ fn enum_item(
     }
 }
 
+/// `From<payload>` for each variant whose payload type is its own (and
+/// `From<&str>` for a `String` one).
+fn union_conversions(api: &Api, ident: &Ident, u: &Union) -> TokenStream {
+    let impls = u.variants.iter().filter(|v| v.from).map(|v| {
+        let name = format_ident!("{}", v.rust_name);
+        let payload = rust_type(api, &v.ty, TypePath::Local);
+        let wrap = if v.boxed {
+            quote! { Box::new(value) }
+        } else {
+            quote! { value }
+        };
+        let from_str = (v.ty == TypeRef::String && !v.boxed).then(|| {
+            quote! {
+                impl From<&str> for #ident {
+                    fn from(value: &str) -> Self {
+                        Self::#name(value.to_string())
+                    }
+                }
+            }
+        });
+        quote! {
+            impl From<#payload> for #ident {
+                fn from(value: #payload) -> Self {
+                    Self::#name(#wrap)
+                }
+            }
+
+            #from_str
+        }
+    });
+    quote! { #(#impls)* }
+}
+
 fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Directions) -> TokenStream {
     let Union { variants, discriminator } = u;
     let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
@@ -529,6 +562,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             }
         })
         .collect();
+    let conversions = union_conversions(api, ident, u);
     let Some(property) = discriminator else {
         // Variants are the spec's types as they are: boxing the large ones
         // would make every match on them clumsier.
@@ -542,6 +576,8 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             pub enum #ident {
                 #(#names(#types),)*
             }
+
+            #conversions
         };
     };
     // Decoded by hand: serde's internally tagged enums strip the tag before
@@ -600,5 +636,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         }
 
         #impls
+
+        #conversions
     }
 }

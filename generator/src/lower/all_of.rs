@@ -291,6 +291,7 @@ impl<'a> Lowerer<'a> {
                 ty: TypeRef::Named(id),
                 tags: Vec::new(),
                 boxed: false,
+                from: false,
             });
         }
         // Untagged: the variant with more required fields is tried first.

@@ -386,7 +386,7 @@ impl<'a> Lowerer<'a> {
                     tags.push(reference.rsplit('/').next().unwrap_or(reference).to_string());
                 }
             }
-            variants.push(UnionVariant { rust_name: String::new(), ty: typed.ty, tags, boxed: false });
+            variants.push(UnionVariant { rust_name: String::new(), ty: typed.ty, tags, boxed: false, from: false });
         }
         if let Some(reported) = failed {
             return Err(reported);

@@ -210,6 +210,18 @@ impl<'de> serde::Deserialize<'de> for GetPetResponse {
     }
 }
 
+impl From<Cat> for GetPetResponse {
+    fn from(value: Cat) -> Self {
+        Self::Cat(value)
+    }
+}
+
+impl From<Dog> for GetPetResponse {
+    fn from(value: Dog) -> Self {
+        Self::Dog(value)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct HeaderMatrixXObj {

@@ -155,7 +155,7 @@ impl<'de> serde::Deserialize<'de> for Binary {
 /// optional, nullable property has on the wire. Absent is skipped when
 /// serializing, so a PATCH body can leave a field alone, clear it (`Null`)
 /// or set it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub enum Nullable<T> {
     /// Not present on the wire.
     #[default]
@@ -164,6 +164,17 @@ pub enum Nullable<T> {
     Null,
     /// Present with a value.
     Value(T),
+}
+
+/// Reads like an `Option`'s: `Some("x")`, or `Null` / `Absent`.
+impl<T: fmt::Debug> fmt::Debug for Nullable<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Nullable::Absent => f.write_str("Absent"),
+            Nullable::Null => f.write_str("Null"),
+            Nullable::Value(value) => f.debug_tuple("Some").field(value).finish(),
+        }
+    }
 }
 
 impl<T> Nullable<T> {

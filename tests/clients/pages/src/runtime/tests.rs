@@ -273,6 +273,13 @@ fn nullable_round_trips_three_states() {
 }
 
 #[test]
+fn nullable_debug_reads_like_an_option() {
+    assert_eq!(format!("{:?}", Nullable::Value("x")), r#"Some("x")"#);
+    assert_eq!(format!("{:?}", Nullable::<u8>::Null), "Null");
+    assert_eq!(format!("{:?}", Nullable::<u8>::Absent), "Absent");
+}
+
+#[test]
 fn a_decode_error_names_the_path_of_the_value_at_fault() {
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
