@@ -1,4 +1,4 @@
-//! The one command-line front end: the `openapi-autotune-gen` binary and
+//! The one command-line front end: the `openapi-client-gen` binary and
 //! `cargo xtask codegen` parse the same flags here, describe what to make
 //! as [`Job`]s, and write or check the files with [`write_or_check`].
 
@@ -19,62 +19,99 @@ pub struct Args {
     pub no_examples: bool,
     pub strict: bool,
     pub check: bool,
+    /// Say nothing but errors (no warnings, no summary).
+    pub quiet: bool,
     pub selection: Selection,
 }
 
-/// The flags both front ends take, for their usage texts.
+/// The command line both front ends parse (clap derives its help, its
+/// `--version` and its usage errors).
+#[derive(Debug, clap::Parser)]
+#[command(
+    version,
+    about = "Generates a typed async Rust client from an OpenAPI 3.0, 3.1 or 3.2 document.",
+    after_help = "What the generator cannot represent is left out with a warning (or refuses the document \
+                  with --strict). Colour follows the terminal; NO_COLOR turns it off."
+)]
+struct Flags {
+    /// The OpenAPI document (.yaml, .yml or .json).
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Write a crate to DIR: Cargo.toml, src/…, examples/<operation>.rs.
+    #[arg(long, value_name = "DIR", conflicts_with = "module", requires = "spec")]
+    out: Option<PathBuf>,
+    /// Write the client as one module's source to FILE instead of a crate.
+    #[arg(long, value_name = "FILE", requires_all = ["module_path", "spec"])]
+    module: Option<PathBuf>,
+    /// Where the including crate puts the module (crate::api).
+    #[arg(long, value_name = "PATH", requires = "module")]
+    module_path: Option<String>,
+    /// The crate's name (default: the document's file name + `-client`).
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+    /// Leave out examples/<operation>.rs.
+    #[arg(long)]
+    no_examples: bool,
+    /// Refuse the document on any warning.
+    #[arg(long)]
+    strict: bool,
+    /// Compare only; exit non-zero naming each stale file.
+    #[arg(long)]
+    check: bool,
+    /// Keep only the operations these select (repeatable): an operationId,
+    /// a method name, a tag or "METHOD /path".
+    #[arg(long, value_name = "SELECTOR")]
+    only: Vec<String>,
+    /// Leave out the operations these select (repeatable).
+    #[arg(long, value_name = "SELECTOR")]
+    exclude: Vec<String>,
+    /// Print errors only.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// The flags both front ends take, for usage texts that list them.
 pub const FLAGS: &str = "\
---spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]...
-      make a client crate in DIR from an OpenAPI 3.0 or 3.1 document (.yaml,
-      .yml or .json): DIR/Cargo.toml, DIR/src/…, DIR/examples/<operation>.rs
-      unless --no-examples. What the generator cannot represent is left out
-      with a warning, or refuses the document with --strict. --check
-      compares only, and exits non-zero naming each stale file. --only and
-      --exclude (repeatable) pick operations by operationId, tag, or
-      \"METHOD /path\"; schemas that no kept operation uses are left out.
+--spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]... [--quiet]
+      make a client crate in DIR from an OpenAPI 3.0, 3.1 or 3.2 document
+      (.yaml, .yml or .json): DIR/Cargo.toml, DIR/src/…,
+      DIR/examples/<operation>.rs unless --no-examples. What the generator
+      cannot represent is left out with a warning, or refuses the document
+      with --strict. --check compares only, and exits non-zero naming each
+      stale file. --only and --exclude (repeatable) pick operations by
+      operationId, method name, tag, or \"METHOD /path\"; schemas that no
+      kept operation uses are left out.
   --spec PATH --module FILE --module-path PATH [--strict] [--check] [--only …] [--exclude …]
       write the client as one module's source to FILE, for a crate that
       includes it at PATH (crate::api)";
 
 impl Args {
-    /// Parses the flags. `Ok(None)` is a request for help.
-    pub fn parse(args: &[String]) -> Result<Option<Args>, String> {
-        let mut parsed = Args::default();
-        let mut module_file = None;
-        let mut module_path = None;
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let mut value = |flag: &str| iter.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
-            match arg.as_str() {
-                "--spec" => parsed.spec = Some(value("--spec")?.into()),
-                "--out" => parsed.out = Some(value("--out")?.into()),
-                "--module" => module_file = Some(PathBuf::from(value("--module")?)),
-                "--module-path" => module_path = Some(value("--module-path")?),
-                "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
-                "--no-examples" => parsed.no_examples = true,
-                "--strict" => parsed.strict = true,
-                "--check" => parsed.check = true,
-                "--only" => parsed.selection.only.push(value("--only")?),
-                "--exclude" => parsed.selection.exclude.push(value("--exclude")?),
-                "-h" | "--help" => return Ok(None),
-                other => return Err(format!("unknown argument `{other}`")),
-            }
-        }
-        parsed.module = match (module_file, module_path) {
-            (Some(file), Some(path)) => Some((file, path)),
-            (None, None) => None,
-            _ => return Err("--module and --module-path go together".into()),
-        };
-        if parsed.out.is_some() && parsed.module.is_some() {
-            return Err("give either --out DIR or --module FILE, not both".into());
-        }
-        if parsed.spec.is_some() && parsed.out.is_none() && parsed.module.is_none() {
-            return Err("--spec needs --out DIR or --module FILE".into());
-        }
-        if parsed.spec.is_none() && (parsed.out.is_some() || parsed.module.is_some()) {
-            return Err("--out and --module need --spec".into());
-        }
-        Ok(Some(parsed))
+    /// Parses `args` (without the program's name) as the command `name`.
+    /// A request for help or the version, and a usage error, come back as
+    /// clap's error: `err.exit()` prints help and version on stdout with
+    /// status 0, and a usage error on stderr with status 2.
+    pub fn parse(name: &'static str, args: &[String]) -> Result<Args, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Flags::command().name(name).bin_name(name);
+        let matches = command.try_get_matches_from(std::iter::once(name.to_string()).chain(args.iter().cloned()))?;
+        let flags = Flags::from_arg_matches(&matches)?;
+        Ok(Args {
+            spec: flags.spec,
+            out: flags.out,
+            module: flags.module.zip(flags.module_path),
+            crate_name: flags.crate_name,
+            no_examples: flags.no_examples,
+            strict: flags.strict,
+            check: flags.check,
+            quiet: flags.quiet,
+            selection: Selection { only: flags.only, exclude: flags.exclude },
+        })
+    }
+
+    /// A usage error of the command `name`, as clap reports it (status 2).
+    pub fn usage_error(name: &'static str, message: impl std::fmt::Display) -> clap::Error {
+        use clap::CommandFactory;
+        Flags::command().name(name).bin_name(name).error(clap::error::ErrorKind::ArgumentConflict, message)
     }
 
     /// The job the flags describe, when they name a document: `label` is
@@ -158,7 +195,12 @@ impl Job {
 /// go to stderr; the returned lines are the summaries (or, with `check`,
 /// what is up to date). Paths in messages are shown relative to `shown_from`
 /// when they are inside it.
-pub fn write_or_check(jobs: &[Job], check: bool, shown_from: Option<&Path>) -> Result<Vec<String>, String> {
+pub fn write_or_check(
+    jobs: &[Job],
+    check: bool,
+    quiet: bool,
+    shown_from: Option<&Path>,
+) -> Result<Vec<String>, String> {
     let shown = |path: &Path| -> String {
         shown_from.and_then(|root| path.strip_prefix(root).ok()).unwrap_or(path).display().to_string()
     };
@@ -178,8 +220,8 @@ pub fn write_or_check(jobs: &[Job], check: bool, shown_from: Option<&Path>) -> R
                 (vec![(name, generated.source)], generated.warnings, generated.stats)
             }
         };
-        if !warnings.is_empty() {
-            eprintln!("{warnings}");
+        if !warnings.is_empty() && !quiet {
+            eprintln!("{}", paint(&warnings.to_string(), colour_on_stderr()));
         }
         let changes = match job.destination {
             Destination::Crate { .. } => output::compare(&folder, &files),
@@ -215,4 +257,29 @@ pub fn write_or_check(jobs: &[Job], check: bool, shown_from: Option<&Path>) -> R
         summaries.push(output::summary(stats, changes.len(), Path::new(&shown(&folder))));
     }
     Ok(summaries)
+}
+
+/// Whether to colour what goes to stderr: a terminal, and no `NO_COLOR`.
+pub fn colour_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Diagnostics with `error:` in red and `warning:` in yellow when `colour`.
+pub fn paint(text: &str, colour: bool) -> String {
+    if !colour {
+        return text.to_string();
+    }
+    text.lines()
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("error:") {
+                format!("\x1b[1;31merror\x1b[0m:{rest}")
+            } else if let Some(rest) = line.strip_prefix("warning:") {
+                format!("\x1b[1;33mwarning\x1b[0m:{rest}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,34 +1,33 @@
-//! `openapi-autotune-gen`: the generator as a command, for any OpenAPI 3.0
-//! or 3.1 document, with the flags of `cargo xtask codegen --spec … --out …`
-//! (`cargo install --path generator`). Both parse and write through
-//! [`generator::cli`].
+//! `openapi-client-gen`: the generator as a command, for any OpenAPI 3.0,
+//! 3.1 or 3.2 document, with the flags of `cargo xtask codegen --spec …
+//! --out …` (`cargo install --path generator`). Both parse and write
+//! through [`generator::cli`].
 
 use generator::cli::{self, Args};
 use std::process::ExitCode;
 
-fn usage() -> String {
-    format!("usage:\n  openapi-autotune-gen {}", cli::FLAGS)
-}
-
-fn run(args: &[String]) -> Result<Vec<String>, String> {
-    let Some(args) = Args::parse(args).map_err(|err| format!("{err}\n{}", usage()))? else {
-        return Ok(vec![usage()]);
-    };
-    let spec = args.spec.as_ref().ok_or_else(|| format!("--spec is required\n{}", usage()))?;
-    let label = spec.file_name().map_or_else(|| "spec".to_string(), |n| n.to_string_lossy().into_owned());
-    let job = args.job(&label, "openapi-autotune-gen").expect("a --spec with --out or --module makes a job");
-    cli::write_or_check(&[job], args.check, None)
-}
+const NAME: &str = "openapi-client-gen";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // Help and --version print on stdout and exit 0; usage errors exit 2.
+    let args = Args::parse(NAME, &args).unwrap_or_else(|err| err.exit());
+    let Some(spec) = args.spec.as_ref() else {
+        Args::usage_error(NAME, "--spec PATH is required, with --out DIR or --module FILE").exit()
+    };
+    let label = spec.file_name().map_or_else(|| "spec".to_string(), |n| n.to_string_lossy().into_owned());
+    let Some(job) = args.job(&label, NAME) else {
+        Args::usage_error(NAME, "--spec needs --out DIR or --module FILE").exit()
+    };
+    match cli::write_or_check(&[job], args.check, args.quiet, None) {
         Ok(lines) => {
-            lines.iter().for_each(|line| println!("{line}"));
+            if !args.quiet {
+                lines.iter().for_each(|line| println!("{line}"));
+            }
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", cli::paint(&message, cli::colour_on_stderr()));
             ExitCode::FAILURE
         }
     }

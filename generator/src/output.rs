@@ -2,7 +2,7 @@
 //! file goes to a temporary sibling first and is renamed into place, so a
 //! failure never leaves a half-written file, and nothing is touched unless
 //! generation as a whole succeeded. The pipeline itself is sans-IO; this
-//! module is for its callers (the `openapi-autotune-gen` binary, the xtask,
+//! module is for its callers (the `openapi-client-gen` binary, the xtask,
 //! build scripts).
 
 use std::io;

@@ -45,7 +45,9 @@ impl<'s> Selector<'s> {
         match self {
             Selector::Route(method, path) => op.method == *method && op.path == *path,
             Selector::Name(name) => {
-                op.operation_id.as_deref() == Some(name) || op.tags.iter().any(|t| t.eq_ignore_ascii_case(name))
+                op.operation_id.as_deref() == Some(name)
+                    || op.rust_name == *name
+                    || op.tags.iter().any(|t| t.eq_ignore_ascii_case(name))
             }
         }
     }
@@ -64,7 +66,14 @@ pub fn apply(api: &mut Api, selection: &Selection, diags: &mut Diagnostics) {
         for text in selectors {
             let selector = Selector::parse(text);
             if !api.operations.iter().any(|op| selector.selects(op)) {
-                diags.error(&root, format!("{flag} `{text}` matches no operationId, tag or `METHOD /path`"));
+                let hint = match closest(api, text) {
+                    Some(near) => format!("; did you mean `{near}`?"),
+                    None => String::new(),
+                };
+                diags.error(
+                    &root,
+                    format!("{flag} `{text}` matches no operationId, method name, tag or `METHOD /path`{hint}"),
+                );
             }
         }
     }
@@ -73,6 +82,47 @@ pub fn apply(api: &mut Api, selection: &Selection, diags: &mut Diagnostics) {
     api.operations
         .retain(|op| (only.is_empty() || only.iter().any(|s| s.selects(op))) && !exclude.iter().any(|s| s.selects(op)));
     prune_types(api);
+}
+
+/// The selector nearest to `text` (an operationId, method name, tag or
+/// `METHOD /path`), when one is near enough to be the one meant.
+fn closest(api: &Api, text: &str) -> Option<String> {
+    // A route whose path exists under another method.
+    if let Selector::Route(_, path) = Selector::parse(text) {
+        if let Some(op) = api.operations.iter().find(|op| op.path == path) {
+            return Some(format!("{} {}", op.method.as_str(), op.path));
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    for op in &api.operations {
+        names.extend(op.operation_id.clone());
+        names.push(op.rust_name.clone());
+        names.extend(op.tags.iter().cloned());
+        names.push(format!("{} {}", op.method.as_str(), op.path));
+    }
+    let wanted = text.trim().to_ascii_lowercase();
+    names
+        .into_iter()
+        .map(|name| (edit_distance(&wanted, &name.to_ascii_lowercase()), name))
+        .filter(|(distance, name)| *distance <= (name.chars().count() / 3).max(2))
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Drops the types no operation reaches and renumbers the rest.
@@ -191,8 +241,23 @@ components:
     #[test]
     fn a_selector_that_selects_nothing_is_an_error() {
         let report = select(&["pet"], &["DELETE /pets"]).unwrap_err();
-        assert!(report.contains("--only `pet` matches no operationId, tag or `METHOD /path`"), "{report}");
+        assert!(
+            report.contains(
+                "--only `pet` matches no operationId, method name, tag or `METHOD /path`; did you mean `pets`?"
+            ),
+            "{report}"
+        );
         assert!(report.contains("--exclude `DELETE /pets` matches no"), "{report}");
+        assert!(report.contains("did you mean `GET /pets`?"), "{report}");
+        let report = select(&["place_ordr"], &[]).unwrap_err();
+        assert!(report.contains("did you mean `place_order`?"), "{report}");
+        assert!(!select(&["zzzzzzzz"], &[]).unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn method_names_select_too() {
+        let (ops, _) = select(&["place_order"], &["list_orders"]).unwrap();
+        assert_eq!(ops, ["place_order"]);
     }
 
     #[test]

@@ -136,14 +136,14 @@ fn machine() -> String {
 fn build_our_binary(root: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "-p", "openapi-autotune-gen", "--bin", "openapi-autotune-gen"])
+        .args(["build", "--release", "--quiet", "-p", "openapi-autotune-gen", "--bin", "openapi-client-gen"])
         .current_dir(root)
         .status()
         .map_err(|e| e.to_string())?;
     if !status.success() {
-        return Err("building openapi-autotune-gen failed".into());
+        return Err("building openapi-client-gen failed".into());
     }
-    Ok(root.join("target/release/openapi-autotune-gen"))
+    Ok(root.join("target/release/openapi-client-gen"))
 }
 
 /// The document as a JSON file every generator reads.

@@ -6,16 +6,18 @@ use generator::CrateOptions;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+const NAME: &str = "cargo xtask codegen";
+
 /// `cargo xtask codegen`'s flags: the generator's own ([`cli::Args`]);
-/// without `--spec`, the crates kept checked in.
-pub fn parse(args: &[String]) -> Result<Option<Args>, String> {
-    let parsed = Args::parse(args)?;
-    if let Some(args) = &parsed {
-        if !args.selection.is_everything() && args.spec.is_none() {
-            return Err(
-                "--only and --exclude need --spec and --out (the checked-in crates keep every operation)".into()
-            );
-        }
+/// without `--spec`, the crates kept checked in. Help, `--version` and
+/// usage errors are clap's (`err.exit()`: stdout and 0, or stderr and 2).
+pub fn parse(args: &[String]) -> Result<Args, clap::Error> {
+    let parsed = Args::parse(NAME, args)?;
+    if !parsed.selection.is_everything() && parsed.spec.is_none() {
+        return Err(Args::usage_error(
+            NAME,
+            "--only and --exclude need --spec and --out (the checked-in crates keep every operation)",
+        ));
     }
     Ok(parsed)
 }
@@ -73,14 +75,19 @@ pub fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let root = workspace_root();
     let jobs = match &args.spec {
-        Some(spec) => vec![args.job(&label(spec, &root), "cargo xtask codegen").expect("parse requires a destination")],
+        Some(spec) => match args.job(&label(spec, &root), NAME) {
+            Some(job) => vec![job],
+            None => Args::usage_error(NAME, "--spec needs --out DIR or --module FILE").exit(),
+        },
         None => checked_in(&root, args),
     };
     // Every crate is generated before anything is written or compared, so
     // a failure leaves all of them as they were.
-    for line in cli::write_or_check(&jobs, args.check, Some(&root))? {
+    for line in cli::write_or_check(&jobs, args.check, args.quiet, Some(&root))? {
         let prefix = if args.check { "codegen --check: " } else { "" };
-        println!("{prefix}{line}");
+        if !args.quiet {
+            println!("{prefix}{line}");
+        }
     }
     if args.check {
         return Ok(());
@@ -88,7 +95,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     if std::env::var_os("XTASK_REPORT_PEAK_MEMORY").is_some() {
         eprintln!("peak-rss-kib {}", peak_rss_kib().unwrap_or(0));
     }
-    println!("codegen: done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    if !args.quiet {
+        println!("codegen: done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    }
     Ok(())
 }
 

@@ -28,7 +28,8 @@ usage:
   cargo xtask codegen --spec PATH --module FILE --module-path PATH [--strict] [--check] [--only …] [--exclude …]
       write the client as one module's source to FILE, for a crate that
       includes it at PATH (crate::api); the flags are the same as
-      openapi-autotune-gen's, parsed by one front end (generator::cli)
+      openapi-client-gen's, parsed by one front end (generator::cli, on
+      clap: --help, --version, --quiet; usage errors exit 2)
   cargo xtask test [CARGO TEST ARGS...]
       install the pinned npm packages the tests use (when missing), then
       run `cargo test --workspace`
@@ -48,14 +49,8 @@ usage:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => match codegen::parse(&args[1..]) {
-            Ok(Some(codegen_args)) => codegen::run(&codegen_args),
-            Ok(None) => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            Err(err) => Err(format!("{err}\n{USAGE}")),
-        },
+        // Help, --version and usage errors: clap's, as the generator's binary.
+        Some("codegen") => codegen::parse(&args[1..]).map_or_else(|err| err.exit(), |parsed| codegen::run(&parsed)),
         Some("test") => test::run(&args[1..]),
         Some("real-world") => real_world::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),

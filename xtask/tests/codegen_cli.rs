@@ -50,9 +50,9 @@ fn writes_checks_and_prunes_a_crate() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
     assert!(summary.starts_with("codegen: 7 types, 1 enums, 9 operations, "), "{summary}");
-    // Five crate files, the runtime's sixteen (`mod.rs`, fourteen modules,
+    // Five crate files, the runtime's seventeen (`mod.rs`, fifteen modules,
     // its tests) and one example per operation.
-    assert!(summary.contains("30 file(s) changed"), "{summary}");
+    assert!(summary.contains("31 file(s) changed"), "{summary}");
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 
@@ -129,8 +129,10 @@ fn a_partly_unsupported_spec_generates_the_rest_with_warnings() {
 
 #[test]
 fn usage_errors_exit_non_zero() {
-    assert!(!xtask(&["codegen", "--spec", "only-spec.yaml"]).status.success());
-    assert!(!xtask(&["codegen", "--bogus"]).status.success());
+    assert_eq!(xtask(&["codegen", "--spec", "only-spec.yaml"]).status.code(), Some(2));
+    assert_eq!(xtask(&["codegen", "--bogus"]).status.code(), Some(2));
+    assert_eq!(xtask(&["codegen", "--only", "x"]).status.code(), Some(2));
+    assert_eq!(xtask(&["codegen", "--help"]).status.code(), Some(0));
     let missing = xtask(&["codegen", "--spec", "/nonexistent/api.yaml", "--out", "/tmp/x"]);
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/api.yaml"));
     assert!(xtask(&["--help"]).status.success());
