@@ -24,6 +24,12 @@ impl Client {
     pub fn new(credential: impl Into<crate::Secret>) -> Result<Self, crate::BuildError> {
         Self::builder().statsig_api_key(credential).build()
     }
+    /// A client with default settings that authenticates with [`ClientBuilder::statsig_api_key`].
+    pub fn with_statsig_api_key(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().statsig_api_key(credential).build()
+    }
     /// A [`RateLimiter`](crate::RateLimiter) with the limits the spec documents: 100 requests per 10 s, 900 requests per 900 s.
     /// Pass it to [`ClientBuilder::rate_limiter`]; clones share their counts.
     pub fn documented_rate_limiter() -> crate::RateLimiter {

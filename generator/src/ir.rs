@@ -121,6 +121,10 @@ pub struct CrateShape {
     pub recursion_limit: Option<u32>,
     /// What `Client::new` takes.
     pub client_new: ClientNew,
+    /// Decided: `Client::with_<scheme>(credential)` for each security
+    /// scheme (when the document names a server): `(function, scheme's
+    /// builder method, basic auth)`.
+    pub constructors: Vec<(String, String, bool)>,
     /// Some operation has `items()` (its example reads a stream).
     pub paginates: bool,
     /// Response headers the spec documents that carry a request id

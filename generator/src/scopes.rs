@@ -105,6 +105,7 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "rate_limiter",
     "default_headers",
     "default_header",
+    "bearer_token",
     "credentials",
     "credential",
     "hook",
@@ -285,6 +286,9 @@ mod tests {
 
             let mut allowed = set(client_method_names());
             allowed.extend(api.operations.iter().map(|op| op.rust_name.clone()));
+            // `with_<scheme>` constructors, which decide leaves out where an
+            // operation has the name.
+            allowed.extend(api.crate_shape.constructors.iter().map(|(name, _, _)| name.clone()));
             assert_within("Client", &both("Client"), &allowed);
 
             for op in &api.operations {

@@ -325,3 +325,26 @@ async fn form_fields_follow_the_documents_encoding() {
     .join("&");
     assert_eq!(String::from_utf8(request.body).unwrap(), expected);
 }
+
+#[tokio::test]
+async fn a_bearer_token_works_where_the_document_declares_no_scheme() {
+    // The media document names no security scheme, as some APIs that need
+    // a token do; the token is sent, and echoed back it is redacted.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("bad token: sk-test-123"))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("sk-test-123")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert!(!format!("{client:?}").contains("sk-test-123"));
+    let err = client.get_health().await.unwrap_err();
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["authorization"], "Bearer sk-test-123");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("sk-test-123"), "{shown}");
+}

@@ -182,9 +182,21 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         _ => ClientNew::Absent,
     };
     let paginates = api.operations.iter().any(|op| op.pagination.is_some());
+    // One constructor per way to authenticate; an operation of the same
+    // name keeps it.
+    let constructors = match api.base_url {
+        Some(_) => api
+            .security_schemes
+            .iter()
+            .map(|s| (format!("with_{}", s.rust_name), s.rust_name.clone(), s.kind == SecurityKind::Basic))
+            .filter(|(name, _, _)| !api.operations.iter().any(|op| op.rust_name == *name))
+            .collect(),
+        None => Vec::new(),
+    };
     CrateShape {
         recursion_limit,
         client_new,
+        constructors,
         paginates,
         request_id_headers: request_id_headers(api),
         features: Vec::new(),

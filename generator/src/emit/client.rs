@@ -71,6 +71,29 @@ fn client_impl(api: &Api) -> TokenStream {
         }
         ClientNew::Absent => None,
     };
+    let constructors = api.crate_shape.constructors.iter().map(|(function, setter, basic)| {
+        let function = format_ident!("{}", function);
+        let setter = format_ident!("{}", setter);
+        let doc = format!(" A client with default settings that authenticates with [`ClientBuilder::{setter}`].");
+        if *basic {
+            quote! {
+                #[doc = #doc]
+                pub fn #function(
+                    user: impl Into<String>,
+                    password: impl Into<#root::Secret>,
+                ) -> Result<Self, #root::BuildError> {
+                    Self::builder().#setter(user, password).build()
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                pub fn #function(credential: impl Into<#root::Secret>) -> Result<Self, #root::BuildError> {
+                    Self::builder().#setter(credential).build()
+                }
+            }
+        }
+    });
     let mut builder_doc = String::from("Configures a client; see [`ClientBuilder`] for the defaults.");
     if !api.default_headers.is_empty() {
         let list = api.default_headers.iter().map(|(n, v)| format!("`{n}: {v}`")).collect::<Vec<_>>().join(", ");
@@ -89,6 +112,7 @@ fn client_impl(api: &Api) -> TokenStream {
         impl Client {
             #default_base
             #new
+            #(#constructors)*
             #limiter
 
             #builder_doc

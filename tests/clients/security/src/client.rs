@@ -20,6 +20,37 @@ static SPEC: crate::runtime::Spec = crate::runtime::Spec {
 impl Client {
     /// The server named in the spec.
     pub const DEFAULT_BASE_URL: &'static str = "http://localhost:8080";
+    /// A client with default settings that authenticates with [`ClientBuilder::basic`].
+    pub fn with_basic(
+        user: impl Into<String>,
+        password: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().basic(user, password).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::bearer`].
+    pub fn with_bearer(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().bearer(credential).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::cookie_key`].
+    pub fn with_cookie_key(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().cookie_key(credential).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::header_key`].
+    pub fn with_header_key(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().header_key(credential).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::query_key`].
+    pub fn with_query_key(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().query_key(credential).build()
+    }
     /// Configures a client; see [`ClientBuilder`] for the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&SPEC)

@@ -5,7 +5,7 @@
 //! generated crate's `Spec` tells them.
 
 use super::{
-    parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy,
+    parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy, Secret,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -238,6 +238,14 @@ impl ClientBuilder {
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.0.push((name.into(), value.into()));
         self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request, whatever
+    /// the document declares (an API whose document names no scheme, say);
+    /// the token is redacted like the client's own credentials.
+    pub fn bearer_token(self, token: impl Into<Secret>) -> Self {
+        let token = token.into();
+        self.default_header("Authorization", format!("Bearer {}", token.expose()))
     }
 
     /// Runs `hook` on each attempt's request just before it is sent, with
