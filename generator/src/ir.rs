@@ -1164,6 +1164,9 @@ pub struct SecurityScheme {
     pub rust_name: String,
     pub kind: SecurityKind,
     pub doc: Option<String>,
+    /// OAuth2's client-credentials flow, when the scheme has one: its
+    /// token URL and scopes (sorted).
+    pub client_credentials: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

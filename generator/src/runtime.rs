@@ -45,7 +45,7 @@ macro_rules! module {
 pub const MODULES: &[Module] = &[
     module!("call", public: [], internal: ["Call", "Operation", "RequestOptions", "into_future", "request_options"]),
     module!("client", public: ["BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
-    module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "is_credential_header", "parse_header", "percent_encode"]),
+    module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "base64", "is_credential_header", "parse_header", "percent_encode"]),
     module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
@@ -56,6 +56,7 @@ pub const MODULES: &[Module] = &[
     module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after"]),
     module!("style", public: [], internal: ["Style"]),
     module!("text", public: [], internal: ["capped", "one_line"]),
+    module!("tokens", public: ["ClientCredentials", "TokenFuture", "TokenSource"], internal: ["call_tokens"]),
     module!("validation", public: ["ValidationError"], internal: ["check_count", "check_number"]),
     module!("values", public: ["Binary", "Nullable"], internal: ["deserialize_enum"]),
 ];

@@ -106,6 +106,7 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "default_headers",
     "default_header",
     "bearer_token",
+    "token_source",
     "credentials",
     "credential",
     "hook",
@@ -280,7 +281,12 @@ mod tests {
 
             assert_within("Client", &struct_fields(&runtime, "Client"), &set(CLIENT_FIELDS.iter().copied()));
 
-            let allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
+            let mut allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
+            // A bearer scheme's `<scheme>_token_source` and `<scheme>_client_credentials`.
+            for scheme in &schemes {
+                allowed.insert(format!("{scheme}_token_source"));
+                allowed.insert(format!("{scheme}_client_credentials"));
+            }
             assert_within("ClientBuilder", &struct_fields(&runtime, "ClientBuilder"), &allowed);
             assert_within("ClientBuilder", &both("ClientBuilder"), &allowed);
 

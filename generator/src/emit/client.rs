@@ -129,7 +129,7 @@ fn client_impl(api: &Api) -> TokenStream {
 fn builder_impl(api: &Api) -> TokenStream {
     let root = root(api);
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
-        let SecurityScheme { wire_name, rust_name, kind, doc } = s;
+        let SecurityScheme { wire_name, rust_name, kind, doc, client_credentials } = s;
         let name = format_ident!("{}", rust_name);
         let index = Literal::usize_unsuffixed(index);
         let how = match kind {
@@ -165,11 +165,51 @@ fn builder_impl(api: &Api) -> TokenStream {
                     }
                     SecurityKind::Bearer | SecurityKind::Basic => credential(quote! { Bearer(credential.into()) }),
                 };
+                let token_source = (*kind == SecurityKind::Bearer).then(|| {
+                    let method = format_ident!("{}_token_source", rust_name);
+                    let doc = format!(
+                        " The `{wire_name}` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…)."
+                    );
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #method(self, source: impl #root::TokenSource + 'static) -> Self {
+                            self.token_source(#index, source)
+                        }
+                    }
+                });
+                let client_credentials = client_credentials.as_ref().map(|(token_url, scopes)| {
+                    let method = format_ident!("{}_client_credentials", rust_name);
+                    let doc = format!(
+                        " The `{wire_name}` scheme's tokens from OAuth2's client-credentials grant at `{token_url}`, cached and refreshed before they expire. [`ClientCredentials`]({root_path}::ClientCredentials) with other settings goes to [`{token_method}`](Self::{token_method}).",
+                        root_path = root.to_string().replace(' ', ""),
+                        token_method = format!("{rust_name}_token_source"),
+                    );
+                    let scope_doc = (!scopes.is_empty()).then(|| {
+                        let list = scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+                        let line = format!(" It asks for the scopes the document lists: {list}.");
+                        quote! { #[doc = ""] #[doc = #line] }
+                    });
+                    quote! {
+                        #[doc = #doc]
+                        #scope_doc
+                        pub fn #method(
+                            self,
+                            client_id: impl Into<String>,
+                            client_secret: impl Into<#root::Secret>,
+                        ) -> Self {
+                            let grant = #root::ClientCredentials::new(#token_url, client_id, client_secret).scopes([#(#scopes),*]);
+                            self.token_source(#index, grant)
+                        }
+                    }
+                });
                 quote! {
                     #docs
                     pub fn #name(self, credential: impl Into<#root::Secret>) -> Self {
                         self.credential(#index, #value)
                     }
+
+                    #token_source
+                    #client_credentials
                 }
             }
         }

@@ -36,6 +36,14 @@ impl Lowerer<'_> {
                 }
             };
             use openapiv3::SecurityScheme as S;
+            let client_credentials = match scheme {
+                S::OAuth2 { flows, .. } => flows.client_credentials.as_ref().map(|flow| {
+                    let mut scopes: Vec<String> = flow.scopes.keys().cloned().collect();
+                    scopes.sort();
+                    (flow.token_url.clone(), scopes)
+                }),
+                _ => None,
+            };
             let (kind, doc) = match scheme {
                 S::APIKey { location, name, description, .. } => (
                     match location {
@@ -67,6 +75,7 @@ impl Lowerer<'_> {
                 rust_name: scope.claim(&naming::snake_name(key, "auth"), "_"),
                 kind,
                 doc,
+                client_credentials,
             });
         }
         out

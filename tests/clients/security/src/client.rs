@@ -13,7 +13,7 @@ static SPEC: crate::runtime::Spec = crate::runtime::Spec {
     default_base_url: Some("http://localhost:8080"),
     default_headers: &[],
     request_id_headers: &[],
-    security_schemes: 5,
+    security_schemes: 6,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 
@@ -44,6 +44,12 @@ impl Client {
         credential: impl Into<crate::Secret>,
     ) -> Result<Self, crate::BuildError> {
         Self::builder().header_key(credential).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::oauth`].
+    pub fn with_oauth(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().oauth(credential).build()
     }
     /// A client with default settings that authenticates with [`ClientBuilder::query_key`].
     pub fn with_query_key(
@@ -76,6 +82,13 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `GET /reports`
+    pub fn read_reports(&self) -> ReadReportsRequest {
+        ReadReportsRequest {
+            client: self.clone(),
+            options: Default::default(),
+        }
+    }
     /// `GET /default`
     pub fn uses_root_security(&self) -> UsesRootSecurityRequest {
         UsesRootSecurityRequest {
@@ -101,6 +114,10 @@ impl ClientBuilder {
     pub fn bearer(self, credential: impl Into<crate::Secret>) -> Self {
         self.credential(1, crate::runtime::Credential::Bearer(credential.into()))
     }
+    /// The `bearer` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…).
+    pub fn bearer_token_source(self, source: impl crate::TokenSource + 'static) -> Self {
+        self.token_source(1, source)
+    }
     /// The credential of the `cookie_key` security scheme. Sent as the `session` cookie.
     pub fn cookie_key(self, credential: impl Into<crate::Secret>) -> Self {
         self.credential(
@@ -118,10 +135,34 @@ impl ClientBuilder {
             ),
         )
     }
+    /// The credential of the `oauth` security scheme. Sent as `Authorization: Bearer <token>`.
+    pub fn oauth(self, credential: impl Into<crate::Secret>) -> Self {
+        self.credential(4, crate::runtime::Credential::Bearer(credential.into()))
+    }
+    /// The `oauth` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…).
+    pub fn oauth_token_source(self, source: impl crate::TokenSource + 'static) -> Self {
+        self.token_source(4, source)
+    }
+    /// The `oauth` scheme's tokens from OAuth2's client-credentials grant at `https://auth.example.com/oauth/token`, cached and refreshed before they expire. [`ClientCredentials`](crate::ClientCredentials) with other settings goes to [`oauth_token_source`](Self::oauth_token_source).
+    ///
+    /// It asks for the scopes the document lists: `reports.read`, `reports.write`.
+    pub fn oauth_client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
+    ) -> Self {
+        let grant = crate::ClientCredentials::new(
+                "https://auth.example.com/oauth/token",
+                client_id,
+                client_secret,
+            )
+            .scopes(["reports.read", "reports.write"]);
+        self.token_source(4, grant)
+    }
     /// The credential of the `query_key` security scheme. Sent as the `api_key` query parameter.
     pub fn query_key(self, credential: impl Into<crate::Secret>) -> Self {
         self.credential(
-            4,
+            5,
             crate::runtime::Credential::Query("api_key".to_string(), credential.into()),
         )
     }
@@ -239,7 +280,7 @@ impl QueryAndCookieRequest {
             path: "/both",
             idempotent: true,
             accept: "*/*",
-            security: &[&[2, 4]],
+            security: &[&[2, 5]],
             idempotency_key: None,
         };
         let Self { client, options } = self;
@@ -258,6 +299,50 @@ crate::runtime::into_future!(QueryAndCookieRequest, (), QueryAndCookieError);
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QueryAndCookieError {}
+
+/// A [`Client::read_reports`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ReadReportsRequest {
+    client: Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ReadReportsRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<(), ReadReportsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "read_reports",
+            method: reqwest::Method::GET,
+            path: "/reports",
+            idempotent: true,
+            accept: "*/*",
+            security: &[&[4]],
+            idempotency_key: None,
+        };
+        let Self { client, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/reports".to_string());
+        call
+    }
+}
+
+crate::runtime::request_options!(ReadReportsRequest);
+
+crate::runtime::into_future!(ReadReportsRequest, (), ReadReportsError);
+
+/// The error responses documented for [`Client::read_reports`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ReadReportsError {}
 
 /// A [`Client::uses_root_security`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

@@ -25,6 +25,7 @@ mod response;
 mod retry;
 mod style;
 mod text;
+mod tokens;
 mod validation;
 mod values;
 #[cfg(test)]
@@ -37,7 +38,7 @@ pub use client::{BuildError, Client, ClientBuilder, RequestHook};
 pub(crate) use client::{Core, Spec};
 pub use credentials::Secret;
 #[allow(unused_imports)]
-pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, is_credential_header, parse_header, percent_encode};
+pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, base64, is_credential_header, parse_header, percent_encode};
 pub use decode::ByteStream;
 #[allow(unused_imports)]
 pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, bytes, empty, json, server_message, text};
@@ -63,6 +64,9 @@ pub(crate) use retry::{Attempted, connection_closed, random_u64, retry_after};
 pub(crate) use style::Style;
 #[allow(unused_imports)]
 pub(crate) use text::{capped, one_line};
+pub use tokens::{ClientCredentials, TokenFuture, TokenSource};
+#[allow(unused_imports)]
+pub(crate) use tokens::call_tokens;
 pub use validation::ValidationError;
 #[allow(unused_imports)]
 pub(crate) use validation::{check_count, check_number};

@@ -6,9 +6,9 @@
 //! time limits and the rate limiter.
 
 use super::{
-    append_cookie, form_pairs, joined, parse_header, path_segment, query_pairs, random_u64, retry_after, value_of,
-    Attempted, Binary, Body, CallFailure, Client, Core, ErrorContext, Failure, FetchError, HeaderList, Multipart,
-    MultipartFields, RawResponse, Redactor, Style, ValidationError,
+    append_cookie, call_tokens, form_pairs, joined, parse_header, path_segment, query_pairs, random_u64, retry_after,
+    value_of, Attempted, Binary, Body, CallFailure, Client, Core, Credential, ErrorContext, Failure, FetchError,
+    HeaderList, Multipart, MultipartFields, RawResponse, Redactor, Secret, Style, ValidationError,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -312,7 +312,11 @@ impl Call {
         let core = Arc::clone(&self.client.core);
         let operation = self.operation;
         let mut redactor = Arc::clone(&core.redactor);
-        let prepared = match self.prepare(&core, &mut redactor) {
+        let tokens = match call_tokens(&core, operation).await {
+            Ok(tokens) => tokens,
+            Err(failure) => return Err(CallFailure { failure, context: ErrorContext::new(operation.name) }),
+        };
+        let prepared = match self.prepare(&core, &mut redactor, &tokens) {
             Ok(prepared) => prepared,
             Err(failure) => {
                 let failure = failure.redacted(&redactor);
@@ -343,7 +347,12 @@ impl Call {
 
     /// The request of the first attempt, with its time limits; or the
     /// first problem found while describing it.
-    fn prepare(self, core: &Core, redactor: &mut Arc<Redactor>) -> Result<Prepared, Failure> {
+    fn prepare(
+        self,
+        core: &Core,
+        redactor: &mut Arc<Redactor>,
+        tokens: &[(usize, Secret)],
+    ) -> Result<Prepared, Failure> {
         let Call { client: _, operation, options, path, query, headers, cookies, body, failure } = self;
         if let Some(failure) = failure {
             return Err(failure);
@@ -396,8 +405,15 @@ impl Call {
             .iter()
             .find(|together| together.iter().all(|i| matches!(core.credentials.get(*i), Some(Some(_)))));
         for index in complete.copied().unwrap_or_default() {
-            if let Some(Some(credential)) = core.credentials.get(*index) {
-                credential.apply(&mut request).map_err(Failure::InvalidRequest)?;
+            match core.credentials.get(*index) {
+                Some(Some(Credential::Token(_))) => {
+                    if let Some((_, token)) = tokens.iter().find(|(i, _)| i == index) {
+                        Arc::make_mut(redactor).add(token.expose());
+                        Credential::Bearer(token.clone()).apply(&mut request).map_err(Failure::InvalidRequest)?;
+                    }
+                }
+                Some(Some(credential)) => credential.apply(&mut request).map_err(Failure::InvalidRequest)?,
+                _ => {}
             }
         }
         // One key for the call, which every retry (a copy of this request)

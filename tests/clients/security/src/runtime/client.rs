@@ -6,6 +6,7 @@
 
 use super::{
     parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy, Secret,
+    TokenSource,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -159,6 +160,12 @@ impl ClientBuilder {
     }
 
     /// Sets the credential of the security scheme at `index`.
+    /// A security scheme's bearer tokens from `source`, asked for before
+    /// each call that uses the scheme.
+    pub(crate) fn token_source(self, index: usize, source: impl TokenSource + 'static) -> Self {
+        self.credential(index, Credential::Token(Arc::new(source)))
+    }
+
     pub(crate) fn credential(mut self, index: usize, credential: Credential) -> Self {
         if let Some(slot) = self.credentials.get_mut(index) {
             *slot = Some(credential);
@@ -284,7 +291,9 @@ impl ClientBuilder {
         for credential in self.credentials.iter().flatten() {
             // Refused now rather than at the first call.
             credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
-            redactor.add(credential.secret().expose());
+            if let Some(secret) = credential.secret() {
+                redactor.add(secret.expose());
+            }
             if let Some(sent) = credential.encoded() {
                 redactor.add(&sent);
             }

@@ -4,6 +4,7 @@
 //! Credentials and their redaction: `Secret`, the credentials a client
 //! holds and how each is attached, and scrubbing them from what servers send.
 
+use super::TokenSource;
 use std::fmt;
 
 /// A credential. `Debug` and `Display` print a redaction, so a key never
@@ -329,6 +330,9 @@ pub(crate) enum Credential {
     Bearer(Secret),
     /// `Authorization: Basic …`.
     Basic(String, Secret),
+    /// `Authorization: Bearer …` with a token the source gives for each
+    /// call (the call asks for it before sending).
+    Token(std::sync::Arc<dyn TokenSource>),
 }
 
 impl fmt::Debug for Credential {
@@ -339,15 +343,18 @@ impl fmt::Debug for Credential {
             Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
             Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
             Credential::Basic(user, _) => write!(f, "Basic({user}:<redacted>)"),
+            Credential::Token(_) => f.write_str("Token(<from its source>)"),
         }
     }
 }
 
 impl Credential {
-    pub(crate) fn secret(&self) -> &Secret {
+    /// The secret it holds, known before any call (not a token source's).
+    pub(crate) fn secret(&self) -> Option<&Secret> {
         match self {
-            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => s,
-            Credential::Bearer(s) | Credential::Basic(_, s) => s,
+            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => Some(s),
+            Credential::Bearer(s) | Credential::Basic(_, s) => Some(s),
+            Credential::Token(_) => None,
         }
     }
 
@@ -398,6 +405,8 @@ impl Credential {
             Credential::Query(name, secret) => {
                 request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
             }
+            // Replaced by the token it gave before the request is built.
+            Credential::Token(_) => {}
         }
         Ok(())
     }
