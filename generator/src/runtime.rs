@@ -44,7 +44,7 @@ macro_rules! module {
 /// The runtime's modules, in the order `runtime/mod.rs` declares them.
 pub const MODULES: &[Module] = &[
     module!("call", public: [], internal: ["Call", "Operation", "RequestOptions", "into_future", "request_options"]),
-    module!("client", public: ["BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
+    module!("client", public: ["AsyncRequestHook", "BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
     module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "base64", "is_credential_header", "parse_header", "percent_encode"]),
     module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
@@ -53,7 +53,7 @@ pub const MODULES: &[Module] = &[
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),
     module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),
-    module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after"]),
+    module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after", "uuid_v4"]),
     module!("style", public: [], internal: ["Style"]),
     module!("text", public: [], internal: ["capped", "one_line"]),
     module!("tokens", public: ["ClientCredentials", "TokenFuture", "TokenSource"], internal: ["call_tokens"]),

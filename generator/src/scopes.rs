@@ -111,6 +111,8 @@ pub const CLIENT_BUILDER: &[&str] = &[
     "credential",
     "hook",
     "on_request",
+    "async_hook",
+    "on_request_async",
     "new",
     "build",
 ];

@@ -601,6 +601,33 @@ async fn a_hook_signs_each_attempt() {
 }
 
 #[tokio::test]
+async fn an_async_hook_awaits_before_each_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-signature", "remote-1")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(header("x-signature", "remote-2")).respond_with(single("a")).mount(&server).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(fast())
+        .on_request_async(|mut request, attempt| async move {
+            // A signature that takes a round trip to get.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            request.headers_mut().insert("x-signature", format!("remote-{attempt}").parse()?);
+            Ok(request)
+        })
+        .build()
+        .unwrap();
+    assert_eq!(client.get_autotune("a").await.expect("the second attempt is signed anew").id, "a");
+    let refusing = Client::builder()
+        .base_url(server.uri())
+        .on_request_async(|_, _| async { Err("the signer is down".into()) })
+        .build()
+        .unwrap();
+    let err = refusing.get_autotune("a").await.map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("the signer is down"), "{err}");
+    assert_eq!(requests_to(&server).await, 2);
+}
+
+#[tokio::test]
 async fn requests_and_page_streams_can_be_spawned() {
     use futures_util::StreamExt;
     let server = MockServer::start().await;

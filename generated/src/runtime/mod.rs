@@ -33,7 +33,7 @@ mod tests;
 
 #[allow(unused_imports)]
 pub(crate) use call::{Call, Operation, RequestOptions, into_future, request_options};
-pub use client::{BuildError, Client, ClientBuilder, RequestHook};
+pub use client::{AsyncRequestHook, BuildError, Client, ClientBuilder, RequestHook};
 #[allow(unused_imports)]
 pub(crate) use client::{Core, Spec};
 pub use credentials::Secret;
@@ -59,7 +59,7 @@ pub use response::{ApiResponse, ApiResult};
 pub(crate) use response::{FetchError, RawResponse};
 pub use retry::RetryPolicy;
 #[allow(unused_imports)]
-pub(crate) use retry::{Attempted, connection_closed, random_u64, retry_after};
+pub(crate) use retry::{Attempted, connection_closed, random_u64, retry_after, uuid_v4};
 #[allow(unused_imports)]
 pub(crate) use style::Style;
 #[allow(unused_imports)]

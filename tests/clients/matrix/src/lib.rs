@@ -15,10 +15,10 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, Binary, BuildError, ByteStream, ClientCredentials, Error,
-    ErrorContext, Event, Events, Items, Nullable, Pages, ParseEnumError, RateLimiter,
-    RequestHook, RetryPolicy, Secret, StreamError, StreamOptions, TokenFuture,
-    TokenSource, ValidationError,
+    ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream,
+    ClientCredentials, Error, ErrorContext, Event, Events, Items, Nullable, Pages,
+    ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, StreamError,
+    StreamOptions, TokenFuture, TokenSource, ValidationError,
 };
 
 /// The byte buffers of binary responses.

@@ -6,7 +6,7 @@
 //! time limits and the rate limiter.
 
 use super::{
-    append_cookie, call_tokens, form_pairs, joined, parse_header, path_segment, query_pairs, random_u64, retry_after,
+    append_cookie, call_tokens, form_pairs, joined, parse_header, path_segment, query_pairs, retry_after, uuid_v4,
     value_of, Attempted, Binary, Body, CallFailure, Client, Core, Credential, ErrorContext, Failure, FetchError,
     HeaderList, Multipart, MultipartFields, RawResponse, Redactor, Secret, Style, ValidationError,
 };
@@ -453,18 +453,6 @@ fn same_origin_link(base_url: &str, link: &str) -> Result<reqwest::Url, Failure>
     Ok(url)
 }
 
-/// A random (version 4) UUID, as text.
-pub(crate) fn uuid_v4() -> String {
-    let (high, low) = (random_u64(), random_u64());
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&high.to_be_bytes());
-    bytes[8..].copy_from_slice(&low.to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
-}
-
 /// A described request, its time limits and its body size limit.
 struct Prepared {
     request: reqwest::Request,
@@ -531,6 +519,16 @@ impl Exchange<'_> {
                     let message = self.redactor.text(&format!("the on_request hook refused the request: {err}"));
                     return Err(CallFailure { failure: Failure::InvalidRequest(message), context });
                 }
+            }
+            if let Some(hook) = &core.async_hook {
+                next = match hook(next, attempt).await {
+                    Ok(request) => request,
+                    Err(err) => {
+                        let message =
+                            self.redactor.text(&format!("the on_request_async hook refused the request: {err}"));
+                        return Err(CallFailure { failure: Failure::InvalidRequest(message), context });
+                    }
+                };
             }
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempts", attempt);

@@ -34,6 +34,19 @@ pub(crate) struct Spec {
 pub type RequestHook =
     dyn Fn(&mut reqwest::Request, u32) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync;
 
+/// An asynchronous [`RequestHook`]: it takes each attempt's request and
+/// gives it back (to fetch a signature or a token first). An error stops
+/// the call.
+pub type AsyncRequestHook = dyn Fn(
+        reqwest::Request,
+        u32,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<reqwest::Request, Box<dyn std::error::Error + Send + Sync>>> + Send,
+        >,
+    > + Send
+    + Sync;
+
 /// A client for the API. Cheap to clone: clones share one connection pool,
 /// their settings and their rate limiter, and each request builder holds a
 /// clone, so requests and page streams can be sent from spawned tasks.
@@ -58,6 +71,7 @@ pub(crate) struct Core {
     pub(crate) credentials: Vec<Option<Credential>>,
     pub(crate) redactor: Arc<Redactor>,
     pub(crate) hook: Option<Arc<RequestHook>>,
+    pub(crate) async_hook: Option<Arc<AsyncRequestHook>>,
     pub(crate) request_id_headers: &'static [&'static str],
 }
 
@@ -73,6 +87,7 @@ impl fmt::Debug for Client {
             .field("default_headers", &core.default_headers)
             .field("credentials", &core.credentials)
             .field("on_request", &core.hook.as_ref().map(|_| "<hook>"))
+            .field("on_request_async", &core.async_hook.as_ref().map(|_| "<hook>"))
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +135,7 @@ pub struct ClientBuilder {
     default_headers: HeaderList,
     credentials: Vec<Option<Credential>>,
     hook: Option<Arc<RequestHook>>,
+    async_hook: Option<Arc<AsyncRequestHook>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -136,6 +152,7 @@ impl fmt::Debug for ClientBuilder {
             .field("default_headers", &self.default_headers)
             .field("credentials", &self.credentials)
             .field("on_request", &self.hook.as_ref().map(|_| "<hook>"))
+            .field("on_request_async", &self.async_hook.as_ref().map(|_| "<hook>"))
             .finish_non_exhaustive()
     }
 }
@@ -156,6 +173,7 @@ impl ClientBuilder {
             default_headers: HeaderList::default(),
             credentials: vec![None; spec.security_schemes],
             hook: None,
+            async_hook: None,
         }
     }
 
@@ -269,6 +287,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Like [`on_request`](Self::on_request), asynchronously: `hook` takes
+    /// each attempt's request (after `on_request`) and returns it, so it
+    /// may await first (a signature from a remote service, a token).
+    pub fn on_request_async<F>(mut self, hook: impl Fn(reqwest::Request, u32) -> F + Send + Sync + 'static) -> Self
+    where
+        F: std::future::Future<Output = Result<reqwest::Request, Box<dyn std::error::Error + Send + Sync>>>
+            + Send
+            + 'static,
+    {
+        self.async_hook = Some(Arc::new(move |request, attempt| Box::pin(hook(request, attempt))));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let http = match self.http_client {
@@ -318,6 +349,7 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 redactor: Arc::new(redactor),
                 hook: self.hook,
+                async_hook: self.async_hook,
                 request_id_headers: self.spec.request_id_headers,
             }),
         })

@@ -406,7 +406,7 @@ fn no_pause_of_the_limiter_panics() {
 
 #[test]
 fn idempotency_keys_are_version_4_uuids() {
-    let keys: Vec<String> = (0..100).map(|_| super::call::uuid_v4()).collect();
+    let keys: Vec<String> = (0..100).map(|_| super::retry::uuid_v4()).collect();
     for key in &keys {
         let parts: Vec<usize> = key.split('-').map(str::len).collect();
         assert_eq!(parts, [8, 4, 4, 4, 12], "{key}");

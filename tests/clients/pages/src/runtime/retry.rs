@@ -257,3 +257,15 @@ pub(crate) fn parse_http_date(text: &str) -> Option<u64> {
     let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
+
+/// A random (version 4) UUID, as text.
+pub(crate) fn uuid_v4() -> String {
+    let (high, low) = (random_u64(), random_u64());
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[8..].copy_from_slice(&low.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
