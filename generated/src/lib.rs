@@ -6,6 +6,42 @@
 //! Create, read, update, start, reset, finish early and delete Autotune experiments (multi-armed bandits) through Statsig's Console API.
 //!
 //! Every request carries a Console API key in the `STATSIG-API-KEY` header (created in the Project Settings on console.statsig.com). Requests are rate limited to about 100 per 10 seconds and 900 per 15 minutes.
+//!
+//! # Quick start
+//!
+//! Add `statsig-autotune` and Tokio to your crate, then:
+//!
+//! ```rust,no_run
+//! use statsig_autotune::{Client, Error};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::with_statsig_api_key(std::env::var("STATSIG_API_KEY")?)?;
+//! match client.get_autotune("example-id").await {
+//!     Ok(response) => println!("{:#?}", response.body()),
+//!     // A status the operation documents, its body decoded.
+//!     Err(Error::Api { status, body, .. }) => eprintln!("{status}: {body:?}"),
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every operation is a method of `Client` (`get_autotune` here) that returns a request builder: set optional parameters on it, then `.await` it.
+//! Each has a runnable program in `examples/<operation>.rs` (`cargo run --example <operation>`).
+//!
+//! # Authentication
+//!
+//! Each security scheme is a method of [`ClientBuilder`]; an operation sends the credentials of the first of its security alternatives whose credentials are all set:
+//!
+//! - `STATSIG-API-KEY`: `.statsig_api_key(…)`, an API key in the `STATSIG-API-KEY` header
+//!
+//! # Errors
+//!
+//! A call returns [`ApiResult`]: the decoded body with status and headers, or an [`Error`]: `Api` for an error status the operation documents (its body typed), `UnexpectedStatus`, `Decode`, `Validation` (a value breaks a constraint of the document; nothing was sent), `Transport`, `Timeout`, `ResponseTooLarge`. Credentials never appear in their text.
+//!
+//! # Lists
+//!
+//! Lists that page (`list_autotunes`) have `.items()`, a stream of every item across the pages (with `futures_util::StreamExt`), and `.pages()`, a stream of whole responses; both take `max_pages`.
 #![forbid(unsafe_code)]
 
 pub mod client;

@@ -49,6 +49,11 @@ pub struct Api {
     pub title: String,
     pub description: Option<String>,
     pub version: String,
+    /// `info.license`, when it is an SPDX expression (the crate's license).
+    pub license: Option<String>,
+    /// `info.contact.url`, for the crate's `homepage` (or `repository`,
+    /// when it is a code host's).
+    pub homepage: Option<String>,
     /// The first server URL, when it is absolute; the client's default base URL.
     pub base_url: Option<String>,
     /// Arena of named types, indexed by [`TypeId`]; emitters sort by name.
@@ -121,6 +126,9 @@ pub struct CrateShape {
     pub recursion_limit: Option<u32>,
     /// What `Client::new` takes.
     pub client_new: ClientNew,
+    /// Decided: the operation the crate's front page calls (its required
+    /// parameters all strings, and no required body), if one is.
+    pub front_page_call: Option<String>,
     /// Decided: `Client::with_<scheme>(credential)` for each security
     /// scheme (when the document names a server): `(function, scheme's
     /// builder method, basic auth)`.

@@ -50,9 +50,9 @@ fn writes_checks_and_prunes_a_crate() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
     assert!(summary.starts_with("codegen: 7 types, 1 enums, 9 operations, "), "{summary}");
-    // Five crate files, the runtime's seventeen (`mod.rs`, fifteen modules,
-    // its tests) and one example per operation.
-    assert!(summary.contains("31 file(s) changed"), "{summary}");
+    // Six crate files (README.md among them), the runtime's eighteen
+    // (`mod.rs`, sixteen modules, its tests) and one example per operation.
+    assert!(summary.contains("33 file(s) changed"), "{summary}");
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 
@@ -79,9 +79,11 @@ fn writes_checks_and_prunes_a_crate() {
     assert_eq!(std::fs::read_to_string(out.join("NOTES.md")).unwrap(), "mine\n");
     assert!(xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--check"]).status.success());
 
-    // Without examples, the generated ones are pruned (and the manifest loses its dev-dependencies).
+    // Without examples, the generated ones are pruned (and the manifest
+    // loses its dev-dependencies; the front page, in lib.rs and README.md,
+    // no longer points to them).
     let bare = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--no-examples"]);
-    assert!(text(&bare.stdout).contains(" 10 file(s) changed"), "{}", text(&bare.stdout));
+    assert!(text(&bare.stdout).contains(" 12 file(s) changed"), "{}", text(&bare.stdout));
     assert!(!out.join("examples/create_item.rs").exists());
     let leftovers: Vec<_> =
         snapshot(&out).into_iter().filter(|(p, _)| p.to_string_lossy().contains("codegen-tmp")).collect();

@@ -193,10 +193,21 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
             .collect(),
         None => Vec::new(),
     };
+    // The front page's call: one whose arguments are all strings (an id in
+    // the path, say) and that needs no body; a read (GET) first, one item
+    // before a list.
+    let front_page_call = api
+        .operations
+        .iter()
+        .filter(|op| !op.deprecated && op.body.as_ref().is_none_or(|b| !b.required))
+        .filter(|op| op.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String))
+        .min_by_key(|op| (op.method != Method::Get, op.pagination.is_some()))
+        .map(|op| op.rust_name.clone());
     CrateShape {
         recursion_limit,
         client_new,
         constructors,
+        front_page_call,
         paginates,
         request_id_headers: request_id_headers(api),
         features: Vec::new(),

@@ -4,6 +4,7 @@
 
 mod client;
 pub mod examples;
+mod front_page;
 pub mod module;
 mod operations;
 mod render;
@@ -79,6 +80,8 @@ enum Source<'a> {
 /// Every file of the crate, Rust files as pieces still to emit.
 fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
     let header = header(options);
+    let crate_name = options.crate_name.clone();
+    let examples = options.examples;
     let rust = |path: &str, pieces: Vec<render::Piece<'a>>| Source::Rust {
         path: path.to_string(),
         pieces: render::Pieces { header: header.clone(), pieces },
@@ -86,8 +89,17 @@ fn sources<'a>(api: &'a Api, options: &CrateOptions) -> Vec<Source<'a>> {
     let mut files = vec![
         rust("src/types.rs", types_pieces(api)),
         rust("src/client.rs", client_pieces(api)),
-        rust("src/lib.rs", vec![Box::new(move || lib_rs(api))]),
+        rust("src/lib.rs", vec![Box::new(move || lib_rs(api, &crate_name, examples))]),
         Source::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
+        Source::Text {
+            path: "README.md".into(),
+            contents: front_page::readme(
+                api,
+                &options.crate_name,
+                options.examples,
+                &format!("<!-- {} -->\n\n", header.trim_end().replace("// ", "").replace('\n', " ")),
+            ),
+        },
         // prettyplease formats the code; `cargo fmt` in a workspace that
         // holds the crate must not reformat it.
         Source::Text {
@@ -170,9 +182,10 @@ fn module_docs(doc: &str) -> render::Piece<'static> {
     Box::new(move || vec![quote! { #![doc = #doc] }])
 }
 
-fn lib_rs(api: &Api) -> Vec<TokenStream> {
+fn lib_rs(api: &Api, crate_name: &str, examples: bool) -> Vec<TokenStream> {
     let title = format!("Rust client for {} (API version {}).", api.title, api.version);
     let mut crate_docs = docs::sanitize(&[title.as_str(), api.description.as_deref().unwrap_or("")].join("\n\n"));
+    crate_docs.extend(front_page::lines(api, crate_name, examples));
     crate_docs.extend(features_docs(&api.crate_shape.features, api.crate_shape.unreferenced_schemas));
     let crate_docs = crate_docs.iter().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
@@ -289,7 +302,8 @@ version = "0.1.0"
 edition = "2021"
 rust-version = "{rust_version}"
 description = "{description}"
-license = "MIT OR Apache-2.0"
+license = "{license}"{homepage}
+readme = "README.md"
 publish = false
 
 [features]
@@ -324,11 +338,26 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"], opti
         spec = options.spec_label,
         name = options.crate_name,
         rust_version = RUST_VERSION,
+        license = api.license.as_deref().unwrap_or("MIT OR Apache-2.0"),
+        homepage = homepage(api),
         dev_dependencies = dev_dependencies(api, options),
         default_features = default_features(api),
         tag_features = tag_features(features, api.crate_shape.unreferenced_schemas),
         examples = gated_examples(api, options),
     )
+}
+
+/// `homepage = "…"` from the document's contact URL (`repository` for a
+/// code host's), on its own line; nothing without one.
+fn homepage(api: &Api) -> String {
+    let Some(url) = api.homepage.as_deref().filter(|u| !u.contains(['"', '\\', '\n'])) else { return String::new() };
+    let key =
+        if ["https://github.com/", "https://gitlab.com/", "https://codeberg.org/"].iter().any(|h| url.starts_with(h)) {
+            "repository"
+        } else {
+            "homepage"
+        };
+    format!("\n{key} = \"{url}\"")
 }
 
 /// The default features: TLS, and with tag features all of them.

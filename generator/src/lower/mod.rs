@@ -107,6 +107,8 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         title: doc.info.title.clone(),
         description: doc.info.description.clone(),
         version: doc.info.version.clone(),
+        license: doc.info.license.as_ref().map(|l| l.name.trim().to_string()).filter(|l| is_spdx(l)),
+        homepage: doc.info.contact.as_ref().and_then(|c| c.url.clone()).filter(|u| u.starts_with("https://")),
         base_url: doc.servers.first().and_then(server_url),
         types: lowerer.types,
         operations,
@@ -231,5 +233,33 @@ impl Lowerer<'_> {
     fn raw_at(&self, pointer: &Pointer) -> Option<&serde_json::Value> {
         let p = pointer.to_string();
         self.loaded.raw.pointer(p.trim_start_matches('#'))
+    }
+}
+
+/// A license expression cargo accepts: SPDX identifiers joined by `OR`,
+/// `AND` or `WITH` (`MIT`, `Apache-2.0 OR MIT`), not a name in prose.
+fn is_spdx(text: &str) -> bool {
+    let id = |word: &str| {
+        !word.is_empty()
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+            && word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && word.chars().any(|c| c.is_ascii_digit() || c == '-' || word.len() <= 5)
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    !words.is_empty()
+        && words.iter().enumerate().all(|(i, w)| if i % 2 == 1 { matches!(*w, "OR" | "AND" | "WITH") } else { id(w) })
+        && words.len() % 2 == 1
+}
+
+#[cfg(test)]
+mod license_tests {
+    #[test]
+    fn only_spdx_expressions_become_the_crate_license() {
+        for ok in ["MIT", "Apache-2.0", "MIT OR Apache-2.0", "BSD-3-Clause", "GPL-2.0+ WITH Classpath-exception-2.0"] {
+            assert!(super::is_spdx(ok), "{ok}");
+        }
+        for not in ["Apache 2.0", "Proprietary", "", "MIT OR", "Copyright (c) Example"] {
+            assert!(!super::is_spdx(not), "{not}");
+        }
     }
 }

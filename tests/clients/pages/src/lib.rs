@@ -2,6 +2,39 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 //! Rust client for Paging (API version 1).
+//!
+//! # Quick start
+//!
+//! Add `pages-client` and Tokio to your crate, then:
+//!
+//! ```rust,no_run
+//! use pages_client::{Client, Error};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new()?;
+//! match client.list_charges().await {
+//!     Ok(response) => println!("{:#?}", response.body()),
+//!     // A status the operation documents, its body decoded.
+//!     Err(Error::Api { status, body, .. }) => eprintln!("{status}: {body:?}"),
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every operation is a method of `Client` (`list_charges` here) that returns a request builder: set optional parameters on it, then `.await` it.
+//!
+//! # Authentication
+//!
+//! The document declares no security scheme. An API that wants a token anyway gets it with `Client::builder().bearer_token(token)`; any header with `default_header`.
+//!
+//! # Errors
+//!
+//! A call returns [`ApiResult`]: the decoded body with status and headers, or an [`Error`]: `Api` for an error status the operation documents (its body typed), `UnexpectedStatus`, `Decode`, `Validation` (a value breaks a constraint of the document; nothing was sent), `Transport`, `Timeout`, `ResponseTooLarge`. Credentials never appear in their text.
+//!
+//! # Lists
+//!
+//! Lists that page (`list_charges`, `list_events`, `list_files`) have `.items()`, a stream of every item across the pages (with `futures_util::StreamExt`), and `.pages()`, a stream of whole responses; both take `max_pages`.
 #![forbid(unsafe_code)]
 
 pub mod client;

@@ -2,6 +2,42 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 //! Rust client for Security (API version 1).
+//!
+//! # Quick start
+//!
+//! Add `security-client` and Tokio to your crate, then:
+//!
+//! ```rust,no_run
+//! use security_client::{Client, Error};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::with_basic("user", std::env::var("BASIC_PASSWORD")?)?;
+//! match client.bearer_or_basic().await {
+//!     Ok(response) => println!("{:#?}", response.body()),
+//!     // A status the operation documents, its body decoded.
+//!     Err(Error::Api { status, body, .. }) => eprintln!("{status}: {body:?}"),
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every operation is a method of `Client` (`bearer_or_basic` here) that returns a request builder: set optional parameters on it, then `.await` it.
+//!
+//! # Authentication
+//!
+//! Each security scheme is a method of [`ClientBuilder`]; an operation sends the credentials of the first of its security alternatives whose credentials are all set:
+//!
+//! - `basic`: `.basic(…)`, a user name and password (basic)
+//! - `bearer`: `.bearer(…)`, a bearer token; or `.bearer_token_source(…)` for tokens that expire
+//! - `cookie_key`: `.cookie_key(…)`, an API key in the `session` cookie
+//! - `header_key`: `.header_key(…)`, an API key in the `X-API-Key` header
+//! - `oauth`: `.oauth(…)`, a bearer token; or `.oauth_token_source(…)` for tokens that expire; or `.oauth_client_credentials(id, secret)` (OAuth2)
+//! - `query_key`: `.query_key(…)`, an API key in the `api_key` query parameter
+//!
+//! # Errors
+//!
+//! A call returns [`ApiResult`]: the decoded body with status and headers, or an [`Error`]: `Api` for an error status the operation documents (its body typed), `UnexpectedStatus`, `Decode`, `Validation` (a value breaks a constraint of the document; nothing was sent), `Transport`, `Timeout`, `ResponseTooLarge`. Credentials never appear in their text.
 #![forbid(unsafe_code)]
 
 pub mod client;
