@@ -29,8 +29,8 @@ pub struct Loaded {
 /// leading `{`; a UTF-8 byte-order mark is skipped) and checks that it is
 /// an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
-    let mut raw = normalized(text, file_name, diags)?;
-    let moved = refs::hoist(&mut raw);
+    let (mut raw, mut moved) = normalized(text, file_name, diags)?;
+    moved.extend(refs::hoist(&mut raw));
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Some(doc) = decode_in_parts(&raw) {
@@ -59,20 +59,22 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
 
 /// The document as JSON in the 3.0 forms openapiv3 decodes: 3.1 rewritten,
 /// path items that are references inlined.
-fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Value, Reported> {
+/// With what a 3.2 rewrite moved: `(where it is now, where it was)`.
+fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<(Value, refs::Moved), Reported> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut raw = parse_text(text, file_name, diags)?;
     tolerate::mend(&mut raw, diags);
+    let mut moved = Vec::new();
     match check_version(&raw, diags)? {
         Version::V30 => {}
         Version::V31 => v31::normalize(&mut raw, diags),
         Version::V32 => {
-            v32::normalize(&mut raw, diags);
+            moved = v32::normalize(&mut raw, diags);
             v31::normalize(&mut raw, diags);
         }
     }
     inline_path_item_refs(&mut raw, diags);
-    Ok(raw)
+    Ok((raw, moved))
 }
 
 /// The typed document, its two large parts (`paths` and `components`)
@@ -351,7 +353,7 @@ mod tests {
         files.extend(names.into_iter().map(|p| p.display().to_string()));
         for file in files {
             let Ok(text) = std::fs::read_to_string(&file) else { continue };
-            let raw = normalized(&text, &file, &mut Diagnostics::new(&file)).unwrap();
+            let (raw, _) = normalized(&text, &file, &mut Diagnostics::new(&file)).unwrap();
             let whole = OpenAPI::deserialize(&raw).unwrap();
             assert_eq!(decode_in_parts(&raw), Some(whole), "{file}");
         }

@@ -15,9 +15,12 @@ use serde_json::{json, Value};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Rewrites a 3.2 document in place into a 3.1 one.
-pub(super) fn normalize(raw: &mut Value, diags: &mut Diagnostics) {
-    let Some(document) = raw.as_object_mut() else { return };
+/// Rewrites a 3.2 document in place into a 3.1 one; returns what moved,
+/// `(where it is now, where it was)`, so problems are reported where the
+/// document has them.
+pub(super) fn normalize(raw: &mut Value, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    let mut moved = Vec::new();
+    let Some(document) = raw.as_object_mut() else { return moved };
     document.insert("openapi".into(), json!("3.1.1"));
     document.remove("$self");
     let media_types = document
@@ -28,15 +31,16 @@ pub(super) fn normalize(raw: &mut Value, diags: &mut Diagnostics) {
     let root = Pointer::root();
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            path_item(item, &root.join("paths").join(path), diags);
+            path_item(item, &root.join("paths").join(path), &mut moved, diags);
         }
     }
-    media(raw, &media_types, &root, diags);
+    media(raw, &media_types, &root, &mut moved, diags);
+    moved
 }
 
 /// Moves `additionalOperations` with a standard method into place; says
 /// what is left out.
-fn path_item(item: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
+fn path_item(item: &mut Value, at: &Pointer, moved: &mut Vec<(String, String)>, diags: &mut Diagnostics) {
     let Some(map) = item.as_object_mut() else { return };
     if map.remove("query").is_some() {
         diags.warning(&at.join("query"), "the `query` method is not supported yet; this operation is left out");
@@ -46,6 +50,7 @@ fn path_item(item: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
             let lower = method.to_ascii_lowercase();
             let op_at = at.join("additionalOperations").join(&method);
             if METHODS.contains(&lower.as_str()) && !map.contains_key(&lower) {
+                moved.push((at.join(&lower).to_string(), op_at.to_string()));
                 map.insert(lower, operation);
             } else {
                 diags.warning(&op_at, format!("the `{method}` method is not supported; this operation is left out"));
@@ -79,7 +84,13 @@ fn querystring(params: &mut Vec<Value>, at: &Pointer, diags: &mut Diagnostics) {
 
 /// Every `content` map: media types by reference resolved, `itemSchema`
 /// made the schema.
-fn media(value: &mut Value, components: &Value, at: &Pointer, diags: &mut Diagnostics) {
+fn media(
+    value: &mut Value,
+    components: &Value,
+    at: &Pointer,
+    moved: &mut Vec<(String, String)>,
+    diags: &mut Diagnostics,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -87,29 +98,38 @@ fn media(value: &mut Value, components: &Value, at: &Pointer, diags: &mut Diagno
                 if key == "content" {
                     if let Some(content) = child.as_object_mut() {
                         for (name, media_type) in content.iter_mut() {
-                            media_type_object(media_type, components, &child_at.join(name), diags);
+                            media_type_object(media_type, components, &child_at.join(name), moved, diags);
                         }
                     }
                 }
                 if !matches!(key.as_str(), "example" | "examples" | "default" | "schema") {
-                    media(child, components, &child_at, diags);
+                    media(child, components, &child_at, moved, diags);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                media(item, components, &at.join(i), diags);
+                media(item, components, &at.join(i), moved, diags);
             }
         }
         _ => {}
     }
 }
 
-fn media_type_object(value: &mut Value, components: &Value, at: &Pointer, diags: &mut Diagnostics) {
+fn media_type_object(
+    value: &mut Value,
+    components: &Value,
+    at: &Pointer,
+    moved: &mut Vec<(String, String)>,
+    diags: &mut Diagnostics,
+) {
     if let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_string) {
         let target = reference.strip_prefix("#/components/mediaTypes/").and_then(|name| components.get(name));
         match target {
-            Some(target) => *value = target.clone(),
+            Some(target) => {
+                *value = target.clone();
+                moved.push((at.to_string(), reference.clone()));
+            }
             None => {
                 diags.warning(
                     &at.join("$ref"),
@@ -126,6 +146,7 @@ fn media_type_object(value: &mut Value, components: &Value, at: &Pointer, diags:
         let event_stream = at.to_string().ends_with("/text~1event-stream");
         let item = if event_stream { event_data(&item).unwrap_or(item) } else { item };
         map.insert("schema".into(), item);
+        moved.push((at.join("schema").to_string(), at.join("itemSchema").to_string()));
     }
     map.remove("prefixEncoding");
     map.remove("itemEncoding");
@@ -186,7 +207,12 @@ mod tests {
             "components": {"mediaTypes": {"Json": {"schema": {"type": "string"}}}}
         });
         let mut diags = Diagnostics::new("a.yaml");
-        normalize(&mut raw, &mut diags);
+        let moved = normalize(&mut raw, &mut diags);
+        assert!(
+            moved
+                .contains(&("#/paths/~1chat/post".to_string(), "#/paths/~1chat/additionalOperations/POST".to_string())),
+            "{moved:?}"
+        );
         let chat = &raw["paths"]["/chat"];
         assert_eq!(raw["openapi"], "3.1.1");
         assert_eq!(
