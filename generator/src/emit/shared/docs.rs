@@ -41,8 +41,32 @@ pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> T
     doc_attrs(&parts.join("\n\n"))
 }
 
-/// Rewrites Markdown so that rustdoc shows it as prose.
+/// Rewrites Markdown so that rustdoc shows it as prose; a description
+/// written in HTML (`<p>…</p>`, links, lists) is converted to Markdown
+/// first, its links kept.
 pub fn sanitize(text: &str) -> Vec<String> {
+    // Whole, or paragraph by paragraph, or line by line where a document
+    // mixes HTML into Markdown (converting the whole would escape the
+    // Markdown).
+    let convert = |part: &str| htmd::convert(part).unwrap_or_else(|_| part.to_string());
+    let converted = if has_html(text) {
+        convert(text)
+    } else {
+        let paragraphs: Vec<String> = text
+            .split("\n\n")
+            .map(|paragraph| {
+                if has_html(paragraph) {
+                    convert(paragraph)
+                } else {
+                    let lines: Vec<String> =
+                        paragraph.lines().map(|l| if has_html(l) { convert(l) } else { l.to_string() }).collect();
+                    lines.join("\n")
+                }
+            })
+            .collect();
+        paragraphs.join("\n\n")
+    };
+    let text = converted.as_str();
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     // The indentation of the open list item's text, for its continuation lines.
@@ -88,6 +112,69 @@ pub fn sanitize(text: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// Elements of HTML prose: a description with one of them (outside code
+/// spans) and no Markdown of its own is written in HTML.
+const HTML_BLOCKS: [&str; 23] = [
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "div",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "blockquote",
+    "dl",
+    "hr",
+    "br",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+];
+
+/// Whether `text` is HTML prose (`<p>…</p>`, lists, links, breaks) to
+/// convert: a tag outside code spans, and none of Markdown's own marks
+/// (which the conversion would escape). `Vec<String>`, `a < b` or a `<br>`
+/// beside Markdown do not count.
+fn has_html(text: &str) -> bool {
+    let markdown = ["**", "](", "\n- ", "\n* ", "\n# ", "```"].iter().any(|mark| text.contains(mark))
+        || text.starts_with("- ")
+        || text.starts_with("# ");
+    if markdown {
+        return false;
+    }
+    let mut in_code = false;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code => {
+                let name: String = chars[i + 1..]
+                    .iter()
+                    .skip_while(|c| **c == '/')
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                let slash = usize::from(chars.get(i + 1) == Some(&'/'));
+                let next = chars.get(i + 1 + slash + name.chars().count());
+                if HTML_BLOCKS.contains(&name.as_str()) && next.is_some_and(|c| matches!(c, '>' | ' ' | '/' | '\n')) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Where a list item's text starts (its marker, `- `, `*   `, `12. `, `3) `,
@@ -190,11 +277,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn html_descriptions_become_markdown() {
+        let lines = sanitize(
+            "<p>Creates a <strong>customer</strong>. See <a href=\"https://example.com/docs\">the docs</a>.</p><ul><li>one</li><li>two &amp; three</li></ul>",
+        );
+        assert_eq!(
+            lines,
+            ["Creates a **customer**. See [the docs](https://example.com/docs).", "", "*   one", "*   two & three"]
+        );
+        // Angle brackets that are no HTML stay escaped prose.
+        assert_eq!(sanitize("A Vec<String> where a < b"), ["A Vec\\<String\\> where a \\< b"]);
+        assert!(!has_html("a <b") && !has_html("`<p>` in code") && !has_html("**Note**<p>mixed</p>"));
+        // Mixed into Markdown, line by line.
+        assert_eq!(
+            sanitize("Use **keys**.\n<br /><br />\n<b>Rate limits</b>\nAt most <code>100 / 10 s</code>."),
+            ["Use **keys**.", "", "**Rate limits**", "At most `100 / 10 s`."]
+        );
+        assert!(has_html("<p>a</p>") && has_html("text</p>") && has_html("<ul>\n<li>x</li></ul>"));
+    }
+
+    #[test]
     fn prose_is_escaped() {
         let table = [
             ("See [docs](https://x.io/a) now", "See [docs](https://x.io/a) now"),
             ("a [b] c", "a \\[b\\] c"),
-            ("<b>Bold</b><br />", "\\<b\\>Bold\\</b\\>\\<br /\\>"),
+            // HTML prose becomes Markdown (a trailing break is dropped).
+            ("<b>Bold</b><br />", "**Bold**"),
             ("~ 100reqs / 10secs ~", "\\~ 100reqs / 10secs \\~"),
             ("go to https://statsig.com.", "go to <https://statsig.com>."),
             ("`a<b>` stays", "`a<b>` stays"),
