@@ -8,6 +8,7 @@ mod bench_build;
 mod bench_compare;
 mod codegen;
 mod contract;
+mod outdated;
 mod real_world;
 mod test;
 
@@ -38,6 +39,9 @@ usage:
       Blockfrost, Dialogporten, GitBook, Scalar Galaxy, Statsig), check them
       clippy-clean, then call every operation (GitHub: a slice) against a
       validating Prism mock
+  cargo xtask outdated
+      list each dependency the generated crates declare whose newest release
+      on crates.io is semver-incompatible with it (asks the registry; not a test)
   cargo xtask synth-spec --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
   cargo xtask bench-build [--operations N] [--schemas M]
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::parse(&args[1..]).map_or_else(|err| err.exit(), |parsed| codegen::run(&parsed)),
         Some("test") => test::run(&args[1..]),
         Some("real-world") => real_world::run(&args[1..]),
+        Some("outdated") => outdated::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),
         Some("bench-compare") => bench_compare::run(&args[1..]),
