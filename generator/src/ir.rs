@@ -673,11 +673,14 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query`: a safe request with a body (RFC draft
+    /// "The HTTP QUERY Method").
+    Query,
 }
 
 impl Method {
     /// Every method, in the order OpenAPI lists a path item's operations.
-    pub const ALL: [Method; 8] = [
+    pub const ALL: [Method; 9] = [
         Method::Get,
         Method::Put,
         Method::Post,
@@ -686,6 +689,7 @@ impl Method {
         Method::Head,
         Method::Patch,
         Method::Trace,
+        Method::Query,
     ];
 
     /// The upper-case name (`GET`), as `reqwest::Method`'s constants spell it.
@@ -699,6 +703,7 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
         }
     }
 
@@ -713,6 +718,7 @@ impl Method {
             Method::Head => "head",
             Method::Patch => "patch",
             Method::Trace => "trace",
+            Method::Query => "query",
         }
     }
 }

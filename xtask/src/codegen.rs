@@ -40,8 +40,8 @@ fn label(path: &Path, root: &Path) -> String {
 
 /// The crates kept checked in: the Autotune client, and the clients the
 /// HTTP tests use for every kind of credential, every kind of body and
-/// parameter, every paging style and a matrix of parameters (from the
-/// security, media, paging and matrix fixtures).
+/// parameter, every paging style, a matrix of parameters and bodies, and
+/// OpenAPI 3.2 (from the security, media, paging, matrix and 3.2 fixtures).
 fn checked_in(root: &Path, args: &Args) -> Vec<Job> {
     let job = |spec: &str, out: &str, crate_name: &str, examples: bool| Job {
         spec: root.join(spec),
@@ -68,6 +68,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Job> {
         job("tests/fixtures/constructs/media.yaml", "tests/clients/media", "media-client", false),
         job("tests/fixtures/constructs/paging.yaml", "tests/clients/pages", "pages-client", false),
         job("tests/fixtures/constructs/matrix.yaml", "tests/clients/matrix", "matrix-client", false),
+        job("tests/fixtures/constructs/openapi-3-2.yaml", "tests/clients/v32", "v32-client", false),
     ]
 }
 

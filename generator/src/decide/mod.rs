@@ -141,7 +141,9 @@ fn idempotency_key(op: &crate::ir::Operation) -> Option<String> {
 /// RFC 9110 §9.2.2: the methods whose repetition has the effect of one.
 fn idempotent_method(method: Method) -> bool {
     match method {
-        Method::Get | Method::Head | Method::Options | Method::Put | Method::Delete | Method::Trace => true,
+        Method::Get | Method::Head | Method::Options | Method::Put | Method::Delete | Method::Trace | Method::Query => {
+            true
+        }
         Method::Post | Method::Patch => false,
     }
 }
@@ -218,16 +220,45 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
     }
 }
 
-/// A union converts `From` each payload type only one of its variants has.
+/// A union converts `From` each payload type only one of its variants has,
+/// as Rust sees the types: an alias (`pub type Id = String`) is the type
+/// it names.
 fn union_conversions(api: &mut Api) {
-    for (i, def) in api.types.iter_mut().enumerate() {
-        if let crate::ir::TypeKind::Union(u) = &mut def.kind {
-            let types: Vec<TypeRef> = u.variants.iter().map(|v| v.ty.clone()).collect();
-            for v in &mut u.variants {
-                // A union that holds itself has `From<Self>` from core.
-                let itself = v.ty == TypeRef::Named(crate::ir::TypeId(i));
-                v.from = !itself && types.iter().filter(|t| **t == v.ty).count() == 1;
+    let mut decided = Vec::new();
+    for (i, def) in api.types.iter().enumerate() {
+        if let crate::ir::TypeKind::Union(u) = &def.kind {
+            let types: Vec<TypeRef> = u.variants.iter().map(|v| rust_identity(api, &v.ty, 0)).collect();
+            let me = rust_identity(api, &TypeRef::Named(crate::ir::TypeId(i)), 0);
+            // A union that holds itself has `From<Self>` from core.
+            let froms: Vec<bool> =
+                types.iter().map(|t| *t != me && types.iter().filter(|u| *u == t).count() == 1).collect();
+            decided.push((i, froms));
+        }
+    }
+    for (i, froms) in decided {
+        if let crate::ir::TypeKind::Union(u) = &mut api.types[i].kind {
+            for (v, from) in u.variants.iter_mut().zip(froms) {
+                v.from = from;
             }
         }
+    }
+}
+
+/// `ty` with every alias replaced by what it names (within lists, maps and
+/// nullable items too): two refs are the same Rust type exactly when these
+/// are equal.
+fn rust_identity(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+    if depth > 32 {
+        return ty.clone();
+    }
+    match ty {
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::Alias(inner) => rust_identity(api, inner, depth + 1),
+            _ => ty.clone(),
+        },
+        TypeRef::List(inner) => TypeRef::List(Box::new(rust_identity(api, inner, depth + 1))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(rust_identity(api, inner, depth + 1))),
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(rust_identity(api, inner, depth + 1))),
+        other => other.clone(),
     }
 }

@@ -328,6 +328,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let is_query = *method == crate::ir::Method::Query;
     let method = format_ident!("{}", method.as_str());
     let security = security.iter().map(|together| {
         let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
@@ -336,6 +337,30 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let idempotency_key = match idempotency_key {
         Some(header) => quote! { Some(#header) },
         None => quote! { None },
+    };
+    let operation = |method: TokenStream| {
+        quote! {
+            #root::runtime::Operation {
+                name: #rust_name,
+                method: #method,
+                path: #path,
+                idempotent: #idempotent,
+                accept: #accept,
+                security: &[#(#security),*],
+                idempotency_key: #idempotency_key,
+            }
+        }
+    };
+    // `QUERY` has no constant in `reqwest::Method`: it is made once, from
+    // its name (a valid token, so the fallback is never taken).
+    let operation_static = if is_query {
+        let value = operation(quote! { reqwest::Method::from_bytes(b"QUERY").unwrap_or(reqwest::Method::POST) });
+        quote! {
+            static OPERATION: std::sync::LazyLock<#root::runtime::Operation> = std::sync::LazyLock::new(|| #value);
+        }
+    } else {
+        let value = operation(quote! { reqwest::Method::#method });
+        quote! { static OPERATION: #root::runtime::Operation = #value; }
     };
     let arms = response_arms(api, op, false);
     let send_stream = streams.then(|| {
@@ -382,15 +407,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             #events
 
             fn into_call(self) -> #root::runtime::Call {
-                static OPERATION: #root::runtime::Operation = #root::runtime::Operation {
-                    name: #rust_name,
-                    method: reqwest::Method::#method,
-                    path: #path,
-                    idempotent: #idempotent,
-                    accept: #accept,
-                    security: &[#(#security),*],
-                    idempotency_key: #idempotency_key,
-                };
+                #operation_static
                 let Self { client, #(#field_names,)* #body_binding options } = self;
                 let mut call = client.call(&OPERATION, options);
                 // Checked before a path parameter's name is bound to its

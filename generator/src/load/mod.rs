@@ -23,6 +23,9 @@ pub struct Loaded {
     /// components: `(the copy's pointer, the target's pointer)`, to report
     /// problems in a copy where the target is.
     pub moved: refs::Moved,
+    /// OpenAPI 3.2's `query` operations, by path (openapiv3's path item has
+    /// no field for them; a 3.2 document keeps them in `x-oas-query`).
+    pub query_operations: std::collections::BTreeMap<String, openapiv3::Operation>,
 }
 
 /// Parses `text` (YAML or JSON; JSON is chosen by a `.json` name or a
@@ -34,10 +37,14 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Some(doc) = decode_in_parts(&raw) {
-        return Ok(Loaded { doc, raw, moved });
+        let query_operations = query_operations(&raw, diags);
+        return Ok(Loaded { doc, raw, moved, query_operations });
     }
     match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
-        Ok(doc) => Ok(Loaded { doc, raw, moved }),
+        Ok(doc) => {
+            let query_operations = query_operations(&raw, diags);
+            Ok(Loaded { doc, raw, moved, query_operations })
+        }
         Err(err) => {
             // openapiv3 buffers some maps (paths, responses), which hides
             // the path of the failing value; retry the parts one by one to
@@ -59,6 +66,28 @@ pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Load
 
 /// The document as JSON in the 3.0 forms openapiv3 decodes: 3.1 rewritten,
 /// path items that are references inlined.
+/// The `query` operations a 3.2 document's paths hold (`x-oas-query`); one
+/// that is not a valid operation is left out with a warning.
+fn query_operations(raw: &Value, diags: &mut Diagnostics) -> std::collections::BTreeMap<String, openapiv3::Operation> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else { return out };
+    for (path, item) in paths {
+        let Some(operation) = item.get(v32::QUERY_KEY) else { continue };
+        match serde_path_to_error::deserialize::<_, openapiv3::Operation>(operation) {
+            Ok(operation) => {
+                out.insert(path.clone(), operation);
+            }
+            Err(err) => {
+                let at = path_to_pointer(Pointer::root().join("paths").join(path).join("query"), err.path());
+                let mark = diags.mark();
+                diags.error_at(at, None, format!("not a valid operation ({}); it is left out", err.inner()));
+                diags.downgrade_since(mark);
+            }
+        }
+    }
+    out
+}
+
 /// With what a 3.2 rewrite moved: `(where it is now, where it was)`.
 fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<(Value, refs::Moved), Reported> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -7,13 +7,18 @@
 //! | `itemSchema` of a media type (SSE, JSON Lines) | its `schema`: the type of each streamed item (for SSE, of an event's `data`: its `contentSchema` when the item describes the event's fields) |
 //! | `$ref` to `#/components/mediaTypes/…` | the media type object it names |
 //! | `additionalOperations` with a method 3.1 has (`GET`…) | that method's operation |
-//! | the `query` method, other `additionalOperations` | left out (a warning) |
+//! | the `query` method (or `QUERY` in `additionalOperations`) | an operation sent with `QUERY` |
+//! | other `additionalOperations` | left out (a warning) |
 //! | a parameter `in: querystring` | left out (a warning) |
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_json::{json, Value};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Where a path item keeps its `query` operation for the generator
+/// (openapiv3's path item has no such field, but keeps `x-` keys).
+pub(super) const QUERY_KEY: &str = "x-oas-query";
 
 /// Rewrites a 3.2 document in place into a 3.1 one; returns what moved,
 /// `(where it is now, where it was)`, so problems are reported where the
@@ -42,16 +47,18 @@ pub(super) fn normalize(raw: &mut Value, diags: &mut Diagnostics) -> Vec<(String
 /// what is left out.
 fn path_item(item: &mut Value, at: &Pointer, moved: &mut Vec<(String, String)>, diags: &mut Diagnostics) {
     let Some(map) = item.as_object_mut() else { return };
-    if map.remove("query").is_some() {
-        diags.warning(&at.join("query"), "the `query` method is not supported yet; this operation is left out");
+    if let Some(query) = map.remove("query") {
+        moved.push((at.join(QUERY_KEY).to_string(), at.join("query").to_string()));
+        map.insert(QUERY_KEY.into(), query);
     }
     if let Some(Value::Object(extra)) = map.remove("additionalOperations") {
         for (method, operation) in extra {
             let lower = method.to_ascii_lowercase();
             let op_at = at.join("additionalOperations").join(&method);
-            if METHODS.contains(&lower.as_str()) && !map.contains_key(&lower) {
-                moved.push((at.join(&lower).to_string(), op_at.to_string()));
-                map.insert(lower, operation);
+            let key = if lower == "query" { QUERY_KEY.to_string() } else { lower.clone() };
+            if (METHODS.contains(&lower.as_str()) || lower == "query") && !map.contains_key(&key) {
+                moved.push((at.join(&key).to_string(), op_at.to_string()));
+                map.insert(key, operation);
             } else {
                 diags.warning(&op_at, format!("the `{method}` method is not supported; this operation is left out"));
             }

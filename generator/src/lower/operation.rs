@@ -27,7 +27,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             for method in Method::ALL {
-                let Some(op) = path_operation(item, method) else { continue };
+                let op = match method {
+                    Method::Query => self.loaded.query_operations.get(path.as_str()),
+                    _ => path_operation(item, method),
+                };
+                let Some(op) = op else { continue };
                 let at = path_at.join(method.key());
                 let wanted = match &op.operation_id {
                     Some(id) => naming::snake_name(id, "op"),
@@ -171,6 +175,8 @@ fn path_operation(item: &openapiv3::PathItem, method: Method) -> Option<&openapi
         Method::Head => item.head.as_ref(),
         Method::Patch => item.patch.as_ref(),
         Method::Trace => item.trace.as_ref(),
+        // Not a field of openapiv3's path item: loading keeps it aside.
+        Method::Query => None,
     }
 }
 

@@ -140,7 +140,8 @@ impl RateLimiter {
 /// GET, HEAD and OPTIONS change nothing.
 fn is_read(method: &reqwest::Method) -> bool {
     use reqwest::Method;
-    [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)
+    // QUERY (OpenAPI 3.2) reads, with a body.
+    [Method::GET, Method::HEAD, Method::OPTIONS].contains(method) || method.as_str() == "QUERY"
 }
 
 /// About thirty years from `now`, or as far as the clock goes.
