@@ -239,8 +239,11 @@ mod tests {
         assert_eq!(event_data(&json!({"type": "object"})), None);
         assert_eq!(chat["get"]["parameters"], json!([]));
         assert!(chat.get("query").is_none() && chat.get("additionalOperations").is_none());
+        // `query` is kept where the loader finds it.
+        assert!(chat.get(QUERY_KEY).is_some());
+        assert!(moved.contains(&("#/paths/~1chat/x-oas-query".to_string(), "#/paths/~1chat/query".to_string())));
         let report = diags.finish().to_string();
-        assert!(report.contains("#/paths/~1chat/query: the `query` method"), "{report}");
+        assert!(!report.contains("`query` method"), "{report}");
         assert!(report.contains("#/paths/~1chat/additionalOperations/COPY: the `COPY` method"), "{report}");
         assert!(report.contains("#/paths/~1chat/get/parameters/0: a parameter `in: querystring`"), "{report}");
     }
