@@ -367,7 +367,8 @@ impl<'a> Lowerer<'a> {
         let mut failed = None;
         for (i, member) in members.iter().enumerate().filter(|(_, member)| !admits_only_null(**member)) {
             let member_at = at.join(keyword).join(i);
-            let typed = match self.type_of(*member, &own_ctx.child(&format!("Variant{}", i + 1)), &member_at) {
+            let label = member_label(*member, members, i);
+            let typed = match self.type_of(*member, &own_ctx.child(&label), &member_at) {
                 Ok(typed) => typed,
                 Err(reported) => {
                     failed = Some(reported);
@@ -475,4 +476,58 @@ pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
 /// A parameter's or body's schema position.
 pub(super) fn schema_ref(r: &ReferenceOr<Schema>) -> SchemaRef<'_> {
     r.into()
+}
+
+/// The name of an inline union member's type, after the union's: its
+/// `title`; else the value of a property only it fixes (`type: {enum:
+/// [space]}` gives `Space`); else a property only it requires, or only it
+/// has (`WithSpaceId`); else an enum's first value, or `List`; else its
+/// position (`Variant2`).
+fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize) -> String {
+    let positional = format!("Variant{}", index + 1);
+    let SchemaRef::Item(schema) = member else { return positional };
+    let view = View::of(schema);
+    if let Some(title) = view.title.filter(|t| !t.trim().is_empty()) {
+        return title.to_string();
+    }
+    let others: Vec<View<'_>> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .filter_map(|(_, m)| match m {
+            SchemaRef::Item(s) => Some(View::of(s)),
+            SchemaRef::Ref(_) => None,
+        })
+        .collect();
+    // A property fixed to one value (a tag), its value not another's.
+    let fixed = |v: &View<'_>, name: &str| -> Option<String> {
+        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
+        let SchemaRef::Item(schema) = schema else { return None };
+        match View::of(schema).enum_values.as_slice() {
+            [Value::String(value)] => Some(value.clone()),
+            _ => None,
+        }
+    };
+    for (name, _) in &view.properties {
+        if let Some(value) = fixed(&view, name) {
+            if !others.iter().any(|o| fixed(o, name).as_deref() == Some(value.as_str())) {
+                return value;
+            }
+        }
+    }
+    let only_mine = view.required.iter().find(|r| !others.iter().any(|o| o.required.contains(r)));
+    if let Some(name) = only_mine {
+        return format!("with_{name}");
+    }
+    // A property only it has.
+    let has = |v: &View<'_>, name: &str| v.properties.iter().any(|(n, _)| *n == name);
+    if let Some((name, _)) = view.properties.iter().find(|(name, _)| !others.iter().any(|o| has(o, name))) {
+        return format!("with_{name}");
+    }
+    // An enum member: its first value; a list: `List`.
+    match (view.enum_values.first(), &view.typ) {
+        (Some(Value::String(value)), _) => value.clone(),
+        (_, Some(SchemaType::Array)) => "List".to_string(),
+        _ => positional,
+    }
 }
