@@ -34,6 +34,16 @@ pub(crate) struct Operation {
     pub(crate) idempotency_key: Option<&'static str>,
 }
 
+impl Operation {
+    /// The schemes (by index) whose credentials a call sends: the first
+    /// security alternative whose credentials are all set (an empty one,
+    /// anonymous access, counts as set), else none.
+    pub(crate) fn credentials_to_send(&self, core: &Core) -> &'static [usize] {
+        let set = |i: &usize| matches!(core.credentials.get(*i), Some(Some(_)));
+        self.security.iter().find(|together| together.iter().all(set)).copied().unwrap_or_default()
+    }
+}
+
 /// Per-request settings that every request builder offers.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RequestOptions {
@@ -398,13 +408,7 @@ impl Call {
             }
             *request.body_mut() = Some(body.data.into_reqwest().map_err(Failure::InvalidRequest)?);
         }
-        // The first alternative whose credentials are all set; an empty
-        // one (anonymous access) counts as set.
-        let complete = operation
-            .security
-            .iter()
-            .find(|together| together.iter().all(|i| matches!(core.credentials.get(*i), Some(Some(_)))));
-        for index in complete.copied().unwrap_or_default() {
+        for index in operation.credentials_to_send(core) {
             match core.credentials.get(*index) {
                 Some(Some(Credential::Token(_))) => {
                     if let Some((_, token)) = tokens.iter().find(|(i, _)| i == index) {

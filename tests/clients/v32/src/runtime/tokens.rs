@@ -157,16 +157,11 @@ impl TokenSource for ClientCredentials {
     }
 }
 
-/// The tokens the call's security alternative needs from token sources:
-/// the first alternative whose credentials are all set, as `prepare`
-/// picks it.
+/// The tokens the call's security alternative
+/// ([`Operation::credentials_to_send`]) needs from token sources.
 pub(crate) async fn call_tokens(core: &Core, operation: &Operation) -> Result<Vec<(usize, Secret)>, Failure> {
-    let complete = operation
-        .security
-        .iter()
-        .find(|together| together.iter().all(|i| matches!(core.credentials.get(*i), Some(Some(_)))));
     let mut tokens = Vec::new();
-    for index in complete.copied().unwrap_or_default() {
+    for index in operation.credentials_to_send(core) {
         if let Some(Some(Credential::Token(source))) = core.credentials.get(*index) {
             let token = source
                 .token()
