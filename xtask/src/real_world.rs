@@ -77,14 +77,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let text =
             std::fs::read_to_string(&path).map_err(|err| format!("error: cannot read {}: {err}", path.display()))?;
         let label = path.file_name().map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
-        let options = generator::CrateOptions {
-            crate_name: format!("{name}-client"),
-            spec_label: label.clone(),
-            command: "cargo xtask real-world".into(),
-            examples: false,
-            strict: false,
-            selection: Default::default(),
-        };
+        let options = crate_options(format!("{name}-client"), &label, Default::default());
         let started = Instant::now();
         let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;
         let elapsed = started.elapsed();
@@ -130,14 +123,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if !members.iter().any(|m| m == name) {
             let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
             let label = path.file_name().map_or_else(|| name.to_string(), |f| f.to_string_lossy().into_owned());
-            let options = generator::CrateOptions {
-                crate_name: crate_name.clone(),
-                spec_label: label.clone(),
-                command: "cargo xtask real-world".into(),
-                examples: false,
-                strict: false,
-                selection,
-            };
+            let options = crate_options(crate_name.clone(), &label, selection);
             let generated = generator::generate(&text, &label, &options).map_err(|f| format!("{name}: {f}"))?;
             write_crate(&dir, &generated.files)?;
             members.push(name.to_string());
@@ -220,6 +206,18 @@ fn contract_program(document: &Path, crate_name: &str, selection: &generator::Se
     let label = document.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     let (api, _) = generator::analyze_selected(&text, &label, false, selection).map_err(|d| d.to_string())?;
     generator::emit::examples::contract_program(&api, crate_name, false).map_err(|e| e.to_string())
+}
+
+/// How the real-world crates are made: no examples, warnings allowed.
+fn crate_options(crate_name: String, label: &str, selection: generator::Selection) -> generator::CrateOptions {
+    generator::CrateOptions {
+        crate_name,
+        spec_label: label.to_string(),
+        command: "cargo xtask real-world".into(),
+        examples: false,
+        strict: false,
+        selection,
+    }
 }
 
 fn write_crate(dir: &Path, files: &[(String, String)]) -> Result<(), String> {

@@ -2,6 +2,7 @@
 //! how to build a client and authenticate for this API, one call with its
 //! errors, lists, streams and where the examples are.
 
+use super::shared::path_sample;
 use crate::ir::{Api, ClientNew, ParamLocation, SecurityKind};
 
 /// The front page as Markdown lines. Lines that start with `# ` inside the
@@ -138,7 +139,7 @@ fn call_line(api: &Api) -> Option<(String, String)> {
         .iter()
         .filter(|p| p.required)
         .map(|p| match p.location {
-            ParamLocation::Path => format!("\"example-{}\"", p.wire_name.to_ascii_lowercase()),
+            ParamLocation::Path => format!("\"{}\"", path_sample(&p.wire_name)),
             _ => "\"example\"".to_string(),
         })
         .collect();

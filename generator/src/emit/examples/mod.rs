@@ -7,11 +7,12 @@ mod pattern;
 mod samples;
 
 use super::render::{self, Piece, RenderError};
+use super::shared::path_sample;
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use samples::{path_sample, Call, Sampler};
+use samples::{Call, Sampler};
 
 /// The environment variable that names the server in examples.
 fn base_url_var(crate_name: &str) -> String {

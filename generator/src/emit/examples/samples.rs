@@ -4,7 +4,7 @@
 //! emitted examples call each operation with them; the contract test sends
 //! them to a mock server that validates every request against the spec.
 
-use super::super::shared::{rust_type, TypePath};
+use super::super::shared::{path_sample, rust_type, TypePath};
 use super::pattern;
 use crate::ir::{
     Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, Param, ParamLocation, Passing, Setter, TypeKind,
@@ -302,11 +302,6 @@ impl<'a> Sampler<'a> {
             }
         }
     }
-}
-
-/// The sample of a string path parameter: `example-id` for `{id}`.
-pub(crate) fn path_sample(wire_name: &str) -> String {
-    format!("example-{}", wire_name.to_ascii_lowercase())
 }
 
 /// A string the schema accepts: the document's example when it fits,

@@ -103,3 +103,8 @@ pub(crate) fn root(api: &Api) -> TokenStream {
     let segments = api.crate_shape.target.root().split("::").map(|s| format_ident!("{}", s.trim()));
     quote! { #(#segments)::* }
 }
+
+/// The sample of a string path parameter: `example-id` for `{id}`.
+pub(crate) fn path_sample(wire_name: &str) -> String {
+    format!("example-{}", wire_name.to_ascii_lowercase())
+}
