@@ -8,8 +8,8 @@
 //! response decodes by its tag or, without a known tag, by its shape.
 
 use matrix_client::types::{
-    Cat, Dog, Flat, GetPetResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE, QueryMatrixJs, QueryMatrixObj,
-    QueryMatrixObjDeep, QueryMatrixObjDeepA, E,
+    Cat, Circle, Dog, Flat, GetPetResponse, GetShapeResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE,
+    QueryMatrixJs, QueryMatrixObj, QueryMatrixObjDeep, QueryMatrixObjDeepA, Square, SquareType, Type, E,
 };
 use matrix_client::{Client, Error, RetryPolicy};
 use std::collections::BTreeMap;
@@ -266,4 +266,25 @@ async fn a_discriminated_response_decodes_by_tag_then_by_shape() {
         Err(Error::Decode { reason, .. }) => assert!(reason.contains("no variant fits"), "{reason}"),
         other => panic!("a value no variant fits decoded: {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn an_unmapped_discriminator_selects_by_the_values_its_members_fix() {
+    let decode = |json: &'static str| async move {
+        let (_server, client) =
+            answering("GET", ResponseTemplate::new(200).set_body_raw(json, "application/json")).await;
+        client.get_shape("s").await.map(|r| r.into_body())
+    };
+    // The value `Circle` fixes `type` to, and the one `Square` fixes through its `allOf`.
+    let circle = decode(r#"{"type":"shape.circle","radius":1.5}"#).await.unwrap();
+    assert_eq!(circle, GetShapeResponse::Circle(Circle::new(Type::ShapeCircle, 1.5)));
+    let square = decode(r#"{"type":"shape.square","side":2.0}"#).await.unwrap();
+    assert_eq!(square, GetShapeResponse::Square(Square::new(2.0, SquareType::ShapeSquare)));
+    // The schema's name selects too (the implicit mapping the specification
+    // describes), though the member's own field then holds an unlisted value.
+    let named = decode(r#"{"type":"Square","side":3.0}"#).await.unwrap();
+    assert_eq!(named, GetShapeResponse::Square(Square::new(3.0, SquareType::Unknown("Square".into()))));
+    // A fixed value decides even where the shape would fit the other member.
+    let both = decode(r#"{"type":"shape.square","side":1.0,"radius":1.0}"#).await.unwrap();
+    assert!(matches!(both, GetShapeResponse::Square(_)), "{both:?}");
 }

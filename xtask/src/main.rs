@@ -9,6 +9,7 @@ mod bench_compare;
 mod codegen;
 mod contract;
 mod outdated;
+mod pypi;
 mod real_world;
 mod test;
 

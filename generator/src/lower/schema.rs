@@ -383,8 +383,13 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 if tags.is_empty() {
-                    // Without a mapping, the tag is the schema's name.
+                    // Without a mapping, the tag is the schema's name, and
+                    // the values the schema fixes its tag property to: what
+                    // a server can send (OpenAI's `type: response.audio.delta`
+                    // in `ResponseAudioDeltaEvent`).
+                    // The name comes first: it names the variant.
                     tags.push(reference.rsplit('/').next().unwrap_or(reference).to_string());
+                    tags.extend(self.fixed_values(reference, &discriminator.property_name));
                 }
             }
             variants.push(UnionVariant { rust_name: String::new(), ty: typed.ty, tags, boxed: false, from: false });
@@ -405,6 +410,18 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some(d) = view.discriminator.filter(|_| !inline_member) {
+            // A value two members fix tells neither apart.
+            let mut count = std::collections::BTreeMap::<String, usize>::new();
+            for tag in variants.iter().flat_map(|v| &v.tags) {
+                *count.entry(tag.clone()).or_default() += 1;
+            }
+            for v in &mut variants {
+                let mut position = 0;
+                v.tags.retain(|t| {
+                    position += 1;
+                    position == 1 || count[t] == 1
+                });
+            }
             variants.sort_by(|a, b| a.tags.cmp(&b.tags));
             return Ok(TypeKind::Union(Union { variants, discriminator: Some(d.property_name.clone()) }));
         }
@@ -424,6 +441,39 @@ impl<'a> Lowerer<'a> {
         // fields before one with fewer, any JSON value last).
         unique.sort_by_key(|v| self.specificity(&v.ty, 0));
         Ok(TypeKind::Union(Union { variants: unique, discriminator: None }))
+    }
+
+    /// The string values the component schema `reference` fixes its
+    /// property `name` to (an inline `enum`, or a 3.1 `const`, on it or on
+    /// one of its `allOf` members), or none.
+    fn fixed_values(&self, reference: &str, name: &str) -> Vec<String> {
+        let component = |reference: &str| {
+            let key = reference.strip_prefix("#/components/schemas/")?;
+            match self.loaded.doc.components.as_ref()?.schemas.get(key)? {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { .. } => None,
+            }
+        };
+        let Some(schema) = component(reference) else { return Vec::new() };
+        let view = View::of(schema);
+        let own = |view: &View<'_>| -> Option<Vec<String>> {
+            let (_, property) = view.properties.iter().find(|(n, _)| *n == name)?;
+            let SchemaRef::Item(property) = property else { return None };
+            let values = View::of(property)
+                .enum_values
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()?;
+            (!values.is_empty()).then_some(values)
+        };
+        own(&view)
+            .or_else(|| {
+                view.all_of.iter().find_map(|member| match member {
+                    SchemaRef::Item(schema) => own(&View::of(schema)),
+                    SchemaRef::Ref(reference) => own(&View::of(component(reference)?)),
+                })
+            })
+            .unwrap_or_default()
     }
 
     /// `depth` bounds alias chains, which may still be cyclic here (cycles

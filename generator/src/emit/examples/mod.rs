@@ -5,6 +5,7 @@
 
 mod pattern;
 mod samples;
+mod streams;
 
 use super::render::{self, Piece, RenderError};
 use super::shared::path_sample;
@@ -13,6 +14,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use samples::{Call, Sampler};
+pub use streams::stream_program;
 
 /// The environment variable that names the server in examples.
 fn base_url_var(crate_name: &str) -> String {

@@ -92,6 +92,30 @@ impl<'a> Sampler<'a> {
         Call { body: body_let, request: quote! { #client.#method(#(#args),*) #(#setters)* } }
     }
 
+    /// Sample values of `ty`: one per variant when it is a union (so that
+    /// each of a stream's kinds of event is sent once), else one.
+    pub(crate) fn each_variant(&self, ty: &TypeRef) -> Vec<TokenStream> {
+        let TypeRef::Named(id) = ty else { return vec![self.value(ty, &Constraints::default(), Slot::Exact, 0, 0)] };
+        let TypeKind::Union(u) = &self.api.ty(*id).kind else {
+            return vec![self.value(ty, &Constraints::default(), Slot::Exact, 0, 0)];
+        };
+        self.named.set(true);
+        let union = rust_type(self.api, ty, TypePath::Module);
+        u.variants
+            .iter()
+            .map(|v| {
+                let variant = format_ident!("{}", v.rust_name);
+                let inner = self.value(&v.ty, &Constraints::default(), Slot::Exact, 1, 0);
+                let inner = if v.boxed {
+                    quote! { Box::new(#inner) }
+                } else {
+                    inner
+                };
+                quote! { #union::#variant(#inner) }
+            })
+            .collect()
+    }
+
     /// Whether any expression made so far names a generated type.
     pub(crate) fn named_types(&self) -> bool {
         self.named.get()
@@ -146,7 +170,10 @@ impl<'a> Sampler<'a> {
                 }
             }
             TypeRef::Integer(_) => {
-                let n = Literal::i64_unsuffixed(sample_integer(c));
+                // Beyond `i32`, an unsuffixed literal passed to `impl Into<_>`
+                // would be read as an `i32` and overflow.
+                let n = sample_integer(c);
+                let n = if i32::try_from(n).is_ok() { Literal::i64_unsuffixed(n) } else { Literal::i64_suffixed(n) };
                 quote! { #n }
             }
             TypeRef::Number(width) => {

@@ -55,6 +55,14 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `GET /shapes/{id}`
+    pub fn get_shape(&self, id: impl Into<String>) -> GetShapeRequest {
+        GetShapeRequest {
+            client: self.clone(),
+            id: id.into(),
+            options: Default::default(),
+        }
+    }
     /// `GET /header`
     pub fn header_matrix(&self, x_s: impl Into<String>) -> HeaderMatrixRequest {
         HeaderMatrixRequest {
@@ -310,6 +318,52 @@ crate::runtime::into_future!(GetPetRequest, types::GetPetResponse, GetPetError);
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetPetError {}
+
+/// A [`Client::get_shape`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct GetShapeRequest {
+    client: Client,
+    id: String,
+    options: crate::runtime::RequestOptions,
+}
+
+impl GetShapeRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::GetShapeResponse, GetShapeError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "get_shape",
+            method: reqwest::Method::GET,
+            path: "/shapes/{id}",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, id, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/shapes/{id}"));
+        call
+    }
+}
+
+crate::runtime::request_options!(GetShapeRequest);
+
+crate::runtime::into_future!(GetShapeRequest, types::GetShapeResponse, GetShapeError);
+
+/// The error responses documented for [`Client::get_shape`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetShapeError {}
 
 /// A [`Client::header_matrix`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

@@ -19,6 +19,21 @@ impl Cat {
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+pub struct Circle {
+    pub radius: f64,
+    pub type_: Type,
+}
+
+impl Circle {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(type_: Type, radius: f64) -> Self {
+        Self { type_, radius }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Dog {
     pub bark: String,
     pub kind: String,
@@ -219,6 +234,76 @@ impl From<Cat> for GetPetResponse {
 impl From<Dog> for GetPetResponse {
     fn from(value: Dog) -> Self {
         Self::Dog(value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum GetShapeResponse {
+    /// Selected by `type`: Circle, shape.circle.
+    Circle(Circle),
+    /// Selected by `type`: Square, shape.square.
+    Square(Square),
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for GetShapeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Circle(inner) => inner.serialize(serializer),
+            Self::Square(inner) => inner.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetShapeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        match tag.as_deref() {
+            Some("Circle") | Some("shape.circle") => {
+                serde_json::from_value(value)
+                    .map(Self::Circle)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("Square") | Some("shape.square") => {
+                serde_json::from_value(value)
+                    .map(Self::Square)
+                    .map_err(serde::de::Error::custom)
+            }
+            other => {
+                if let Ok(inner) = <Circle as serde::Deserialize>::deserialize(&value) {
+                    return Ok(Self::Circle(inner));
+                }
+                if let Ok(inner) = <Square as serde::Deserialize>::deserialize(&value) {
+                    return Ok(Self::Square(inner));
+                }
+                Err(
+                    serde::de::Error::custom(
+                        format_args!(
+                            "unknown `{}` value {:?}, and no variant fits", "type", other
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl From<Circle> for GetShapeResponse {
+    fn from(value: Circle) -> Self {
+        Self::Circle(value)
+    }
+}
+
+impl From<Square> for GetShapeResponse {
+    fn from(value: Square) -> Self {
+        Self::Square(value)
     }
 }
 
@@ -502,5 +587,160 @@ impl QueryMatrixObjDeepA {
     pub fn b(mut self, value: impl Into<i64>) -> Self {
         self.b = Some(value.into());
         self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SizedType {
+    pub side: f64,
+}
+
+impl SizedType {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(side: f64) -> Self {
+        Self { side }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+pub struct Square {
+    pub side: f64,
+    pub type_: SquareType,
+}
+
+impl Square {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(side: f64, type_: SquareType) -> Self {
+        Self { side, type_ }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SquareType {
+    /// `shape.square`
+    ShapeSquare,
+    /// A value the spec does not list (yet), kept as received.
+    Unknown(String),
+}
+
+impl SquareType {
+    /// Every value the spec lists, in the spec's order.
+    pub const KNOWN: &'static [Self] = &[Self::ShapeSquare];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ShapeSquare => "shape.square",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "shape.square" => Some(Self::ShapeSquare),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SquareType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SquareType {
+    type Err = crate::ParseEnumError;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "SquareType",
+                value: value.to_string(),
+            })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for SquareType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SquareType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Type {
+    /// `shape.circle`
+    ShapeCircle,
+    /// A value the spec does not list (yet), kept as received.
+    Unknown(String),
+}
+
+impl Type {
+    /// Every value the spec lists, in the spec's order.
+    pub const KNOWN: &'static [Self] = &[Self::ShapeCircle];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ShapeCircle => "shape.circle",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "shape.circle" => Some(Self::ShapeCircle),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Type {
+    type Err = crate::ParseEnumError;
+    /// Accepts only the values the spec lists.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::known(value)
+            .ok_or_else(|| crate::ParseEnumError {
+                type_name: "Type",
+                value: value.to_string(),
+            })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl serde::Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::deserialize_enum(
+            deserializer,
+            |value| {
+                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+            },
+        )
     }
 }
