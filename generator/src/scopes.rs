@@ -49,6 +49,12 @@ pub const TYPES_MODULE: &[&str] = &[
     "FromIterator",
 ];
 
+/// Each operation's own types in `client.rs`, by suffix after its prefix:
+/// the request builder, the error enum, the success enum and the body
+/// choice; the second suffix when a schema already has the first's name.
+pub const OPERATION_SUFFIXES: [(&str, &str); 4] =
+    [("Request", "Builder"), ("Error", "CallError"), ("Success", "Outcome"), ("Body", "Content")];
+
 /// Types `client.rs` defines besides each operation's own, the runtime's
 /// it re-exports, the module alias it imports and its `SPEC`.
 pub const CLIENT_MODULE: &[&str] = &["Client", "ClientBuilder", "types", "SPEC"];
@@ -314,8 +320,11 @@ mod tests {
 
             let mut module = set(CLIENT_MODULE.iter().copied());
             for op in &api.operations {
-                let Some(prefix) = op.names.request.strip_suffix("Request") else { panic!("{}", op.names.request) };
-                module.extend(["Request", "Error", "Success", "Body"].map(|s| format!("{prefix}{s}")));
+                let request = &op.names.request;
+                let Some(prefix) = request.strip_suffix("Request").or_else(|| request.strip_suffix("Builder")) else {
+                    panic!("{request}")
+                };
+                module.extend(OPERATION_SUFFIXES.iter().flat_map(|(a, b)| [a, b]).map(|s| format!("{prefix}{s}")));
             }
             let defined: Vec<String> = client
                 .items
@@ -328,6 +337,10 @@ mod tests {
                 })
                 .collect();
             assert_within("client.rs", &defined, &module);
+            // No public name is in both modules.
+            for def in &api.types {
+                assert!(!defined.contains(&def.name), "`{}` is in both `client::` and `types::`", def.name);
+            }
 
             for def in &api.types {
                 let crate::ir::TypeKind::Struct(s) = &def.kind else { continue };

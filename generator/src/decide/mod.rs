@@ -39,7 +39,12 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     mark_multipart_bodies(api);
     // The operations' own types live in `client.rs` beside `Client`; the
     // body choice is named first, since how a body is given depends on it.
-    let mut client_types = naming::Scope::with_reserved(scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE));
+    // No public name is in both `client::` and `types::`: the schemas'
+    // names are taken here too (OpenAI's `types::CreateChatCompletionRequest`
+    // is a body; its builder is `client::CreateChatCompletionBuilder`).
+    let type_names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    let reserved = scopes::CLIENT_MODULE.iter().chain(scopes::TYPES_MODULE).copied().chain(type_names);
+    let mut client_types = naming::Scope::with_reserved(reserved);
     let mut success_enums = Vec::with_capacity(api.operations.len());
     for op in &mut api.operations {
         let (names, success_enum, body_choice) = operation_names(&op.type_prefix, &mut client_types);
@@ -96,15 +101,23 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
 }
 
 /// The request builder, error enum, success enum and body choice of an
-/// operation: one prefix for all, numbered when another operation has it.
+/// operation: one prefix for all, each with its usual suffix or, when a
+/// schema has that name, another; the prefix numbered when another
+/// operation has it.
 fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, String, String) {
-    const SUFFIXES: [&str; 4] = ["Request", "Error", "Success", "Body"];
-    let free = |p: &str, scope: &naming::Scope| SUFFIXES.iter().all(|s| !scope.is_taken(&format!("{p}{s}")));
-    let prefix = std::iter::once(prefix.to_string())
+    let names = |p: &str, scope: &naming::Scope| {
+        let mut chosen = Vec::with_capacity(scopes::OPERATION_SUFFIXES.len());
+        for (usual, other) in scopes::OPERATION_SUFFIXES {
+            let name = [usual, other].map(|s| format!("{p}{s}")).into_iter().find(|n| !scope.is_taken(n))?;
+            chosen.push(name);
+        }
+        Some(chosen)
+    };
+    let chosen = std::iter::once(prefix.to_string())
         .chain((2..).map(|n| format!("{prefix}{n}")))
-        .find(|p| free(p, scope))
+        .find_map(|p| names(&p, scope))
         .expect("an unbounded range always yields a free prefix");
-    let [request, error, success, body] = SUFFIXES.map(|s| scope.claim(&format!("{prefix}{s}"), ""));
+    let [request, error, success, body] = [0, 1, 2, 3].map(|i| scope.claim(&chosen[i], ""));
     (OperationNames { request, error }, success, body)
 }
 
