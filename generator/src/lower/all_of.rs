@@ -280,7 +280,7 @@ impl<'a> Lowerer<'a> {
                     format!("`allOf` merges `{again}` into a type that `{again}` itself holds, which never ends; make the recursive part a component of its own"),
                 ));
             }
-            let variant_ctx = ctx.child(&self.variant_label(*variant, i));
+            let variant_ctx = ctx.child(&variant_label(*variant, &union.members, i, &ctx.full()));
             let depth = self.merging.len();
             self.merging.extend(seen);
             let built = self.build_struct(merged, &variant_ctx);
@@ -298,16 +298,14 @@ impl<'a> Lowerer<'a> {
         variants.sort_by_key(|v| self.specificity(&v.ty, 0));
         Ok(TypeKind::Union(Union { variants, discriminator: None }))
     }
+}
 
-    /// A variant's name: its `title`, else the component it refers to,
-    /// else its position.
-    fn variant_label(&self, variant: SchemaRef<'a>, index: usize) -> String {
-        match variant {
-            SchemaRef::Ref(reference) => reference.rsplit('/').next().unwrap_or_default().to_string(),
-            SchemaRef::Item(schema) => match View::of(schema).title {
-                Some(title) => title.to_string(),
-                None => format!("Variant{}", index + 1),
-            },
-        }
+/// A variant's name: the component it refers to, else what tells an inline
+/// member apart (`member_label`: its `title`, a property it fixes to its
+/// own value…), else its position.
+fn variant_label(variant: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize, parent: &str) -> String {
+    match variant {
+        SchemaRef::Ref(reference) => reference.rsplit('/').next().unwrap_or_default().to_string(),
+        SchemaRef::Item(_) => super::schema::member_label(variant, members, index, parent),
     }
 }

@@ -367,7 +367,7 @@ impl<'a> Lowerer<'a> {
         let mut failed = None;
         for (i, member) in members.iter().enumerate().filter(|(_, member)| !admits_only_null(**member)) {
             let member_at = at.join(keyword).join(i);
-            let label = member_label(*member, members, i);
+            let label = member_label(*member, members, i, &own_ctx.full());
             let typed = match self.type_of(*member, &own_ctx.child(&label), &member_at) {
                 Ok(typed) => typed,
                 Err(reported) => {
@@ -533,12 +533,21 @@ pub(super) fn schema_ref(r: &ReferenceOr<Schema>) -> SchemaRef<'_> {
 /// [space]}` gives `Space`); else a property only it requires, or only it
 /// has (`WithSpaceId`); else an enum's first value, or `List`; else its
 /// position (`Variant2`).
-fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize) -> String {
+pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize, parent: &str) -> String {
     let positional = format!("Variant{}", index + 1);
     let SchemaRef::Item(schema) = member else { return positional };
+    // `anyOf: [{oneOf: […]}, {type: 'null'}]`: the one member that is not
+    // null is the union's value.
+    let not_null = members.iter().filter(|m| !admits_only_null(**m)).count();
+    if not_null == 1 && !admits_only_null(member) && View::of(schema).title.is_none() {
+        return "Value".to_string();
+    }
     let view = View::of(schema);
     if let Some(title) = view.title.filter(|t| !t.trim().is_empty()) {
         return title.to_string();
+    }
+    if let Some(name) = merged_component(&view, members, index) {
+        return without_common_words(&naming::type_name(name), parent);
     }
     let others: Vec<View<'_>> = members
         .iter()
@@ -576,8 +585,77 @@ fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize) 
     }
     // An enum member: its first value; a list: `List`.
     match (view.enum_values.first(), &view.typ) {
-        (Some(Value::String(value)), _) => value.clone(),
-        (_, Some(SchemaType::Array)) => "List".to_string(),
-        _ => positional,
+        (Some(Value::String(value)), _) => return value.clone(),
+        (_, Some(SchemaType::Array)) => return "List".to_string(),
+        _ => {}
+    }
+    // Nothing only it has: the few properties it has, when no other member
+    // has just those (GitHub's protection rule of `id`, `node_id` and
+    // `type`, beside ones with more).
+    let names = |v: &View<'_>| -> BTreeSet<String> { v.properties.iter().map(|(n, _)| n.to_string()).collect() };
+    let mine = names(&view);
+    if (1..=3).contains(&mine.len()) && !others.iter().any(|o| names(o) == mine) {
+        let mine: Vec<String> = view.properties.iter().map(|(n, _)| n.to_string()).collect();
+        return format!("with_{}", mine.join("_and_"));
+    }
+    positional
+}
+
+/// The component an `allOf` member merges that no other member of the
+/// union merges (GitHub's `repository-rule-detailed`: each member is
+/// `allOf: [repository-rule-<kind>, repository-rule-ruleset-info]`).
+fn merged_component<'a>(view: &View<'a>, members: &[SchemaRef<'a>], index: usize) -> Option<&'a str> {
+    let refs = |all_of: &[SchemaRef<'a>]| -> Vec<&'a str> {
+        all_of
+            .iter()
+            .filter_map(|m| match m {
+                SchemaRef::Ref(reference) => reference.strip_prefix("#/components/schemas/"),
+                SchemaRef::Item(_) => None,
+            })
+            .collect()
+    };
+    let others: Vec<Vec<&str>> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .map(|(_, m)| match m {
+            SchemaRef::Item(s) => refs(&View::of(s).all_of),
+            SchemaRef::Ref(reference) => reference.strip_prefix("#/components/schemas/").into_iter().collect(),
+        })
+        .collect();
+    refs(&view.all_of).into_iter().find(|name| !others.iter().any(|o| o.contains(name)))
+}
+
+/// `name` without the whole `UpperCamelCase` words it starts with in
+/// common with `parent` (`RepositoryRuleCreation` in
+/// `RepositoryRuleDetailed` is `Creation`), or whole when nothing is left.
+fn without_common_words(name: &str, parent: &str) -> String {
+    let words =
+        |s: &str| -> Vec<usize> { s.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect() };
+    let (starts, parent_starts) = (words(name), words(parent));
+    let mut cut = 0;
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(name.len());
+        let parent_end = parent_starts.get(k + 1).copied().unwrap_or(parent.len());
+        if parent_starts.get(k) != Some(&start) || parent.get(start..parent_end) != Some(&name[start..end]) {
+            break;
+        }
+        cut = end;
+    }
+    if cut == 0 || cut >= name.len() {
+        name.to_string()
+    } else {
+        name[cut..].to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_leading_words_are_dropped() {
+        assert_eq!(super::without_common_words("RepositoryRuleCreation", "RepositoryRuleDetailed"), "Creation");
+        assert_eq!(super::without_common_words("Repository", "RepositoryRule"), "Repository");
+        assert_eq!(super::without_common_words("RepoRule", "RepositoryRule"), "RepoRule");
+        assert_eq!(super::without_common_words("Creation", "Rule"), "Creation");
     }
 }
