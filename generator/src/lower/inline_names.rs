@@ -90,15 +90,28 @@ pub(super) fn name_inline_types(api: &mut Api, namings: &[Naming]) {
 fn shared_name(api: &Api, id: usize, candidates: &[Candidate], scope: &naming::Scope) -> Option<String> {
     let first = &candidates[0];
     let free = |name: &str| !name.is_empty() && !scope.is_taken(name);
-    if candidates.iter().all(|c| c.leaf == first.leaf)
-        && !VAGUE_LEAVES.contains(&first.leaf.as_str())
-        && free(&first.leaf)
-    {
-        return Some(first.leaf.clone());
+    let fulls = || candidates.iter().map(|c| c.full.as_str());
+    if candidates.iter().all(|c| c.leaf == first.leaf) && !VAGUE_LEAVES.contains(&first.leaf.as_str()) {
+        // The leaf its places share (`Address`); when a schema has that
+        // name, with the words their parents share, else marked as the
+        // inline one (`InlineAddress`), never after one place alone.
+        let prefix = common_word_prefix(fulls());
+        let leaf = &first.leaf;
+        let shared = if prefix.ends_with(leaf.as_str()) { prefix.clone() } else { format!("{prefix}{leaf}") };
+        // The words their names end with in common, beyond the leaf
+        // (`…ContractDtoType` and `…ContractDtoType`: `ContractDtoType`).
+        let tail = common_word_suffix(fulls());
+        let names = [leaf.clone(), shared, tail, format!("Inline{leaf}")];
+        if let Some(name) = names.into_iter().find(|n| n.len() >= leaf.len() && free(n)) {
+            return Some(name);
+        }
     }
     let role = first.role;
     if role == Role::Other || candidates.iter().any(|c| c.role != role) {
-        return None;
+        // Places with different leaves: the words their names end with in
+        // common (`…ShippingAddress`, `…BillingAddress`: `Address`).
+        let suffix = common_word_suffix(fulls());
+        return (!VAGUE_LEAVES.contains(&suffix.as_str()) && free(&suffix)).then_some(suffix);
     }
     if role == Role::Success {
         if let Some(name) = named_after_payload(api, id) {
@@ -152,6 +165,20 @@ fn common_word_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
     prefix.concat()
 }
 
+/// The longest run of whole `UpperCamelCase` words that ends every name.
+fn common_word_suffix<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = names.next() else { return String::new() };
+    let rest: Vec<&str> = names.collect();
+    // A tail that starts with a capital starts a word in every name it ends.
+    first
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(start, _)| &first[start..])
+        .find(|tail| rest.iter().all(|n| n.ends_with(tail)))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Union variants are named after their types, once all type names are known.
 pub(super) fn name_union_variants(api: &mut Api) {
     let names: Vec<String> = api.types.iter().map(|t| t.name.clone()).collect();
@@ -189,6 +216,14 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_suffix_is_whole_words() {
+        let names = ["GetInvoicesShippingAddress", "PostCustomersBillingAddress"];
+        assert_eq!(common_word_suffix(names.into_iter()), "Address");
+        assert_eq!(common_word_suffix(["ACardDetails", "BCardDetails"].into_iter()), "CardDetails");
+        assert_eq!(common_word_suffix(["Xaddress", "Yaddress"].into_iter()), "");
+    }
 
     #[test]
     fn common_prefix_is_whole_words() {

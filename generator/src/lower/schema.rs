@@ -154,6 +154,10 @@ impl<'a> Lowerer<'a> {
             if let Naming::Inline(candidates) = &mut self.naming[id.0] {
                 candidates.push(candidate);
             }
+            // A shared type keeps only a description every place gives.
+            if self.types[id.0].doc != doc {
+                self.types[id.0].doc = None;
+            }
             return id;
         }
         let id = self.alloc(Naming::Inline(vec![candidate]), at.clone());
