@@ -202,14 +202,14 @@ fn generated_crates_compile_clippy_and_rustdoc_clean() {
 
 /// The Autotune crate with each TLS backend and the optional features,
 /// clippy-clean: `native-tls` alone (no rustls), and `tracing`, `gzip` and
-/// the OS trust store together.
+/// rustls without a built-in crypto provider together.
 #[test]
 fn generated_crate_builds_with_each_feature() {
     let mut workspace = ScratchWorkspace::new("feature-check");
     workspace.add_crate("statsig-autotune", &tests::autotune_generated().files);
     for features in [
         &["--no-default-features", "--features", "native-tls"][..],
-        &["--no-default-features", "--features", "rustls-tls-native-roots,tracing,gzip"][..],
+        &["--no-default-features", "--features", "rustls-no-provider,tracing,gzip"][..],
     ] {
         let mut args = vec!["clippy", "--quiet", "-p", "statsig-autotune"];
         args.extend(features);
@@ -227,15 +227,12 @@ fn a_single_tag_feature_compiles_only_its_operations() {
     let (_, full_spec) = upstream_specs().into_iter().find(|(name, _)| *name == "full_console_api").unwrap();
     let generated = generate_file(&full_spec, "console-api");
     let manifest = &generated.files.iter().find(|(p, _)| p == "Cargo.toml").unwrap().1;
-    assert!(
-        manifest.contains("default = [\"rustls-tls\", \"all-operations\", \"unreferenced-schemas\"]"),
-        "{manifest}"
-    );
+    assert!(manifest.contains("default = [\"rustls\", \"all-operations\", \"unreferenced-schemas\"]"), "{manifest}");
     assert!(manifest.contains("\n# The 9 operations tagged `Autotunes`.\nautotunes = []\n"), "{manifest}");
     let mut workspace = ScratchWorkspace::new("tag-feature-check");
     workspace.add_crate("console-api", &generated.files);
     let lib = "//! Uses one tag of the Console API.\n\n/// Reads an Autotune.\npub async fn read(client: &console_api::Client) -> bool {\n    client.get_console_v1_autotunes_by_id(\"id\").await.is_ok()\n}\n";
-    let user_manifest = "[package]\nname = \"tag-user\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconsole-api = { path = \"../console-api\", default-features = false, features = [\"rustls-tls\", \"autotunes\"] }\n";
+    let user_manifest = "[package]\nname = \"tag-user\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconsole-api = { path = \"../console-api\", default-features = false, features = [\"rustls\", \"autotunes\"] }\n";
     workspace.add_crate("tag-user", &[("Cargo.toml".into(), user_manifest.into()), ("src/lib.rs".into(), lib.into())]);
     workspace.cargo(&["clippy", "--quiet", "-p", "tag-user", "--", "-D", "warnings"]);
     workspace.cargo(&[
@@ -246,7 +243,7 @@ fn a_single_tag_feature_compiles_only_its_operations() {
         "console-api",
         "--no-default-features",
         "--features",
-        "rustls-tls,autotunes",
+        "rustls,autotunes",
     ]);
     // A method of another tag is not there.
     let other = lib.replace("get_console_v1_autotunes_by_id", "get_console_v1_gates_by_id");
@@ -334,7 +331,7 @@ publish = false
 bytes = "1"
 futures-core = "0.3"
 hyper = { version = "1", default-features = false }
-reqwest = { version = "0.12", default-features = false, features = ["stream", "rustls-tls"] }
+reqwest = { version = "0.13", default-features = false, features = ["stream", "rustls"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 tokio = { version = "1", default-features = false, features = ["sync", "time"] }

@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 const RESERVED: &[&str] = &[
     "default",
     "all-operations",
+    "rustls",
+    "rustls-no-provider",
     "rustls-tls",
     "rustls-tls-native-roots",
     "native-tls",

@@ -268,7 +268,7 @@ fn features_docs(features: &[CrateFeature], unreferenced: usize) -> Vec<String> 
         "Each tag of the API is a cargo feature, all on by default (through".to_string(),
         "`all-operations`). A crate that calls a few operations can compile only".to_string(),
         "those and the types they use:".to_string(),
-        format!("`default-features = false, features = [\"rustls-tls\", \"{example}\"]`."),
+        format!("`default-features = false, features = [\"rustls\", \"{example}\"]`."),
         String::new(),
     ];
     for CrateFeature { name, tag, operations } in features {
@@ -308,12 +308,20 @@ publish = false
 
 [features]
 default = [{default_features}]
-# TLS with rustls and Mozilla's root certificates, built in.
-rustls-tls = ["reqwest/rustls-tls"]
-# TLS with rustls and the operating system's root certificates.
-rustls-tls-native-roots = ["reqwest/rustls-tls-native-roots"]
-# TLS with the platform's library (OpenSSL on Linux).
+# TLS with rustls (its aws-lc-rs crypto, built from C: the largest part
+# of a clean build) and the operating system's root certificates.
+rustls = ["reqwest/rustls"]
+# TLS with rustls and no crypto provider built in: install one yourself
+# (`rustls::crypto::ring::default_provider().install_default()`), say one
+# your other dependencies already build.
+rustls-no-provider = ["reqwest/rustls-no-provider"]
+# TLS with the platform's library (OpenSSL on Linux): the cheapest build
+# where OpenSSL is installed.
 native-tls = ["reqwest/native-tls"]
+# The names these had with reqwest 0.12 (both are `rustls` now, which
+# always verifies with the operating system's roots).
+rustls-tls = ["rustls"]
+rustls-tls-native-roots = ["rustls"]
 # Accept gzip-compressed responses.
 gzip = ["reqwest/gzip"]
 # A `tracing` span per call (operation, method, path template, status,
@@ -328,7 +336,7 @@ full-serde = []
 bytes = "1"
 futures-core = "0.3"
 hyper = {{ version = "1", default-features = false }}
-reqwest = {{ version = "0.12", default-features = false, features = ["stream"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
@@ -362,7 +370,7 @@ fn homepage(api: &Api) -> String {
 
 /// The default features: TLS, and with tag features all of them.
 fn default_features(api: &Api) -> String {
-    let mut names = vec!["rustls-tls"];
+    let mut names = vec!["rustls"];
     if !api.crate_shape.features.is_empty() {
         names.push("all-operations");
         if api.crate_shape.unreferenced_schemas > 0 {
