@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const USAGE: &str = "cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build autotune,statsig,synth1000] [--tools ours,progenitor,openapi-to-rust] [--runs N]";
+const USAGE: &str = "cargo xtask bench-compare [--docs autotune,statsig,synth1000,synthenums1000,github] [--build autotune,statsig,synth1000,synthenums1000] [--tools ours,progenitor,openapi-to-rust] [--runs N]";
 
 /// A generator under comparison.
 #[derive(Clone, Copy, PartialEq)]
@@ -66,8 +66,8 @@ struct Builds {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut docs = vec!["autotune", "statsig", "synth1000", "github"];
-    let mut builds: Vec<String> = vec!["autotune".into(), "statsig".into(), "synth1000".into()];
+    let mut docs = vec!["autotune", "statsig", "synth1000", "synthenums1000", "github"];
+    let mut builds: Vec<String> = vec!["autotune".into(), "statsig".into(), "synth1000".into(), "synthenums1000".into()];
     let mut runs = 5usize;
     let mut tools: Vec<Tool> = Tool::ALL.to_vec();
     let mut iter = args.iter();
@@ -154,6 +154,7 @@ fn prepare_document(root: &Path, dir: &Path, doc: &str) -> Result<PathBuf, Strin
             yaml_to_json(&root.join("../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"))?
         }
         "synth1000" => xtask::synth::document(1000, 1000),
+        "synthenums1000" => xtask::synth_enums::document(1000, 1000),
         "github" => {
             crate::test::install_npm_packages(&root.join("tests/real-world"))?;
             yaml_to_json(&root.join("tests/real-world/node_modules/@octokit/openapi/generated/api.github.com.json"))?
@@ -284,16 +285,33 @@ fn build(tool: Tool, crate_dir: &Path) -> Builds {
         timed_build(&workspace, &target, &args).map(kib_to_mib)
     };
     let clean = || timed_build(&workspace, &target, &["clean", "--quiet", "-p", &package]).map(|_| ());
-    let scratch = build(&[]);
-    let alone = clean().and_then(|()| build(&[]));
+    // The same work on each side: the others' crates build reqwest without
+    // TLS and every operation, so ours is built without a TLS feature and
+    // with every operation and schema.
+    let same_work = every_operation(&member);
+    let same: Vec<&str> = match tool {
+        Tool::Ours if same_work.is_empty() => vec!["--no-default-features"],
+        Tool::Ours => vec!["--no-default-features", "--features", &same_work],
+        Tool::Progenitor | Tool::OpenapiToRust => Vec::new(),
+    };
+    let scratch = build(&same);
+    let alone = clean().and_then(|()| build(&same));
     let lib = member.join("src/lib.rs");
-    let touch = append_line(&lib).and_then(|()| build(&[]));
+    let touch = append_line(&lib).and_then(|()| build(&same));
     let one_tag = (tool == Tool::Ours).then(|| largest_feature(&member)).flatten().map(|feature| {
-        let features = format!("rustls-tls,{feature}");
-        let result = clean().and_then(|()| build(&["--no-default-features", "--features", &features]));
+        let result = clean().and_then(|()| build(&["--no-default-features", "--features", &feature]));
         (feature, result)
     });
     Builds { scratch, alone, touch, one_tag }
+}
+
+/// Our features that compile every operation and schema (`all-operations`,
+/// `unreferenced-schemas`: those the manifest has; none for a crate without
+/// tag features); with `--no-default-features`, no TLS stack.
+fn every_operation(member: &Path) -> String {
+    let manifest = std::fs::read_to_string(member.join("Cargo.toml")).unwrap_or_default();
+    let has = |name: &str| manifest.contains(&format!("\n{name} = "));
+    ["all-operations", "unreferenced-schemas"].into_iter().filter(|n| has(n)).collect::<Vec<_>>().join(",")
 }
 
 /// The package name in a crate's manifest.

@@ -2,3 +2,4 @@
 //! benchmarks.
 
 pub mod synth;
+pub mod synth_enums;

@@ -43,11 +43,12 @@ usage:
   cargo xtask outdated
       list each dependency the generated crates declare whose newest release
       on crates.io is semver-incompatible with it (asks the registry; not a test)
-  cargo xtask synth-spec --operations N --schemas M --out PATH
+  cargo xtask synth-spec [--shape console|enums] --operations N --schemas M --out PATH
       write a deterministic synthetic document shaped like the Console API
+      (or enum-heavy: an enum of its own in every schema)
   cargo xtask bench-build [--operations N] [--schemas M]
       time a from-scratch build of the crate generated for a synthetic document
-  cargo xtask bench-compare [--docs autotune,statsig,synth1000,github] [--build LIST] [--tools LIST] [--runs N]
+  cargo xtask bench-compare [--docs autotune,statsig,synth1000,synthenums1000,github] [--build LIST] [--tools LIST] [--runs N]
       ours beside progenitor and openapi-to-rust (installed by hand): codegen
       time and memory, emitted lines, build times; see BENCHMARKS.md";
 
@@ -93,7 +94,11 @@ fn synth_spec(args: &[String]) -> Result<(), String> {
     let operations = number_flag(args, "--operations", 1000)?;
     let schemas = number_flag(args, "--schemas", operations)?;
     let out = flag(args, "--out").ok_or("--out PATH is required")?;
-    let doc = xtask::synth::document(operations, schemas);
+    let doc = match flag(args, "--shape").as_deref() {
+        None | Some("console") => xtask::synth::document(operations, schemas),
+        Some("enums") => xtask::synth_enums::document(operations, schemas),
+        Some(other) => return Err(format!("unknown --shape `{other}`: console (the default) or enums")),
+    };
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
     std::fs::write(&out, text).map_err(|e| format!("error: cannot write {out}: {e}"))?;
     println!("synth-spec: {operations} operations, {schemas} schemas written to {out}");
