@@ -67,7 +67,8 @@ struct Builds {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut docs = vec!["autotune", "statsig", "synth1000", "synthenums1000", "github"];
-    let mut builds: Vec<String> = vec!["autotune".into(), "statsig".into(), "synth1000".into(), "synthenums1000".into()];
+    let mut builds: Vec<String> =
+        vec!["autotune".into(), "statsig".into(), "synth1000".into(), "synthenums1000".into()];
     let mut runs = 5usize;
     let mut tools: Vec<Tool> = Tool::ALL.to_vec();
     let mut iter = args.iter();

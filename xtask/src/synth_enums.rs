@@ -49,7 +49,8 @@ pub fn document(operations: usize, schemas: usize) -> Value {
         operation["operationId"] = json!(format!("op{op}"));
         operation["tags"] = json!([tag]);
         if path.ends_with("{id}") {
-            operation["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
+            operation["parameters"] =
+                json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
         }
         let item = paths.entry(path).or_insert_with(|| json!({}));
         item[method] = operation;
