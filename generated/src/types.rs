@@ -115,10 +115,11 @@ impl<'de> serde::Deserialize<'de> for AttributionWindow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -187,10 +188,11 @@ impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -1291,10 +1293,11 @@ impl<'de> serde::Deserialize<'de> for ConditionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -1482,10 +1485,11 @@ impl<'de> serde::Deserialize<'de> for ExplorationWindow {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -1559,10 +1563,11 @@ impl<'de> serde::Deserialize<'de> for OptimizationParameter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -1918,10 +1923,11 @@ impl<'de> serde::Deserialize<'de> for WinnerThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }

@@ -301,14 +301,19 @@ impl RawResponse {
         wrap: fn(T) -> E,
     ) -> ApiResult<S, E> {
         match decode(&self.body) {
-            Ok(body) => Err(Error::Api {
-                status: self.status,
-                headers: Box::new(self.headers),
-                body: wrap(body),
-                context: Box::new(self.context),
-            }),
+            Ok(body) => {
+                let (status, headers, context) = self.api_parts();
+                Err(Error::Api { status, headers, body: wrap(body), context })
+            }
             Err(failure) => Err(self.decode_error(failure)),
         }
+    }
+
+    /// What a documented error keeps of the response; not generic, so the
+    /// response is taken apart (and the rest dropped) once, not once per
+    /// operation and status.
+    fn api_parts(self) -> (reqwest::StatusCode, Box<reqwest::header::HeaderMap>, Box<ErrorContext>) {
+        (self.status, Box::new(self.headers), Box::new(self.context))
     }
 
     /// A documented success whose body is streamed as it arrives.

@@ -226,25 +226,35 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// Decodes a string enum from a borrowed string where the format allows,
-/// so a known value costs no allocation; `from_wire` maps the text.
-pub(crate) fn deserialize_enum<'de, D, T>(deserializer: D, from_wire: fn(&str) -> T) -> Result<T, D::Error>
+/// A string enum's text, borrowed where the format allows (a known value
+/// then costs no allocation). Generic over the deserializer only, not over
+/// the enum: one copy serves every enum of the crate, which matters to
+/// documents with hundreds of them.
+pub(crate) fn deserialize_enum<'de, D>(deserializer: D) -> Result<std::borrow::Cow<'de, str>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    struct WireVisitor<T>(fn(&str) -> T);
+    struct Text;
 
-    impl<T> serde::de::Visitor<'_> for WireVisitor<T> {
-        type Value = T;
+    impl<'de> serde::de::Visitor<'de> for Text {
+        type Value = std::borrow::Cow<'de, str>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string")
         }
 
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            Ok((self.0)(value))
+        fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Borrowed(value))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(value.to_owned()))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(value))
         }
     }
 
-    deserializer.deserialize_str(WireVisitor(from_wire))
+    deserializer.deserialize_str(Text)
 }

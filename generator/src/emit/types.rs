@@ -453,8 +453,10 @@ fn enum_item(
         quote! {
             impl<'de> serde::Deserialize<'de> for #ident {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    #root::runtime::deserialize_enum(deserializer, |value| {
-                        Self::known(value).unwrap_or_else(|| Self::#catch_all(value.to_string()))
+                    let text = #root::runtime::deserialize_enum(deserializer)?;
+                    Ok(match Self::known(&text) {
+                        Some(known) => known,
+                        None => Self::#catch_all(text.into_owned()),
                     })
                 }
             }

@@ -108,10 +108,11 @@ impl<'de> serde::Deserialize<'de> for E {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -507,10 +508,11 @@ impl<'de> serde::Deserialize<'de> for QueryMatrixE {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -672,10 +674,11 @@ impl<'de> serde::Deserialize<'de> for SquareType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
@@ -736,10 +739,11 @@ impl<'de> serde::Deserialize<'de> for Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(
-            deserializer,
-            |value| {
-                Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_string()))
+        let text = crate::runtime::deserialize_enum(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text.into_owned()),
             },
         )
     }
