@@ -97,7 +97,7 @@ pub fn document(operations: usize, schemas: usize) -> Value {
 /// cycles, as related resources do; one ring through every schema would be
 /// a chain of nested types thousands deep, which no real API has and
 /// rustc's drop check does not survive).
-fn ring_next(i: usize, schemas: usize) -> usize {
+pub(crate) fn ring_next(i: usize, schemas: usize) -> usize {
     let start = i / 10 * 10;
     let len = (schemas - start).min(10);
     start + (i - start + 1) % len

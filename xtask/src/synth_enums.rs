@@ -1,9 +1,12 @@
 //! The second synthetic shape, enum-heavy as payment and office-suite APIs
 //! are (hundreds of enums): every object schema has its own six-value
-//! string enum and shares a four-value one, with range-constrained numbers,
-//! nullable fields, string arrays and a `$ref` to another schema. The
-//! operations cycle through list (query parameters, paged response), get,
-//! create, patch and put, each with a typed 200 and typed 400/404 bodies.
+//! string enum and shares a four-value one, with range-constrained
+//! numbers, nullable fields, string arrays and a `$ref` to the next schema
+//! in its ring of ten (as in `synth`: one ring through all would nest
+//! types a thousand deep, which rustc's LLVM IR emission overflows its
+//! stack on). The operations cycle through list (query parameters, paged
+//! response), get, create, patch and put, each with a typed 200 and typed
+//! 400/404 bodies.
 
 use serde_json::{json, Map, Value};
 
@@ -81,18 +84,9 @@ fn object(i: usize, schemas: usize) -> Value {
             "weight": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1000},
             "note": {"type": "string", "nullable": true, "maxLength": 200},
             "labels": {"type": "array", "items": {"type": "string"}},
-            "next": {"$ref": format!("#/components/schemas/{}", name(next(i, schemas)))}
+            "next": {"$ref": format!("#/components/schemas/{}", name(crate::synth::ring_next(i, schemas)))}
         }
     })
-}
-
-/// The next schema in `i`'s ring of ten: related schemas refer to each
-/// other in short cycles (one ring through all would nest types a
-/// thousand deep, which rustc's LLVM IR emission overflows its stack on).
-fn next(i: usize, schemas: usize) -> usize {
-    let start = i / 10 * 10;
-    let len = (schemas - start).min(10);
-    start + (i - start + 1) % len
 }
 
 fn json_body(schema: &str) -> Value {

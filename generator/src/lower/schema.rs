@@ -593,6 +593,22 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
         (_, Some(SchemaType::Array)) => return "List".to_string(),
         _ => {}
     }
+    // A property whose values (an enum) no other member allows: its first
+    // value (GitBook's cancellation feedback, one member per set of reasons).
+    let values = |v: &View<'_>, name: &str| -> Option<Vec<String>> {
+        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
+        let SchemaRef::Item(schema) = schema else { return None };
+        let values: Vec<String> =
+            View::of(schema).enum_values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+        (!values.is_empty()).then_some(values)
+    };
+    for (name, _) in &view.properties {
+        let Some(mine) = values(&view, name) else { continue };
+        let theirs: Vec<Vec<String>> = others.iter().filter_map(|o| values(o, name)).collect();
+        if !theirs.is_empty() && theirs.iter().all(|t| !t.iter().any(|v| mine.contains(v))) {
+            return mine[0].clone();
+        }
+    }
     // Nothing only it has: the few properties it has, when no other member
     // has just those (GitHub's protection rule of `id`, `node_id` and
     // `type`, beside ones with more).

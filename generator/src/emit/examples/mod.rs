@@ -157,6 +157,21 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     ]
 }
 
+/// A builder call per security scheme setting a placeholder credential,
+/// for the programs that run against a local server.
+fn placeholder_credentials(api: &Api) -> Vec<TokenStream> {
+    api.security_schemes
+        .iter()
+        .map(|s| {
+            let setter = format_ident!("{}", s.rust_name);
+            match s.kind {
+                SecurityKind::Basic => quote! { .#setter("contract", "contract-test-secret") },
+                _ => quote! { .#setter("contract-test-secret") },
+            }
+        })
+        .collect()
+}
+
 /// A program that calls every operation once with sample input (optional
 /// fields of bodies set too, and optional parameters when
 /// `optional_params`) against the base URL given as its first argument,
@@ -167,13 +182,7 @@ pub fn contract_program(api: &Api, crate_name: &str, optional_params: bool) -> R
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
     let sampler = Sampler::new(api, true, optional_params);
-    let credentials = api.security_schemes.iter().map(|s| {
-        let setter = format_ident!("{}", s.rust_name);
-        match s.kind {
-            SecurityKind::Basic => quote! { .#setter("contract", "contract-test-secret") },
-            _ => quote! { .#setter("contract-test-secret") },
-        }
-    });
+    let credentials = placeholder_credentials(api);
     let calls: Vec<TokenStream> = api
         .operations
         .iter()

@@ -8,7 +8,7 @@
 
 use super::super::render::{self, RenderError};
 use super::samples::{Call, Sampler};
-use crate::ir::{Api, Framing, SecurityKind};
+use crate::ir::{Api, Framing};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -19,13 +19,7 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
     let sampler = Sampler::new(api, true, false);
-    let credentials = api.security_schemes.iter().map(|s| {
-        let setter = format_ident!("{}", s.rust_name);
-        match s.kind {
-            SecurityKind::Basic => quote! { .#setter("contract", "contract-test-secret") },
-            _ => quote! { .#setter("contract-test-secret") },
-        }
-    });
+    let credentials = super::placeholder_credentials(api);
     let calls: Vec<TokenStream> = api
         .operations
         .iter()
