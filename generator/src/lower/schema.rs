@@ -609,6 +609,18 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
             return mine[0].clone();
         }
     }
+    // A property every member has, of a kind no other member gives it:
+    // the property and its kind (GitHub's `labels` as strings or objects).
+    for (name, property) in &view.properties {
+        let mine = kind_word(*property);
+        let theirs: Vec<Option<String>> = others
+            .iter()
+            .map(|o| o.properties.iter().find(|(n, _)| n == name).and_then(|(_, p)| kind_word(*p)))
+            .collect();
+        if let Some(mine) = mine.filter(|m| theirs.iter().all(|t| t.as_ref().is_some_and(|t| t != m))) {
+            return format!("{name}_{mine}");
+        }
+    }
     // Nothing only it has: the few properties it has, when no other member
     // has just those (GitHub's protection rule of `id`, `node_id` and
     // `type`, beside ones with more).
@@ -618,7 +630,48 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
         let mine: Vec<String> = view.properties.iter().map(|(n, _)| n.to_string()).collect();
         return format!("with_{}", mine.join("_and_"));
     }
+    // The values of every property it fixes, together, when no other
+    // member fixes the same ones (`reason` and `reasonDetail`).
+    let fixed_all = |v: &View<'_>| -> Vec<String> { v.properties.iter().filter_map(|(n, _)| fixed(v, n)).collect() };
+    let mine = fixed_all(&view);
+    if mine.len() > 1 && !others.iter().any(|o| fixed_all(o) == mine) {
+        return mine.join("_");
+    }
     positional
+}
+
+/// A word for what kind of value a property holds (`text`, `objects`,
+/// `widget` for a `$ref` to `Widget`…), or none when unclear.
+fn kind_word(property: SchemaRef<'_>) -> Option<String> {
+    let schema = match property {
+        SchemaRef::Ref(reference) => return reference.rsplit('/').next().map(str::to_string),
+        SchemaRef::Item(schema) => schema,
+    };
+    let view = View::of(schema);
+    Some(
+        match view.typ? {
+            SchemaType::String => "text",
+            SchemaType::Integer | SchemaType::Number => "number",
+            SchemaType::Boolean => "flag",
+            SchemaType::Object => "object",
+            SchemaType::Array => {
+                let item = match view.items? {
+                    SchemaRef::Ref(reference) => return reference.rsplit('/').next().map(|r| format!("{r}_list")),
+                    SchemaRef::Item(item) => View::of(item).typ?,
+                };
+                match item {
+                    SchemaType::String => "strings",
+                    SchemaType::Integer | SchemaType::Number => "numbers",
+                    SchemaType::Boolean => "flags",
+                    SchemaType::Object => "objects",
+                    SchemaType::Array => "lists",
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 /// The component an `allOf` member merges that no other member of the
