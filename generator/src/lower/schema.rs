@@ -587,10 +587,12 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
     if let Some((name, _)) = view.properties.iter().find(|(name, _)| !others.iter().any(|o| has(o, name))) {
         return format!("with_{name}");
     }
-    // An enum member: its first value; a list: `List`.
+    // An enum member: its first value; a list: `List`; an object that
+    // names no property: `Object`.
     match (view.enum_values.first(), &view.typ) {
         (Some(Value::String(value)), _) => return value.clone(),
         (_, Some(SchemaType::Array)) => return "List".to_string(),
+        (_, Some(SchemaType::Object)) if view.properties.is_empty() => return "Object".to_string(),
         _ => {}
     }
     // A property whose values (an enum) no other member allows: its first
@@ -629,6 +631,33 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
     if (1..=3).contains(&mine.len()) && !others.iter().any(|o| names(o) == mine) {
         let mine: Vec<String> = view.properties.iter().map(|(n, _)| n.to_string()).collect();
         return format!("with_{}", mine.join("_and_"));
+    }
+    // A property whose `pattern` starts with a literal no other member's
+    // value of it starts with (`connector: ^integration:[^:]+$` beside
+    // fixed `builtin:email`…): that literal.
+    let prefix = |v: &View<'_>, name: &str| -> Option<String> {
+        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
+        let SchemaRef::Item(schema) = schema else { return None };
+        let view = View::of(schema);
+        let literal: String = view
+            .constraints
+            .pattern
+            .as_deref()?
+            .strip_prefix('^')?
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '/' | ' '))
+            .collect();
+        let literal = literal.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
+        (!literal.is_empty()).then_some(literal)
+    };
+    for (name, _) in &view.properties {
+        let Some(mine) = prefix(&view, name) else { continue };
+        let clash = others.iter().any(|o| {
+            fixed(o, name).is_some_and(|v| v.starts_with(&mine)) || prefix(o, name).is_some_and(|p| p == mine)
+        });
+        if !clash {
+            return mine;
+        }
     }
     // The values of every property it fixes, together, when no other
     // member fixes the same ones (`reason` and `reasonDetail`).
