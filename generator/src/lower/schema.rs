@@ -537,7 +537,7 @@ pub(super) fn schema_ref(r: &ReferenceOr<Schema>) -> SchemaRef<'_> {
 /// [space]}` gives `Space`); else a property only it requires, or only it
 /// has (`WithSpaceId`); else an enum's first value, or `List`; else its
 /// position (`Variant2`).
-pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize, parent: &str) -> String {
+pub(super) fn member_label<'a>(member: SchemaRef<'a>, members: &[SchemaRef<'a>], index: usize, parent: &str) -> String {
     let positional = format!("Variant{}", index + 1);
     let SchemaRef::Item(schema) = member else { return positional };
     // `anyOf: [{oneOf: […]}, {type: 'null'}]`: the one member that is not
@@ -553,12 +553,25 @@ pub(super) fn member_label(member: SchemaRef<'_>, members: &[SchemaRef<'_>], ind
     if let Some(name) = merged_component(&view, members, index) {
         return without_common_words(&naming::type_name(name), parent);
     }
+    // A member that is `allOf: [$ref Base, {properties…}]` is told apart by
+    // its own inline part.
+    let own = |view: View<'a>| -> View<'a> {
+        if !view.properties.is_empty() {
+            return view;
+        }
+        let inline = view.all_of.iter().find_map(|m| match m {
+            SchemaRef::Item(s) => Some(View::of(s)).filter(|v| !v.properties.is_empty()),
+            SchemaRef::Ref(_) => None,
+        });
+        inline.unwrap_or(view)
+    };
+    let view = own(view);
     let others: Vec<View<'_>> = members
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != index)
         .filter_map(|(_, m)| match m {
-            SchemaRef::Item(s) => Some(View::of(s)),
+            SchemaRef::Item(s) => Some(own(View::of(s))),
             SchemaRef::Ref(_) => None,
         })
         .collect();
