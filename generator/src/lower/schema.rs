@@ -672,6 +672,17 @@ pub(super) fn member_label<'a>(member: SchemaRef<'a>, members: &[SchemaRef<'a>],
             return mine;
         }
     }
+    // A property it has but does not require, where every other member
+    // requires it or lacks it.
+    let optional = view.properties.iter().map(|(n, _)| *n).find(|name| {
+        !view.required.iter().any(|r| r == name)
+            && others
+                .iter()
+                .all(|o| o.required.iter().any(|r| r == name) || !o.properties.iter().any(|(n, _)| n == name))
+    });
+    if let Some(name) = optional {
+        return format!("with_optional_{name}");
+    }
     // The values of every property it fixes, together, when no other
     // member fixes the same ones (`reason` and `reasonDetail`).
     let fixed_all = |v: &View<'_>| -> Vec<String> { v.properties.iter().filter_map(|(n, _)| fixed(v, n)).collect() };
