@@ -198,12 +198,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Item(schema) => (*schema, member_at.clone()),
                 SchemaRef::Ref(reference) => {
                     let key = reference.strip_prefix("#/components/schemas/")?;
-                    match self.loaded.doc.components.as_ref()?.schemas.get(key)? {
-                        ReferenceOr::Item(schema) => {
-                            (schema, Pointer::root().join("components").join("schemas").join(key))
-                        }
-                        ReferenceOr::Reference { .. } => return None,
-                    }
+                    (self.component_schema(reference)?, Pointer::root().join("components").join("schemas").join(key))
                 }
             };
             let member_view = View::of(schema);
@@ -306,6 +301,6 @@ impl<'a> Lowerer<'a> {
 fn variant_label(variant: SchemaRef<'_>, members: &[SchemaRef<'_>], index: usize, parent: &str) -> String {
     match variant {
         SchemaRef::Ref(reference) => reference.rsplit('/').next().unwrap_or_default().to_string(),
-        SchemaRef::Item(_) => super::schema::member_label(variant, members, index, parent),
+        SchemaRef::Item(_) => super::member_names::member_label(variant, members, index, parent),
     }
 }

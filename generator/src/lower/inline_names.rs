@@ -99,7 +99,8 @@ fn shared_name(api: &Api, id: usize, candidates: &[Candidate], scope: &naming::S
         let leaf = &first.leaf;
         let shared = if prefix.ends_with(leaf.as_str()) { prefix.clone() } else { format!("{prefix}{leaf}") };
         // The words their names end with in common, beyond the leaf
-        // (`…ContractDtoType` and `…ContractDtoType`: `ContractDtoType`).
+        // (`ExternalMetricContractDtoType`, `KeyCreateContractDtoType`:
+        // `ContractDtoType`).
         let tail = common_word_suffix(fulls());
         let names = [leaf.clone(), shared, tail, format!("Inline{leaf}")];
         if let Some(name) = names.into_iter().find(|n| n.len() >= leaf.len() && free(n)) {
@@ -146,7 +147,7 @@ fn named_after_payload(api: &Api, id: usize) -> Option<String> {
 }
 
 /// The longest run of whole `UpperCamelCase` words that starts every name.
-fn common_word_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn common_word_prefix<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let split = |name: &'a str| -> Vec<&'a str> {
         let starts: Vec<usize> = name.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect();
         let mut words = Vec::new();

@@ -15,6 +15,7 @@ mod compose;
 mod extensions;
 mod inline_names;
 mod media;
+mod member_names;
 mod operation;
 mod parameters;
 mod schema;

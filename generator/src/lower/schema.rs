@@ -4,6 +4,7 @@
 
 use super::compose::Merged;
 use super::inline_names::Naming;
+use super::member_names::{inline_property, member_label};
 use super::shape_key::ShapeKey;
 use super::view::{SchemaRef, SchemaType, View};
 use super::{Lowerer, NameCtx};
@@ -451,19 +452,10 @@ impl<'a> Lowerer<'a> {
     /// property `name` to (an inline `enum`, or a 3.1 `const`, on it or on
     /// one of its `allOf` members), or none.
     fn fixed_values(&self, reference: &str, name: &str) -> Vec<String> {
-        let component = |reference: &str| {
-            let key = reference.strip_prefix("#/components/schemas/")?;
-            match self.loaded.doc.components.as_ref()?.schemas.get(key)? {
-                ReferenceOr::Item(schema) => Some(schema),
-                ReferenceOr::Reference { .. } => None,
-            }
-        };
-        let Some(schema) = component(reference) else { return Vec::new() };
+        let Some(schema) = self.component_schema(reference) else { return Vec::new() };
         let view = View::of(schema);
         let own = |view: &View<'_>| -> Option<Vec<String>> {
-            let (_, property) = view.properties.iter().find(|(n, _)| *n == name)?;
-            let SchemaRef::Item(property) = property else { return None };
-            let values = View::of(property)
+            let values = inline_property(view, name)?
                 .enum_values
                 .iter()
                 .map(|v| v.as_str().map(str::to_string))
@@ -474,10 +466,20 @@ impl<'a> Lowerer<'a> {
             .or_else(|| {
                 view.all_of.iter().find_map(|member| match member {
                     SchemaRef::Item(schema) => own(&View::of(schema)),
-                    SchemaRef::Ref(reference) => own(&View::of(component(reference)?)),
+                    SchemaRef::Ref(reference) => own(&View::of(self.component_schema(reference)?)),
                 })
             })
             .unwrap_or_default()
+    }
+
+    /// The component schema a `#/components/schemas/…` reference names,
+    /// when it is a schema rather than another reference.
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        match self.loaded.doc.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
     }
 
     /// `depth` bounds alias chains, which may still be cyclic here (cycles
@@ -530,258 +532,4 @@ pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
 /// A parameter's or body's schema position.
 pub(super) fn schema_ref(r: &ReferenceOr<Schema>) -> SchemaRef<'_> {
     r.into()
-}
-
-/// The name of an inline union member's type, after the union's: its
-/// `title`; else the value of a property only it fixes (`type: {enum:
-/// [space]}` gives `Space`); else a property only it requires, or only it
-/// has (`WithSpaceId`); else an enum's first value, or `List`; else its
-/// position (`Variant2`).
-pub(super) fn member_label<'a>(member: SchemaRef<'a>, members: &[SchemaRef<'a>], index: usize, parent: &str) -> String {
-    let positional = format!("Variant{}", index + 1);
-    let SchemaRef::Item(schema) = member else { return positional };
-    // `anyOf: [{oneOf: […]}, {type: 'null'}]`: the one member that is not
-    // null is the union's value.
-    let not_null = members.iter().filter(|m| !admits_only_null(**m)).count();
-    if not_null == 1 && !admits_only_null(member) && View::of(schema).title.is_none() {
-        return "Value".to_string();
-    }
-    let view = View::of(schema);
-    if let Some(title) = view.title.filter(|t| !t.trim().is_empty()) {
-        return title.to_string();
-    }
-    if let Some(name) = merged_component(&view, members, index) {
-        return without_common_words(&naming::type_name(name), parent);
-    }
-    // A member that is `allOf: [$ref Base, {properties…}]` is told apart by
-    // its own inline part.
-    let own = |view: View<'a>| -> View<'a> {
-        if !view.properties.is_empty() {
-            return view;
-        }
-        let inline = view.all_of.iter().find_map(|m| match m {
-            SchemaRef::Item(s) => Some(View::of(s)).filter(|v| !v.properties.is_empty()),
-            SchemaRef::Ref(_) => None,
-        });
-        inline.unwrap_or(view)
-    };
-    let view = own(view);
-    let others: Vec<View<'_>> = members
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != index)
-        .filter_map(|(_, m)| match m {
-            SchemaRef::Item(s) => Some(own(View::of(s))),
-            SchemaRef::Ref(_) => None,
-        })
-        .collect();
-    // A property fixed to one value (a tag), its value not another's.
-    let fixed = |v: &View<'_>, name: &str| -> Option<String> {
-        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
-        let SchemaRef::Item(schema) = schema else { return None };
-        match View::of(schema).enum_values.as_slice() {
-            [Value::String(value)] => Some(value.clone()),
-            _ => None,
-        }
-    };
-    for (name, _) in &view.properties {
-        if let Some(value) = fixed(&view, name) {
-            if !others.iter().any(|o| fixed(o, name).as_deref() == Some(value.as_str())) {
-                return value;
-            }
-        }
-    }
-    let only_mine = view.required.iter().find(|r| !others.iter().any(|o| o.required.contains(r)));
-    if let Some(name) = only_mine {
-        return format!("with_{name}");
-    }
-    // A property only it has.
-    let has = |v: &View<'_>, name: &str| v.properties.iter().any(|(n, _)| *n == name);
-    if let Some((name, _)) = view.properties.iter().find(|(name, _)| !others.iter().any(|o| has(o, name))) {
-        return format!("with_{name}");
-    }
-    // An enum member: its first value; a list: `List`; an object that
-    // names no property: `Object`.
-    match (view.enum_values.first(), &view.typ) {
-        (Some(Value::String(value)), _) => return value.clone(),
-        (_, Some(SchemaType::Array)) => return "List".to_string(),
-        (_, Some(SchemaType::Object)) if view.properties.is_empty() => return "Object".to_string(),
-        _ => {}
-    }
-    // A property whose values (an enum) no other member allows: its first
-    // value (GitBook's cancellation feedback, one member per set of reasons).
-    let values = |v: &View<'_>, name: &str| -> Option<Vec<String>> {
-        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
-        let SchemaRef::Item(schema) = schema else { return None };
-        let values: Vec<String> =
-            View::of(schema).enum_values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-        (!values.is_empty()).then_some(values)
-    };
-    for (name, _) in &view.properties {
-        let Some(mine) = values(&view, name) else { continue };
-        let theirs: Vec<Vec<String>> = others.iter().filter_map(|o| values(o, name)).collect();
-        if !theirs.is_empty() && theirs.iter().all(|t| !t.iter().any(|v| mine.contains(v))) {
-            return mine[0].clone();
-        }
-    }
-    // A property every member has, of a kind no other member gives it:
-    // the property and its kind (GitHub's `labels` as strings or objects).
-    for (name, property) in &view.properties {
-        let mine = kind_word(*property);
-        let theirs: Vec<Option<String>> = others
-            .iter()
-            .map(|o| o.properties.iter().find(|(n, _)| n == name).and_then(|(_, p)| kind_word(*p)))
-            .collect();
-        if let Some(mine) = mine.filter(|m| theirs.iter().all(|t| t.as_ref().is_some_and(|t| t != m))) {
-            return format!("{name}_{mine}");
-        }
-    }
-    // Nothing only it has: the few properties it has, when no other member
-    // has just those (GitHub's protection rule of `id`, `node_id` and
-    // `type`, beside ones with more).
-    let names = |v: &View<'_>| -> BTreeSet<String> { v.properties.iter().map(|(n, _)| n.to_string()).collect() };
-    let mine = names(&view);
-    if (1..=3).contains(&mine.len()) && !others.iter().any(|o| names(o) == mine) {
-        let mine: Vec<String> = view.properties.iter().map(|(n, _)| n.to_string()).collect();
-        return format!("with_{}", mine.join("_and_"));
-    }
-    // A property whose `pattern` starts with a literal no other member's
-    // value of it starts with (`connector: ^integration:[^:]+$` beside
-    // fixed `builtin:email`…): that literal.
-    let prefix = |v: &View<'_>, name: &str| -> Option<String> {
-        let (_, schema) = v.properties.iter().find(|(n, _)| *n == name)?;
-        let SchemaRef::Item(schema) = schema else { return None };
-        let view = View::of(schema);
-        let literal: String = view
-            .constraints
-            .pattern
-            .as_deref()?
-            .strip_prefix('^')?
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '/' | ' '))
-            .collect();
-        let literal = literal.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_string();
-        (!literal.is_empty()).then_some(literal)
-    };
-    for (name, _) in &view.properties {
-        let Some(mine) = prefix(&view, name) else { continue };
-        let clash = others.iter().any(|o| {
-            fixed(o, name).is_some_and(|v| v.starts_with(&mine)) || prefix(o, name).is_some_and(|p| p == mine)
-        });
-        if !clash {
-            return mine;
-        }
-    }
-    // A property it has but does not require, where every other member
-    // requires it or lacks it.
-    let optional = view.properties.iter().map(|(n, _)| *n).find(|name| {
-        !view.required.iter().any(|r| r == name)
-            && others
-                .iter()
-                .all(|o| o.required.iter().any(|r| r == name) || !o.properties.iter().any(|(n, _)| n == name))
-    });
-    if let Some(name) = optional {
-        return format!("with_optional_{name}");
-    }
-    // The values of every property it fixes, together, when no other
-    // member fixes the same ones (`reason` and `reasonDetail`).
-    let fixed_all = |v: &View<'_>| -> Vec<String> { v.properties.iter().filter_map(|(n, _)| fixed(v, n)).collect() };
-    let mine = fixed_all(&view);
-    if mine.len() > 1 && !others.iter().any(|o| fixed_all(o) == mine) {
-        return mine.join("_");
-    }
-    positional
-}
-
-/// A word for what kind of value a property holds (`text`, `objects`,
-/// `widget` for a `$ref` to `Widget`…), or none when unclear.
-fn kind_word(property: SchemaRef<'_>) -> Option<String> {
-    let schema = match property {
-        SchemaRef::Ref(reference) => return reference.rsplit('/').next().map(str::to_string),
-        SchemaRef::Item(schema) => schema,
-    };
-    let view = View::of(schema);
-    Some(
-        match view.typ? {
-            SchemaType::String => "text",
-            SchemaType::Integer | SchemaType::Number => "number",
-            SchemaType::Boolean => "flag",
-            SchemaType::Object => "object",
-            SchemaType::Array => {
-                let item = match view.items? {
-                    SchemaRef::Ref(reference) => return reference.rsplit('/').next().map(|r| format!("{r}_list")),
-                    SchemaRef::Item(item) => View::of(item).typ?,
-                };
-                match item {
-                    SchemaType::String => "strings",
-                    SchemaType::Integer | SchemaType::Number => "numbers",
-                    SchemaType::Boolean => "flags",
-                    SchemaType::Object => "objects",
-                    SchemaType::Array => "lists",
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
-        .to_string(),
-    )
-}
-
-/// The component an `allOf` member merges that no other member of the
-/// union merges (GitHub's `repository-rule-detailed`: each member is
-/// `allOf: [repository-rule-<kind>, repository-rule-ruleset-info]`).
-fn merged_component<'a>(view: &View<'a>, members: &[SchemaRef<'a>], index: usize) -> Option<&'a str> {
-    let refs = |all_of: &[SchemaRef<'a>]| -> Vec<&'a str> {
-        all_of
-            .iter()
-            .filter_map(|m| match m {
-                SchemaRef::Ref(reference) => reference.strip_prefix("#/components/schemas/"),
-                SchemaRef::Item(_) => None,
-            })
-            .collect()
-    };
-    let others: Vec<Vec<&str>> = members
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != index)
-        .map(|(_, m)| match m {
-            SchemaRef::Item(s) => refs(&View::of(s).all_of),
-            SchemaRef::Ref(reference) => reference.strip_prefix("#/components/schemas/").into_iter().collect(),
-        })
-        .collect();
-    refs(&view.all_of).into_iter().find(|name| !others.iter().any(|o| o.contains(name)))
-}
-
-/// `name` without the whole `UpperCamelCase` words it starts with in
-/// common with `parent` (`RepositoryRuleCreation` in
-/// `RepositoryRuleDetailed` is `Creation`), or whole when nothing is left.
-fn without_common_words(name: &str, parent: &str) -> String {
-    let words =
-        |s: &str| -> Vec<usize> { s.char_indices().filter(|(_, c)| c.is_ascii_uppercase()).map(|(i, _)| i).collect() };
-    let (starts, parent_starts) = (words(name), words(parent));
-    let mut cut = 0;
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(name.len());
-        let parent_end = parent_starts.get(k + 1).copied().unwrap_or(parent.len());
-        if parent_starts.get(k) != Some(&start) || parent.get(start..parent_end) != Some(&name[start..end]) {
-            break;
-        }
-        cut = end;
-    }
-    if cut == 0 || cut >= name.len() {
-        name.to_string()
-    } else {
-        name[cut..].to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn common_leading_words_are_dropped() {
-        assert_eq!(super::without_common_words("RepositoryRuleCreation", "RepositoryRuleDetailed"), "Creation");
-        assert_eq!(super::without_common_words("Repository", "RepositoryRule"), "Repository");
-        assert_eq!(super::without_common_words("RepoRule", "RepositoryRule"), "RepoRule");
-        assert_eq!(super::without_common_words("Creation", "Rule"), "Creation");
-    }
 }
