@@ -105,19 +105,17 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
 /// schema has that name, another; the prefix numbered when another
 /// operation has it.
 fn operation_names(prefix: &str, scope: &mut naming::Scope) -> (OperationNames, String, String) {
-    let names = |p: &str, scope: &naming::Scope| {
-        let mut chosen = Vec::with_capacity(scopes::OPERATION_SUFFIXES.len());
-        for (usual, other) in scopes::OPERATION_SUFFIXES {
-            let name = [usual, other].map(|s| format!("{p}{s}")).into_iter().find(|n| !scope.is_taken(n))?;
-            chosen.push(name);
-        }
-        Some(chosen)
+    let name = |p: &str, (usual, other): (&str, &str), scope: &naming::Scope| {
+        [usual, other].map(|s| format!("{p}{s}")).into_iter().find(|n| !scope.is_taken(n))
     };
-    let chosen = std::iter::once(prefix.to_string())
+    let prefix = std::iter::once(prefix.to_string())
         .chain((2..).map(|n| format!("{prefix}{n}")))
-        .find_map(|p| names(&p, scope))
+        .find(|p| scopes::OPERATION_SUFFIXES.iter().all(|&suffixes| name(p, suffixes, scope).is_some()))
         .expect("an unbounded range always yields a free prefix");
-    let [request, error, success, body] = [0, 1, 2, 3].map(|i| scope.claim(&chosen[i], ""));
+    let [request, error, success, body] = scopes::OPERATION_SUFFIXES.map(|suffixes| {
+        let chosen = name(&prefix, suffixes, scope).expect("the prefix was chosen for being free");
+        scope.claim(&chosen, "")
+    });
     (OperationNames { request, error }, success, body)
 }
 

@@ -8,7 +8,7 @@ use super::super::shared::{path_sample, rust_type, TypePath};
 use super::pattern;
 use crate::ir::{
     Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, Param, ParamLocation, Passing, Setter, TypeKind,
-    TypeRef,
+    TypeRef, UnionVariant,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -101,19 +101,19 @@ impl<'a> Sampler<'a> {
         };
         self.named.set(true);
         let union = rust_type(self.api, ty, TypePath::Module);
-        u.variants
-            .iter()
-            .map(|v| {
-                let variant = format_ident!("{}", v.rust_name);
-                let inner = self.value(&v.ty, &Constraints::default(), Slot::Exact, 1, 0);
-                let inner = if v.boxed {
-                    quote! { Box::new(#inner) }
-                } else {
-                    inner
-                };
-                quote! { #union::#variant(#inner) }
-            })
-            .collect()
+        u.variants.iter().map(|v| self.variant(&union, v, 1, 0)).collect()
+    }
+
+    /// `Union::Variant(sample)`, boxed where the variant is.
+    fn variant(&self, union: &TokenStream, v: &UnionVariant, depth: usize, salt: usize) -> TokenStream {
+        let variant = format_ident!("{}", v.rust_name);
+        let inner = self.value(&v.ty, &Constraints::default(), Slot::Exact, depth, salt);
+        let inner = if v.boxed {
+            quote! { Box::new(#inner) }
+        } else {
+            inner
+        };
+        quote! { #union::#variant(#inner) }
     }
 
     /// Whether any expression made so far names a generated type.
@@ -257,7 +257,7 @@ impl<'a> Sampler<'a> {
             TypeKind::Union(u) => {
                 // Deep down, the variant likeliest to end (a scalar, a list,
                 // a struct without required fields) rather than the first.
-                let ends = |v: &&crate::ir::UnionVariant| match &v.ty {
+                let ends = |v: &&UnionVariant| match &v.ty {
                     TypeRef::Named(id) => match &self.api.ty(*id).kind {
                         TypeKind::Struct(s) if !s.constructor.is_empty() => 2,
                         TypeKind::Union(_) => 2,
@@ -271,14 +271,7 @@ impl<'a> Sampler<'a> {
                 let Some(v) = chosen else {
                     return quote! { compile_error!("the generator made a union without variants") };
                 };
-                let variant = format_ident!("{}", v.rust_name);
-                let inner = self.value(&v.ty, &Constraints::default(), Slot::Exact, depth + 1, salt);
-                let inner = if v.boxed {
-                    quote! { Box::new(#inner) }
-                } else {
-                    inner
-                };
-                quote! { #ty::#variant(#inner) }
+                self.variant(&ty, v, depth + 1, salt)
             }
             TypeKind::Struct(s) => {
                 let args = s
