@@ -111,11 +111,11 @@ impl serde::Serialize for AttributionWindow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AttributionWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for AttributionWindow {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -124,6 +124,8 @@ impl<'de> serde::Deserialize<'de> for AttributionWindow {
         )
     }
 }
+
+crate::runtime::deserialize_from_json!(AttributionWindow);
 
 /// Time unit of the attribution window.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -184,11 +186,11 @@ impl serde::Serialize for AttributionWindowUnit {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for AttributionWindowUnit {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -198,17 +200,33 @@ impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
     }
 }
 
+crate::runtime::deserialize_from_json!(AttributionWindowUnit);
+
 /// One step of an automated rollout.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct AutomatedRollout {
     /// The pass percentage from this step on.
     pub pass_percent: f64,
     /// When the step happens, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub time: Option<f64>,
 }
+
+impl crate::runtime::FromJson for AutomatedRollout {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct AutomatedRollout")?;
+        Ok(Self {
+            pass_percent: crate::runtime::field(&mut members, "passPercent")?,
+            time: crate::runtime::field(&mut members, "time")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(AutomatedRollout);
 
 impl AutomatedRollout {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -218,28 +236,33 @@ impl AutomatedRollout {
 }
 
 /// An Autotune experiment, as the server returns it.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct Autotune {
     pub attribution_window: AttributionWindow,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// Creation time, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub created_time: Option<f64>,
     /// Email of the creator.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub creator_email: crate::Nullable<String>,
     /// User ID of the creator.
-    #[serde(
-        rename = "creatorID",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "creatorID", skip_serializing_if = "crate::Nullable::is_absent")
     )]
     pub creator_id: crate::Nullable<String>,
     /// Name of the creator.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub creator_name: crate::Nullable<String>,
     /// Detailed description of the configuration’s purpose.
     pub description: String,
@@ -247,107 +270,211 @@ pub struct Autotune {
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub exploration_window_rate: Option<f64>,
     /// List of features included in the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub higher_is_better: Option<bool>,
     /// Holdouts applied to the experiment.
-    #[serde(rename = "holdoutIDs", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "holdoutIDs", skip_serializing_if = "Option::is_none")
+    )]
     pub holdout_ids: Option<Vec<String>>,
     /// The ID of the Autotune.
     pub id: String,
     /// The unit the experiment randomizes on (userID, stableID or a customID).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id_type: Option<String>,
     /// The inline targeting rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub inline_targeting_rules: Option<Vec<TargetingRule>>,
     /// The inline targeting rules as a raw JSON string (kept as text, not parsed).
-    #[serde(
-        rename = "inlineTargetingRulesJSON",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "inlineTargetingRulesJSON",
+            skip_serializing_if = "crate::Nullable::is_absent"
+        )
     )]
     pub inline_targeting_rules_json: crate::Nullable<String>,
     /// Whether this is a contextual autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub is_contextual: Option<bool>,
     /// Whether the experiment has started.
     pub is_started: bool,
     /// Time of the last change, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub last_modified_time: crate::Nullable<f64>,
     /// Email of the last modifier.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub last_modifier_email: crate::Nullable<String>,
     /// User ID of the last modifier.
     ///
     /// Always present; may be null.
-    #[serde(rename = "lastModifierID")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "lastModifierID"))]
     pub last_modifier_id: Option<String>,
     /// Name of the last modifier.
     ///
     /// Always present; may be null.
     pub last_modifier_name: Option<String>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "metricSourceID", skip_serializing_if = "Option::is_none")
+    )]
     pub metric_source_id: Option<String>,
     /// The name that was given to the autotune on creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event Autotune optimizes for.
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
     pub success_event_value: String,
     /// Tags of the experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// Target apps of the experiment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub target_apps: Option<Vec<String>>,
     /// The team that owns the experiment.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub team: crate::Nullable<String>,
     /// The ID of the team that owns the experiment.
-    #[serde(
-        rename = "teamID",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "teamID", skip_serializing_if = "crate::Nullable::is_absent")
     )]
     pub team_id: crate::Nullable<String>,
     /// Metric source column to optimize for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub value_column: Option<String>,
     /// The variants.
     pub variants: Vec<Variant>,
     /// Version of the experiment's configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<f64>,
     /// The winning variant, once there is one (null before).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub winner: crate::Nullable<Winner>,
     pub winner_threshold: WinnerThreshold,
 }
+
+impl crate::runtime::FromJson for Autotune {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Autotune")?;
+        Ok(Self {
+            attribution_window: crate::runtime::field(
+                &mut members,
+                "attributionWindow",
+            )?,
+            attribution_window_unit: crate::runtime::field(
+                &mut members,
+                "attributionWindowUnit",
+            )?,
+            created_time: crate::runtime::field(&mut members, "createdTime")?,
+            creator_email: crate::runtime::field(&mut members, "creatorEmail")?,
+            creator_id: crate::runtime::field(&mut members, "creatorID")?,
+            creator_name: crate::runtime::field(&mut members, "creatorName")?,
+            description: crate::runtime::field(&mut members, "description")?,
+            exploration_window: crate::runtime::field(
+                &mut members,
+                "explorationWindow",
+            )?,
+            exploration_window_rate: crate::runtime::field(
+                &mut members,
+                "explorationWindowRate",
+            )?,
+            feature_list: crate::runtime::field(&mut members, "featureList")?,
+            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
+            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
+            holdout_ids: crate::runtime::field(&mut members, "holdoutIDs")?,
+            id: crate::runtime::field(&mut members, "id")?,
+            id_type: crate::runtime::field(&mut members, "idType")?,
+            inline_targeting_rules: crate::runtime::field(
+                &mut members,
+                "inlineTargetingRules",
+            )?,
+            inline_targeting_rules_json: crate::runtime::field(
+                &mut members,
+                "inlineTargetingRulesJSON",
+            )?,
+            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
+            is_started: crate::runtime::field(&mut members, "isStarted")?,
+            last_modified_time: crate::runtime::field(&mut members, "lastModifiedTime")?,
+            last_modifier_email: crate::runtime::field(
+                &mut members,
+                "lastModifierEmail",
+            )?,
+            last_modifier_id: crate::runtime::field(&mut members, "lastModifierID")?,
+            last_modifier_name: crate::runtime::field(&mut members, "lastModifierName")?,
+            linked_experiment_name: crate::runtime::field(
+                &mut members,
+                "linkedExperimentName",
+            )?,
+            longterm_exploration_allocation: crate::runtime::field(
+                &mut members,
+                "longtermExplorationAllocation",
+            )?,
+            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
+            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            optimization_parameter: crate::runtime::field(
+                &mut members,
+                "optimizationParameter",
+            )?,
+            success_event: crate::runtime::field(&mut members, "successEvent")?,
+            success_event_value: crate::runtime::field(
+                &mut members,
+                "successEventValue",
+            )?,
+            tags: crate::runtime::field(&mut members, "tags")?,
+            target_apps: crate::runtime::field(&mut members, "targetApps")?,
+            team: crate::runtime::field(&mut members, "team")?,
+            team_id: crate::runtime::field(&mut members, "teamID")?,
+            value_column: crate::runtime::field(&mut members, "valueColumn")?,
+            variants: crate::runtime::field(&mut members, "variants")?,
+            version: crate::runtime::field(&mut members, "version")?,
+            winner: crate::runtime::field(&mut members, "winner")?,
+            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Autotune);
 
 impl Autotune {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -412,61 +539,60 @@ impl Autotune {
 
 /// A new Autotune experiment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotuneCreate {
     pub attribution_window: AttributionWindow,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub exploration_window: ExplorationWindow,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (the server treats a missing value as true). Only used for contextual autotunes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// The unit the experiment randomizes on (userID, stableID or a customID). The server uses userID when it is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_type: Option<String>,
     /// Makes this autotune contextual.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for. When it is not set, autotune optimizes for the existence of a follow-up event. Only used for contextual autotunes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "metricSourceID", skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
     /// The name of the Autotune; it also becomes its ID.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
@@ -474,6 +600,65 @@ pub struct AutotuneCreate {
     pub variants: Vec<VariantInput>,
     pub winner_threshold: WinnerThreshold,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for AutotuneCreate {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct AutotuneCreate")?;
+        Ok(Self {
+            attribution_window: crate::runtime::field(
+                &mut members,
+                "attributionWindow",
+            )?,
+            attribution_window_unit: crate::runtime::field(
+                &mut members,
+                "attributionWindowUnit",
+            )?,
+            description: crate::runtime::field(&mut members, "description")?,
+            exploration_window: crate::runtime::field(
+                &mut members,
+                "explorationWindow",
+            )?,
+            exploration_window_rate: crate::runtime::field(
+                &mut members,
+                "explorationWindowRate",
+            )?,
+            feature_list: crate::runtime::field(&mut members, "featureList")?,
+            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
+            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
+            id_type: crate::runtime::field(&mut members, "idType")?,
+            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
+            linked_experiment_name: crate::runtime::field(
+                &mut members,
+                "linkedExperimentName",
+            )?,
+            longterm_exploration_allocation: crate::runtime::field(
+                &mut members,
+                "longtermExplorationAllocation",
+            )?,
+            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
+            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            optimization_parameter: crate::runtime::field(
+                &mut members,
+                "optimizationParameter",
+            )?,
+            success_event: crate::runtime::field(&mut members, "successEvent")?,
+            success_event_value: crate::runtime::field(
+                &mut members,
+                "successEventValue",
+            )?,
+            value_column: crate::runtime::field(&mut members, "valueColumn")?,
+            variants: crate::runtime::field(&mut members, "variants")?,
+            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(AutotuneCreate);
 
 impl AutotuneCreate {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -641,56 +826,55 @@ impl AutotuneCreate {
 
 /// Every property of an Autotune; replaces the current ones.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotuneFullUpdate {
     pub attribution_window: AttributionWindow,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub exploration_window: ExplorationWindow,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "metricSourceID", skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
     pub success_event: String,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
@@ -698,6 +882,63 @@ pub struct AutotuneFullUpdate {
     pub variants: Vec<VariantInput>,
     pub winner_threshold: WinnerThreshold,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for AutotuneFullUpdate {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct AutotuneFullUpdate")?;
+        Ok(Self {
+            attribution_window: crate::runtime::field(
+                &mut members,
+                "attributionWindow",
+            )?,
+            attribution_window_unit: crate::runtime::field(
+                &mut members,
+                "attributionWindowUnit",
+            )?,
+            description: crate::runtime::field(&mut members, "description")?,
+            exploration_window: crate::runtime::field(
+                &mut members,
+                "explorationWindow",
+            )?,
+            exploration_window_rate: crate::runtime::field(
+                &mut members,
+                "explorationWindowRate",
+            )?,
+            feature_list: crate::runtime::field(&mut members, "featureList")?,
+            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
+            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
+            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
+            linked_experiment_name: crate::runtime::field(
+                &mut members,
+                "linkedExperimentName",
+            )?,
+            longterm_exploration_allocation: crate::runtime::field(
+                &mut members,
+                "longtermExplorationAllocation",
+            )?,
+            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
+            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
+            optimization_parameter: crate::runtime::field(
+                &mut members,
+                "optimizationParameter",
+            )?,
+            success_event: crate::runtime::field(&mut members, "successEvent")?,
+            success_event_value: crate::runtime::field(
+                &mut members,
+                "successEventValue",
+            )?,
+            value_column: crate::runtime::field(&mut members, "valueColumn")?,
+            variants: crate::runtime::field(&mut members, "variants")?,
+            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(AutotuneFullUpdate);
 
 impl AutotuneFullUpdate {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -856,7 +1097,7 @@ impl AutotuneFullUpdate {
 }
 
 /// One page of Autotune experiments.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct AutotuneListResponse {
     /// The experiments on this page.
@@ -865,6 +1106,21 @@ pub struct AutotuneListResponse {
     pub message: String,
     pub pagination: Pagination,
 }
+
+impl crate::runtime::FromJson for AutotuneListResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct AutotuneListResponse")?;
+        Ok(Self {
+            data: crate::runtime::field(&mut members, "data")?,
+            message: crate::runtime::field(&mut members, "message")?,
+            pagination: crate::runtime::field(&mut members, "pagination")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(AutotuneListResponse);
 
 impl AutotuneListResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -883,68 +1139,127 @@ impl AutotuneListResponse {
 
 /// The properties to change; the ones left out stay as they are.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct AutotunePartialUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_window: Option<AttributionWindow>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribution_window_unit: Option<AttributionWindowUnit>,
     /// A brief summary of what the autotune is being used for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exploration_window: Option<ExplorationWindow>,
     /// Exploration window rate.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exploration_window_rate: Option<f64>,
     /// List of features that should be included in the analysis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<String>>,
     /// Autotune goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goal_rich_text: Option<String>,
     /// Whether to optimize for an increase or decrease in the metadata field value (contextual autotunes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub higher_is_better: Option<bool>,
     /// Whether this is a contextual autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_contextual: Option<bool>,
     /// Linked experiment to measure the success of the Autotune.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_experiment_name: Option<String>,
     /// Long term exploration allocation.
     ///
     /// Range: 0.001 \<= x \<= 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longterm_exploration_allocation: Option<f64>,
     /// Metadata field containing the numeric value to optimize for (contextual autotunes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_field: Option<String>,
     /// Metric source to pull success event data from.
-    #[serde(rename = "metricSourceID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "metricSourceID", skip_serializing_if = "Option::is_none")]
     pub metric_source_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimization_parameter: Option<OptimizationParameter>,
     /// The event you are trying to optimize for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_event: Option<String>,
     /// The value that should come with the event for it to be considered successful.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_event_value: Option<String>,
     /// Metric source column to optimize for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_column: Option<String>,
     /// The variants to choose among.
     ///
     /// At least 2 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variants: Option<Vec<VariantInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub winner_threshold: Option<WinnerThreshold>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for AutotunePartialUpdate {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct AutotunePartialUpdate",
+        )?;
+        Ok(Self {
+            attribution_window: crate::runtime::field(
+                &mut members,
+                "attributionWindow",
+            )?,
+            attribution_window_unit: crate::runtime::field(
+                &mut members,
+                "attributionWindowUnit",
+            )?,
+            description: crate::runtime::field(&mut members, "description")?,
+            exploration_window: crate::runtime::field(
+                &mut members,
+                "explorationWindow",
+            )?,
+            exploration_window_rate: crate::runtime::field(
+                &mut members,
+                "explorationWindowRate",
+            )?,
+            feature_list: crate::runtime::field(&mut members, "featureList")?,
+            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
+            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
+            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
+            linked_experiment_name: crate::runtime::field(
+                &mut members,
+                "linkedExperimentName",
+            )?,
+            longterm_exploration_allocation: crate::runtime::field(
+                &mut members,
+                "longtermExplorationAllocation",
+            )?,
+            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
+            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
+            optimization_parameter: crate::runtime::field(
+                &mut members,
+                "optimizationParameter",
+            )?,
+            success_event: crate::runtime::field(&mut members, "successEvent")?,
+            success_event_value: crate::runtime::field(
+                &mut members,
+                "successEventValue",
+            )?,
+            value_column: crate::runtime::field(&mut members, "valueColumn")?,
+            variants: crate::runtime::field(&mut members, "variants")?,
+            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(AutotunePartialUpdate);
 
 impl AutotunePartialUpdate {
     /// Sets `attributionWindow`.
@@ -1097,13 +1412,27 @@ impl AutotunePartialUpdate {
 }
 
 /// One Autotune experiment, with a message.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct AutotuneResponse {
     pub data: Autotune,
     /// A simple string explaining the result of the operation.
     pub message: String,
 }
+
+impl crate::runtime::FromJson for AutotuneResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct AutotuneResponse")?;
+        Ok(Self {
+            data: crate::runtime::field(&mut members, "data")?,
+            message: crate::runtime::field(&mut members, "message")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(AutotuneResponse);
 
 impl AutotuneResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1289,11 +1618,11 @@ impl serde::Serialize for ConditionType {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ConditionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for ConditionType {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1303,8 +1632,10 @@ impl<'de> serde::Deserialize<'de> for ConditionType {
     }
 }
 
+crate::runtime::deserialize_from_json!(ConditionType);
+
 /// The body of every documented error response.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ErrorBody {
     /// What went wrong.
@@ -1312,6 +1643,20 @@ pub struct ErrorBody {
     /// The HTTP status code, repeated.
     pub status: i64,
 }
+
+impl crate::runtime::FromJson for ErrorBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ErrorBody")?;
+        Ok(Self {
+            message: crate::runtime::field(&mut members, "message")?,
+            status: crate::runtime::field(&mut members, "status")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ErrorBody);
 
 impl ErrorBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1325,7 +1670,6 @@ impl ErrorBody {
 
 /// Schema for updating the status of an experiment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct ExperimentStatusUpdate {
     /// The reason for making the decision to update the experiment status.
@@ -1335,9 +1679,29 @@ pub struct ExperimentStatusUpdate {
     /// Indicates whether to remove targeting from the experiment.
     ///
     /// Server default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_targeting: Option<bool>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for ExperimentStatusUpdate {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct ExperimentStatusUpdate",
+        )?;
+        Ok(Self {
+            decision_reason: crate::runtime::field(&mut members, "decisionReason")?,
+            id: crate::runtime::field(&mut members, "id")?,
+            remove_targeting: crate::runtime::field(&mut members, "removeTargeting")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(ExperimentStatusUpdate);
 
 impl ExperimentStatusUpdate {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1481,11 +1845,11 @@ impl serde::Serialize for ExplorationWindow {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ExplorationWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for ExplorationWindow {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1495,14 +1859,29 @@ impl<'de> serde::Deserialize<'de> for ExplorationWindow {
     }
 }
 
+crate::runtime::deserialize_from_json!(ExplorationWindow);
+
 /// A response that only reports what happened.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct MessageResponse {
     /// A simple string explaining the result of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
+
+impl crate::runtime::FromJson for MessageResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct MessageResponse")?;
+        Ok(Self {
+            message: crate::runtime::field(&mut members, "message")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(MessageResponse);
 
 /// Optimize for event occurrence vs value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1559,11 +1938,11 @@ impl serde::Serialize for OptimizationParameter {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OptimizationParameter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for OptimizationParameter {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1573,13 +1952,15 @@ impl<'de> serde::Deserialize<'de> for OptimizationParameter {
     }
 }
 
+crate::runtime::deserialize_from_json!(OptimizationParameter);
+
 /// Where this page sits in the whole list.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct Pagination {
     /// The URL path of the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub all: Option<String>,
     /// Results per page.
     pub items_per_page: i64,
@@ -1594,9 +1975,27 @@ pub struct Pagination {
     /// Always present; may be null.
     pub previous_page: Option<String>,
     /// Results on all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_items: Option<i64>,
 }
+
+impl crate::runtime::FromJson for Pagination {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Pagination")?;
+        Ok(Self {
+            all: crate::runtime::field(&mut members, "all")?,
+            items_per_page: crate::runtime::field(&mut members, "itemsPerPage")?,
+            next_page: crate::runtime::field(&mut members, "nextPage")?,
+            page_number: crate::runtime::field(&mut members, "pageNumber")?,
+            previous_page: crate::runtime::field(&mut members, "previousPage")?,
+            total_items: crate::runtime::field(&mut members, "totalItems")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Pagination);
 
 impl Pagination {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1618,28 +2017,50 @@ impl Pagination {
 }
 
 /// One condition of a targeting rule.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct TargetingCondition {
     /// The custom ID type, for `unit_id` conditions.
-    #[serde(
-        rename = "customID",
-        default,
-        skip_serializing_if = "crate::Nullable::is_absent"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "customID", skip_serializing_if = "crate::Nullable::is_absent")
     )]
     pub custom_id: crate::Nullable<String>,
     /// The field compared, for `custom_field` conditions.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub field: crate::Nullable<String>,
     /// How `targetValue` is compared (any, none, gt, lt, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub operator: Option<String>,
     /// The value or values compared with.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub target_value: crate::Nullable<TargetingConditionTargetValue>,
     pub type_: ConditionType,
 }
+
+impl crate::runtime::FromJson for TargetingCondition {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct TargetingCondition")?;
+        Ok(Self {
+            custom_id: crate::runtime::field(&mut members, "customID")?,
+            field: crate::runtime::field(&mut members, "field")?,
+            operator: crate::runtime::field(&mut members, "operator")?,
+            target_value: crate::runtime::field(&mut members, "targetValue")?,
+            type_: crate::runtime::field(&mut members, "type")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(TargetingCondition);
 
 impl TargetingCondition {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1655,9 +2076,9 @@ impl TargetingCondition {
 }
 
 /// The value or values compared with.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "full-serde", serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum TargetingConditionTargetValue {
     StringList(Vec<String>),
@@ -1665,6 +2086,33 @@ pub enum TargetingConditionTargetValue {
     Number(f64),
     String(String),
 }
+
+impl crate::runtime::FromJson for TargetingConditionTargetValue {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        if let Ok(inner) = <Vec<
+            String,
+        > as crate::runtime::FromJson>::from_json(value.clone()) {
+            return Ok(Self::StringList(inner));
+        }
+        if let Ok(inner) = <Vec<
+            f64,
+        > as crate::runtime::FromJson>::from_json(value.clone()) {
+            return Ok(Self::NumberList(inner));
+        }
+        if let Ok(inner) = <f64 as crate::runtime::FromJson>::from_json(value.clone()) {
+            return Ok(Self::Number(inner));
+        }
+        <String as crate::runtime::FromJson>::from_json(value)
+            .map(Self::String)
+            .map_err(|_| crate::runtime::JsonError::new(
+                "the value fits no variant of `TargetingConditionTargetValue`",
+            ))
+    }
+}
+
+crate::runtime::deserialize_from_json!(TargetingConditionTargetValue);
 
 impl From<Vec<String>> for TargetingConditionTargetValue {
     fn from(value: Vec<String>) -> Self {
@@ -1697,25 +2145,31 @@ impl From<&str> for TargetingConditionTargetValue {
 }
 
 /// An inline targeting rule.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct TargetingRule {
     /// ID of the rule this one was derived from.
-    #[serde(rename = "baseID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "baseID", skip_serializing_if = "Option::is_none")
+    )]
     pub base_id: Option<String>,
     /// Automated rollout steps already done.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub completed_automated_rollouts: Option<Vec<AutomatedRollout>>,
     /// All must hold for the rule to match.
     pub conditions: Vec<TargetingCondition>,
     /// The environments the rule applies in; null for all.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub environments: crate::Nullable<Vec<String>>,
     /// ID of the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Name of the rule.
     pub name: String,
@@ -1726,12 +2180,39 @@ pub struct TargetingRule {
     /// Automated rollout steps still to come.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pending_automated_rollouts: Option<Vec<AutomatedRollout>>,
     /// The value returned for units that pass.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub return_value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+
+impl crate::runtime::FromJson for TargetingRule {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct TargetingRule")?;
+        Ok(Self {
+            base_id: crate::runtime::field(&mut members, "baseID")?,
+            completed_automated_rollouts: crate::runtime::field(
+                &mut members,
+                "completedAutomatedRollouts",
+            )?,
+            conditions: crate::runtime::field(&mut members, "conditions")?,
+            environments: crate::runtime::field(&mut members, "environments")?,
+            id: crate::runtime::field(&mut members, "id")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            pass_percentage: crate::runtime::field(&mut members, "passPercentage")?,
+            pending_automated_rollouts: crate::runtime::field(
+                &mut members,
+                "pendingAutomatedRollouts",
+            )?,
+            return_value: crate::runtime::field(&mut members, "returnValue")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(TargetingRule);
 
 impl TargetingRule {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1755,20 +2236,36 @@ impl TargetingRule {
 }
 
 /// A variant of an Autotune experiment.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Variant {
     /// ID of the variant, set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Variant JSON data (any JSON value).
     pub json: serde_json::Value,
     /// Name of the variant.
     pub name: String,
     /// Traffic share of the variant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub size: Option<f64>,
 }
+
+impl crate::runtime::FromJson for Variant {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Variant")?;
+        Ok(Self {
+            id: crate::runtime::field(&mut members, "id")?,
+            json: crate::runtime::field(&mut members, "json")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            size: crate::runtime::field(&mut members, "size")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Variant);
 
 impl Variant {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1784,16 +2281,32 @@ impl Variant {
 
 /// A variant as sent when creating or updating an Autotune.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct VariantInput {
     /// Variant JSON data (any JSON value).
     pub json: serde_json::Value,
     /// Name of the variant.
     pub name: String,
     /// Traffic share of the variant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<f64>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for VariantInput {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct VariantInput")?;
+        Ok(Self {
+            json: crate::runtime::field(&mut members, "json")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            size: crate::runtime::field(&mut members, "size")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(VariantInput);
 
 impl VariantInput {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1827,7 +2340,7 @@ impl VariantInput {
 }
 
 /// The variant Autotune declared the winner.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Winner {
     /// ID of the winning variant.
@@ -1835,6 +2348,20 @@ pub struct Winner {
     /// Name of the winning variant.
     pub name: String,
 }
+
+impl crate::runtime::FromJson for Winner {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Winner")?;
+        Ok(Self {
+            id: crate::runtime::field(&mut members, "id")?,
+            name: crate::runtime::field(&mut members, "name")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Winner);
 
 impl Winner {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -1919,11 +2446,11 @@ impl serde::Serialize for WinnerThreshold {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for WinnerThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for WinnerThreshold {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1932,3 +2459,5 @@ impl<'de> serde::Deserialize<'de> for WinnerThreshold {
         )
     }
 }
+
+crate::runtime::deserialize_from_json!(WinnerThreshold);

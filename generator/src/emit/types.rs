@@ -61,32 +61,55 @@ struct Directions {
 }
 
 impl Directions {
-    /// The serde derives a type always has, and a `cfg_attr` that adds the
-    /// other one under `full-serde`.
-    fn derives(self) -> (TokenStream, TokenStream) {
-        let serialize = self.serialize.then(|| quote! { serde::Serialize, });
-        let deserialize = self.deserialize.then(|| quote! { serde::Deserialize, });
-        let optional = match (self.serialize, self.deserialize) {
-            _ if !self.full_serde => TokenStream::new(),
-            (true, false) => quote! { #[cfg_attr(feature = "full-serde", derive(serde::Deserialize))] },
-            (false, true) => quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] },
-            _ => TokenStream::new(),
-        };
-        (quote! { #serialize #deserialize }, optional)
+    /// The `Serialize` derive when the type always has it (to join the
+    /// other derives), and a `cfg_attr` that adds it under `full-serde`
+    /// when it does not. (`Deserialize` is written by hand: see
+    /// [`from_json_impls`].)
+    fn serialize_derive(self) -> (TokenStream, TokenStream) {
+        match (self.serialize, self.full_serde) {
+            (true, _) => (quote! { serde::Serialize, }, TokenStream::new()),
+            (false, true) => (TokenStream::new(), quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] }),
+            (false, false) => (TokenStream::new(), TokenStream::new()),
+        }
     }
 
-    /// A type's hand-written serde impls: each it needs, and under
-    /// `full-serde` the other one behind that feature's `cfg`.
-    fn impls(self, serialize: TokenStream, deserialize: TokenStream) -> TokenStream {
-        let gated = |needed: bool, tokens: TokenStream| match (needed, self.full_serde) {
-            (true, _) => tokens,
-            (false, true) => quote! { #[cfg(feature = "full-serde")] #tokens },
+    /// `#[serde(…)]` attributes, which only the `Serialize` derive reads:
+    /// as they are, behind `full-serde` as the derive is, or none.
+    fn serde_attr(self, attrs: TokenStream) -> TokenStream {
+        match (self.serialize, self.full_serde) {
+            (true, _) => quote! { #[serde(#attrs)] },
+            (false, true) => quote! { #[cfg_attr(feature = "full-serde", serde(#attrs))] },
+            (false, false) => TokenStream::new(),
+        }
+    }
+
+    /// A type's hand-written serde items (impls, macro calls): each it
+    /// needs, and under `full-serde` the others behind that feature's `cfg`.
+    fn impls(self, serialize: Vec<TokenStream>, deserialize: Vec<TokenStream>) -> TokenStream {
+        let gated = |needed: bool, items: Vec<TokenStream>| match (needed, self.full_serde) {
+            (true, _) => quote! { #(#items)* },
+            (false, true) => quote! { #(#[cfg(feature = "full-serde")] #items)* },
             (false, false) => TokenStream::new(),
         };
         let serialize = gated(self.serialize, serialize);
         let deserialize = gated(self.deserialize, deserialize);
         quote! { #serialize #deserialize }
     }
+}
+
+/// A decoded type's `FromJson` (its value taken apart, one non-generic
+/// function) and its `Deserialize`, which reads a JSON value and calls it.
+fn from_json_impls(root: &TokenStream, ident: &Ident, body: TokenStream) -> Vec<TokenStream> {
+    vec![
+        quote! {
+            impl #root::runtime::FromJson for #ident {
+                fn from_json(value: #root::runtime::Json<'_>) -> Result<Self, #root::runtime::JsonError> {
+                    #body
+                }
+            }
+        },
+        quote! { #root::runtime::deserialize_from_json!(#ident); },
+    ]
 }
 
 /// The value type of a field as declared: boxed when it breaks a cycle.
@@ -100,33 +123,68 @@ fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
 }
 
 fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: Directions) -> TokenStream {
+    let root = root(api);
     let Struct { fields, constructor: _, additional, required_sets: _, repr } = s;
     let StructRepr { rename_all_camel_case, derives_default } = repr;
     let default = derives_default.then(|| quote! { Default, });
-    let rename_all = rename_all_camel_case.then(|| quote! { #[serde(rename_all = "camelCase")] });
+    let rename_all = rename_all_camel_case.then(|| serde.serde_attr(quote! { rename_all = "camelCase" }));
     let new = constructor_fn(api, ident, s);
-    let fields = fields.iter().map(|f| field(api, f));
-    let additional = additional.as_ref().map(|Additional { rust_name, ty }| {
+    let declared = fields.iter().map(|f| field(api, f, serde));
+    let extra = additional.as_ref().map(|Additional { rust_name, ty }| {
         let name = format_ident!("{}", rust_name);
         let ty = rust_type(api, ty, TypePath::Local);
+        let flatten = serde.serde_attr(quote! { flatten });
         quote! {
             #[doc = " Properties not named in the schema."]
-            #[serde(flatten)]
+            #flatten
             pub #name: std::collections::BTreeMap<String, #ty>,
         }
     });
-    let (derives, optional) = serde.derives();
+    let (serialize, optional) = serde.serialize_derive();
+    let decode = serde.impls(Vec::new(), from_json_impls(&root, ident, struct_from_json(&root, ident, s)));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default #derives)]
+        #[derive(Debug, Clone, PartialEq, #default #serialize)]
         #optional
         #rename_all
         pub struct #ident {
-            #(#fields)*
-            #additional
+            #(#declared)*
+            #extra
         }
 
+        #decode
+
         #new
+    }
+}
+
+/// The body of a struct's `from_json`: each field taken out of the object
+/// by its wire name (a missing one is an error unless it is optional or
+/// has a default), and what is left as the additional properties.
+fn struct_from_json(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream {
+    let expected = format!("struct {ident}");
+    let inits = s.fields.iter().map(|f| {
+        let name = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        // A missing `Option` or `Nullable` is empty without a default.
+        let take = match (f.repr.serde.default, f.repr.wrapper) {
+            (true, Wrapper::Plain) => quote! { field_or_default },
+            _ => quote! { field },
+        };
+        quote! { #name: #root::runtime::#take(&mut members, #wire)?, }
+    });
+    let rest = s.additional.as_ref().map(|a| {
+        let name = format_ident!("{}", a.rust_name);
+        quote! { #name: #root::runtime::rest(members)?, }
+    });
+    let binding = match (s.fields.is_empty(), rest.is_some()) {
+        (true, false) => quote! { let _ = },
+        (true, true) => quote! { let members = },
+        (false, _) => quote! { let mut members = },
+    };
+    quote! {
+        #binding #root::runtime::members(value, #expected)?;
+        Ok(Self { #(#inits)* #rest })
     }
 }
 
@@ -326,11 +384,12 @@ fn multipart_parts(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream
     }
 }
 
-fn field(api: &Api, f: &Field) -> TokenStream {
+fn field(api: &Api, f: &Field, serde: Directions) -> TokenStream {
     let root = root(api);
     let Field { rust_name, wire_name: _, doc, ty, presence: _, read_only, constraints, repr } = f;
-    let FieldRepr { wrapper, boxed, serde, init: _, setter: _, checks: _, part: _ } = repr;
-    let FieldSerde { rename, default, skip } = serde;
+    let FieldRepr { wrapper, boxed, serde: field_serde, init: _, setter: _, checks: _, part: _ } = repr;
+    // `default` is for decoding, which `from_json` does by the IR.
+    let FieldSerde { rename, default: _, skip } = field_serde;
     let name = format_ident!("{}", rust_name);
     let inner = value_type(api, ty, *boxed);
     let ty = match wrapper {
@@ -342,9 +401,6 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if let Some(wire) = rename {
         serde_attrs.push(quote! { rename = #wire });
     }
-    if *default {
-        serde_attrs.push(quote! { default });
-    }
     match skip {
         SkipSerializing::Never => {}
         SkipSerializing::IfNone => serde_attrs.push(quote! { skip_serializing_if = "Option::is_none" }),
@@ -354,12 +410,12 @@ fn field(api: &Api, f: &Field) -> TokenStream {
         }
         SkipSerializing::Always => serde_attrs.push(quote! { skip_serializing }),
     }
-    let serde = (!serde_attrs.is_empty()).then(|| quote! { #[serde(#(#serde_attrs),*)] });
+    let serde_attr = (!serde_attrs.is_empty()).then(|| serde.serde_attr(quote! { #(#serde_attrs),* }));
     let notes = constraint_notes(constraints, repr, *read_only);
     let docs = doc_paragraphs([doc.as_deref(), notes.as_deref()]);
     quote! {
         #docs
-        #serde
+        #serde_attr
         pub #name: #ty,
     }
 }
@@ -443,24 +499,24 @@ fn enum_item(
     let names: Vec<Ident> = variants.iter().map(|v| Ident::new(&v.rust_name, Span::call_site())).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     let impls = serde.impls(
-        quote! {
+        vec![quote! {
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())
                 }
             }
-        },
-        quote! {
-            impl<'de> serde::Deserialize<'de> for #ident {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let text = #root::runtime::deserialize_enum(deserializer)?;
-                    Ok(match Self::known(&text) {
-                        Some(known) => known,
-                        None => Self::#catch_all(text.into_owned()),
-                    })
-                }
-            }
-        },
+        }],
+        from_json_impls(
+            root,
+            ident,
+            quote! {
+                let text = #root::runtime::enum_text(value)?;
+                Ok(match Self::known(&text) {
+                    Some(known) => known,
+                    None => Self::#catch_all(text.into_owned()),
+                })
+            },
+        ),
     );
     let variant_docs = wires.iter().map(|w| {
         if w.contains('`') {
@@ -551,6 +607,7 @@ fn union_conversions(api: &Api, ident: &Ident, u: &Union) -> TokenStream {
 }
 
 fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Directions) -> TokenStream {
+    let root = root(api);
     let Union { variants, discriminator } = u;
     let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let types: Vec<TokenStream> = variants
@@ -565,39 +622,68 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         })
         .collect();
     let conversions = union_conversions(api, ident, u);
+    // The first variant the value fits (a clone is tried against each but
+    // the last, which takes the value itself).
+    let (last_name, last_type) = (names.last(), types.last());
+    let first_fit = quote! {
+        #(
+            if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
+                return Ok(Self::#names(inner));
+            }
+        )*
+    };
     let Some(property) = discriminator else {
         // Variants are the spec's types as they are: boxing the large ones
         // would make every match on them clumsier.
-        let (derives, optional) = serde.derives();
+        let (serialize, optional) = serde.serialize_derive();
+        let untagged = serde.serde_attr(quote! { untagged });
+        let others = names.len().saturating_sub(1);
+        let (names, types) = (&names[..others], &types[..others]);
+        let no_fit = format!("the value fits no variant of `{ident}`");
+        let decode = serde.impls(
+            Vec::new(),
+            from_json_impls(
+                &root,
+                ident,
+                quote! {
+                    #(
+                        if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
+                            return Ok(Self::#names(inner));
+                        }
+                    )*
+                    <#last_type as #root::runtime::FromJson>::from_json(value)
+                        .map(Self::#last_name)
+                        .map_err(|_| #root::runtime::JsonError::new(#no_fit))
+                },
+            ),
+        );
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, #derives)]
+            #[derive(Debug, Clone, PartialEq, #serialize)]
             #optional
-            #[serde(untagged)]
+            #untagged
             #[allow(clippy::large_enum_variant)]
             pub enum #ident {
                 #(#names(#types),)*
+                #last_name(#last_type),
             }
+
+            #decode
 
             #conversions
         };
     };
     // Decoded by hand: serde's internally tagged enums strip the tag before
     // the variant's struct sees it, but the struct declares it as a field.
-    let arms = variants.iter().zip(&names).map(|(v, name)| {
+    let arms = variants.iter().zip(&names).zip(&types).map(|((v, name), ty)| {
         let tags = &v.tags;
-        let wrap = if v.boxed {
-            quote! { |inner| Self::#name(Box::new(inner)) }
-        } else {
-            quote! { Self::#name }
-        };
         quote! {
-            #(Some(#tags))|* => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+            #(Some(#tags))|* => <#ty as #root::runtime::FromJson>::from_json(value).map(Self::#name),
         }
     });
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
     let impls = serde.impls(
-        quote! {
+        vec![quote! {
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -605,29 +691,25 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                     }
                 }
             }
-        },
-        quote! {
-            impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_string);
-                match tag.as_deref() {
+        }],
+        from_json_impls(
+            &root,
+            ident,
+            quote! {
+                match #root::runtime::union_tag(&value, #property).as_deref() {
                     #(#arms)*
                     // A tag the document does not map (or none): the
                     // `oneOf` still holds, so the first variant the value
                     // fits is taken.
                     other => {
-                        #(
-                            if let Ok(inner) = <#types as serde::Deserialize>::deserialize(&value) {
-                                return Ok(Self::#names(inner));
-                            }
-                        )*
-                        Err(serde::de::Error::custom(format_args!("unknown `{}` value {:?}, and no variant fits", #property, other)))
+                        #first_fit
+                        Err(#root::runtime::JsonError::new(format!(
+                            "unknown `{}` value {:?}, and no variant fits", #property, other
+                        )))
                     }
                 }
-            }
-        }
-        },
+            },
+        ),
     );
     quote! {
         #docs

@@ -3,12 +3,26 @@
 
 //! The types of the API's schemas.
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Cat {
     pub kind: String,
     pub lives: i64,
 }
+
+impl crate::runtime::FromJson for Cat {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Cat")?;
+        Ok(Self {
+            kind: crate::runtime::field(&mut members, "kind")?,
+            lives: crate::runtime::field(&mut members, "lives")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Cat);
 
 impl Cat {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -17,13 +31,27 @@ impl Cat {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct Circle {
     pub radius: f64,
     pub type_: Type,
 }
+
+impl crate::runtime::FromJson for Circle {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Circle")?;
+        Ok(Self {
+            radius: crate::runtime::field(&mut members, "radius")?,
+            type_: crate::runtime::field(&mut members, "type")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Circle);
 
 impl Circle {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -32,12 +60,26 @@ impl Circle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Dog {
     pub bark: String,
     pub kind: String,
 }
+
+impl crate::runtime::FromJson for Dog {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Dog")?;
+        Ok(Self {
+            bark: crate::runtime::field(&mut members, "bark")?,
+            kind: crate::runtime::field(&mut members, "kind")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Dog);
 
 impl Dog {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -104,11 +146,11 @@ impl serde::Serialize for E {
 }
 
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for E {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for E {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -118,19 +160,40 @@ impl<'de> serde::Deserialize<'de> for E {
     }
 }
 
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(E);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct Flat {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner: Option<Inner>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Inner>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for Flat {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Flat")?;
+        Ok(Self {
+            add: crate::runtime::field(&mut members, "add")?,
+            inner: crate::runtime::field(&mut members, "inner")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            rows: crate::runtime::field(&mut members, "rows")?,
+            tags: crate::runtime::field(&mut members, "tags")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(Flat);
 
 impl Flat {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -187,36 +250,31 @@ impl serde::Serialize for GetPetResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetPetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("kind")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_string);
-        match tag.as_deref() {
+impl crate::runtime::FromJson for GetPetResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        match crate::runtime::union_tag(&value, "kind").as_deref() {
             Some("cat") => {
-                serde_json::from_value(value)
-                    .map(Self::Cat)
-                    .map_err(serde::de::Error::custom)
+                <Cat as crate::runtime::FromJson>::from_json(value).map(Self::Cat)
             }
             Some("dog") => {
-                serde_json::from_value(value)
-                    .map(Self::Dog)
-                    .map_err(serde::de::Error::custom)
+                <Dog as crate::runtime::FromJson>::from_json(value).map(Self::Dog)
             }
             other => {
-                if let Ok(inner) = <Cat as serde::Deserialize>::deserialize(&value) {
+                if let Ok(inner) = <Cat as crate::runtime::FromJson>::from_json(
+                    value.clone(),
+                ) {
                     return Ok(Self::Cat(inner));
                 }
-                if let Ok(inner) = <Dog as serde::Deserialize>::deserialize(&value) {
+                if let Ok(inner) = <Dog as crate::runtime::FromJson>::from_json(
+                    value.clone(),
+                ) {
                     return Ok(Self::Dog(inner));
                 }
                 Err(
-                    serde::de::Error::custom(
-                        format_args!(
+                    crate::runtime::JsonError::new(
+                        format!(
                             "unknown `{}` value {:?}, and no variant fits", "kind", other
                         ),
                     ),
@@ -225,6 +283,8 @@ impl<'de> serde::Deserialize<'de> for GetPetResponse {
         }
     }
 }
+
+crate::runtime::deserialize_from_json!(GetPetResponse);
 
 impl From<Cat> for GetPetResponse {
     fn from(value: Cat) -> Self {
@@ -257,36 +317,31 @@ impl serde::Serialize for GetShapeResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetShapeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = value
-            .get("type")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_string);
-        match tag.as_deref() {
+impl crate::runtime::FromJson for GetShapeResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        match crate::runtime::union_tag(&value, "type").as_deref() {
             Some("Circle") | Some("shape.circle") => {
-                serde_json::from_value(value)
-                    .map(Self::Circle)
-                    .map_err(serde::de::Error::custom)
+                <Circle as crate::runtime::FromJson>::from_json(value).map(Self::Circle)
             }
             Some("Square") | Some("shape.square") => {
-                serde_json::from_value(value)
-                    .map(Self::Square)
-                    .map_err(serde::de::Error::custom)
+                <Square as crate::runtime::FromJson>::from_json(value).map(Self::Square)
             }
             other => {
-                if let Ok(inner) = <Circle as serde::Deserialize>::deserialize(&value) {
+                if let Ok(inner) = <Circle as crate::runtime::FromJson>::from_json(
+                    value.clone(),
+                ) {
                     return Ok(Self::Circle(inner));
                 }
-                if let Ok(inner) = <Square as serde::Deserialize>::deserialize(&value) {
+                if let Ok(inner) = <Square as crate::runtime::FromJson>::from_json(
+                    value.clone(),
+                ) {
                     return Ok(Self::Square(inner));
                 }
                 Err(
-                    serde::de::Error::custom(
-                        format_args!(
+                    crate::runtime::JsonError::new(
+                        format!(
                             "unknown `{}` value {:?}, and no variant fits", "type", other
                         ),
                     ),
@@ -295,6 +350,8 @@ impl<'de> serde::Deserialize<'de> for GetShapeResponse {
         }
     }
 }
+
+crate::runtime::deserialize_from_json!(GetShapeResponse);
 
 impl From<Circle> for GetShapeResponse {
     fn from(value: Circle) -> Self {
@@ -309,13 +366,28 @@ impl From<Square> for GetShapeResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct HeaderMatrixXObj {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<i64>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for HeaderMatrixXObj {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct HeaderMatrixXObj")?;
+        Ok(Self {
+            k: crate::runtime::field(&mut members, "k")?,
+            n: crate::runtime::field(&mut members, "n")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(HeaderMatrixXObj);
 
 impl HeaderMatrixXObj {
     /// Sets `k`.
@@ -330,13 +402,27 @@ impl HeaderMatrixXObj {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Inner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<i64>,
 }
+
+impl crate::runtime::FromJson for Inner {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Inner")?;
+        Ok(Self {
+            city: crate::runtime::field(&mut members, "city")?,
+            zip: crate::runtime::field(&mut members, "zip")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Inner);
 
 impl Inner {
     /// Sets `city`.
@@ -351,22 +437,41 @@ impl Inner {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Nested {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grid: Option<Vec<Vec<i64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub inner: Option<Inner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maybe: Option<Vec<Option<i64>>>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<std::collections::BTreeMap<String, Option<String>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Inner>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
+impl crate::runtime::FromJson for Nested {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Nested")?;
+        Ok(Self {
+            grid: crate::runtime::field(&mut members, "grid")?,
+            inner: crate::runtime::field(&mut members, "inner")?,
+            maybe: crate::runtime::field(&mut members, "maybe")?,
+            name: crate::runtime::field(&mut members, "name")?,
+            notes: crate::runtime::field(&mut members, "notes")?,
+            rows: crate::runtime::field(&mut members, "rows")?,
+            tags: crate::runtime::field(&mut members, "tags")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Nested);
 
 impl Nested {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -504,11 +609,11 @@ impl serde::Serialize for QueryMatrixE {
 }
 
 #[cfg(feature = "full-serde")]
-impl<'de> serde::Deserialize<'de> for QueryMatrixE {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for QueryMatrixE {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -518,12 +623,29 @@ impl<'de> serde::Deserialize<'de> for QueryMatrixE {
     }
 }
 
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(QueryMatrixE);
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct QueryMatrixJs {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub k: Option<Vec<i64>>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for QueryMatrixJs {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct QueryMatrixJs")?;
+        Ok(Self {
+            k: crate::runtime::field(&mut members, "k")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(QueryMatrixJs);
 
 impl QueryMatrixJs {
     /// Sets `k`.
@@ -534,13 +656,28 @@ impl QueryMatrixJs {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct QueryMatrixObj {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for QueryMatrixObj {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct QueryMatrixObj")?;
+        Ok(Self {
+            x: crate::runtime::field(&mut members, "x")?,
+            y: crate::runtime::field(&mut members, "y")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(QueryMatrixObj);
 
 impl QueryMatrixObj {
     /// Sets `x`.
@@ -556,13 +693,28 @@ impl QueryMatrixObj {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct QueryMatrixObjDeep {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<QueryMatrixObjDeepA>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub l: Option<Vec<String>>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for QueryMatrixObjDeep {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct QueryMatrixObjDeep")?;
+        Ok(Self {
+            a: crate::runtime::field(&mut members, "a")?,
+            l: crate::runtime::field(&mut members, "l")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(QueryMatrixObjDeep);
 
 impl QueryMatrixObjDeep {
     /// Sets `a`.
@@ -578,11 +730,25 @@ impl QueryMatrixObjDeep {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct QueryMatrixObjDeepA {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub b: Option<i64>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for QueryMatrixObjDeepA {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct QueryMatrixObjDeepA")?;
+        Ok(Self {
+            b: crate::runtime::field(&mut members, "b")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(QueryMatrixObjDeepA);
 
 impl QueryMatrixObjDeepA {
     /// Sets `b`.
@@ -592,10 +758,23 @@ impl QueryMatrixObjDeepA {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SizedType {
     pub side: f64,
 }
+
+impl crate::runtime::FromJson for SizedType {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct SizedType")?;
+        Ok(Self {
+            side: crate::runtime::field(&mut members, "side")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(SizedType);
 
 impl SizedType {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -604,13 +783,27 @@ impl SizedType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct Square {
     pub side: f64,
     pub type_: SquareType,
 }
+
+impl crate::runtime::FromJson for Square {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Square")?;
+        Ok(Self {
+            side: crate::runtime::field(&mut members, "side")?,
+            type_: crate::runtime::field(&mut members, "type")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Square);
 
 impl Square {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -670,11 +863,11 @@ impl serde::Serialize for SquareType {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SquareType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for SquareType {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -683,6 +876,8 @@ impl<'de> serde::Deserialize<'de> for SquareType {
         )
     }
 }
+
+crate::runtime::deserialize_from_json!(SquareType);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
@@ -735,11 +930,11 @@ impl serde::Serialize for Type {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Type {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let text = crate::runtime::deserialize_enum(deserializer)?;
+impl crate::runtime::FromJson for Type {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let text = crate::runtime::enum_text(value)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -748,3 +943,5 @@ impl<'de> serde::Deserialize<'de> for Type {
         )
     }
 }
+
+crate::runtime::deserialize_from_json!(Type);

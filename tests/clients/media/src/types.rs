@@ -4,12 +4,27 @@
 //! The types of the API's schemas.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct ChatBody {
     pub prompt: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for ChatBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ChatBody")?;
+        Ok(Self {
+            prompt: crate::runtime::field(&mut members, "prompt")?,
+            stream: crate::runtime::field(&mut members, "stream")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(ChatBody);
 
 impl ChatBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -29,12 +44,26 @@ impl ChatBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Chunk {
     pub index: i64,
     pub text: String,
 }
+
+impl crate::runtime::FromJson for Chunk {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Chunk")?;
+        Ok(Self {
+            index: crate::runtime::field(&mut members, "index")?,
+            text: crate::runtime::field(&mut members, "text")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Chunk);
 
 impl Chunk {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -44,18 +73,36 @@ impl Chunk {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct CreateCustomerBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateCustomerBodyAddress>,
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_locales: Option<Vec<String>>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for CreateCustomerBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct CreateCustomerBody")?;
+        Ok(Self {
+            address: crate::runtime::field(&mut members, "address")?,
+            email: crate::runtime::field(&mut members, "email")?,
+            extra: crate::runtime::field(&mut members, "extra")?,
+            metadata: crate::runtime::field(&mut members, "metadata")?,
+            preferred_locales: crate::runtime::field(&mut members, "preferred_locales")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(CreateCustomerBody);
 
 impl CreateCustomerBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -103,13 +150,31 @@ impl CreateCustomerBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct CreateCustomerBodyAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<String>>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for CreateCustomerBodyAddress {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct CreateCustomerBodyAddress",
+        )?;
+        Ok(Self {
+            city: crate::runtime::field(&mut members, "city")?,
+            lines: crate::runtime::field(&mut members, "lines")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(CreateCustomerBodyAddress);
 
 impl CreateCustomerBodyAddress {
     /// Sets `city`.
@@ -124,11 +189,24 @@ impl CreateCustomerBodyAddress {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Health {
     pub status: String,
 }
+
+impl crate::runtime::FromJson for Health {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Health")?;
+        Ok(Self {
+            status: crate::runtime::field(&mut members, "status")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Health);
 
 impl Health {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -137,12 +215,26 @@ impl Health {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Item {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     pub name: String,
 }
+
+impl crate::runtime::FromJson for Item {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Item")?;
+        Ok(Self {
+            count: crate::runtime::field(&mut members, "count")?,
+            name: crate::runtime::field(&mut members, "name")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Item);
 
 impl Item {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -174,13 +266,27 @@ impl crate::runtime::MultipartFields for Item {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Problem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<i64>,
     pub title: String,
 }
+
+impl crate::runtime::FromJson for Problem {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Problem")?;
+        Ok(Self {
+            status: crate::runtime::field(&mut members, "status")?,
+            title: crate::runtime::field(&mut members, "title")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Problem);
 
 impl Problem {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -193,13 +299,28 @@ impl Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SearchOpts {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for SearchOpts {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct SearchOpts")?;
+        Ok(Self {
+            desc: crate::runtime::field(&mut members, "desc")?,
+            sort: crate::runtime::field(&mut members, "sort")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(SearchOpts);
 
 impl SearchOpts {
     /// Sets `desc`.
@@ -215,13 +336,28 @@ impl SearchOpts {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SearchRange {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for SearchRange {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct SearchRange")?;
+        Ok(Self {
+            from: crate::runtime::field(&mut members, "from")?,
+            to: crate::runtime::field(&mut members, "to")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(SearchRange);
 
 impl SearchRange {
     /// Sets `from`.
@@ -237,14 +373,30 @@ impl SearchRange {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SubmitFormBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub colors: Option<Vec<String>>,
     pub name: String,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for SubmitFormBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct SubmitFormBody")?;
+        Ok(Self {
+            age: crate::runtime::field(&mut members, "age")?,
+            colors: crate::runtime::field(&mut members, "colors")?,
+            name: crate::runtime::field(&mut members, "name")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(SubmitFormBody);
 
 impl SubmitFormBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -271,18 +423,36 @@ impl SubmitFormBody {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct UploadBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<crate::Binary>>,
     pub file: crate::Binary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadBodyMeta>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for UploadBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct UploadBody")?;
+        Ok(Self {
+            attachments: crate::runtime::field(&mut members, "attachments")?,
+            file: crate::runtime::field(&mut members, "file")?,
+            meta: crate::runtime::field(&mut members, "meta")?,
+            tags: crate::runtime::field(&mut members, "tags")?,
+            title: crate::runtime::field(&mut members, "title")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(UploadBody);
 
 impl UploadBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -347,11 +517,25 @@ impl crate::runtime::MultipartFields for UploadBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct UploadBodyMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for UploadBodyMeta {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct UploadBodyMeta")?;
+        Ok(Self {
+            size: crate::runtime::field(&mut members, "size")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(UploadBodyMeta);
 
 impl UploadBodyMeta {
     /// Sets `size`.

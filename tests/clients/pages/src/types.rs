@@ -3,14 +3,29 @@
 
 //! The types of the API's schemas.
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ListChargesResponse {
     pub data: Vec<Named>,
     pub has_more: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub object: Option<String>,
 }
+
+impl crate::runtime::FromJson for ListChargesResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListChargesResponse")?;
+        Ok(Self {
+            data: crate::runtime::field(&mut members, "data")?,
+            has_more: crate::runtime::field(&mut members, "has_more")?,
+            object: crate::runtime::field(&mut members, "object")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListChargesResponse);
 
 impl ListChargesResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -23,12 +38,26 @@ impl ListChargesResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ListEventsResponse {
     pub events: Vec<Named>,
     pub total_count: i64,
 }
+
+impl crate::runtime::FromJson for ListEventsResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListEventsResponse")?;
+        Ok(Self {
+            events: crate::runtime::field(&mut members, "events")?,
+            total_count: crate::runtime::field(&mut members, "total_count")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListEventsResponse);
 
 impl ListEventsResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -37,14 +66,28 @@ impl ListEventsResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "full-serde", serde(rename_all = "camelCase"))]
 pub struct ListFilesResponse {
     pub files: Vec<Named>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub next_page_token: Option<String>,
 }
+
+impl crate::runtime::FromJson for ListFilesResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListFilesResponse")?;
+        Ok(Self {
+            files: crate::runtime::field(&mut members, "files")?,
+            next_page_token: crate::runtime::field(&mut members, "nextPageToken")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListFilesResponse);
 
 impl ListFilesResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -56,17 +99,30 @@ impl ListFilesResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ListUsersResponse {
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")
     )]
     pub odata_next_link: Option<String>,
     pub value: Vec<Named>,
 }
+
+impl crate::runtime::FromJson for ListUsersResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListUsersResponse")?;
+        Ok(Self {
+            odata_next_link: crate::runtime::field(&mut members, "@odata.nextLink")?,
+            value: crate::runtime::field(&mut members, "value")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListUsersResponse);
 
 impl ListUsersResponse {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -78,13 +134,27 @@ impl ListUsersResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Named {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
+
+impl crate::runtime::FromJson for Named {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Named")?;
+        Ok(Self {
+            id: crate::runtime::field(&mut members, "id")?,
+            name: crate::runtime::field(&mut members, "name")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Named);
 
 impl Named {
     /// Creates the value from its required fields; the optional ones are absent.

@@ -4,10 +4,24 @@
 //! The types of the API's schemas.
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct CompleteBody {
     pub prompt: String,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for CompleteBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct CompleteBody")?;
+        Ok(Self {
+            prompt: crate::runtime::field(&mut members, "prompt")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(CompleteBody);
 
 impl CompleteBody {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -16,13 +30,33 @@ impl CompleteBody {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct CompleteResponseEvent {
     pub delta: String,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
     pub finish: crate::Nullable<String>,
 }
+
+impl crate::runtime::FromJson for CompleteResponseEvent {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct CompleteResponseEvent",
+        )?;
+        Ok(Self {
+            delta: crate::runtime::field(&mut members, "delta")?,
+            finish: crate::runtime::field(&mut members, "finish")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(CompleteResponseEvent);
 
 impl CompleteResponseEvent {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -34,13 +68,27 @@ impl CompleteResponseEvent {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct Node {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<Node>>,
     pub name: String,
 }
+
+impl crate::runtime::FromJson for Node {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct Node")?;
+        Ok(Self {
+            children: crate::runtime::field(&mut members, "children")?,
+            name: crate::runtime::field(&mut members, "name")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(Node);
 
 impl Node {
     /// Creates the value from its required fields; the optional ones are absent.
@@ -53,10 +101,27 @@ impl Node {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "full-serde", derive(serde::Deserialize))]
 pub struct SearchCompletionsBody {
     pub text: String,
 }
+
+#[cfg(feature = "full-serde")]
+impl crate::runtime::FromJson for SearchCompletionsBody {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct SearchCompletionsBody",
+        )?;
+        Ok(Self {
+            text: crate::runtime::field(&mut members, "text")?,
+        })
+    }
+}
+
+#[cfg(feature = "full-serde")]
+crate::runtime::deserialize_from_json!(SearchCompletionsBody);
 
 impl SearchCompletionsBody {
     /// Creates the value from its required fields; the optional ones are absent.

@@ -19,6 +19,8 @@ mod decode;
 mod encoding;
 mod error;
 mod events;
+mod from_json;
+mod json_tree;
 mod limiter;
 mod pages;
 mod response;
@@ -50,6 +52,10 @@ pub(crate) use error::{CallFailure, Failure};
 pub use events::{Event, Events, StreamError, StreamOptions};
 #[allow(unused_imports)]
 pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
+#[allow(unused_imports)]
+pub(crate) use from_json::{FromJson, JsonError, deserialize_from_json, enum_text, field, field_or_default, members, rest, union_tag};
+#[allow(unused_imports)]
+pub(crate) use json_tree::{Json, Members};
 pub use limiter::RateLimiter;
 pub use pages::{Items, Pages};
 #[allow(unused_imports)]
@@ -71,5 +77,3 @@ pub use validation::ValidationError;
 #[allow(unused_imports)]
 pub(crate) use validation::{check_count, check_number};
 pub use values::{Binary, Nullable};
-#[allow(unused_imports)]
-pub(crate) use values::deserialize_enum;

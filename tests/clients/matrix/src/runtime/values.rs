@@ -228,36 +228,3 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
         })
     }
 }
-
-/// A string enum's text, borrowed where the format allows (a known value
-/// then costs no allocation). Generic over the deserializer only, not over
-/// the enum: one copy serves every enum of the crate, which matters to
-/// documents with hundreds of them.
-pub(crate) fn deserialize_enum<'de, D>(deserializer: D) -> Result<std::borrow::Cow<'de, str>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct Text;
-
-    impl<'de> serde::de::Visitor<'de> for Text {
-        type Value = std::borrow::Cow<'de, str>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-
-        fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Borrowed(value))
-        }
-
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(value.to_owned()))
-        }
-
-        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
-            Ok(std::borrow::Cow::Owned(value))
-        }
-    }
-
-    deserializer.deserialize_str(Text)
-}

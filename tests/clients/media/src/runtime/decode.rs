@@ -46,14 +46,15 @@ pub(crate) struct DecodeParts {
     pub(crate) context: Box<ErrorContext>,
 }
 
-/// Decodes a JSON body, naming the path of the value that failed.
-///
-/// The path is found after the fact from where the decoder stopped, by
-/// one non-generic scan of the body: tracking it while decoding would
-/// compile every response type's decoder a second time.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    T::deserialize(&mut deserializer).map_err(|err| DecodeFailure::json(body, &err))
+/// Decodes a JSON body, naming the path of the value that failed: parsed
+/// into a [`Json`](super::Json) tree (a syntax error's path is found from
+/// where the parser stopped), then taken apart by the type.
+pub(crate) fn json<T: super::FromJson>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
+    let value: super::Json<'_> = serde_json::from_slice(body).map_err(|err| DecodeFailure::json(body, &err))?;
+    T::from_json(value).map_err(|err| DecodeFailure {
+        path: bounded_path(err.path()),
+        reason: one_line(err.reason(), MAX_REASON_CHARS),
+    })
 }
 
 impl DecodeFailure {

@@ -281,41 +281,68 @@ fn nullable_debug_reads_like_an_option() {
 
 #[test]
 fn a_decode_error_names_the_path_of_the_value_at_fault() {
-    #[derive(serde::Deserialize, Debug)]
+    // As the generated code writes them.
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Variant {
         name: String,
-        weight: Option<u8>,
+        weight: Option<i32>,
     }
-    #[derive(serde::Deserialize, Debug)]
+    impl FromJson for Variant {
+        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+            let mut members = members(value, "struct Variant")?;
+            Ok(Self { name: field(&mut members, "name")?, weight: field(&mut members, "weight")? })
+        }
+    }
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Data {
         id: String,
         variants: Vec<Variant>,
-        tags: Option<std::collections::BTreeMap<String, Vec<u8>>>,
-        pair: Option<(u8, String)>,
+        tags: Option<std::collections::BTreeMap<String, Vec<i32>>>,
         nested: Option<Box<Data>>,
     }
-    #[derive(serde::Deserialize, Debug)]
+    impl FromJson for Data {
+        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+            let mut members = members(value, "struct Data")?;
+            Ok(Self {
+                id: field(&mut members, "id")?,
+                variants: field(&mut members, "variants")?,
+                tags: field(&mut members, "tags")?,
+                nested: field(&mut members, "nested")?,
+            })
+        }
+    }
+    #[derive(Debug)]
     #[allow(dead_code)]
     struct Envelope {
         message: String,
         data: Data,
     }
+    impl FromJson for Envelope {
+        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+            let mut members = members(value, "struct Envelope")?;
+            Ok(Self { message: field(&mut members, "message")?, data: field(&mut members, "data")? })
+        }
+    }
     let pretty = "{\n  \"message\": \"ok\",\n  \"data\": {\n    \"id\": \"a\",\n    \"variants\": [\n      {\"weight\": 4}\n    ]\n  }\n}\n";
-    // The paths serde_path_to_error gives for the same bodies.
+    // The paths serde_path_to_error gives for the same bodies (but for
+    // `[1]`, where serde reads a struct from an array).
     let cases = [
         (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"name":42}]}}"#, "data.variants[1].name"),
         (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"x"},{"weight":1}]}}"#, "data.variants[1]"),
-        (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"y","weight":-1}]}}"#, "data.variants[0].weight"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[{"name":"y","weight":1.5}]}}"#, "data.variants[0].weight"),
+        (
+            r#"{"message":"ok","data":{"id":"a","variants":[{"name":"y","weight":3000000000}]}}"#,
+            "data.variants[0].weight",
+        ),
         (r#"{"message":"ok","data":{"id":"a","variants":{}}}"#, "data.variants"),
         (r#"{"message":"ok","data":{"id":"a","variants":[ {"name": {"x":1}} ]}}"#, "data.variants[0].name"),
-        (r#"{"message":"ok","data":{"id":"a","variants":[ [1] ]}}"#, "data.variants[0][0]"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[ [1] ]}}"#, "data.variants[0]"),
         (r#"{"message":"ok","data":{"variants":[]}}"#, "data"),
         (r#"{"message":"ok"}"#, "."),
-        (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k":[1,2,300]}}}"#, "data.tags.k[2]"),
+        (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k":[1,2,true]}}}"#, "data.tags.k[2]"),
         (r#"{"message":"ok","data":{"id":"a","variants":[],"tags":{"k.y\"z":[1,"x"]}}}"#, "data.tags.k.y\"z[1]"),
-        (r#"{"message":"ok","data":{"id":"a","variants":[],"pair":[1]}}"#, "data.pair"),
         (
             r#"{"message":"ok","data":{"id":"a","variants":[],"nested":{"id":"b","variants":[{"name":null}]}}}"#,
             "data.nested.variants[0].name",
@@ -330,13 +357,72 @@ fn a_decode_error_names_the_path_of_the_value_at_fault() {
         ),
         ("not json", "."),
         ("", "."),
-        ("[1]", "[0]"),
+        ("[1]", "."),
         (pretty, "data.variants[0]"),
     ];
     for (body, path) in cases {
         let failure = json::<Envelope>(&bytes::Bytes::from(body)).unwrap_err();
         assert_eq!(failure.path, path, "{body}: {}", failure.reason);
     }
+}
+
+#[test]
+fn from_json_decodes_as_serde_derive_does() {
+    // The tree a body parses into, from a `serde_json::Value`.
+    macro_rules! json {
+        ($($value:tt)+) => {
+            <Json<'static> as serde::Deserialize>::deserialize(serde_json::json!($($value)+)).unwrap()
+        };
+    }
+    let mut members = members(json!({"a": null, "b": 1, "n": null, "v": 7}), "struct T").unwrap();
+    // An `Option` missing or null is `None`; a `Nullable` keeps the difference.
+    assert_eq!(field::<Option<i32>>(&mut members, "a"), Ok(None));
+    assert_eq!(field::<Option<i32>>(&mut members, "gone"), Ok(None));
+    assert_eq!(field::<Nullable<i32>>(&mut members, "gone"), Ok(Nullable::Absent));
+    assert_eq!(field::<Nullable<i32>>(&mut members, "n"), Ok(Nullable::Null));
+    assert_eq!(field::<Nullable<i32>>(&mut members, "v"), Ok(Nullable::Value(7)));
+    assert_eq!(field_or_default::<Vec<String>>(&mut members, "list"), Ok(Vec::new()));
+    let missing = field::<String>(&mut members, "id").unwrap_err();
+    assert_eq!(missing.to_string(), "missing field `id`");
+    // Taken members are gone; the rest are the additional properties.
+    assert_eq!(rest::<i64>(members), Ok([("b".to_string(), 1)].into_iter().collect()));
+    // Integers as serde reads them: no fractions, no overflow.
+    assert_eq!(i32::from_json(json!(-5)), Ok(-5));
+    assert_eq!(i64::from_json(json!(i64::MIN)), Ok(i64::MIN));
+    let cases = [
+        (json!(1.5), "invalid type: floating point `1.5`, expected i32"),
+        (json!(3_000_000_000u64), "invalid value: integer `3000000000`, expected i32"),
+        (json!("7"), r#"invalid type: string "7", expected i32"#),
+    ];
+    for (value, reason) in cases {
+        assert_eq!(i32::from_json(value).unwrap_err().reason(), reason);
+    }
+    assert_eq!(
+        i64::from_json(json!(u64::MAX)).unwrap_err().reason(),
+        format!("invalid value: integer `{}`, expected i64", u64::MAX)
+    );
+    assert_eq!(f64::from_json(json!(2)), Ok(2.0));
+    assert_eq!(f32::from_json(json!(0.5)), Ok(0.5));
+    assert_eq!(bool::from_json(json!(null)).unwrap_err().reason(), "invalid type: null, expected a boolean");
+    assert_eq!(Binary::from_json(json!("x")).map(|b| b.as_bytes().map(<[u8]>::to_vec)), Ok(Some(b"x".to_vec())));
+    // Paths name keys and indexes, outermost first.
+    let err =
+        Vec::<std::collections::BTreeMap<String, Vec<bool>>>::from_json(json!([{}, {"k": [true, 1]}])).unwrap_err();
+    assert_eq!((err.path().as_str(), err.reason()), ("[1].k[1]", "invalid type: integer `1`, expected a boolean"));
+    assert_eq!(err.to_string(), "invalid type: integer `1`, expected a boolean at `[1].k[1]`");
+    // Any JSON, and strings borrowed from the body where they can be.
+    let any = json!({"z": [1, "two", null], "a": {"b": false}});
+    assert_eq!(serde_json::Value::from_json(any), Ok(serde_json::json!({"a": {"b": false}, "z": [1, "two", null]})));
+    let body = br#"{"k": "plain", "e": "esc\u0061ped"}"#;
+    let Ok(Json::Object(mut members)) = serde_json::from_slice::<Json<'_>>(body) else { panic!("an object") };
+    assert!(matches!(members.take("k"), Some(Json::String(std::borrow::Cow::Borrowed("plain")))));
+    assert!(matches!(members.take("e"), Some(Json::String(std::borrow::Cow::Owned(text))) if text == "escaped"));
+    assert_eq!(union_tag(&json!({"type": "a"}), "type").as_deref(), Some("a"));
+    assert_eq!(union_tag(&json!({"type": 1}), "type"), None);
+    assert_eq!(
+        super::members(json!([1]), "struct T").unwrap_err().reason(),
+        "invalid type: sequence, expected struct T"
+    );
 }
 
 #[test]
