@@ -68,7 +68,9 @@ impl Directions {
     fn serialize_derive(self) -> (TokenStream, TokenStream) {
         match (self.serialize, self.full_serde) {
             (true, _) => (quote! { serde::Serialize, }, TokenStream::new()),
-            (false, true) => (TokenStream::new(), quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] }),
+            (false, true) => {
+                (TokenStream::new(), quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] })
+            }
             (false, false) => (TokenStream::new(), TokenStream::new()),
         }
     }
