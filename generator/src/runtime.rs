@@ -46,7 +46,7 @@ pub const MODULES: &[Module] = &[
     module!("call", public: [], internal: ["Call", "Operation", "RequestOptions", "into_future", "request_options"]),
     module!("client", public: ["AsyncRequestHook", "BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
     module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "base64", "is_credential_header", "parse_header", "percent_encode"]),
-    module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "bytes", "empty", "json", "server_message", "text"]),
+    module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "PathStep", "bytes", "empty", "join_path", "json", "path_key", "server_message", "text"]),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
     module!("events", public: ["Event", "Events", "StreamError", "StreamOptions"], internal: ["Framing", "Parser", "RawEvent", "Reopen", "ReopenFuture", "json_event", "text_event"]),

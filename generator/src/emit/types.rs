@@ -60,38 +60,57 @@ struct Directions {
     full_serde: bool,
 }
 
+/// Whether a serde item is in the crate.
+#[derive(Clone, Copy)]
+enum Gate {
+    Always,
+    /// Behind the `full-serde` feature.
+    FullSerde,
+    Never,
+}
+
 impl Directions {
+    /// Where an item of a direction the type does (`needed`) or does not
+    /// need goes.
+    fn gate(self, needed: bool) -> Gate {
+        match (needed, self.full_serde) {
+            (true, _) => Gate::Always,
+            (false, true) => Gate::FullSerde,
+            (false, false) => Gate::Never,
+        }
+    }
+
     /// The `Serialize` derive when the type always has it (to join the
     /// other derives), and a `cfg_attr` that adds it under `full-serde`
     /// when it does not. (`Deserialize` is written by hand: see
     /// [`from_json_impls`].)
     fn serialize_derive(self) -> (TokenStream, TokenStream) {
-        match (self.serialize, self.full_serde) {
-            (true, _) => (quote! { serde::Serialize, }, TokenStream::new()),
-            (false, true) => {
+        match self.gate(self.serialize) {
+            Gate::Always => (quote! { serde::Serialize, }, TokenStream::new()),
+            Gate::FullSerde => {
                 (TokenStream::new(), quote! { #[cfg_attr(feature = "full-serde", derive(serde::Serialize))] })
             }
-            (false, false) => (TokenStream::new(), TokenStream::new()),
+            Gate::Never => (TokenStream::new(), TokenStream::new()),
         }
     }
 
     /// `#[serde(…)]` attributes, which only the `Serialize` derive reads:
     /// as they are, behind `full-serde` as the derive is, or none.
     fn serde_attr(self, attrs: TokenStream) -> TokenStream {
-        match (self.serialize, self.full_serde) {
-            (true, _) => quote! { #[serde(#attrs)] },
-            (false, true) => quote! { #[cfg_attr(feature = "full-serde", serde(#attrs))] },
-            (false, false) => TokenStream::new(),
+        match self.gate(self.serialize) {
+            Gate::Always => quote! { #[serde(#attrs)] },
+            Gate::FullSerde => quote! { #[cfg_attr(feature = "full-serde", serde(#attrs))] },
+            Gate::Never => TokenStream::new(),
         }
     }
 
     /// A type's hand-written serde items (impls, macro calls): each it
     /// needs, and under `full-serde` the others behind that feature's `cfg`.
     fn impls(self, serialize: Vec<TokenStream>, deserialize: Vec<TokenStream>) -> TokenStream {
-        let gated = |needed: bool, items: Vec<TokenStream>| match (needed, self.full_serde) {
-            (true, _) => quote! { #(#items)* },
-            (false, true) => quote! { #(#[cfg(feature = "full-serde")] #items)* },
-            (false, false) => TokenStream::new(),
+        let gated = |needed: bool, items: Vec<TokenStream>| match self.gate(needed) {
+            Gate::Always => quote! { #(#items)* },
+            Gate::FullSerde => quote! { #(#[cfg(feature = "full-serde")] #items)* },
+            Gate::Never => TokenStream::new(),
         };
         let serialize = gated(self.serialize, serialize);
         let deserialize = gated(self.deserialize, deserialize);
@@ -624,22 +643,26 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         })
         .collect();
     let conversions = union_conversions(api, ident, u);
-    // The first variant the value fits (a clone is tried against each but
-    // the last, which takes the value itself).
-    let (last_name, last_type) = (names.last(), types.last());
-    let first_fit = quote! {
-        #(
-            if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
-                return Ok(Self::#names(inner));
-            }
-        )*
+    // Returns the first of these variants the value fits, each tried on a
+    // clone of it.
+    let first_fit = |names: &[Ident], types: &[TokenStream]| {
+        quote! {
+            #(
+                if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
+                    return Ok(Self::#names(inner));
+                }
+            )*
+        }
     };
     let Some(property) = discriminator else {
         // Variants are the spec's types as they are: boxing the large ones
         // would make every match on them clumsier.
         let (serialize, optional) = serde.serialize_derive();
         let untagged = serde.serde_attr(quote! { untagged });
+        // The last variant takes the value itself, not a clone.
         let others = names.len().saturating_sub(1);
+        let (last_name, last_type) = (names.last(), types.last());
+        let earlier = first_fit(&names[..others], &types[..others]);
         let (names, types) = (&names[..others], &types[..others]);
         let no_fit = format!("the value fits no variant of `{ident}`");
         let decode = serde.impls(
@@ -648,11 +671,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                 &root,
                 ident,
                 quote! {
-                    #(
-                        if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
-                            return Ok(Self::#names(inner));
-                        }
-                    )*
+                    #earlier
                     <#last_type as #root::runtime::FromJson>::from_json(value)
                         .map(Self::#last_name)
                         .map_err(|_| #root::runtime::JsonError::new(#no_fit))
@@ -684,6 +703,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         }
     });
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
+    let any_fit = first_fit(&names, &types);
     let impls = serde.impls(
         vec![quote! {
             impl serde::Serialize for #ident {
@@ -704,7 +724,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                     // `oneOf` still holds, so the first variant the value
                     // fits is taken.
                     other => {
-                        #first_fit
+                        #any_fit
                         Err(#root::runtime::JsonError::new(format!(
                             "unknown `{}` value {:?}, and no variant fits", #property, other
                         )))

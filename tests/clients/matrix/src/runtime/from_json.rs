@@ -11,6 +11,7 @@
 //! costs one small function, whatever it is decoded from, and a value at
 //! fault is named by its exact path.
 
+use super::decode::{join_path, path_key, PathStep};
 use super::json_tree::{Json, Members};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub(crate) struct JsonError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
+    /// Shortened as a path shows it.
     Key(String),
     Index(usize),
 }
@@ -52,7 +54,7 @@ impl JsonError {
 
     /// The same error, one level out: within the member `key`.
     pub(crate) fn at_key(mut self, key: &str) -> Self {
-        self.path.push(Segment::Key(key.to_string()));
+        self.path.push(Segment::Key(path_key(key)));
         self
     }
 
@@ -65,22 +67,10 @@ impl JsonError {
     /// The path of the value at fault (`data.items[2].name`; `.` for the
     /// whole value).
     pub(crate) fn path(&self) -> String {
-        let mut path = String::new();
-        for segment in self.path.iter().rev() {
-            match segment {
-                Segment::Key(key) => {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(&super::one_line(key, 64));
-                }
-                Segment::Index(index) => path.push_str(&format!("[{index}]")),
-            }
-        }
-        if path.is_empty() {
-            path.push('.');
-        }
-        path
+        join_path(self.path.iter().rev().map(|segment| match segment {
+            Segment::Key(key) => PathStep::Key(key),
+            Segment::Index(index) => PathStep::Index(*index),
+        }))
     }
 
     pub(crate) fn reason(&self) -> &str {
@@ -156,8 +146,8 @@ pub(crate) fn rest<T: FromJson>(members: Members<'_>) -> Result<BTreeMap<String,
     BTreeMap::from_json(Json::Object(members))
 }
 
-/// A string enum's text, borrowed where the body allows (a known value
-/// then costs no allocation).
+/// A string's text, borrowed where the body allows (a string enum's known
+/// value then costs no allocation).
 pub(crate) fn enum_text(value: Json<'_>) -> Result<std::borrow::Cow<'_, str>, JsonError> {
     match value {
         Json::String(text) => Ok(text),
@@ -184,21 +174,13 @@ impl FromJson for Value {
 
 impl FromJson for Map<String, Value> {
     fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::Object(members) => {
-                Ok(members.into_pairs().map(|(key, value)| (key.into_owned(), value.into_value())).collect())
-            }
-            other => Err(JsonError::invalid(&other, "a map")),
-        }
+        members(value, "a map").map(Members::into_map)
     }
 }
 
 impl FromJson for String {
     fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::String(text) => Ok(text.into_owned()),
-            other => Err(JsonError::invalid(&other, "a string")),
-        }
+        enum_text(value).map(std::borrow::Cow::into_owned)
     }
 }
 

@@ -40,6 +40,12 @@ impl<'a> Members<'a> {
     pub(crate) fn into_pairs(self) -> impl Iterator<Item = (Cow<'a, str>, Json<'a>)> {
         self.0.into_iter()
     }
+
+    /// The members as a `serde_json` map, for the fields that hold any
+    /// JSON object.
+    pub(crate) fn into_map(self) -> serde_json::Map<String, serde_json::Value> {
+        self.into_pairs().map(|(key, value)| (key.into_owned(), value.into_value())).collect()
+    }
 }
 
 impl Json<'_> {
@@ -53,9 +59,7 @@ impl Json<'_> {
             Json::Number(n) => Value::Number(n),
             Json::String(s) => Value::String(s.into_owned()),
             Json::Array(items) => Value::Array(items.into_iter().map(Json::into_value).collect()),
-            Json::Object(members) => {
-                Value::Object(members.into_pairs().map(|(key, value)| (key.into_owned(), value.into_value())).collect())
-            }
+            Json::Object(members) => Value::Object(members.into_map()),
         }
     }
 }

@@ -43,7 +43,7 @@ pub use credentials::Secret;
 pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, base64, is_credential_header, parse_header, percent_encode};
 pub use decode::ByteStream;
 #[allow(unused_imports)]
-pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, bytes, empty, json, server_message, text};
+pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, PathStep, bytes, empty, join_path, json, path_key, server_message, text};
 #[allow(unused_imports)]
 pub(crate) use encoding::{BinaryData, Body, ChunkStream, Multipart, MultipartFields, form_pairs, joined, path_segment, query_pairs, value_of};
 pub use error::{Error, ErrorContext, ParseEnumError};

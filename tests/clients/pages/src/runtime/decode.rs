@@ -51,10 +51,8 @@ pub(crate) struct DecodeParts {
 /// where the parser stopped), then taken apart by the type.
 pub(crate) fn json<T: super::FromJson>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
     let value: super::Json<'_> = serde_json::from_slice(body).map_err(|err| DecodeFailure::json(body, &err))?;
-    T::from_json(value).map_err(|err| DecodeFailure {
-        path: bounded_path(err.path()),
-        reason: one_line(err.reason(), MAX_REASON_CHARS),
-    })
+    T::from_json(value)
+        .map_err(|err| DecodeFailure { path: err.path(), reason: one_line(err.reason(), MAX_REASON_CHARS) })
 }
 
 impl DecodeFailure {
@@ -128,7 +126,7 @@ pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early:
                     let quoted = &text[at..close];
                     let whole = serde_json::from_slice::<String>(quoted)
                         .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_string());
-                    *key = Some(one_line(&whole, MAX_KEY_CHARS));
+                    *key = Some(path_key(&whole));
                 } else {
                     begin_value(&mut stack);
                     if close <= end {
@@ -157,19 +155,37 @@ pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early:
             _ => {}
         }
     }
+    join_path(stack.iter().filter_map(|frame| match frame {
+        Frame::Object { key: Some(key), in_value: true, .. } => Some(PathStep::Key(key)),
+        Frame::Array { index, begun: true, .. } => Some(PathStep::Index(*index)),
+        _ => None,
+    }))
+}
+
+/// One step of a JSON path: into an object's member, or a list's item.
+pub(crate) enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A key as a path shows it: on one line, at most [`MAX_KEY_CHARS`].
+pub(crate) fn path_key(key: &str) -> String {
+    one_line(key, MAX_KEY_CHARS)
+}
+
+/// The path of its steps, outermost first (`data.items[2].name`; `.` for
+/// none), at most [`MAX_PATH_CHARS`] long.
+pub(crate) fn join_path<'a>(steps: impl Iterator<Item = PathStep<'a>>) -> String {
     let mut path = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object { key: Some(key), in_value: true, .. } => {
+    for step in steps {
+        match step {
+            PathStep::Key(key) => {
                 if !path.is_empty() {
                     path.push('.');
                 }
                 path.push_str(key);
             }
-            Frame::Array { index, begun: true, .. } => {
-                path.push_str(&format!("[{index}]"));
-            }
-            _ => {}
+            PathStep::Index(index) => path.push_str(&format!("[{index}]")),
         }
     }
     if path.is_empty() {
