@@ -1178,9 +1178,22 @@ pub struct SecurityScheme {
     pub rust_name: String,
     pub kind: SecurityKind,
     pub doc: Option<String>,
-    /// OAuth2's client-credentials flow, when the scheme has one: its
-    /// token URL and scopes (sorted).
-    pub client_credentials: Option<(String, Vec<String>)>,
+    /// The builder's `<scheme>_token_source` method, for bearer schemes.
+    pub token_source_method: Option<String>,
+    /// OAuth2's client-credentials flow, when the scheme has one.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+}
+
+/// OAuth2's client-credentials flow of a scheme, and the builder method
+/// that runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCredentialsFlow {
+    /// The builder's method (`<scheme>_client_credentials`), claimed beside
+    /// every scheme's own names.
+    pub method: String,
+    pub token_url: String,
+    /// The scopes it asks for, sorted; none where the flow lists none.
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

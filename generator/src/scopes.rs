@@ -290,10 +290,10 @@ mod tests {
             assert_within("Client", &struct_fields(&runtime, "Client"), &set(CLIENT_FIELDS.iter().copied()));
 
             let mut allowed = set(CLIENT_BUILDER.iter().copied().chain(schemes.iter().copied()));
-            // A bearer scheme's `<scheme>_token_source` and `<scheme>_client_credentials`.
-            for scheme in &schemes {
-                allowed.insert(format!("{scheme}_token_source"));
-                allowed.insert(format!("{scheme}_client_credentials"));
+            // A bearer scheme's token-source and client-credentials helpers.
+            for scheme in &api.security_schemes {
+                allowed.extend(scheme.token_source_method.clone());
+                allowed.extend(scheme.client_credentials.as_ref().map(|flow| flow.method.clone()));
             }
             assert_within("ClientBuilder", &struct_fields(&runtime, "ClientBuilder"), &allowed);
             assert_within("ClientBuilder", &both("ClientBuilder"), &allowed);

@@ -196,6 +196,37 @@ async fn a_query_key_never_shows_in_a_transport_error() {
 }
 
 #[tokio::test]
+async fn a_key_given_as_the_basic_user_name_is_a_secret_too() {
+    // Some payment APIs take their secret key as the basic-auth user name,
+    // with an empty password.
+    const USER_KEY: &str = "sk_test_UserNameKey42";
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_string(format!("Invalid API Key provided: {USER_KEY}"))
+                .insert_header("x-echo", USER_KEY),
+        )
+        .mount(&server)
+        .await;
+    let builder = security_client::Client::builder()
+        .base_url(server.uri())
+        .basic(USER_KEY, "")
+        .retry_policy(security_client::RetryPolicy::disabled());
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    let err = client.bearer_or_basic().await.map(|_| ()).unwrap_err();
+    let printed = format!("{builder_debug} {client:?} {err} {err:?}");
+    assert!(!printed.contains(USER_KEY), "the user-name key leaked: {printed}");
+    for (_, value) in err.headers().unwrap() {
+        assert!(!value.to_str().unwrap_or_default().contains(USER_KEY));
+    }
+    // It was sent, as `user:` in base64.
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert_eq!(sent.headers["authorization"], "Basic c2tfdGVzdF9Vc2VyTmFtZUtleTQyOg==");
+}
+
+#[tokio::test]
 async fn every_credential_kind_is_sent_where_the_spec_says() {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;

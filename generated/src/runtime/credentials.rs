@@ -328,8 +328,9 @@ pub(crate) enum Credential {
     Cookie(String, Secret),
     /// `Authorization: Bearer …`.
     Bearer(Secret),
-    /// `Authorization: Basic …`.
-    Basic(String, Secret),
+    /// `Authorization: Basic …`: a user name and a password, both secret
+    /// (some APIs take their key as the user name, with no password).
+    Basic(Secret, Secret),
     /// `Authorization: Bearer …` with a token the source gives for each
     /// call (the call asks for it before sending).
     Token(std::sync::Arc<dyn TokenSource>),
@@ -342,19 +343,21 @@ impl fmt::Debug for Credential {
             Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
             Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
             Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-            Credential::Basic(user, _) => write!(f, "Basic({user}:<redacted>)"),
+            Credential::Basic(..) => f.write_str("Basic(<redacted>:<redacted>)"),
             Credential::Token(_) => f.write_str("Token(<from its source>)"),
         }
     }
 }
 
 impl Credential {
-    /// The secret it holds, known before any call (not a token source's).
-    pub(crate) fn secret(&self) -> Option<&Secret> {
+    /// The secrets it holds, known before any call (not a token source's):
+    /// every part the scheme sends, a basic user name included.
+    pub(crate) fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => Some(s),
-            Credential::Bearer(s) | Credential::Basic(_, s) => Some(s),
-            Credential::Token(_) => None,
+            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => vec![s],
+            Credential::Bearer(s) => vec![s],
+            Credential::Basic(user, password) => vec![user, password],
+            Credential::Token(_) => Vec::new(),
         }
     }
 
@@ -369,7 +372,9 @@ impl Credential {
     /// itself (basic authentication's base64 of `user:password`).
     pub(crate) fn encoded(&self) -> Option<String> {
         match self {
-            Credential::Basic(user, secret) => Some(base64(format!("{user}:{}", secret.expose()).as_bytes())),
+            Credential::Basic(user, secret) => {
+                Some(base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes()))
+            }
             _ => None,
         }
     }
@@ -399,7 +404,7 @@ impl Credential {
                 headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
             }
             Credential::Basic(user, secret) => {
-                let encoded = base64(format!("{user}:{}", secret.expose()).as_bytes());
+                let encoded = base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes());
                 headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
             }
             Credential::Query(name, secret) => {

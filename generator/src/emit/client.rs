@@ -6,7 +6,9 @@
 
 use super::shared::docs::{self, doc_paragraphs};
 use super::shared::{body_type, cfg_attr, root, rust_type, TypePath};
-use crate::ir::{Api, ArgKind, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme};
+use crate::ir::{
+    Api, ArgKind, ClientCredentialsFlow, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -79,7 +81,7 @@ fn client_impl(api: &Api) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn #function(
-                    user: impl Into<String>,
+                    user: impl Into<#root::Secret>,
                     password: impl Into<#root::Secret>,
                 ) -> Result<Self, #root::BuildError> {
                     Self::builder().#setter(user, password).build()
@@ -129,7 +131,8 @@ fn client_impl(api: &Api) -> TokenStream {
 fn builder_impl(api: &Api) -> TokenStream {
     let root = root(api);
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
-        let SecurityScheme { wire_name, rust_name, kind, doc, client_credentials } = s;
+        let SecurityScheme { wire_name, rust_name: _, kind, doc, token_source_method, client_credentials } = s;
+        let rust_name = &s.rust_name;
         let name = format_ident!("{}", rust_name);
         let index = Literal::usize_unsuffixed(index);
         let how = match kind {
@@ -150,7 +153,7 @@ fn builder_impl(api: &Api) -> TokenStream {
                 let value = credential(quote! { Basic(username.into(), password.into()) });
                 quote! {
                     #docs
-                    pub fn #name(self, username: impl Into<String>, password: impl Into<#root::Secret>) -> Self {
+                    pub fn #name(self, username: impl Into<#root::Secret>, password: impl Into<#root::Secret>) -> Self {
                         self.credential(#index, #value)
                     }
                 }
@@ -165,8 +168,8 @@ fn builder_impl(api: &Api) -> TokenStream {
                     }
                     SecurityKind::Bearer | SecurityKind::Basic => credential(quote! { Bearer(credential.into()) }),
                 };
-                let token_source = (*kind == SecurityKind::Bearer).then(|| {
-                    let method = format_ident!("{}_token_source", rust_name);
+                let token_source = token_source_method.as_ref().map(|token_method| {
+                    let method = format_ident!("{}", token_method);
                     let doc = format!(
                         " The `{wire_name}` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…)."
                     );
@@ -177,18 +180,22 @@ fn builder_impl(api: &Api) -> TokenStream {
                         }
                     }
                 });
-                let client_credentials = client_credentials.as_ref().map(|(token_url, scopes)| {
-                    let method = format_ident!("{}_client_credentials", rust_name);
+                let client_credentials = client_credentials.as_ref().map(|flow| {
+                    let ClientCredentialsFlow { method, token_url, scopes } = flow;
+                    let method = format_ident!("{}", method);
                     let doc = format!(
                         " The `{wire_name}` scheme's tokens from OAuth2's client-credentials grant at `{token_url}`, cached and refreshed before they expire. [`ClientCredentials`]({root_path}::ClientCredentials) with other settings goes to [`{token_method}`](Self::{token_method}).",
                         root_path = root.to_string().replace(' ', ""),
-                        token_method = format!("{rust_name}_token_source"),
+                        token_method = token_source_method.as_deref().unwrap_or_default(),
                     );
                     let scope_doc = (!scopes.is_empty()).then(|| {
                         let list = scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
                         let line = format!(" It asks for the scopes the document lists: {list}.");
                         quote! { #[doc = ""] #[doc = #line] }
                     });
+                    // No scopes listed: none asked for (an empty array
+                    // literal would leave its item type to inference).
+                    let scopes = (!scopes.is_empty()).then(|| quote! { .scopes([#(#scopes),*]) });
                     quote! {
                         #[doc = #doc]
                         #scope_doc
@@ -197,7 +204,7 @@ fn builder_impl(api: &Api) -> TokenStream {
                             client_id: impl Into<String>,
                             client_secret: impl Into<#root::Secret>,
                         ) -> Self {
-                            let grant = #root::ClientCredentials::new(#token_url, client_id, client_secret).scopes([#(#scopes),*]);
+                            let grant = #root::ClientCredentials::new(#token_url, client_id, client_secret)#scopes;
                             self.token_source(#index, grant)
                         }
                     }

@@ -165,11 +165,11 @@ fn authentication(api: &Api) -> Vec<String> {
             SecurityKind::Authorization(s) => format!("a whole `Authorization: {s} …` value"),
         };
         let mut line = format!("- `{}`: `.{}(…)`, {how}", scheme.wire_name, scheme.rust_name);
-        if scheme.kind == SecurityKind::Bearer {
-            line.push_str(&format!("; or `.{}_token_source(…)` for tokens that expire", scheme.rust_name));
+        if let Some(method) = &scheme.token_source_method {
+            line.push_str(&format!("; or `.{method}(…)` for tokens that expire"));
         }
-        if scheme.client_credentials.is_some() {
-            line.push_str(&format!("; or `.{}_client_credentials(id, secret)` (OAuth2)", scheme.rust_name));
+        if let Some(flow) = &scheme.client_credentials {
+            line.push_str(&format!("; or `.{}(id, secret)` (OAuth2)", flow.method));
         }
         out.push(line);
     }

@@ -175,6 +175,13 @@ impl<'a> Lowerer<'a> {
         let mut base = Vec::new();
         self.find_union(view, at, &mut found, &mut base, 0)?;
         let (members, keyword, union_at) = found?;
+        // Nothing to merge into the variants (`allOf: [$ref Union]`, often
+        // with `nullable`): the `allOf` is the union itself, lowered as a
+        // reference to it, so a union whose variants refer to it this way
+        // is not distributed into itself for ever.
+        if base.is_empty() && view.properties.is_empty() && view.additional.is_none() {
+            return None;
+        }
         Some(UnionMember { members, keyword, at: union_at, base })
     }
 
@@ -248,6 +255,28 @@ impl<'a> Lowerer<'a> {
     }
 
     fn distribute(
+        &mut self,
+        view: &View<'a>,
+        union: &UnionMember<'a>,
+        ctx: &NameCtx,
+        at: &Pointer,
+    ) -> Result<TypeKind, Reported> {
+        // A variant that holds (through a property) the same base-and-union
+        // `allOf` would distribute it again inside itself, without end.
+        let union_key = union.at.to_string();
+        if self.distributing.contains(&union_key) {
+            return Err(self.diags.error(
+                &at.join("allOf"),
+                format!("this `allOf` distributes the union at `{union_key}` into one of that union's own variants, which never ends; make the merged variant a component of its own"),
+            ));
+        }
+        self.distributing.push(union_key);
+        let built = self.distribute_variants(view, union, ctx, at);
+        self.distributing.pop();
+        built
+    }
+
+    fn distribute_variants(
         &mut self,
         view: &View<'a>,
         union: &UnionMember<'a>,

@@ -81,6 +81,9 @@ struct Lowerer<'a> {
     /// now: one that would merge them again (through a property) never
     /// ends, and is refused.
     merging: Vec<String>,
+    /// The unions (their pointers) whose base-and-union `allOf`s are being
+    /// distributed now: one met again inside its own variants is refused.
+    distributing: Vec<String>,
 }
 
 /// Lowers a loaded document. What cannot be lowered is reported to `diags`
@@ -95,6 +98,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         inline_shapes: HashMap::new(),
         nullable_components: BTreeSet::new(),
         merging: Vec::new(),
+        distributing: Vec::new(),
     };
     lowerer.declare_components();
     lowerer.find_nullable_components();

@@ -2,7 +2,7 @@
 
 use super::Lowerer;
 use crate::diagnostics::Pointer;
-use crate::ir::{SecurityKind, SecurityScheme};
+use crate::ir::{ClientCredentialsFlow, SecurityKind, SecurityScheme};
 use crate::{naming, scopes};
 use openapiv3::{APIKeyLocation, ReferenceOr};
 
@@ -40,7 +40,7 @@ impl Lowerer<'_> {
                 S::OAuth2 { flows, .. } => flows.client_credentials.as_ref().map(|flow| {
                     let mut scopes: Vec<String> = flow.scopes.keys().cloned().collect();
                     scopes.sort();
-                    (flow.token_url.clone(), scopes)
+                    ClientCredentialsFlow { method: String::new(), token_url: flow.token_url.clone(), scopes }
                 }),
                 _ => None,
             };
@@ -75,8 +75,19 @@ impl Lowerer<'_> {
                 rust_name: scope.claim(&naming::snake_name(key, "auth"), "_"),
                 kind,
                 doc,
+                token_source_method: None,
                 client_credentials,
             });
+        }
+        // The helpers' names, claimed after every scheme's own (a scheme
+        // may be called `oauth2_client_credentials` itself).
+        for scheme in &mut out {
+            if scheme.kind == SecurityKind::Bearer {
+                scheme.token_source_method = Some(scope.claim(&format!("{}_token_source", scheme.rust_name), "_"));
+            }
+            if let Some(flow) = &mut scheme.client_credentials {
+                flow.method = scope.claim(&format!("{}_client_credentials", scheme.rust_name), "_");
+            }
         }
         out
     }

@@ -13,7 +13,7 @@ static SPEC: crate::runtime::Spec = crate::runtime::Spec {
     default_base_url: Some("http://localhost:8080"),
     default_headers: &[],
     request_id_headers: &[],
-    security_schemes: 6,
+    security_schemes: 8,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 
@@ -22,7 +22,7 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "http://localhost:8080";
     /// A client with default settings that authenticates with [`ClientBuilder::basic`].
     pub fn with_basic(
-        user: impl Into<String>,
+        user: impl Into<crate::Secret>,
         password: impl Into<crate::Secret>,
     ) -> Result<Self, crate::BuildError> {
         Self::builder().basic(user, password).build()
@@ -45,11 +45,23 @@ impl Client {
     ) -> Result<Self, crate::BuildError> {
         Self::builder().header_key(credential).build()
     }
+    /// A client with default settings that authenticates with [`ClientBuilder::machine`].
+    pub fn with_machine(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().machine(credential).build()
+    }
     /// A client with default settings that authenticates with [`ClientBuilder::oauth`].
     pub fn with_oauth(
         credential: impl Into<crate::Secret>,
     ) -> Result<Self, crate::BuildError> {
         Self::builder().oauth(credential).build()
+    }
+    /// A client with default settings that authenticates with [`ClientBuilder::oauth_client_credentials`].
+    pub fn with_oauth_client_credentials(
+        credential: impl Into<crate::Secret>,
+    ) -> Result<Self, crate::BuildError> {
+        Self::builder().oauth_client_credentials(credential).build()
     }
     /// A client with default settings that authenticates with [`ClientBuilder::query_key`].
     pub fn with_query_key(
@@ -82,6 +94,13 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `GET /machine-reports`
+    pub fn read_machine_reports(&self) -> ReadMachineReportsRequest {
+        ReadMachineReportsRequest {
+            client: self.clone(),
+            options: Default::default(),
+        }
+    }
     /// `GET /reports`
     pub fn read_reports(&self) -> ReadReportsRequest {
         ReadReportsRequest {
@@ -102,7 +121,7 @@ impl ClientBuilder {
     /// The credential of the `basic` security scheme. Sent as `Authorization: Basic`.
     pub fn basic(
         self,
-        username: impl Into<String>,
+        username: impl Into<crate::Secret>,
         password: impl Into<crate::Secret>,
     ) -> Self {
         self.credential(
@@ -135,18 +154,42 @@ impl ClientBuilder {
             ),
         )
     }
+    /// The credential of the `machine` security scheme. Sent as `Authorization: Bearer <token>`.
+    pub fn machine(self, credential: impl Into<crate::Secret>) -> Self {
+        self.credential(4, crate::runtime::Credential::Bearer(credential.into()))
+    }
+    /// The `machine` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…).
+    pub fn machine_token_source(
+        self,
+        source: impl crate::TokenSource + 'static,
+    ) -> Self {
+        self.token_source(4, source)
+    }
+    /// The `machine` scheme's tokens from OAuth2's client-credentials grant at `https://auth.example.com/oauth/machine-token`, cached and refreshed before they expire. [`ClientCredentials`](crate::ClientCredentials) with other settings goes to [`machine_token_source`](Self::machine_token_source).
+    pub fn machine_client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
+    ) -> Self {
+        let grant = crate::ClientCredentials::new(
+            "https://auth.example.com/oauth/machine-token",
+            client_id,
+            client_secret,
+        );
+        self.token_source(4, grant)
+    }
     /// The credential of the `oauth` security scheme. Sent as `Authorization: Bearer <token>`.
     pub fn oauth(self, credential: impl Into<crate::Secret>) -> Self {
-        self.credential(4, crate::runtime::Credential::Bearer(credential.into()))
+        self.credential(5, crate::runtime::Credential::Bearer(credential.into()))
     }
     /// The `oauth` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…).
     pub fn oauth_token_source(self, source: impl crate::TokenSource + 'static) -> Self {
-        self.token_source(4, source)
+        self.token_source(5, source)
     }
     /// The `oauth` scheme's tokens from OAuth2's client-credentials grant at `https://auth.example.com/oauth/token`, cached and refreshed before they expire. [`ClientCredentials`](crate::ClientCredentials) with other settings goes to [`oauth_token_source`](Self::oauth_token_source).
     ///
     /// It asks for the scopes the document lists: `reports.read`, `reports.write`.
-    pub fn oauth_client_credentials(
+    pub fn oauth_client_credentials_2(
         self,
         client_id: impl Into<String>,
         client_secret: impl Into<crate::Secret>,
@@ -157,12 +200,23 @@ impl ClientBuilder {
                 client_secret,
             )
             .scopes(["reports.read", "reports.write"]);
-        self.token_source(4, grant)
+        self.token_source(5, grant)
+    }
+    /// The credential of the `oauth_client_credentials` security scheme. Sent as `Authorization: Bearer <token>`.
+    pub fn oauth_client_credentials(self, credential: impl Into<crate::Secret>) -> Self {
+        self.credential(6, crate::runtime::Credential::Bearer(credential.into()))
+    }
+    /// The `oauth_client_credentials` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…).
+    pub fn oauth_client_credentials_token_source(
+        self,
+        source: impl crate::TokenSource + 'static,
+    ) -> Self {
+        self.token_source(6, source)
     }
     /// The credential of the `query_key` security scheme. Sent as the `api_key` query parameter.
     pub fn query_key(self, credential: impl Into<crate::Secret>) -> Self {
         self.credential(
-            5,
+            7,
             crate::runtime::Credential::Query("api_key".to_string(), credential.into()),
         )
     }
@@ -280,7 +334,7 @@ impl QueryAndCookieRequest {
             path: "/both",
             idempotent: true,
             accept: "*/*",
-            security: &[&[2, 5]],
+            security: &[&[2, 7]],
             idempotency_key: None,
         };
         let Self { client, options } = self;
@@ -299,6 +353,50 @@ crate::runtime::into_future!(QueryAndCookieRequest, (), QueryAndCookieError);
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QueryAndCookieError {}
+
+/// A [`Client::read_machine_reports`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ReadMachineReportsRequest {
+    client: Client,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ReadMachineReportsRequest {
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<(), ReadMachineReportsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            204 => raw.ok(crate::runtime::empty),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "read_machine_reports",
+            method: reqwest::Method::GET,
+            path: "/machine-reports",
+            idempotent: true,
+            accept: "*/*",
+            security: &[&[4], &[6]],
+            idempotency_key: None,
+        };
+        let Self { client, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/machine-reports".to_string());
+        call
+    }
+}
+
+crate::runtime::request_options!(ReadMachineReportsRequest);
+
+crate::runtime::into_future!(ReadMachineReportsRequest, (), ReadMachineReportsError);
+
+/// The error responses documented for [`Client::read_machine_reports`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ReadMachineReportsError {}
 
 /// A [`Client::read_reports`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
@@ -324,7 +422,7 @@ impl ReadReportsRequest {
             path: "/reports",
             idempotent: true,
             accept: "*/*",
-            security: &[&[4]],
+            security: &[&[5]],
             idempotency_key: None,
         };
         let Self { client, options } = self;

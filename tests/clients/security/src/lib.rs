@@ -32,7 +32,9 @@
 //! - `bearer`: `.bearer(…)`, a bearer token; or `.bearer_token_source(…)` for tokens that expire
 //! - `cookie_key`: `.cookie_key(…)`, an API key in the `session` cookie
 //! - `header_key`: `.header_key(…)`, an API key in the `X-API-Key` header
-//! - `oauth`: `.oauth(…)`, a bearer token; or `.oauth_token_source(…)` for tokens that expire; or `.oauth_client_credentials(id, secret)` (OAuth2)
+//! - `machine`: `.machine(…)`, a bearer token; or `.machine_token_source(…)` for tokens that expire; or `.machine_client_credentials(id, secret)` (OAuth2)
+//! - `oauth`: `.oauth(…)`, a bearer token; or `.oauth_token_source(…)` for tokens that expire; or `.oauth_client_credentials_2(id, secret)` (OAuth2)
+//! - `oauth_client_credentials`: `.oauth_client_credentials(…)`, a bearer token; or `.oauth_client_credentials_token_source(…)` for tokens that expire
 //! - `query_key`: `.query_key(…)`, an API key in the `api_key` query parameter
 //!
 //! # Errors

@@ -322,7 +322,7 @@ impl ClientBuilder {
         for credential in self.credentials.iter().flatten() {
             // Refused now rather than at the first call.
             credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
-            if let Some(secret) = credential.secret() {
+            for secret in credential.secrets() {
                 redactor.add(secret.expose());
             }
             if let Some(sent) = credential.encoded() {
