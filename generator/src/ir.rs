@@ -1068,10 +1068,12 @@ pub enum ItemsAt {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageStyle {
     /// A page-number query parameter (Rust name), counting from the one the
-    /// request sets (or 1).
-    PageNumber { param: String, width: IntWidth, end: PageEnd },
-    /// An offset query parameter (items to skip), from the request's (or 0).
-    Offset { param: String, width: IntWidth, end: PageEnd },
+    /// request sets, else from `first`: the parameter's `default`, else its
+    /// `minimum`, else 1 (an API whose pages start at 0 says so there).
+    PageNumber { param: String, width: IntWidth, end: PageEnd, first: i64 },
+    /// An offset query parameter (items to skip), from the request's, else
+    /// `first` (the parameter's `default` or `minimum`, else 0).
+    Offset { param: String, width: IntWidth, end: PageEnd, first: i64 },
     /// A cursor query parameter (Rust name), fed from each page.
     Cursor { param: String, from: CursorFrom },
     /// A URL the server gives for the next page, followed on the client's

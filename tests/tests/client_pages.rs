@@ -232,3 +232,111 @@ async fn max_pages_and_max_items_bound_the_walk() {
     let items = ids(client.list_tracks().items().max_items(3), |t| t.id.clone()).await;
     assert_eq!(items, ["1a", "1b", "2a"]);
 }
+
+// A paging simulator: a loopback server that holds N items and pages them
+// the way an API declares, answering from the query it is sent (pages
+// counted from 0, next URIs, opaque tokens, offsets), not from a script of
+// the requests we expect. `items()` must yield every item exactly once.
+
+/// Answers each request with what `page` computes from its query.
+struct Simulated(Box<dyn Fn(&std::collections::HashMap<String, String>) -> Value + Send + Sync>);
+
+impl wiremock::Respond for Simulated {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let query: std::collections::HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        ResponseTemplate::new(200).set_body_json((self.0)(&query))
+    }
+}
+
+/// The ids of items `from..to` of `total` (as many as there are).
+fn slice(from: usize, size: usize, total: usize) -> Vec<Value> {
+    (from..(from + size).min(total)).map(|i| json!({"id": i.to_string()})).collect()
+}
+
+fn expected(total: usize) -> Vec<String> {
+    (0..total).map(|i| i.to_string()).collect()
+}
+
+async fn simulated(
+    at: &str,
+    page: impl Fn(&std::collections::HashMap<String, String>) -> Value + Send + Sync + 'static,
+) -> (MockServer, Client) {
+    let (server, client) = setup().await;
+    Mock::given(path(at)).respond_with(Simulated(Box::new(page))).mount(&server).await;
+    (server, client)
+}
+
+fn number(query: &std::collections::HashMap<String, String>, name: &str, default: usize) -> usize {
+    query.get(name).map_or(default, |v| v.parse().expect("a number"))
+}
+
+#[tokio::test]
+async fn pages_from_zero_with_next_uris_lose_no_item() {
+    // A telephony API: `Page` counts from 0 (`minimum: 0`), and each page
+    // carries the relative URI of the next (with a token), null on the last.
+    for total in [0, 1, 2, 5, 6] {
+        let (server, client) = simulated("/Calls.json", move |query| {
+            let page = number(query, "Page", 0);
+            let size = number(query, "PageSize", 50);
+            let next = ((page + 1) * size < total)
+                .then(|| format!("/Calls.json?Page={}&PageSize={size}&PageToken=PA{}", page + 1, (page + 1) * size));
+            json!({"calls": slice(page * size, size, total), "page": page, "page_size": size,
+                   "first_page_uri": format!("/Calls.json?Page=0&PageSize={size}"), "next_page_uri": next})
+        })
+        .await;
+        let all = ids(client.list_calls().page_size(2).items(), |c| c.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+        // The first request asks for no page: the server's own first.
+        assert_eq!(queries(&server).await[0], "PageSize=2");
+    }
+}
+
+#[tokio::test]
+async fn page_numbers_start_where_the_parameter_says() {
+    // `page` has `minimum: 0`: the first page is 0, not 1.
+    for total in [0, 1, 3, 4, 9] {
+        let (server, client) = simulated("/logs", move |query| {
+            let size = number(query, "size", 10);
+            Value::Array(slice(number(query, "page", 0) * size, size, total))
+        })
+        .await;
+        let all = ids(client.list_logs().size(3).items(), |l| l.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+        assert_eq!(queries(&server).await[0], "page=0&size=3");
+    }
+}
+
+#[tokio::test]
+async fn dropshot_lists_follow_page_tokens() {
+    // Dropshot: an opaque `page_token`, `next_page` null on the last page.
+    for total in [0, 1, 4, 5] {
+        let (_server, client) = simulated("/instances", move |query| {
+            let limit = number(query, "limit", 100);
+            let from = query.get("page_token").map_or(0, |t| t.strip_prefix("tok-").unwrap().parse().unwrap());
+            let next = (from + limit < total).then(|| format!("tok-{}", from + limit));
+            json!({"items": slice(from, limit, total), "next_page": next})
+        })
+        .await;
+        let all = ids(client.list_instances().limit(2).items(), |i| i.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+    }
+}
+
+#[tokio::test]
+async fn an_optional_items_field_named_by_x_pagination_pages_by_offset() {
+    // `articles` is absent on an empty page.
+    for total in [0, 1, 7] {
+        let (_server, client) = simulated("/articles", move |query| {
+            let from = number(query, "from", 0);
+            let page = slice(from, 3, total);
+            if page.is_empty() {
+                json!({"total": total})
+            } else {
+                json!({"articles": page, "total": total})
+            }
+        })
+        .await;
+        let all = ids(client.list_articles().items(), |a| a.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+    }
+}

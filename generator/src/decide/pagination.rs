@@ -53,9 +53,19 @@ const AFTER_ITEM_NAMES: &[&str] = &["after", "startingafter"];
 const NEXT_PAGE_NAMES: &[&str] = &["nextpage", "next"];
 const HAS_MORE_NAMES: &[&str] = &["hasmore", "hasnextpage", "more"];
 const TOTAL_NAMES: &[&str] = &["total", "totalcount", "totalresults", "totalitems", "totalsize", "count"];
-const NEXT_CURSOR_NAMES: &[&str] =
-    &["nextcursor", "nextpagetoken", "cursor", "next", "nexttoken", "continuationtoken", "endcursor", "nextmarker"];
-const NEXT_LINK_NAMES: &[&str] = &["next", "nextlink", "odatanextlink", "nexturl", "nextpageurl"];
+const NEXT_CURSOR_NAMES: &[&str] = &[
+    "nextcursor",
+    "nextpagetoken",
+    "nextpage",
+    "cursor",
+    "next",
+    "nexttoken",
+    "continuationtoken",
+    "endcursor",
+    "nextmarker",
+];
+const NEXT_LINK_NAMES: &[&str] =
+    &["next", "nextlink", "odatanextlink", "nexturl", "nextpageurl", "nextpageuri", "nexturi"];
 
 /// How `items()` walks `op`'s pages, if it is a paginated list; whether it
 /// looks like one that fits no style.
@@ -68,7 +78,7 @@ pub(super) fn pagination(api: &Api, op: &Operation, success: &Success, diags: &m
             if found.is_none() {
                 diags.error(
                     &Pointer::from_ref(at),
-                    "`x-pagination` does not match the operation: it must have one success response, and its parameter must be an optional query parameter (an integer for `page` and `offset`, a string for `cursor`), `items` a required list field of the one success body (or left out when the body is the list), and the end a field reached through required struct fields",
+                    "`x-pagination` does not match the operation: it must have one success response, and its parameter must be an optional query parameter (an integer for `page` and `offset`, a string for `cursor`), `items` a list field of the one success body (or left out when the body is the list), and the end a field reached through required struct fields",
                 );
             }
             Decision { pagination: found, missed: false }
@@ -195,28 +205,33 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
         };
         Some(PageStyle::Cursor { param: cursor.rust_name.clone(), from })
     });
+    // A URL string the body gives for the next page.
+    let next_link = list.field(api, NEXT_LINK_NAMES, |f| is_string(f) && f.repr.wrapper != Wrapper::Plain);
     // A cursor parameter that nothing feeds leaves the other styles.
     let style = if let Some(cursor) = cursor {
         cursor
-    } else if let Some((param, width)) = op.params.iter().find_map(|p| integer_param(p, named(PAGE_NAMES))) {
+    } else if let Some(path) = next_link {
+        // The API's own way forward (`next_page_uri`, `next`) wins over
+        // counting pages or offsets, which guesses where pages start.
+        PageStyle::NextLink(LinkFrom::Field(path))
+    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(p, named(PAGE_NAMES))) {
+        let first = first.unwrap_or(1);
         let next_page = list.field(api, NEXT_PAGE_NAMES, |f| f.repr.wrapper != Wrapper::Plain);
         let has_more = || list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean);
         match (next_page, list.link_header) {
-            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path) },
+            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path), first },
             (None, _) if has_more().is_some() => {
-                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?) }
+                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?), first }
             }
             (None, true) => PageStyle::NextLink(LinkFrom::LinkHeader),
-            (None, false) => PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer) },
+            (None, false) => PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer), first },
         }
-    } else if let Some((param, width)) = op.params.iter().find_map(|p| integer_param(p, named(OFFSET_NAMES))) {
+    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(p, named(OFFSET_NAMES))) {
         let end = match list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean) {
             Some(path) => PageEnd::HasMore(path),
             None => counted_end(api, list, is_integer),
         };
-        PageStyle::Offset { param, width, end }
-    } else if let Some(path) = list.field(api, NEXT_LINK_NAMES, |f| is_string(f) && f.repr.wrapper != Wrapper::Plain) {
-        PageStyle::NextLink(LinkFrom::Field(path))
+        PageStyle::Offset { param, width, end, first: first.unwrap_or(0) }
     } else if list.link_header {
         PageStyle::NextLink(LinkFrom::LinkHeader)
     } else {
@@ -256,9 +271,10 @@ fn explicit(
     let (items, item) = match (items, &list.items) {
         (None, Some((ItemsAt::Body, item))) => (ItemsAt::Body, item.clone()),
         (Some(wire), _) => {
-            let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_items(f))?;
+            // Optional or nullable too: absent or null on an empty page.
+            let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_list(f))?;
             let TypeRef::List(item) = unaliased(api, &field.ty) else { return None };
-            (ItemsAt::Field { name: field.rust_name.clone(), wrapper: Wrapper::Plain }, (**item).clone())
+            (ItemsAt::Field { name: field.rust_name.clone(), wrapper: field.repr.wrapper }, (**item).clone())
         }
         (None, _) => return None,
     };
@@ -290,12 +306,12 @@ fn explicit(
             (ty == TypeRef::String).then_some(PageStyle::NextLink(LinkFrom::Field(path)))?
         }
         (Some((HintParam::Page, wire)), end) => {
-            let (param, width) = integer_param(wire_param(wire)?, |_| true)?;
-            PageStyle::PageNumber { param, width, end: page_end(end)? }
+            let (param, width, first) = integer_param(wire_param(wire)?, |_| true)?;
+            PageStyle::PageNumber { param, width, end: page_end(end)?, first: first.unwrap_or(1) }
         }
         (Some((HintParam::Offset, wire)), end) => {
-            let (param, width) = integer_param(wire_param(wire)?, |_| true)?;
-            PageStyle::Offset { param, width, end: page_end(end)? }
+            let (param, width, first) = integer_param(wire_param(wire)?, |_| true)?;
+            PageStyle::Offset { param, width, end: page_end(end)?, first: first.unwrap_or(0) }
         }
         (Some((HintParam::Cursor, wire)), EndHint::Next(next)) => {
             let cursor = wire_param(wire).filter(|p| cursor_param(p, |_| true))?;
@@ -308,14 +324,29 @@ fn explicit(
     Some(Pagination { style, items, item })
 }
 
-/// An optional integer query parameter whose wire name `matches`.
-fn integer_param(p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth)> {
+/// An optional integer query parameter whose wire name `matches`: its
+/// Rust name, width, and the first value it declares (see `declared_first`).
+fn integer_param(p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth, Option<i64>)> {
     match p.ty {
         TypeRef::Integer(width) if p.location == ParamLocation::Query && !p.required && matches(&p.wire_name) => {
-            Some((p.rust_name.clone(), width))
+            Some((p.rust_name.clone(), width, declared_first(p)))
         }
         _ => None,
     }
+}
+
+/// Where a page number or offset starts, as its parameter says: its
+/// `default` (what the server assumes when none is sent), else its
+/// `minimum` (the lowest it takes, raised by one when exclusive).
+fn declared_first(p: &Param) -> Option<i64> {
+    let whole = |value: f64| (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64);
+    let constraints = &p.constraints;
+    let default = constraints.default.as_deref().and_then(|text| text.trim().parse::<f64>().ok()).and_then(whole);
+    let minimum = constraints.minimum.and_then(|min| {
+        let lowest = if constraints.exclusive_minimum { min.floor() + 1.0 } else { min.ceil() };
+        whole(lowest)
+    });
+    default.or(minimum)
 }
 
 /// An optional string query parameter whose wire name `matches`.

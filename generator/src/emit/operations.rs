@@ -479,13 +479,16 @@ fn pages_fns(
     };
     let mut first = quote! { request };
     let (advance, before, next, total, doc) = match style {
-        PageStyle::PageNumber { param, width, end } | PageStyle::Offset { param, width, end } => {
+        PageStyle::PageNumber { param, width, end, first: start }
+        | PageStyle::Offset { param, width, end, first: start } => {
             let offset = matches!(style, PageStyle::Offset { .. });
-            let (set, before) = numbered(param, *width, if offset { 0 } else { 1 });
+            let (set, before) = numbered(param, *width, *start);
             if !offset {
-                // The first page is asked for by its number too (1 unless set).
+                // The first page is asked for by its number too (the one
+                // decided from the parameter, unless set).
                 let param = format_ident!("{}", param);
-                first = quote! { { let first = request.#param.unwrap_or(1); request.#param(first) } };
+                let start = Literal::i64_unsuffixed(*start);
+                first = quote! { { let first = request.#param.unwrap_or(#start); request.#param(first) } };
             }
             let step = if offset {
                 quote! { items as i64 }
@@ -505,9 +508,9 @@ fn pages_fns(
             let next_page = next_number(step);
             let wire = param_wire(op, param);
             let doc = if offset {
-                format!("Pages are asked for by the `{wire}` offset (the items skipped), from the one set here (or 0), until {ends}.")
+                format!("Pages are asked for by the `{wire}` offset (the items skipped), from the one set here (or {start}), until {ends}.")
             } else {
-                format!("Pages are asked for by the `{wire}` page number, from the one set here (or 1), until {ends}.")
+                format!("Pages are asked for by the `{wire}` page number, from the one set here (or {start}), until {ends}.")
             };
             (set, before, quote! { if #more { #next_page } else { None } }, total, doc)
         }

@@ -28,6 +28,28 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&SPEC)
     }
+    /// `GET /articles`
+    ///
+    /// A paginated list (offset): `.items()` on the request streams every item, `.pages()` every page.
+    pub fn list_articles(&self) -> ListArticlesRequest {
+        ListArticlesRequest {
+            client: self.clone(),
+            from_2: None,
+            options: Default::default(),
+        }
+    }
+    /// `GET /Calls.json`
+    ///
+    /// A paginated list (next link (body)): `.items()` on the request streams every item, `.pages()` every page.
+    pub fn list_calls(&self) -> ListCallsRequest {
+        ListCallsRequest {
+            client: self.clone(),
+            page: None,
+            page_size: None,
+            page_token: None,
+            options: Default::default(),
+        }
+    }
     /// `GET /charges`
     ///
     /// A paginated list (cursor): `.items()` on the request streams every item, `.pages()` every page.
@@ -57,6 +79,28 @@ impl Client {
         ListFilesRequest {
             client: self.clone(),
             page_token: None,
+            options: Default::default(),
+        }
+    }
+    /// `GET /instances`
+    ///
+    /// A paginated list (cursor): `.items()` on the request streams every item, `.pages()` every page.
+    pub fn list_instances(&self) -> ListInstancesRequest {
+        ListInstancesRequest {
+            client: self.clone(),
+            limit: None,
+            page_token: None,
+            options: Default::default(),
+        }
+    }
+    /// `GET /logs`
+    ///
+    /// A paginated list (page number): `.items()` on the request streams every item, `.pages()` every page.
+    pub fn list_logs(&self) -> ListLogsRequest {
+        ListLogsRequest {
+            client: self.clone(),
+            page: None,
+            size: None,
             options: Default::default(),
         }
     }
@@ -93,6 +137,241 @@ impl Client {
 }
 
 impl ClientBuilder {}
+
+/// A [`Client::list_articles`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListArticlesRequest {
+    client: Client,
+    from_2: Option<i64>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ListArticlesRequest {
+    /// Sets the `from` query parameter.
+    pub fn from_2(mut self, value: i64) -> Self {
+        self.from_2 = Some(value);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> crate::ApiResult<types::ListArticlesResponse, ListArticlesError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_articles",
+            method: reqwest::Method::GET,
+            path: "/articles",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, from_2, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        call.set_path("/articles".to_string());
+        call.query("from", &from_2);
+        call
+    }
+}
+
+impl ListArticlesRequest {
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Pages are asked for by the `from` offset (the items skipped), from the one set here (or 0), until `total` items have come, or a page is empty. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<
+        crate::ApiResponse<types::ListArticlesResponse>,
+        ListArticlesError,
+    > {
+        crate::runtime::Pages::new(
+            "list_articles",
+            move |next| {
+                let request = self.clone();
+                Box::pin(async move {
+                    let request = match next {
+                        None => request,
+                        Some(next) => request.from_2(next.number("list_articles")?),
+                    };
+                    let current = request.from_2.map_or(0, i64::from);
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.articles.as_deref().unwrap_or_default().len();
+                    let next = if items > 0 {
+                        Some(
+                            crate::runtime::Next::Number(
+                                current.saturating_add(items as i64),
+                            ),
+                        )
+                    } else {
+                        None
+                    };
+                    let total = Some(body.total);
+                    Ok(
+                        crate::runtime::Fetched::of(response, items, next)
+                            .with_total(total),
+                    )
+                })
+            },
+        )
+    }
+    /// Every item on every page, as a stream (see [`ListArticlesRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Named, ListArticlesError> {
+        crate::runtime::Items::new(
+            self.pages(),
+            |page| page.into_body().articles.unwrap_or_default(),
+        )
+    }
+}
+
+crate::runtime::request_options!(ListArticlesRequest);
+
+crate::runtime::into_future!(
+    ListArticlesRequest, types::ListArticlesResponse, ListArticlesError
+);
+
+/// The error responses documented for [`Client::list_articles`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListArticlesError {}
+
+/// A [`Client::list_calls`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListCallsRequest {
+    client: Client,
+    page: Option<i64>,
+    page_size: Option<i64>,
+    page_token: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ListCallsRequest {
+    /// Sets the `Page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets the `PageSize` query parameter.
+    pub fn page_size(mut self, value: i64) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+    /// Sets the `PageToken` query parameter.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> crate::ApiResult<types::ListCallsResponse, ListCallsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_calls",
+            method: reqwest::Method::GET,
+            path: "/Calls.json",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, page, page_size, page_token, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        if let Some(value) = &page {
+            call.check(
+                crate::runtime::check_number(
+                    "Page",
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                ),
+            );
+        }
+        if let Some(value) = &page_size {
+            call.check(
+                crate::runtime::check_number(
+                    "PageSize",
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((1000.0, false)),
+                    None,
+                ),
+            );
+        }
+        call.set_path("/Calls.json".to_string());
+        call.query("Page", &page);
+        call.query("PageSize", &page_size);
+        call.query("PageToken", &page_token);
+        call
+    }
+}
+
+impl ListCallsRequest {
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Each next page is the URL in the last page's `next_page_uri`, followed on the client's origin only, until there is none. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<crate::ApiResponse<types::ListCallsResponse>, ListCallsError> {
+        crate::runtime::Pages::new(
+            "list_calls",
+            move |next| {
+                let request = self.clone();
+                Box::pin(async move {
+                    let request = match next {
+                        None => request,
+                        Some(next) => {
+                            let mut request = request;
+                            request.options.set_next_url(next.url("list_calls")?);
+                            request
+                        }
+                    };
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.calls.as_deref().unwrap_or_default().len();
+                    let next = crate::runtime::url_next(
+                        &response,
+                        body.next_page_uri.as_option().map(String::as_str),
+                    );
+                    Ok(crate::runtime::Fetched::of(response, items, next))
+                })
+            },
+        )
+    }
+    /// Every item on every page, as a stream (see [`ListCallsRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Named, ListCallsError> {
+        crate::runtime::Items::new(
+            self.pages(),
+            |page| page.into_body().calls.unwrap_or_default(),
+        )
+    }
+}
+
+crate::runtime::request_options!(ListCallsRequest);
+
+crate::runtime::into_future!(ListCallsRequest, types::ListCallsResponse, ListCallsError);
+
+/// The error responses documented for [`Client::list_calls`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListCallsError {}
 
 /// A [`Client::list_charges`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]
@@ -395,6 +674,226 @@ crate::runtime::into_future!(ListFilesRequest, types::ListFilesResponse, ListFil
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ListFilesError {}
+
+/// A [`Client::list_instances`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListInstancesRequest {
+    client: Client,
+    limit: Option<i64>,
+    page_token: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ListInstancesRequest {
+    /// Sets the `limit` query parameter.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `page_token` query parameter.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.page_token = Some(value.into());
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> crate::ApiResult<types::ListInstancesResponse, ListInstancesError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_instances",
+            method: reqwest::Method::GET,
+            path: "/instances",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, limit, page_token, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        if let Some(value) = &limit {
+            call.check(
+                crate::runtime::check_number(
+                    "limit",
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                ),
+            );
+        }
+        call.set_path("/instances".to_string());
+        call.query("limit", &limit);
+        call.query("page_token", &page_token);
+        call
+    }
+}
+
+impl ListInstancesRequest {
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Pages are asked for by the `page_token` cursor, each from the last page's `next_page`, until it is empty. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<
+        crate::ApiResponse<types::ListInstancesResponse>,
+        ListInstancesError,
+    > {
+        crate::runtime::Pages::new(
+            "list_instances",
+            move |next| {
+                let request = self.clone();
+                Box::pin(async move {
+                    let request = match next {
+                        None => request,
+                        Some(next) => request.page_token(next.cursor("list_instances")?),
+                    };
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.items.len();
+                    let next = body
+                        .next_page
+                        .as_option()
+                        .map(String::as_str)
+                        .filter(|cursor| !cursor.is_empty())
+                        .map(|cursor| crate::runtime::Next::Cursor(cursor.to_string()));
+                    Ok(crate::runtime::Fetched::of(response, items, next))
+                })
+            },
+        )
+    }
+    /// Every item on every page, as a stream (see [`ListInstancesRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Named, ListInstancesError> {
+        crate::runtime::Items::new(self.pages(), |page| page.into_body().items)
+    }
+}
+
+crate::runtime::request_options!(ListInstancesRequest);
+
+crate::runtime::into_future!(
+    ListInstancesRequest, types::ListInstancesResponse, ListInstancesError
+);
+
+/// The error responses documented for [`Client::list_instances`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListInstancesError {}
+
+/// A [`Client::list_logs`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListLogsRequest {
+    client: Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ListLogsRequest {
+    /// Sets the `page` query parameter.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets the `size` query parameter.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<Vec<types::Named>, ListLogsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_logs",
+            method: reqwest::Method::GET,
+            path: "/logs",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, page, size, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        if let Some(value) = &page {
+            call.check(
+                crate::runtime::check_number(
+                    "page",
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                ),
+            );
+        }
+        call.set_path("/logs".to_string());
+        call.query("page", &page);
+        call.query("size", &size);
+        call
+    }
+}
+
+impl ListLogsRequest {
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Pages are asked for by the `page` page number, from the one set here (or 0), until a page is empty. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<crate::ApiResponse<Vec<types::Named>>, ListLogsError> {
+        crate::runtime::Pages::new(
+            "list_logs",
+            move |next| {
+                let request = self.clone();
+                Box::pin(async move {
+                    let request = match next {
+                        None => {
+                            let first = request.page.unwrap_or(0);
+                            request.page(first)
+                        }
+                        Some(next) => request.page(next.number("list_logs")?),
+                    };
+                    let current = request.page.map_or(0, i64::from);
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.len();
+                    let next = if items > 0 {
+                        Some(crate::runtime::Next::Number(current.saturating_add(1)))
+                    } else {
+                        None
+                    };
+                    Ok(crate::runtime::Fetched::of(response, items, next))
+                })
+            },
+        )
+    }
+    /// Every item on every page, as a stream (see [`ListLogsRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Named, ListLogsError> {
+        crate::runtime::Items::new(self.pages(), |page| page.into_body())
+    }
+}
+
+crate::runtime::request_options!(ListLogsRequest);
+
+crate::runtime::into_future!(ListLogsRequest, Vec < types::Named >, ListLogsError);
+
+/// The error responses documented for [`Client::list_logs`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListLogsError {}
 
 /// A [`Client::list_repos`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

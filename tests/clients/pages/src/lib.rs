@@ -12,7 +12,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new()?;
-//! match client.list_charges().await {
+//! match client.list_articles().await {
 //!     Ok(response) => println!("{:#?}", response.body()),
 //!     // A status the operation documents, its body decoded.
 //!     Err(Error::Api { status, body, .. }) => eprintln!("{status}: {body:?}"),
@@ -22,7 +22,7 @@
 //! # }
 //! ```
 //!
-//! Every operation is a method of `Client` (`list_charges` here) that returns a request builder: set optional parameters on it, then `.await` it.
+//! Every operation is a method of `Client` (`list_articles` here) that returns a request builder: set optional parameters on it, then `.await` it.
 //!
 //! # Authentication
 //!
@@ -34,7 +34,7 @@
 //!
 //! # Lists
 //!
-//! Lists that page (`list_charges`, `list_events`, `list_files`) have `.items()`, a stream of every item across the pages (with `futures_util::StreamExt`), and `.pages()`, a stream of whole responses; both take `max_pages`.
+//! Lists that page (`list_articles`, `list_calls`, `list_charges`) have `.items()`, a stream of every item across the pages (with `futures_util::StreamExt`), and `.pages()`, a stream of whole responses; both take `max_pages`.
 #![forbid(unsafe_code)]
 
 pub mod client;

@@ -5,6 +5,70 @@
 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct ListArticlesResponse {
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub articles: Option<Vec<Named>>,
+    pub total: i64,
+}
+
+impl crate::runtime::FromJson for ListArticlesResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListArticlesResponse")?;
+        Ok(Self {
+            articles: crate::runtime::field(&mut members, "articles")?,
+            total: crate::runtime::field(&mut members, "total")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListArticlesResponse);
+
+impl ListArticlesResponse {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(total: i64) -> Self {
+        Self { total, articles: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct ListCallsResponse {
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub calls: Option<Vec<Named>>,
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub first_page_uri: Option<String>,
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
+    pub next_page_uri: crate::Nullable<String>,
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub page: Option<i64>,
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub page_size: Option<i64>,
+}
+
+impl crate::runtime::FromJson for ListCallsResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(value, "struct ListCallsResponse")?;
+        Ok(Self {
+            calls: crate::runtime::field(&mut members, "calls")?,
+            first_page_uri: crate::runtime::field(&mut members, "first_page_uri")?,
+            next_page_uri: crate::runtime::field(&mut members, "next_page_uri")?,
+            page: crate::runtime::field(&mut members, "page")?,
+            page_size: crate::runtime::field(&mut members, "page_size")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListCallsResponse);
+
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ListChargesResponse {
     pub data: Vec<Named>,
     pub has_more: bool,
@@ -95,6 +159,44 @@ impl ListFilesResponse {
         Self {
             files,
             next_page_token: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct ListInstancesResponse {
+    pub items: Vec<Named>,
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(skip_serializing_if = "crate::Nullable::is_absent")
+    )]
+    pub next_page: crate::Nullable<String>,
+}
+
+impl crate::runtime::FromJson for ListInstancesResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct ListInstancesResponse",
+        )?;
+        Ok(Self {
+            items: crate::runtime::field(&mut members, "items")?,
+            next_page: crate::runtime::field(&mut members, "next_page")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListInstancesResponse);
+
+impl ListInstancesResponse {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(items: Vec<Named>) -> Self {
+        Self {
+            items,
+            next_page: crate::Nullable::Absent,
         }
     }
 }
