@@ -22,7 +22,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.statsig_api_key(credential);
     }
     let client = builder.build()?;
-    let id = std::env::args().nth(1).unwrap_or_else(|| "example-id".to_string());
+    let id = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "checkout_button_color".to_string());
     let body = types::ExperimentStatusUpdate::new(
         "groupid123",
         "Your reason for stopping early",

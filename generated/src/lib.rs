@@ -16,7 +16,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::with_statsig_api_key(std::env::var("STATSIG_API_KEY")?)?;
-//! match client.get_autotune("example-id").await {
+//! match client.get_autotune("checkout_button_color").await {
 //!     Ok(response) => println!("{:#?}", response.body()),
 //!     // A status the operation documents, its body decoded.
 //!     Err(Error::Api { status, body, .. }) => eprintln!("{status}: {body:?}"),

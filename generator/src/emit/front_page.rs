@@ -2,8 +2,8 @@
 //! how to build a client and authenticate for this API, one call with its
 //! errors, lists, streams and where the examples are.
 
-use super::shared::path_sample;
-use crate::ir::{Api, ClientNew, ParamLocation, SecurityKind};
+use super::shared::samples::string_param_text;
+use crate::ir::{Api, ClientNew, Passing, SecurityKind};
 
 /// The front page as Markdown lines. Lines that start with `# ` inside the
 /// code block are rustdoc's hidden lines (the doc test's wrapper);
@@ -130,18 +130,16 @@ fn client_line(api: &Api) -> (String, Vec<String>) {
     }
 }
 
-/// `client.op("example-id")` for the front page's operation, and its name.
+/// `client.op("example-id")` for the front page's operation (whose
+/// arguments are all strings), and its name.
 fn call_line(api: &Api) -> Option<(String, String)> {
     let name = api.crate_shape.front_page_call.as_ref()?;
     let op = api.operations.iter().find(|op| op.rust_name == *name)?;
     let args: Vec<String> = op
         .params
         .iter()
-        .filter(|p| p.required)
-        .map(|p| match p.location {
-            ParamLocation::Path => format!("\"{}\"", path_sample(&p.wire_name)),
-            _ => "\"example\"".to_string(),
-        })
+        .filter(|p| p.repr.passing == Passing::Argument)
+        .map(|p| format!("{:?}", string_param_text(p)))
         .collect();
     Some((format!("client.{name}({})", args.join(", ")), format!("`{name}`")))
 }

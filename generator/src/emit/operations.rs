@@ -371,9 +371,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             #[doc = " chunks (for large downloads); errors are decoded as with `send`."]
             pub async fn send_stream(self) -> #output {
                 let raw = self.into_call().send_streaming().await?;
-                match raw.status() {
-                    #(#arms)*
-                }
+                #arms
             }
         }
     });
@@ -397,9 +395,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             #[doc = " Sends the request and decodes the response."]
             pub async fn send(self) -> #output {
                 let raw = self.into_call().send().await?;
-                match raw.status() {
-                    #(#arms)*
-                }
+                #arms
             }
 
             #send_stream
@@ -709,17 +705,16 @@ fn events_fns(
                 self.options.add_header("last-event-id".to_string(), id);
             }
             let raw = self.into_call().send_streaming().await?;
-            match raw.status() {
-                #(#arms)*
-            }
+            #arms
         }
     }
 }
 
-/// One `status => outcome` arm per documented response; each decodes and
-/// wraps the body in one runtime call. With `stream`, successes are
-/// streamed instead of decoded.
-fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
+/// `match raw.status()` with one `status => outcome` arm per documented
+/// response; each decodes and wraps the body in one runtime call. With
+/// `stream`, successes are streamed instead of decoded. With no status to
+/// tell apart (nothing documented, or `default` alone) the outcome itself.
+fn response_arms(api: &Api, op: &Operation, stream: bool) -> TokenStream {
     let root = root(api);
     let error = format_ident!("{}", op.names.error);
     let outcome = |r: &Response, success: bool| {
@@ -754,14 +749,24 @@ fn response_arms(api: &Api, op: &Operation, stream: bool) -> Vec<TokenStream> {
             let success = outcome(r, true);
             arms.push(quote! { 200..=299 => #success, });
         }
-        let pattern = status_pattern(r.status);
         let outcome = outcome(r, r.status.is_success());
+        if r.status == Status::Default && arms.is_empty() && op.responses.len() == 1 {
+            return outcome;
+        }
+        let pattern = status_pattern(r.status);
         arms.push(quote! { #pattern => #outcome, });
     }
     if !op.responses.iter().any(|r| r.status == Status::Default) {
+        if arms.is_empty() {
+            return quote! { raw.unexpected() };
+        }
         arms.push(quote! { _ => raw.unexpected(), });
     }
-    arms
+    quote! {
+        match raw.status() {
+            #(#arms)*
+        }
+    }
 }
 
 /// `raw.ok_with_message(...)`: decodes the body and splits it into the

@@ -40,11 +40,21 @@ pub fn hoist(raw: &mut Value) -> Moved {
         // The deepest first: a target inside another moves before it.
         pending.sort_by_key(|reference| std::cmp::Reverse(reference.matches('/').count()));
         for reference in pending {
-            let Some(place) = reference.strip_prefix('#').and_then(|p| locate(raw, p)) else {
+            let Some(place) = fragment(&reference).and_then(|p| locate(raw, &p)) else {
                 // Nothing there: lowering reports the reference as it is.
                 names.insert(reference, String::new());
                 continue;
             };
+            // A target that is itself a reference (a response that is
+            // `$ref: '#/components/responses/Error'`): the reference points
+            // where that one does, a component or, in the next round, the
+            // place that is moved.
+            if let Some(onward) = raw.pointer(&place).and_then(|t| t.get("$ref")).and_then(Value::as_str) {
+                let onward = onward.to_string();
+                let loops = onward == reference || names.get(&onward).is_some_and(|to| *to == reference);
+                names.insert(reference, if loops { String::new() } else { onward });
+                continue;
+            }
             let section = section_of(&reference);
             let name = free_name(raw, section, &base_name(&reference));
             let copy = Pointer::root().join("components").join(section).join(&name).to_string();
@@ -74,18 +84,44 @@ pub fn hoist(raw: &mut Value) -> Moved {
     moved
 }
 
+/// A reference's JSON pointer: after `#`, with percent-encoding undone (a
+/// URI fragment writes `{` as `%7B`); `None` for another document's.
+fn fragment(reference: &str) -> Option<String> {
+    let encoded = reference.strip_prefix('#')?;
+    if !encoded.contains('%') {
+        return Some(encoded.to_string());
+    }
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Where `pointer` leads, following the references on the way (a place
 /// an earlier move turned into a reference); `None` when nowhere.
 fn locate(raw: &Value, pointer: &str) -> Option<String> {
     let mut at = String::new();
     for segment in pointer.split('/').skip(1) {
         let mut hops = 0;
-        while let Some(next) = raw.pointer(&at)?.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        while let Some(next) = raw.pointer(&at)?.get("$ref").and_then(Value::as_str).and_then(fragment) {
             hops += 1;
             if hops > 8 {
                 return None;
             }
-            at = next.to_string();
+            at = next;
         }
         at = format!("{at}/{segment}");
         raw.pointer(&at)?;
@@ -93,40 +129,59 @@ fn locate(raw: &Value, pointer: &str) -> Option<String> {
     Some(at)
 }
 
+/// Keys whose values map names to objects: there a key is a name (a
+/// property called `default`, the `default` response), never a keyword.
+const NAME_MAPS: [&str; 4] = ["properties", "patternProperties", "responses", "$defs"];
+
+/// Whether `key`, in an object that is a name map or not, holds data.
+fn is_data(key: &str, in_name_map: bool) -> bool {
+    !in_name_map && DATA_KEYS.contains(&key)
+}
+
 /// Every `$ref` to a place that is not a component itself.
 fn collect(value: &Value, out: &mut Vec<String>) {
+    collect_in(value, false, out);
+}
+
+fn collect_in(value: &Value, in_name_map: bool, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, item) in map {
                 match (key.as_str(), item) {
-                    ("$ref", Value::String(reference)) if needs_moving(reference) => out.push(reference.clone()),
-                    (key, _) if DATA_KEYS.contains(&key) => {}
-                    _ => collect(item, out),
+                    ("$ref", Value::String(reference)) if !in_name_map && needs_moving(reference) => {
+                        out.push(reference.clone())
+                    }
+                    (key, _) if is_data(key, in_name_map) => {}
+                    (key, _) => collect_in(item, !in_name_map && NAME_MAPS.contains(&key), out),
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect(item, out)),
+        Value::Array(items) => items.iter().for_each(|item| collect_in(item, false, out)),
         _ => {}
     }
 }
 
 /// Points every moved reference at its copy.
 fn rewrite(value: &mut Value, names: &BTreeMap<String, String>) {
+    rewrite_in(value, false, names);
+}
+
+fn rewrite_in(value: &mut Value, in_name_map: bool, names: &BTreeMap<String, String>) {
     match value {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 match (key.as_str(), item) {
-                    ("$ref", Value::String(reference)) => {
+                    ("$ref", Value::String(reference)) if !in_name_map => {
                         if let Some(copy) = names.get(reference.as_str()).filter(|copy| !copy.is_empty()) {
                             *reference = copy.clone();
                         }
                     }
-                    (key, _) if DATA_KEYS.contains(&key) => {}
-                    (_, item) => rewrite(item, names),
+                    (key, _) if is_data(key, in_name_map) => {}
+                    (key, item) => rewrite_in(item, !in_name_map && NAME_MAPS.contains(&key), names),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite(item, names)),
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_in(item, false, names)),
         _ => {}
     }
 }
@@ -140,7 +195,8 @@ fn needs_moving(reference: &str) -> bool {
 
 /// The component section a target belongs in, by where it is.
 fn section_of(reference: &str) -> &'static str {
-    let segments: Vec<&str> = reference.trim_start_matches("#/").split('/').collect();
+    let pointer = fragment(reference).unwrap_or_default();
+    let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
     let last = segments.last().copied().unwrap_or_default();
     let before = segments.len().checked_sub(2).map(|i| segments[i]).unwrap_or_default();
     match (before, last) {
@@ -169,8 +225,9 @@ fn base_name(reference: &str) -> String {
         "items",
         "application~1json",
     ];
-    let words: Vec<String> = reference
-        .trim_start_matches("#/")
+    let pointer = fragment(reference).unwrap_or_default();
+    let words: Vec<String> = pointer
+        .trim_start_matches('/')
         .split('/')
         .filter(|segment| !STRUCTURE.contains(segment))
         .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
@@ -239,5 +296,46 @@ mod tests {
         assert_eq!(moved.len(), 3, "{moved:?}");
         assert!(moved
             .contains(&("#/components/schemas/Req_user".into(), "#/components/schemas/Req/properties/user".into())));
+    }
+
+    #[test]
+    fn chains_percent_encoding_and_names_like_keywords_are_followed() {
+        let mut doc = json!({
+            "paths": {
+                "/a/{id}": {"get": {
+                    "parameters": [{"name": "id", "in": "path"}],
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": {"properties": {"default": {"type": "string"}}}}}},
+                        "default": {"$ref": "#/components/responses/Unexpected"}
+                    }
+                }},
+                "/b": {"get": {
+                    "parameters": [{"$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0"}],
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema":
+                            {"$ref": "#/paths/~1a~1%7Bid%7D/get/responses/200/content/application~1json/schema"}}}},
+                        "default": {"$ref": "#/paths/~1a~1{id}/get/responses/default"}
+                    }
+                }}
+            },
+            "components": {"responses": {"Unexpected": {"description": "any"}}}
+        });
+        hoist(&mut doc);
+        // A reference to a reference points where that one does.
+        assert_eq!(
+            doc.pointer("/paths/~1b/get/responses/default/$ref"),
+            Some(&json!("#/components/responses/Unexpected"))
+        );
+        // `%7B` is `{`.
+        assert_eq!(
+            doc.pointer("/paths/~1b/get/parameters/0/$ref"),
+            Some(&json!("#/components/parameters/a__id__get_0"))
+        );
+        assert_eq!(
+            doc.pointer("/paths/~1b/get/responses/200/content/application~1json/schema/$ref"),
+            Some(&json!("#/components/schemas/a__id__get_200"))
+        );
+        assert_eq!(fragment("#/a~1%7Bb%7D/%25"), Some("/a~1{b}/%".to_string()));
+        assert_eq!(fragment("other.yaml#/a"), None);
     }
 }

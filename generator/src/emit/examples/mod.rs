@@ -3,17 +3,14 @@
 //! the contract program that calls every operation once (for testing
 //! against a mock server that validates requests).
 
-mod pattern;
-mod samples;
 mod streams;
 
 use super::render::{self, Piece, RenderError};
-use super::shared::path_sample;
+use super::shared::samples::{string_param_text, Call, Sampler};
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use samples::{Call, Sampler};
 pub use streams::stream_program;
 
 /// The environment variable that names the server in examples.
@@ -79,7 +76,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     for (i, p) in path_params.iter().enumerate() {
         let ident = format_ident!("{}", p.rust_name);
         let position = proc_macro2::Literal::usize_unsuffixed(i + 1);
-        let fallback = path_sample(&p.wire_name);
+        let fallback = string_param_text(p);
         bindings.push(quote! {
             let #ident = std::env::args().nth(#position).unwrap_or_else(|| #fallback.to_string());
         });

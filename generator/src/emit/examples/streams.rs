@@ -7,7 +7,7 @@
 //! the JSON that was sent.
 
 use super::super::render::{self, RenderError};
-use super::samples::{Call, Sampler};
+use super::super::shared::samples::{Call, Sampler};
 use crate::ir::{Api, Framing};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -3,6 +3,8 @@
 
 pub mod checks;
 pub mod docs;
+mod pattern;
+pub mod samples;
 
 use crate::ir::{Api, Body, FloatWidth, IntWidth, TypeRef};
 use proc_macro2::TokenStream;
@@ -102,9 +104,4 @@ pub(crate) fn gated(features: &[String], tokens: TokenStream) -> TokenStream {
 pub(crate) fn root(api: &Api) -> TokenStream {
     let segments = api.crate_shape.target.root().split("::").map(|s| format_ident!("{}", s.trim()));
     quote! { #(#segments)::* }
-}
-
-/// The sample of a string path parameter: `example-id` for `{id}`.
-pub(crate) fn path_sample(wire_name: &str) -> String {
-    format!("example-{}", wire_name.to_ascii_lowercase())
 }

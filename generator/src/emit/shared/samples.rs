@@ -4,8 +4,8 @@
 //! emitted examples call each operation with them; the contract test sends
 //! them to a mock server that validates every request against the spec.
 
-use super::super::shared::{path_sample, rust_type, TypePath};
 use super::pattern;
+use super::{rust_type, TypePath};
 use crate::ir::{
     Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, Param, ParamLocation, Passing, Setter, TypeKind,
     TypeRef, UnionVariant,
@@ -124,17 +124,13 @@ impl<'a> Sampler<'a> {
     /// A parameter: strings go to `impl Into<String>` arguments.
     fn param(&self, p: &Param) -> TokenStream {
         let c = &p.constraints;
-        let constrained = c.pattern.is_some() || c.format.is_some() || c.example.is_some() || c.min_length.is_some();
-        match (p.location, &p.ty) {
-            // A path segment that names something: its name reads better,
-            // unless the schema says what the value looks like.
-            (ParamLocation::Path, TypeRef::String) if !constrained => {
-                let text = path_sample(&p.wire_name);
+        match &p.ty {
+            // Only string parameters take `impl Into<String>`; the rest take their type.
+            TypeRef::String => {
+                let text = string_param_text(p);
                 quote! { #text }
             }
-            // Only string parameters take `impl Into<String>`; the rest take their type.
-            (_, TypeRef::String) => self.value(&p.ty, c, Slot::Into, 0, 0),
-            (_, TypeRef::Named(id)) => match self.text_variant(*id) {
+            TypeRef::Named(id) => match self.text_variant(*id) {
                 Some(value) => value,
                 None => self.value(&p.ty, c, Slot::Exact, 0, 0),
             },
@@ -324,6 +320,25 @@ impl<'a> Sampler<'a> {
     }
 }
 
+/// The sample text of a string parameter, for every place that writes
+/// one (examples, the front page, the contract programs): a path segment
+/// that names something reads best as its name (`example-id`), unless the
+/// schema says what the value looks like (a pattern, format, example or
+/// length), when it is a value the schema accepts.
+pub(crate) fn string_param_text(p: &Param) -> String {
+    let c = &p.constraints;
+    let constrained = c.pattern.is_some()
+        || c.format.is_some()
+        || c.example.is_some()
+        || c.min_length.is_some()
+        || c.max_length.is_some();
+    if p.location == ParamLocation::Path && !constrained {
+        format!("example-{}", p.wire_name.to_ascii_lowercase())
+    } else {
+        sample_string(c, 0)
+    }
+}
+
 /// A string the schema accepts: the document's example when it fits,
 /// else one that matches the pattern, else one shaped by the format and
 /// fitted to the lengths. `salt` keeps the items of one list apart.
@@ -435,7 +450,7 @@ mod tests {
     fn a_type_that_always_contains_itself_has_a_bounded_sample() {
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Chain'}\n      responses:\n        '204': {description: ok}\ncomponents:\n  schemas:\n    Chain:\n      type: object\n      required: [next]\n      properties:\n        next: {$ref: '#/components/schemas/Chain'}\n";
         let api = crate::lower_document(text, "chain.yaml").unwrap_or_else(|d| panic!("{d}"));
-        let program = super::super::contract_program(&api, "chain", true).expect("renders");
+        let program = crate::emit::examples::contract_program(&api, "chain", true).expect("renders");
         assert!(program.contains("unreachable!"), "{program}");
     }
 
@@ -467,7 +482,7 @@ paths:
         '204': {description: ok}
 "#;
         let api = crate::lower_document(text, "sets.yaml").unwrap_or_else(|d| panic!("{d}"));
-        let program = super::super::contract_program(&api, "sets", true).expect("renders");
+        let program = crate::emit::examples::contract_program(&api, "sets", true).expect("renders");
         assert!(
             program.contains(r#"post_files_by_file_id("0", body)"#),
             "the path value matches its pattern:\n{program}"
@@ -475,6 +490,44 @@ paths:
         assert!(program.contains(r#".lang("nb-NO")"#), "the parameter's own example is used:\n{program}");
         assert!(program.contains(".url(") && !program.contains(".html("), "one required set:\n{program}");
         assert!(program.contains(".note("), "other optional fields are still set:\n{program}");
+    }
+
+    #[test]
+    fn examples_and_the_front_page_send_path_values_that_match_their_pattern() {
+        // One sampler for every place a sample is written: the per-operation
+        // example's fallback and the front page's call too, not only the
+        // contract program.
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /files/{fileId}:
+    get:
+      operationId: getFile
+      parameters:
+        - {name: fileId, in: path, required: true, schema: {type: string, pattern: '^\d+$'}}
+        - {name: owner, in: query, required: true, schema: {type: string, minLength: 3, pattern: '^[a-z]+$'}}
+      responses:
+        '204': {description: ok}
+"#;
+        let options = crate::CrateOptions {
+            crate_name: "files".into(),
+            spec_label: "files.yaml".into(),
+            command: "test".into(),
+            examples: true,
+            strict: false,
+            selection: crate::Selection::default(),
+        };
+        let generated = crate::generate(text, "files.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+        let file = |name: &str| &generated.files.iter().find(|(path, _)| path == name).expect(name).1;
+        let example = file("examples/get_file.rs");
+        assert!(example.contains(r#"unwrap_or_else(|| "0".to_string())"#), "{example}");
+        let front_page = file("src/lib.rs");
+        assert!(front_page.contains(r#"client.get_file("0", "aaaaa")"#), "{front_page}");
+        for (path, text) in &generated.files {
+            assert!(!text.contains("example-fileid"), "{path} sends a value its pattern refuses");
+        }
     }
 
     fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {
