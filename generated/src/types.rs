@@ -2091,24 +2091,28 @@ impl crate::runtime::FromJson for TargetingConditionTargetValue {
     fn from_json(
         value: crate::runtime::Json<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        if let Ok(inner) = <Vec<
-            String,
-        > as crate::runtime::FromJson>::from_json(value.clone()) {
-            return Ok(Self::StringList(inner));
+        let mut tried = Vec::new();
+        match <Vec<String> as crate::runtime::FromJson>::from_json(value.clone()) {
+            Ok(inner) => return Ok(Self::StringList(inner)),
+            Err(err) => tried.push(("StringList", err)),
         }
-        if let Ok(inner) = <Vec<
-            f64,
-        > as crate::runtime::FromJson>::from_json(value.clone()) {
-            return Ok(Self::NumberList(inner));
+        match <Vec<f64> as crate::runtime::FromJson>::from_json(value.clone()) {
+            Ok(inner) => return Ok(Self::NumberList(inner)),
+            Err(err) => tried.push(("NumberList", err)),
         }
-        if let Ok(inner) = <f64 as crate::runtime::FromJson>::from_json(value.clone()) {
-            return Ok(Self::Number(inner));
+        match <f64 as crate::runtime::FromJson>::from_json(value.clone()) {
+            Ok(inner) => return Ok(Self::Number(inner)),
+            Err(err) => tried.push(("Number", err)),
         }
         <String as crate::runtime::FromJson>::from_json(value)
             .map(Self::String)
-            .map_err(|_| crate::runtime::JsonError::new(
-                "the value fits no variant of `TargetingConditionTargetValue`",
-            ))
+            .map_err(|err| {
+                tried.push(("String", err));
+                crate::runtime::JsonError::no_variant(
+                    "the value fits no variant of `TargetingConditionTargetValue`",
+                    &tried,
+                )
+            })
     }
 }
 

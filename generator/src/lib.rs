@@ -116,8 +116,9 @@ fn analyze_loaded(
     selection: &Selection,
     target: &ir::Target,
 ) -> Result<(ir::Decided, Diagnostics), Diagnostics> {
-    let mut api = lower::lower(loaded, &mut diags);
-    select::apply(&mut api, selection, &mut diags);
+    let (mut api, mut namings) = lower::lower(loaded, &mut diags);
+    select::apply(&mut api, &mut namings, selection, &mut diags);
+    lower::name_types(&mut api, namings);
     check::check(&mut api, &mut diags);
     let api = decide::decide(api, target, &mut diags);
     diags.relocate(&loaded.moved);

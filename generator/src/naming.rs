@@ -173,6 +173,20 @@ impl Scope {
         self.taken.contains(name)
     }
 
+    /// Claims a setter's (or a request parameter's) name: `wanted`, unless
+    /// the type's own methods take it or it reads as an operator's method
+    /// (`add`, which clippy takes for `std::ops::Add`), when it is
+    /// `with_<wanted>`; numbered when that is taken too. The one rule for
+    /// struct setters and request builders alike.
+    pub fn claim_method(&mut self, wanted: &str) -> String {
+        let wanted = if self.is_taken(wanted) || OPERATOR_METHODS.contains(&wanted) {
+            format!("with_{wanted}")
+        } else {
+            wanted.to_string()
+        };
+        self.claim(&wanted, "_")
+    }
+
     /// Claims `wanted`, or `wanted` + `sep` + the first free number from 2.
     pub fn claim(&mut self, wanted: &str, sep: &str) -> String {
         if self.taken.insert(wanted.to_string()) {

@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{Api, Method, TypeId};
+use crate::lower::Namings;
 
 /// Which operations to generate. Each selector is an `operationId`, a tag,
 /// or `METHOD /path` (`GET /repos/{owner}/{repo}`).
@@ -57,7 +58,7 @@ impl<'s> Selector<'s> {
 /// selects nothing is an error (a typo would otherwise empty the crate
 /// silently). Without a selection, nothing changes: schemas that no
 /// operation uses are still generated.
-pub fn apply(api: &mut Api, selection: &Selection, diags: &mut Diagnostics) {
+pub fn apply(api: &mut Api, namings: &mut Namings, selection: &Selection, diags: &mut Diagnostics) {
     if selection.is_everything() {
         return;
     }
@@ -79,9 +80,14 @@ pub fn apply(api: &mut Api, selection: &Selection, diags: &mut Diagnostics) {
     }
     let only: Vec<Selector> = selection.only.iter().map(|s| Selector::parse(s)).collect();
     let exclude: Vec<Selector> = selection.exclude.iter().map(|s| Selector::parse(s)).collect();
-    api.operations
-        .retain(|op| (only.is_empty() || only.iter().any(|s| s.selects(op))) && !exclude.iter().any(|s| s.selects(op)));
-    prune_types(api);
+    let kept = |op: &crate::ir::Operation| {
+        (only.is_empty() || only.iter().any(|s| s.selects(op))) && !exclude.iter().any(|s| s.selects(op))
+    };
+    let dropped: Vec<&str> = api.operations.iter().filter(|op| !kept(op)).map(|op| op.origin.as_str()).collect();
+    namings.forget_places_in(&dropped);
+    api.operations.retain(kept);
+    let kept_types = prune_types(api);
+    namings.retain_types(&kept_types);
 }
 
 /// The selector nearest to `text` (an operationId, method name, tag or
@@ -126,7 +132,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Drops the types no operation reaches and renumbers the rest.
-fn prune_types(api: &mut Api) {
+/// Drops the types no kept operation reaches; which of the old arena's
+/// types it kept.
+fn prune_types(api: &mut Api) -> Vec<bool> {
     let kept = api.reached(api.operations.iter().flat_map(|op| op.type_refs()));
     let mut new_ids: Vec<Option<TypeId>> = vec![None; api.types.len()];
     for (new, old) in kept.iter().enumerate() {
@@ -164,6 +172,7 @@ fn prune_types(api: &mut Api) {
             }
         }
     }
+    new_ids.iter().map(Option::is_some).collect()
 }
 
 #[cfg(test)]
@@ -252,6 +261,34 @@ components:
         let report = select(&["place_ordr"], &[]).unwrap_err();
         assert!(report.contains("did you mean `place_order`?"), "{report}");
         assert!(!select(&["zzzzzzzz"], &[]).unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn a_shared_inline_type_is_named_after_the_operations_kept() {
+        // One inline enum in two operations' parameters: named after the
+        // first place when both are kept, never after one left out.
+        let doc = r##"
+openapi: 3.0.3
+info: {title: Bank, version: "1"}
+paths:
+  /accounts:
+    get:
+      operationId: getAccounts
+      parameters: [{name: created, in: query, schema: {type: string, enum: [today, week]}}]
+      responses: {"204": {description: ok}}
+  /customers:
+    get:
+      operationId: getCustomers
+      parameters: [{name: since, in: query, schema: {type: string, enum: [today, week]}}]
+      responses: {"204": {description: ok}}
+"##;
+        let names = |only: &[&str]| {
+            let selection = Selection { only: only.iter().map(|s| s.to_string()).collect(), exclude: Vec::new() };
+            let (api, _) = crate::analyze_selected(doc, "bank.yaml", false, &selection).unwrap();
+            api.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&[]), ["GetAccountsCreated"]);
+        assert_eq!(names(&["getCustomers"]), ["Since"]);
     }
 
     #[test]

@@ -213,6 +213,17 @@ async fn a_body_that_does_not_decode_names_the_failing_field() {
     }
 }
 
+#[test]
+fn a_union_no_variant_fits_names_the_path_and_why_each_variant_refused() {
+    let text = r#"{"type": "user_id", "targetValue": [1, "a"]}"#;
+    let err = serde_json::from_str::<TargetingCondition>(text).unwrap_err().to_string();
+    assert!(err.contains("the value fits no variant of `TargetingConditionTargetValue`"), "{err}");
+    // Each variant's reason, with the path within it, and the union's place.
+    assert!(err.contains("`StringList`: invalid type: integer `1`, expected a string at `[0]`"), "{err}");
+    assert!(err.contains("`NumberList`: invalid type: string \"a\", expected f64 at `[1]`"), "{err}");
+    assert!(err.contains("at `targetValue`"), "{err}");
+}
+
 #[tokio::test]
 async fn the_api_key_never_shows_in_debug_output() {
     let (server, client) = setup_with(fast_retries()).await;

@@ -87,16 +87,8 @@ fn field_repr(
     };
     let optional = matches!(field.presence, Presence::Optional | Presence::OptionalNullable);
     let setter = (in_requests && optional && !never_sent).then(|| {
-        // `fn add(self, value) -> Self` reads as `std::ops::Add` (clippy's
-        // should_implement_trait); such a setter is `with_add`.
-        let operator = crate::naming::OPERATOR_METHODS.contains(&field.rust_name.as_str());
-        let wanted = if setters.is_taken(&field.rust_name) || operator {
-            format!("with_{}", field.rust_name)
-        } else {
-            field.rust_name.clone()
-        };
         let takes = if matches!(field.ty, TypeRef::List(_)) { SetterArg::Items } else { SetterArg::Into };
-        Setter { name: setters.claim(&wanted, "_"), takes }
+        Setter { name: setters.claim_method(&field.rust_name), takes }
     });
     // Only what requests carry is checked before sending.
     let checks = if in_requests { validation::plan(&field.ty, &field.constraints) } else { Vec::new() };
@@ -176,5 +168,21 @@ mod tests {
         for (field, wire) in table {
             assert_eq!(serde_camel_case(field), wire, "{field}");
         }
+    }
+
+    #[test]
+    fn a_wire_name_a_method_takes_is_named_by_one_rule_in_a_query_and_a_body() {
+        // `from` is a trait method (`From::from`): the query parameter's
+        // setter and the body field's are both `with_from`.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: send\n      parameters: [{name: from, in: query, schema: {type: integer}}]\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {from: {type: string}, add: {type: string}}}\n      responses: {'204': {description: ok}}\n";
+        let api = crate::lower_document(text, "names.yaml").unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(api.operations[0].params[0].rust_name, "with_from");
+        let crate::ir::TypeRef::Named(id) = &api.operations[0].body.as_ref().unwrap().default_content().ty else {
+            panic!("a named body")
+        };
+        let crate::ir::TypeKind::Struct(body) = &api.ty(*id).kind else { panic!("a struct") };
+        let setters: Vec<&str> =
+            body.fields.iter().filter_map(|f| f.repr.setter.as_ref()).map(|s| s.name.as_str()).collect();
+        assert_eq!(setters, ["with_add", "with_from"]);
     }
 }

@@ -644,12 +644,14 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         .collect();
     let conversions = union_conversions(api, ident, u);
     // Returns the first of these variants the value fits, each tried on a
-    // clone of it.
+    // clone of it; why each refused it is kept in `tried`, for the error.
     let first_fit = |names: &[Ident], types: &[TokenStream]| {
+        let labels = names.iter().map(Ident::to_string);
         quote! {
             #(
-                if let Ok(inner) = <#types as #root::runtime::FromJson>::from_json(value.clone()) {
-                    return Ok(Self::#names(inner));
+                match <#types as #root::runtime::FromJson>::from_json(value.clone()) {
+                    Ok(inner) => return Ok(Self::#names(inner)),
+                    Err(err) => tried.push((#labels, err)),
                 }
             )*
         }
@@ -665,16 +667,21 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         let earlier = first_fit(&names[..others], &types[..others]);
         let (names, types) = (&names[..others], &types[..others]);
         let no_fit = format!("the value fits no variant of `{ident}`");
+        let last_label = last_name.map(Ident::to_string);
         let decode = serde.impls(
             Vec::new(),
             from_json_impls(
                 &root,
                 ident,
                 quote! {
+                    let mut tried = Vec::new();
                     #earlier
                     <#last_type as #root::runtime::FromJson>::from_json(value)
                         .map(Self::#last_name)
-                        .map_err(|_| #root::runtime::JsonError::new(#no_fit))
+                        .map_err(|err| {
+                            tried.push((#last_label, err));
+                            #root::runtime::JsonError::no_variant(#no_fit, &tried)
+                        })
                 },
             ),
         );
@@ -724,10 +731,12 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                     // `oneOf` still holds, so the first variant the value
                     // fits is taken.
                     other => {
+                        let mut tried = Vec::new();
                         #any_fit
-                        Err(#root::runtime::JsonError::new(format!(
-                            "unknown `{}` value {:?}, and no variant fits", #property, other
-                        )))
+                        Err(#root::runtime::JsonError::no_variant(
+                            &format!("unknown `{}` value {:?}, and no variant fits", #property, other),
+                            &tried,
+                        ))
                     }
                 }
             },

@@ -86,9 +86,53 @@ struct Lowerer<'a> {
     distributing: Vec<String>,
 }
 
+/// How each type of the arena is to be named (parallel to `Api::types`):
+/// inline types are named by their places once selection has dropped the
+/// places in operations the crate leaves out ([`name_types`]).
+#[derive(Debug, Default)]
+pub struct Namings(Vec<Naming>);
+
+impl Namings {
+    /// Keeps the entries of the types `kept` says (as selection prunes the
+    /// arena, in the same order).
+    pub fn retain_types(&mut self, kept: &[bool]) {
+        let mut index = 0;
+        self.0.retain(|_| {
+            index += 1;
+            kept[index - 1]
+        });
+    }
+
+    /// Forgets the places inside the operations at `dropped` (their
+    /// pointers), so that no type is named after an operation the crate
+    /// leaves out; a type placed only there keeps its places.
+    pub fn forget_places_in(&mut self, dropped: &[&str]) {
+        let inside = |origin: &str| {
+            dropped
+                .iter()
+                .any(|op| origin.strip_prefix(op).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+        };
+        for naming in &mut self.0 {
+            if let Naming::Inline(candidates) = naming {
+                if candidates.iter().any(|c| !inside(&c.origin)) {
+                    candidates.retain(|c| !inside(&c.origin));
+                }
+            }
+        }
+    }
+}
+
+/// Names every type by its naming: inline types by their places, then
+/// union variants by their types.
+pub fn name_types(api: &mut Api, namings: Namings) {
+    inline_names::name_inline_types(api, &namings.0);
+    inline_names::name_union_variants(api);
+}
+
 /// Lowers a loaded document. What cannot be lowered is reported to `diags`
-/// and left out of the result.
-pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
+/// and left out of the result. Types are named by [`name_types`], after
+/// selection.
+pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> (Api, Namings) {
     let mut lowerer = Lowerer {
         loaded,
         diags,
@@ -108,7 +152,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
     let default_headers = lowerer.default_headers();
     let rate_limits = lowerer.rate_limits();
     let doc = &loaded.doc;
-    let mut api = Api {
+    let api = Api {
         title: doc.info.title.clone(),
         description: doc.info.description.clone(),
         version: doc.info.version.clone(),
@@ -123,9 +167,7 @@ pub fn lower(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         skipped_operations,
         crate_shape: CrateShape::default(),
     };
-    inline_names::name_inline_types(&mut api, &lowerer.naming);
-    inline_names::name_union_variants(&mut api);
-    api
+    (api, Namings(lowerer.naming))
 }
 
 /// The server URL with its variables replaced by their defaults, when it is

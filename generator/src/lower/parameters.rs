@@ -93,7 +93,7 @@ impl<'a> Lowerer<'a> {
                     format!("the path has `{{{name}}}`, but no path parameter `{name}` is declared; it is taken as a string"),
                 );
                 params.push(Param {
-                    rust_name: scope.claim(&naming::param_name(name), "_"),
+                    rust_name: scope.claim_method(&naming::param_name(name)),
                     wire_name: name.to_string(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
@@ -112,7 +112,7 @@ impl<'a> Lowerer<'a> {
                 params.iter().any(|p| p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(header));
             if !declared {
                 params.push(Param {
-                    rust_name: scope.claim(&naming::param_name(header), "_"),
+                    rust_name: scope.claim_method(&naming::param_name(header)),
                     wire_name: header.to_string(),
                     location: ParamLocation::Header,
                     ty: TypeRef::String,
@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a> {
         };
         let style = if json { Style::Json } else { style_of(param, data.explode) };
         Ok(Param {
-            rust_name: scope.claim(&naming::param_name(&name), "_"),
+            rust_name: scope.claim_method(&naming::param_name(&name)),
             wire_name: name,
             location,
             ty: without_null_items(typed.ty),

@@ -33,12 +33,26 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Joins optional paragraphs into doc attributes, skipping empty ones.
+/// Each is read on its own: a description written in HTML is converted
+/// without touching the generator's own Markdown beside it (the route's
+/// code span would be escaped to `\GET /a\`).
 pub fn doc_paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let parts: Vec<&str> = parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() {
-        return TokenStream::new();
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()) {
+        let sanitized = sanitize(part);
+        if sanitized.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(sanitized);
     }
-    doc_attrs(&parts.join("\n\n"))
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#attrs)* }
 }
 
 /// Rewrites Markdown so that rustdoc shows it as prose; a description
@@ -275,6 +289,19 @@ fn url_end(chars: &[char], start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_html_description_leaves_the_paragraphs_beside_it_alone() {
+        let docs = doc_paragraphs([
+            Some("List all customers"),
+            Some("<p>Returns a list of your customers.</p>"),
+            Some("`GET /v1/customers`"),
+        ])
+        .to_string();
+        assert!(docs.contains("\" `GET /v1/customers`\""), "{docs}");
+        assert!(!docs.contains("\\\\`"), "a code span was escaped: {docs}");
+        assert!(docs.contains("\" Returns a list of your customers.\""), "{docs}");
+    }
 
     #[test]
     fn html_descriptions_become_markdown() {

@@ -262,21 +262,21 @@ impl crate::runtime::FromJson for GetPetResponse {
                 <Dog as crate::runtime::FromJson>::from_json(value).map(Self::Dog)
             }
             other => {
-                if let Ok(inner) = <Cat as crate::runtime::FromJson>::from_json(
-                    value.clone(),
-                ) {
-                    return Ok(Self::Cat(inner));
+                let mut tried = Vec::new();
+                match <Cat as crate::runtime::FromJson>::from_json(value.clone()) {
+                    Ok(inner) => return Ok(Self::Cat(inner)),
+                    Err(err) => tried.push(("Cat", err)),
                 }
-                if let Ok(inner) = <Dog as crate::runtime::FromJson>::from_json(
-                    value.clone(),
-                ) {
-                    return Ok(Self::Dog(inner));
+                match <Dog as crate::runtime::FromJson>::from_json(value.clone()) {
+                    Ok(inner) => return Ok(Self::Dog(inner)),
+                    Err(err) => tried.push(("Dog", err)),
                 }
                 Err(
-                    crate::runtime::JsonError::new(
-                        format!(
+                    crate::runtime::JsonError::no_variant(
+                        &format!(
                             "unknown `{}` value {:?}, and no variant fits", "kind", other
                         ),
+                        &tried,
                     ),
                 )
             }
@@ -329,21 +329,21 @@ impl crate::runtime::FromJson for GetShapeResponse {
                 <Square as crate::runtime::FromJson>::from_json(value).map(Self::Square)
             }
             other => {
-                if let Ok(inner) = <Circle as crate::runtime::FromJson>::from_json(
-                    value.clone(),
-                ) {
-                    return Ok(Self::Circle(inner));
+                let mut tried = Vec::new();
+                match <Circle as crate::runtime::FromJson>::from_json(value.clone()) {
+                    Ok(inner) => return Ok(Self::Circle(inner)),
+                    Err(err) => tried.push(("Circle", err)),
                 }
-                if let Ok(inner) = <Square as crate::runtime::FromJson>::from_json(
-                    value.clone(),
-                ) {
-                    return Ok(Self::Square(inner));
+                match <Square as crate::runtime::FromJson>::from_json(value.clone()) {
+                    Ok(inner) => return Ok(Self::Square(inner)),
+                    Err(err) => tried.push(("Square", err)),
                 }
                 Err(
-                    crate::runtime::JsonError::new(
-                        format!(
+                    crate::runtime::JsonError::no_variant(
+                        &format!(
                             "unknown `{}` value {:?}, and no variant fits", "type", other
                         ),
+                        &tried,
                     ),
                 )
             }

@@ -34,7 +34,7 @@ impl Client {
     pub fn list_articles(&self) -> ListArticlesRequest {
         ListArticlesRequest {
             client: self.clone(),
-            from_2: None,
+            with_from: None,
             options: Default::default(),
         }
     }
@@ -143,14 +143,14 @@ impl ClientBuilder {}
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ListArticlesRequest {
     client: Client,
-    from_2: Option<i64>,
+    with_from: Option<i64>,
     options: crate::runtime::RequestOptions,
 }
 
 impl ListArticlesRequest {
     /// Sets the `from` query parameter.
-    pub fn from_2(mut self, value: i64) -> Self {
-        self.from_2 = Some(value);
+    pub fn with_from(mut self, value: i64) -> Self {
+        self.with_from = Some(value);
         self
     }
     /// Sends the request and decodes the response.
@@ -173,10 +173,10 @@ impl ListArticlesRequest {
             security: &[],
             idempotency_key: None,
         };
-        let Self { client, from_2, options } = self;
+        let Self { client, with_from, options } = self;
         let mut call = client.call(&OPERATION, options);
         call.set_path("/articles".to_string());
-        call.query("from", &from_2);
+        call.query("from", &with_from);
         call
     }
 }
@@ -198,9 +198,9 @@ impl ListArticlesRequest {
                 Box::pin(async move {
                     let request = match next {
                         None => request,
-                        Some(next) => request.from_2(next.number("list_articles")?),
+                        Some(next) => request.with_from(next.number("list_articles")?),
                     };
-                    let current = request.from_2.map_or(0, i64::from);
+                    let current = request.with_from.map_or(0, i64::from);
                     let response = request.send().await?;
                     let body = response.body();
                     let items = body.articles.as_deref().unwrap_or_default().len();

@@ -76,6 +76,14 @@ impl JsonError {
     pub(crate) fn reason(&self) -> &str {
         &self.reason
     }
+
+    /// No variant of a union fits: `what` (the union, or its unknown tag)
+    /// and why each variant tried refused the value, with the path within
+    /// it, so the field at fault is named.
+    pub(crate) fn no_variant(what: &str, tried: &[(&str, JsonError)]) -> Self {
+        let reasons: Vec<String> = tried.iter().map(|(variant, err)| format!("`{variant}`: {err}")).collect();
+        Self::new(format!("{what} ({})", reasons.join("; ")))
+    }
 }
 
 impl fmt::Display for JsonError {
