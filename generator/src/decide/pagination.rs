@@ -8,9 +8,10 @@
 //!   field (else exactly one list field, which may be absent or null);
 //! - **cursor**: an optional string query parameter named like a cursor
 //!   (`cursor`, `after`, `starting_after`, `page_token`, `continuation`…),
-//!   fed from a string field of the body (`next_cursor`, `nextPageToken`,
-//!   `cursor`…) or, for `starting_after`/`after` with a `has_more` boolean,
-//!   from the last item's `id`;
+//!   or a page parameter that is text (a token, not a number), fed from a
+//!   string field of the body (`next_cursor`, `nextPageToken`, `next_page`,
+//!   `cursor`…) or, for `starting_after`/`after`/`after_id` with a
+//!   `has_more` boolean, from the last item's `id`;
 //! - **page number**: an optional integer query parameter named like a page
 //!   (`page`, `pageNumber`, `page_num`, `pageNo`), ending on a field that
 //!   holds a value while another page follows (`nextPage`, `next`) or a
@@ -47,9 +48,10 @@ const CURSOR_NAMES: &[&str] = &[
     "nexttoken",
     "nextcursor",
     "marker",
+    "afterid",
 ];
 /// Cursor parameters that take the last item's id.
-const AFTER_ITEM_NAMES: &[&str] = &["after", "startingafter"];
+const AFTER_ITEM_NAMES: &[&str] = &["after", "startingafter", "afterid"];
 const NEXT_PAGE_NAMES: &[&str] = &["nextpage", "next"];
 const HAS_MORE_NAMES: &[&str] = &["hasmore", "hasnextpage", "more"];
 const TOTAL_NAMES: &[&str] = &["total", "totalcount", "totalresults", "totalitems", "totalsize", "count"];
@@ -193,7 +195,9 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
     let named = |names: &'static [&'static str]| move |wire: &str| names.contains(&normalized(wire).as_str());
     let is_string = |f: &Field| f.ty == TypeRef::String;
     let is_integer = |f: &Field| matches!(f.ty, TypeRef::Integer(_));
-    let cursor = op.params.iter().find(|p| cursor_param(p, named(CURSOR_NAMES))).and_then(|cursor| {
+    // A page "number" that is text is a token the server hands out.
+    let cursor_named = |wire: &str| named(CURSOR_NAMES)(wire) || named(PAGE_NAMES)(wire);
+    let cursor = op.params.iter().find(|p| cursor_param(p, cursor_named)).and_then(|cursor| {
         let from = match list.field(api, NEXT_CURSOR_NAMES, is_string) {
             Some(path) => CursorFrom::Field(path),
             None => {

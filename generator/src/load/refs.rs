@@ -28,6 +28,7 @@ const MAX_ROUNDS: usize = 16;
 pub fn hoist(raw: &mut Value) -> Moved {
     let mut moved: Moved = Vec::new();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut values: BTreeMap<String, Value> = BTreeMap::new();
     for _ in 0..MAX_ROUNDS {
         let mut pending = Vec::new();
         collect(raw, &mut pending);
@@ -45,6 +46,14 @@ pub fn hoist(raw: &mut Value) -> Moved {
                 names.insert(reference, String::new());
                 continue;
             };
+            // A target that is a value, not an object (a `description`
+            // written as `$ref` to another's text): the reference is
+            // replaced by a copy of it.
+            if let Some(value) = raw.pointer(&place).filter(|target| !target.is_object()) {
+                values.insert(reference.clone(), value.clone());
+                names.insert(reference, String::new());
+                continue;
+            }
             // A target that is itself a reference (a response that is
             // `$ref: '#/components/responses/Error'`): the reference points
             // where that one does, a component or, in the next round, the
@@ -80,8 +89,32 @@ pub fn hoist(raw: &mut Value) -> Moved {
             names.insert(reference, copy);
         }
         rewrite(raw, &names);
+        substitute(raw, &values);
     }
     moved
+}
+
+/// Replaces each `{"$ref": …}` to a value (not an object) by the value.
+fn substitute(value: &mut Value, values: &BTreeMap<String, Value>) {
+    if values.is_empty() {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let target = map.get("$ref").and_then(Value::as_str).and_then(|r| values.get(r));
+            if let Some(target) = target {
+                *value = target.clone();
+                return;
+            }
+            for (key, item) in map.iter_mut() {
+                if !DATA_KEYS.contains(&key.as_str()) {
+                    substitute(item, values);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| substitute(item, values)),
+        _ => {}
+    }
 }
 
 /// A reference's JSON pointer: after `#`, with percent-encoding undone (a
@@ -336,6 +369,14 @@ mod tests {
             Some(&json!("#/components/schemas/a__id__get_200"))
         );
         assert_eq!(fragment("#/a~1%7Bb%7D/%25"), Some("/a~1{b}/%".to_string()));
+        // A reference to a text is the text.
+        let mut doc = json!({"components": {"schemas": {
+            "Kind": {"type": "string", "description": "What to include."},
+            "List": {"type": "array", "description": {"$ref": "#/components/schemas/Kind/description"}}
+        }}});
+        hoist(&mut doc);
+        assert_eq!(doc.pointer("/components/schemas/List/description"), Some(&json!("What to include.")));
+        assert_eq!(doc.pointer("/components/schemas/Kind/description"), Some(&json!("What to include.")));
         assert_eq!(fragment("other.yaml#/a"), None);
     }
 }

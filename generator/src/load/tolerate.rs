@@ -6,6 +6,8 @@
 //!   `description: 404`, a parameter `name: 2`) is read as its text.
 //! - A `$ref` as a callback (`callbacks: {onEvent: {$ref: …}}`), which the
 //!   model cannot hold, is left out: the client does not serve callbacks.
+//! - An `info` without its required `title` or `version` gets a stand-in
+//!   (`API`, `unversioned`): the document is still the API.
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_json::Value;
@@ -34,6 +36,21 @@ pub fn mend(raw: &mut Value, diags: &mut Diagnostics) {
         }
     }
     callback_refs(raw, diags);
+    info_fields(raw, diags);
+}
+
+/// `info.title` and `info.version`, which the model requires, when absent.
+fn info_fields(raw: &mut Value, diags: &mut Diagnostics) {
+    let Some(info) = raw.get_mut("info").and_then(Value::as_object_mut) else { return };
+    for (key, stand_in) in [("title", "API"), ("version", "unversioned")] {
+        if !info.contains_key(key) {
+            info.insert(key.to_string(), Value::String(stand_in.to_string()));
+            diags.warning(
+                &Pointer::root().join("info"),
+                format!("`info` has no `{key}`, which OpenAPI requires; it is taken as \"{stand_in}\""),
+            );
+        }
+    }
 }
 
 /// One step of a walk: a key or an index.
@@ -138,5 +155,15 @@ mod tests {
         assert_eq!(doc["paths"]["/a"]["get"]["callbacks"], json!({"inline": {}}));
         assert_eq!(diags.items.len(), 5, "{diags}");
         assert!(diags.items.iter().all(|d| d.severity == crate::Severity::Warning));
+    }
+
+    #[test]
+    fn an_info_without_version_or_title_is_mended() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "Messages"}, "paths": {}});
+        let mut diags = Diagnostics::new("t.yaml");
+        mend(&mut doc, &mut diags);
+        assert_eq!(doc["info"], json!({"title": "Messages", "version": "unversioned"}));
+        assert_eq!(diags.items.len(), 1, "{diags}");
+        assert!(diags.to_string().contains("#/info: `info` has no `version`"), "{diags}");
     }
 }
