@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Args {
     pub spec: Option<PathBuf>,
+    /// OpenAPI Overlay documents applied to the spec first, in order.
+    pub overlays: Vec<PathBuf>,
     /// A crate's folder (`--out`).
     pub out: Option<PathBuf>,
     /// One module's file and its path in the including crate (`--module`,
@@ -37,6 +39,10 @@ struct Flags {
     /// The OpenAPI document (.yaml, .yml or .json).
     #[arg(long, value_name = "PATH")]
     spec: Option<PathBuf>,
+    /// An OpenAPI Overlay 1.0 document applied to the spec before it is
+    /// read (repeatable, applied in order): vendor fixes kept beside it.
+    #[arg(long, value_name = "FILE", requires = "spec")]
+    overlay: Vec<PathBuf>,
     /// Write a crate to DIR: Cargo.toml, src/…, examples/<operation>.rs.
     #[arg(long, value_name = "DIR", conflicts_with = "module", requires = "spec")]
     out: Option<PathBuf>,
@@ -72,7 +78,7 @@ struct Flags {
 
 /// The flags both front ends take, for usage texts that list them.
 pub const FLAGS: &str = "\
---spec PATH --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]... [--quiet]
+--spec PATH [--overlay FILE]... --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]... [--quiet]
       make a client crate in DIR from an OpenAPI 3.0, 3.1 or 3.2 document
       (.yaml, .yml or .json): DIR/Cargo.toml, DIR/src/…,
       DIR/examples/<operation>.rs unless --no-examples. What the generator
@@ -97,6 +103,7 @@ impl Args {
         let flags = Flags::from_arg_matches(&matches)?;
         Ok(Args {
             spec: flags.spec,
+            overlays: flags.overlay,
             out: flags.out,
             module: flags.module.zip(flags.module_path),
             crate_name: flags.crate_name,
@@ -112,6 +119,11 @@ impl Args {
     pub fn usage_error(name: &'static str, message: impl std::fmt::Display) -> clap::Error {
         use clap::CommandFactory;
         Flags::command().name(name).bin_name(name).error(clap::error::ErrorKind::ArgumentConflict, message)
+    }
+
+    /// ` --overlay FILE` for each overlay, for the regenerating command.
+    fn overlay_flags(&self) -> String {
+        self.overlays.iter().map(|path| format!(" --overlay {}", path.display())).collect()
     }
 
     /// The job the flags describe, when they name a document: `label` is
@@ -131,10 +143,11 @@ impl Args {
                     options: CrateOptions {
                         crate_name,
                         spec_label: label.to_string(),
-                        command: format!("{command} --spec {label}"),
+                        command: format!("{command} --spec {label}{}", self.overlay_flags()),
                         examples: !self.no_examples,
                         strict: self.strict,
                         selection: self.selection.clone(),
+                        overlays: Vec::new(),
                     },
                 }
             }
@@ -145,11 +158,12 @@ impl Args {
                     spec_label: label.to_string(),
                     strict: self.strict,
                     selection: self.selection.clone(),
+                    overlays: Vec::new(),
                 },
             },
             (None, None) => return None,
         };
-        Some(Job { spec, label: label.to_string(), destination })
+        Some(Job { spec, label: label.to_string(), overlays: self.overlays.clone(), destination })
     }
 }
 
@@ -159,6 +173,8 @@ pub struct Job {
     pub spec: PathBuf,
     /// The document's name in messages and file headers.
     pub label: String,
+    /// Overlays applied to the document first, in order.
+    pub overlays: Vec<PathBuf>,
     pub destination: Destination,
 }
 
@@ -208,13 +224,17 @@ pub fn write_or_check(
     for job in jobs {
         let text = std::fs::read_to_string(&job.spec)
             .map_err(|err| format!("error: cannot read {}: {err}", job.spec.display()))?;
+        let overlays =
+            job.overlays.iter().map(|path| crate::Overlay::read(path)).collect::<Result<Vec<_>, String>>()?;
         let folder = job.folder();
         let (files, warnings, stats) = match &job.destination {
             Destination::Crate { options, .. } => {
+                let options = &crate::CrateOptions { overlays: overlays.clone(), ..options.clone() };
                 let generated = crate::generate(&text, &job.label, options).map_err(|f| f.to_string())?;
                 (generated.files, generated.warnings, generated.stats)
             }
             Destination::Module { file, options } => {
+                let options = &crate::ModuleOptions { overlays, ..options.clone() };
                 let generated = crate::generate_module(&text, &job.label, options).map_err(|f| f.to_string())?;
                 let name = file.file_name().map_or_else(|| "api.rs".into(), |n| n.to_string_lossy().into_owned());
                 (vec![(name, generated.source)], generated.warnings, generated.stats)

@@ -13,6 +13,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, in plain words.
     pub message: String,
+    /// The file it is in when that is not the document (an overlay).
+    pub file: Option<String>,
 }
 
 /// How much a problem costs.
@@ -50,7 +52,7 @@ impl Diagnostics {
     /// Records a problem at a pointer given as text, with the line and
     /// column the parser reported.
     pub fn error_at(&mut self, pointer: String, line_col: Option<(usize, usize)>, message: String) -> Reported {
-        self.items.push(Diagnostic { pointer, line_col, severity: Severity::Error, message });
+        self.items.push(Diagnostic { pointer, line_col, severity: Severity::Error, message, file: None });
         Reported(())
     }
 
@@ -61,6 +63,7 @@ impl Diagnostics {
             line_col: None,
             severity: Severity::Warning,
             message: message.into(),
+            file: None,
         };
         self.items.push(diagnostic);
     }
@@ -94,6 +97,15 @@ impl Diagnostics {
             d.severity = Severity::Error;
         }
         self
+    }
+
+    /// Takes in what was found in another file (an overlay), each problem
+    /// naming that file.
+    pub fn absorb(&mut self, other: Diagnostics) {
+        for mut d in other.items {
+            d.file.get_or_insert_with(|| other.file.clone());
+            self.items.push(d);
+        }
     }
 
     /// Only the warnings.
@@ -131,7 +143,7 @@ impl fmt::Display for Diagnostics {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            write!(f, "{label}: {}", self.file)?;
+            write!(f, "{label}: {}", d.file.as_deref().unwrap_or(&self.file))?;
             if let Some((line, col)) = d.line_col {
                 write!(f, ":{line}:{col}")?;
             }

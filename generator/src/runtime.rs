@@ -187,6 +187,7 @@ mod tests {
                 examples: false,
                 strict: false,
                 selection: Default::default(),
+                overlays: Vec::new(),
             };
             for (path, text) in crate::emit::emit(&api, &options).expect("the fixture renders") {
                 if path.starts_with("src/runtime/") || !path.ends_with(".rs") {

@@ -205,6 +205,7 @@ mod tests {
             examples: false,
             strict: false,
             selection: Default::default(),
+            overlays: Vec::new(),
         };
         let files = crate::emit::emit(&api, &options).unwrap();
         let file = |name: &str| {

@@ -45,6 +45,7 @@ pub fn options_for(label: &str, crate_name: &str) -> CrateOptions {
         examples: false,
         strict: false,
         selection: Default::default(),
+        overlays: Vec::new(),
     }
 }
 

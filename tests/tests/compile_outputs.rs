@@ -319,6 +319,7 @@ fn a_client_module_included_by_another_crate_compiles() {
         spec_label: "openapi/autotune.yaml".into(),
         strict: true,
         selection: Default::default(),
+        overlays: Vec::new(),
     };
     let module = generator::generate_module(&spec, "autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
     let manifest = r#"[package]

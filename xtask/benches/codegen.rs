@@ -62,6 +62,7 @@ fn options(name: &str) -> generator::CrateOptions {
         examples: false,
         strict: false,
         selection: Default::default(),
+        overlays: Vec::new(),
     }
 }
 
@@ -76,14 +77,19 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         let runs = if doc.operations >= 1000 { 3 } else { 10 };
         let mut diags = generator::Diagnostics::new(file);
         let loaded = generator::load::load(&doc.text, file, &mut diags).unwrap();
-        let mut lowered = generator::lower::lower(&loaded, &mut diags);
+        let (mut lowered, namings) = generator::lower::lower(&loaded, &mut diags);
+        generator::lower::name_types(&mut lowered, namings);
         let unchecked = lowered.clone();
         generator::check::check(&mut lowered, &mut diags);
         let api = generator::decide::decide(lowered.clone(), &crate_target, &mut diags);
         assert!(diags.is_empty(), "{diags}");
         let opts = options(&doc.name);
         let load = median(runs, || generator::load::load(&doc.text, file, &mut generator::Diagnostics::new(file)));
-        let lower = median(runs, || generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file)));
+        let lower = median(runs, || {
+            let (mut api, namings) = generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file));
+            generator::lower::name_types(&mut api, namings);
+            api
+        });
         let check = median(runs, || {
             let mut api = unchecked.clone();
             generator::check::check(&mut api, &mut generator::Diagnostics::new(file));

@@ -24,6 +24,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         examples: false,
         strict: false,
         selection: Default::default(),
+        overlays: Vec::new(),
     };
     let generated = generator::generate(&text, "synthetic.json", &options).map_err(|f| f.to_string())?;
     for (path, contents) in &generated.files {

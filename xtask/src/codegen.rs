@@ -46,6 +46,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Job> {
     let job = |spec: &str, out: &str, crate_name: &str, examples: bool| Job {
         spec: root.join(spec),
         label: spec.into(),
+        overlays: Vec::new(),
         destination: Destination::Crate {
             out: root.join(out),
             options: CrateOptions {
@@ -55,6 +56,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Job> {
                 examples: examples && !args.no_examples,
                 strict: args.strict,
                 selection: generator::Selection::default(),
+                overlays: Vec::new(),
             },
         },
     };

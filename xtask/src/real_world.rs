@@ -269,6 +269,7 @@ fn crate_options(crate_name: String, label: &str, selection: generator::Selectio
         examples: false,
         strict: false,
         selection,
+        overlays: Vec::new(),
     }
 }
 

@@ -49,10 +49,10 @@ fn writes_checks_and_prunes_a_crate() {
     let first = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
-    assert!(summary.starts_with("codegen: 7 types, 1 enums, 9 operations, "), "{summary}");
+    assert!(summary.starts_with("codegen: 7 types, 1 enums, 11 operations, "), "{summary}");
     // Six crate files (README.md among them), the runtime's twenty
     // (`mod.rs`, eighteen modules, its tests) and one example per operation.
-    assert!(summary.contains("35 file(s) changed"), "{summary}");
+    assert!(summary.contains("37 file(s) changed"), "{summary}");
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 
@@ -83,7 +83,7 @@ fn writes_checks_and_prunes_a_crate() {
     // loses its dev-dependencies; the front page, in lib.rs and README.md,
     // no longer points to them).
     let bare = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--no-examples"]);
-    assert!(text(&bare.stdout).contains(" 12 file(s) changed"), "{}", text(&bare.stdout));
+    assert!(text(&bare.stdout).contains(" 14 file(s) changed"), "{}", text(&bare.stdout));
     assert!(!out.join("examples/create_item.rs").exists());
     let leftovers: Vec<_> =
         snapshot(&out).into_iter().filter(|(p, _)| p.to_string_lossy().contains("codegen-tmp")).collect();
@@ -109,6 +109,40 @@ fn a_bad_spec_changes_nothing_and_says_where() {
     let run = xtask(&["codegen", "--spec", &broken, "--out", &out_arg]);
     assert_eq!(run.status.code(), Some(1));
     assert!(!text(&run.stderr).contains("panicked"));
+    assert_eq!(snapshot(&out), before, "a failed run touched the output");
+}
+
+#[test]
+fn overlays_correct_a_vendor_document_without_editing_it() {
+    let out = scratch("overlaid");
+    let out_arg = out.to_string_lossy().into_owned();
+    let spec = fixture("overlays/telephony.yaml");
+    let overlay = fixture("overlays/pages-from-zero.yaml");
+    let plain = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--no-examples"]);
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    let client = std::fs::read_to_string(out.join("src/client.rs")).unwrap();
+    // Without the overlay, pages are counted from 1: the first is lost.
+    assert!(client.contains("page number, from the one set here (or 1)"), "{client}");
+
+    let run = xtask(&["codegen", "--spec", &spec, "--overlay", &overlay, "--out", &out_arg, "--no-examples"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let client = std::fs::read_to_string(out.join("src/client.rs")).unwrap();
+    assert!(client.contains("pub fn items("), "{client}");
+    assert!(client.contains("Pages are asked for by the `Page` page number, from the one set here (or 0)"), "{client}");
+    assert!(!client.contains("internal"), "the removed parameter is gone");
+    // The files say how to regenerate them, overlay included.
+    assert!(client.contains(&format!("--overlay {overlay}")), "{}", client.lines().next().unwrap());
+
+    // A broken overlay names itself and the action, and writes nothing.
+    let before = snapshot(&out);
+    let broken = out.join("broken.yaml");
+    std::fs::write(&broken, "overlay: 1.0.0\nactions:\n  - {target: '$.paths[', remove: true}\n").unwrap();
+    let broken_arg = broken.to_string_lossy().into_owned();
+    let run = xtask(&["codegen", "--spec", &spec, "--overlay", &broken_arg, "--out", &out_arg, "--no-examples"]);
+    assert_eq!(run.status.code(), Some(1));
+    let report = text(&run.stderr);
+    assert!(report.contains(&format!("error: {broken_arg}: #/actions/0/target: ")), "{report}");
+    std::fs::remove_file(&broken).unwrap();
     assert_eq!(snapshot(&out), before, "a failed run touched the output");
 }
 

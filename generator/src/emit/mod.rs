@@ -35,6 +35,8 @@ pub struct CrateOptions {
     pub strict: bool,
     /// The operations to generate (all by default).
     pub selection: crate::Selection,
+    /// OpenAPI Overlay documents applied to the document first, in order.
+    pub overlays: Vec<crate::Overlay>,
 }
 
 /// One file of the crate before rendering.

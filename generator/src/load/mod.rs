@@ -3,6 +3,7 @@
 //! only this module). OpenAPI 3.1 documents are rewritten into the 3.0
 //! forms lowering reads (`v31`) before they are decoded.
 
+pub mod overlay;
 pub mod refs;
 mod tolerate;
 mod v31;
@@ -33,7 +34,18 @@ pub struct Loaded {
 /// leading `{`; a UTF-8 byte-order mark is skipped) and checks that it is
 /// an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<Loaded, Reported> {
-    let (mut raw, mut moved) = normalized(text, file_name, diags)?;
+    load_with_overlays(text, file_name, &[], diags)
+}
+
+/// [`load`], with `overlays` applied to the document, in order, before
+/// anything else reads it.
+pub fn load_with_overlays(
+    text: &str,
+    file_name: &str,
+    overlays: &[overlay::Overlay],
+    diags: &mut Diagnostics,
+) -> Result<Loaded, Reported> {
+    let (mut raw, mut moved) = normalized(text, file_name, overlays, diags)?;
     moved.extend(refs::hoist(&mut raw));
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
@@ -90,9 +102,23 @@ fn query_operations(raw: &Value, diags: &mut Diagnostics) -> std::collections::B
 }
 
 /// With what a 3.2 rewrite moved: `(where it is now, where it was)`.
-fn normalized(text: &str, file_name: &str, diags: &mut Diagnostics) -> Result<(Value, refs::Moved), Reported> {
+fn normalized(
+    text: &str,
+    file_name: &str,
+    overlays: &[overlay::Overlay],
+    diags: &mut Diagnostics,
+) -> Result<(Value, refs::Moved), Reported> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut raw = parse_text(text, file_name, diags)?;
+    let mut failed = None;
+    for overlay in overlays {
+        if let Err(reported) = overlay::apply(&mut raw, overlay, diags) {
+            failed = Some(reported);
+        }
+    }
+    if let Some(reported) = failed {
+        return Err(reported);
+    }
     tolerate::mend(&mut raw, diags);
     let mut moved = Vec::new();
     match check_version(&raw, diags)? {
@@ -334,7 +360,7 @@ mod tests {
         files.extend(names.into_iter().map(|p| p.display().to_string()));
         for file in files {
             let Ok(text) = std::fs::read_to_string(&file) else { continue };
-            let (raw, _) = normalized(&text, &file, &mut Diagnostics::new(&file)).unwrap();
+            let (raw, _) = normalized(&text, &file, &[], &mut Diagnostics::new(&file)).unwrap();
             let whole = OpenAPI::deserialize(&raw).unwrap();
             assert_eq!(decode_in_parts(&raw), Some(whole), "{file}");
         }

@@ -518,6 +518,7 @@ paths:
             examples: true,
             strict: false,
             selection: crate::Selection::default(),
+            overlays: Vec::new(),
         };
         let generated = crate::generate(text, "files.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let file = |name: &str| &generated.files.iter().find(|(path, _)| path == name).expect(name).1;
