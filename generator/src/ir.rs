@@ -1070,7 +1070,7 @@ pub enum PageStyle {
     /// A page-number query parameter (Rust name), counting from the one the
     /// request sets, else from `first`: the parameter's `default`, else its
     /// `minimum`, else 1 (an API whose pages start at 0 says so there).
-    PageNumber { param: String, width: IntWidth, end: PageEnd, first: i64 },
+    PageNumber { param: String, width: IntWidth, end: PageEnd, first: i64, start: PageStart },
     /// An offset query parameter (items to skip), from the request's, else
     /// `first` (the parameter's `default` or `minimum`, else 0).
     Offset { param: String, width: IntWidth, end: PageEnd, first: i64 },
@@ -1092,6 +1092,19 @@ impl PageStyle {
             PageStyle::NextLink(LinkFrom::Field(_)) => "next link (body)",
         }
     }
+}
+
+/// Where a page-number list's first page came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    /// The parameter's `default` (the page the server gives unasked), or
+    /// a `minimum` above 0.
+    Declared,
+    /// A `minimum` of 0, which servers that count from 1 declare too: the
+    /// client skips a second page that repeats the first.
+    MinimumZero,
+    /// Nothing declared: pages from 1.
+    Assumed,
 }
 
 /// How the last page of a numbered or offset list is recognised.

@@ -72,7 +72,7 @@ fn ascii_ident_chars(s: &str) -> String {
 
 /// `UpperCamelCase` type name for a schema or other wire name.
 pub fn type_name(raw: &str) -> String {
-    let camel = ascii_ident_chars(&join_plural_acronyms(raw).to_upper_camel_case());
+    let camel = ascii_ident_chars(&join_plural_acronyms(&ascii_letters(raw)).to_upper_camel_case());
     let name = if camel.is_empty() {
         "Type".to_string()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
@@ -88,12 +88,44 @@ pub fn type_name(raw: &str) -> String {
     }
 }
 
+/// Latin letters with accents as their ASCII letter (`Ünïcode` is
+/// `Unicode`), before case conversion: a letter dropped after it would
+/// leave the name starting in lower case (`ncode`). Other non-ASCII
+/// characters part words.
+fn ascii_letters(raw: &str) -> String {
+    const FOLDS: [(&str, char); 16] = [
+        ("àáâãäåā", 'a'),
+        ("ÀÁÂÃÄÅĀ", 'A'),
+        ("èéêëē", 'e'),
+        ("ÈÉÊËĒ", 'E'),
+        ("ìíîïī", 'i'),
+        ("ÌÍÎÏĪ", 'I'),
+        ("òóôõöøō", 'o'),
+        ("ÒÓÔÕÖØŌ", 'O'),
+        ("ùúûüū", 'u'),
+        ("ÙÚÛÜŪ", 'U'),
+        ("ç", 'c'),
+        ("Ç", 'C'),
+        ("ñ", 'n'),
+        ("Ñ", 'N'),
+        ("ýÿ", 'y'),
+        ("Ý", 'Y'),
+    ];
+    raw.chars()
+        .map(|c| match FOLDS.iter().find(|(from, _)| from.contains(c)) {
+            _ if c.is_ascii() => c,
+            Some((_, to)) => *to,
+            None => ' ',
+        })
+        .collect()
+}
+
 /// `UpperCamelCase` variant name for an enum value such as `1hr`, `99%`, `+1`.
 pub fn variant_name(raw: &str) -> String {
     if raw.is_empty() {
         return "Empty".to_string();
     }
-    let camel = ascii_ident_chars(&spell_out_symbols(raw).to_upper_camel_case());
+    let camel = ascii_ident_chars(&spell_out_symbols(&ascii_letters(raw)).to_upper_camel_case());
     if camel.is_empty() {
         "Value".to_string()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
@@ -192,8 +224,14 @@ impl Scope {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
+        // `type_` (a keyword escaped) numbers as `type_2`, not `type__2`,
+        // which is not snake case.
+        let stem = match wanted.strip_suffix(sep) {
+            Some(stem) if !sep.is_empty() && !stem.is_empty() => stem,
+            _ => wanted,
+        };
         (2..)
-            .map(|n| format!("{wanted}{sep}{n}"))
+            .map(|n| format!("{stem}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unbounded range always yields a free name")
     }
@@ -202,6 +240,16 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbered_names_stay_snake_case() {
+        let mut scope = Scope::new();
+        assert_eq!(scope.claim("type_", "_"), "type_");
+        assert_eq!(scope.claim("type_", "_"), "type_2");
+        assert_eq!(scope.claim("type_", "_"), "type_3");
+        assert_eq!(scope.claim("Item", ""), "Item");
+        assert_eq!(scope.claim("Item", ""), "Item2");
+    }
 
     #[test]
     fn variant_names_for_awkward_values() {
@@ -217,7 +265,8 @@ mod tests {
             ("app_version", "AppVersion"),
             ("Self", "SelfValue"),
             ("self", "SelfValue"),
-            ("é", "Value"),
+            ("é", "E"),
+            ("Ünïcode", "Unicode"),
             ("a.b", "AB"),
         ];
         for (raw, expected) in table {
@@ -236,7 +285,7 @@ mod tests {
             ("Option", "OptionType"),
             ("Into", "IntoType"),
             ("", "Type"),
-            ("naïve", "Nave"),
+            ("naïve", "Naive"),
         ];
         for (raw, expected) in table {
             assert_eq!(type_name(raw), expected, "type for {raw:?}");

@@ -238,12 +238,15 @@ async fn max_pages_and_max_items_bound_the_walk() {
 // counted from 0, next URIs, opaque tokens, offsets), not from a script of
 // the requests we expect. `items()` must yield every item exactly once.
 
+/// A request's query parameters.
+type Query = std::collections::HashMap<String, String>;
+
 /// Answers each request with what `page` computes from its query.
-struct Simulated(Box<dyn Fn(&std::collections::HashMap<String, String>) -> Value + Send + Sync>);
+struct Simulated(Box<dyn Fn(&Query) -> Value + Send + Sync>);
 
 impl wiremock::Respond for Simulated {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let query: std::collections::HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        let query: Query = request.url.query_pairs().into_owned().collect();
         ResponseTemplate::new(200).set_body_json((self.0)(&query))
     }
 }
@@ -266,7 +269,7 @@ async fn simulated(
     (server, client)
 }
 
-fn number(query: &std::collections::HashMap<String, String>, name: &str, default: usize) -> usize {
+fn number(query: &Query, name: &str, default: usize) -> usize {
     query.get(name).map_or(default, |v| v.parse().expect("a number"))
 }
 
@@ -339,4 +342,30 @@ async fn an_optional_items_field_named_by_x_pagination_pages_by_offset() {
         let all = ids(client.list_articles().items(), |a| a.id.clone()).await;
         assert_eq!(all, expected(total), "{total} items");
     }
+}
+
+#[tokio::test]
+async fn a_server_that_counts_from_one_despite_minimum_zero_loses_and_repeats_nothing() {
+    // `page` says `minimum: 0`, but this server's first page is 1 (and it
+    // answers 0 as 1), as a CMS documents in prose only: the repeated
+    // second page is skipped, not yielded again nor taken for a stuck server.
+    for total in [1, 3, 4, 9] {
+        let (server, client) = simulated("/logs", move |query| {
+            let size = number(query, "size", 10);
+            let page = number(query, "page", 1).max(1);
+            Value::Array(slice((page - 1) * size, size, total))
+        })
+        .await;
+        let all = ids(client.list_logs().size(3).items(), |l| l.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+        assert_eq!(queries(&server).await[..2], ["page=0&size=3", "page=1&size=3"]);
+    }
+    // A repeat anywhere else is still a server that is stuck.
+    let (_server, client) = simulated("/logs", |query| {
+        let page = number(query, "page", 0).min(1);
+        Value::Array(slice(page * 2, 2, 9))
+    })
+    .await;
+    let outcomes: Vec<_> = client.list_logs().size(2).items().collect().await;
+    assert!(outcomes.last().unwrap().as_ref().is_err_and(|e| e.to_string().contains("the same page")), "{outcomes:?}");
 }

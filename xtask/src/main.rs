@@ -8,6 +8,8 @@ mod bench_build;
 mod bench_compare;
 mod codegen;
 mod contract;
+mod fuzz;
+mod invariance;
 mod outdated;
 mod pypi;
 mod real_world;
@@ -40,6 +42,10 @@ usage:
       Blockfrost, Dialogporten, GitBook, Scalar Galaxy, Statsig), check them
       clippy-clean, then call every operation (GitHub: a slice) against a
       validating Prism mock
+  cargo xtask fuzz [--cases N] [--seed S] [--compile K]
+      generate N random documents built from the constructs (seeded):
+      none may panic, a refusal must say where; then K of the crates must
+      be clippy-clean
   cargo xtask outdated
       list each dependency the generated crates declare whose newest release
       on crates.io is semver-incompatible with it (asks the registry; not a test)
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::parse(&args[1..]).map_or_else(|err| err.exit(), |parsed| codegen::run(&parsed)),
         Some("test") => test::run(&args[1..]),
         Some("real-world") => real_world::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("outdated") => outdated::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),

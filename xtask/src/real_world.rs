@@ -34,6 +34,22 @@ const DOCUMENTS: [(&str, &str); 10] = [
 /// writes): OpenAI's six.
 const STREAMS: [&str; 1] = ["openai"];
 
+/// The crates whose paginated lists are walked against the paging
+/// simulator (`emit::examples::paging_program`): every document's, GitHub's
+/// through its contract slice (its whole crate takes minutes to build).
+const PAGING: [&str; 10] = [
+    "directus",
+    "blockfrost",
+    "dialogporten",
+    "galaxy",
+    "statsig",
+    "openai",
+    "anthropic",
+    "cohere",
+    "gitbook",
+    "github-slice",
+];
+
 /// Operations each document may leave out, by pointer, with why. Every
 /// other operation must be generated.
 const EXPECTED_SKIPS: &[(&str, &str)] = &[];
@@ -80,6 +96,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let only_doc = crate::flag(args, "--only");
     let mut members = Vec::new();
     let mut unexpected = Vec::new();
+    let mut invariance = Vec::new();
+    let mut not_invariant = Vec::new();
     println!("| document | operations | left out | warnings | types | lines | generator ms | paginated, by style | lists without a stream |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for (name, document) in DOCUMENTS {
@@ -120,6 +138,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         write_crate(&workspace.join(name), &generated.files)?;
         members.push(name.to_string());
+        // The same document with its repeats as references: the same client.
+        let (references, differences) = crate::invariance::check(&text, &label)?;
+        invariance
+            .push(format!("{name}: {references} repeated places as references, {} differences", differences.len()));
+        not_invariant.extend(differences.into_iter().take(20).map(|d| format!("{name}: {d}")));
+    }
+    for line in &invariance {
+        println!("pointer invariance: {line}");
+    }
+    if !not_invariant.is_empty() {
+        return Err(format!(
+            "with each repeated place a reference to its first, the client differs:\n{}",
+            not_invariant.join("\n")
+        ));
     }
     let mut contracts = Vec::new();
     let mut features = Vec::new();
@@ -178,6 +210,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         streams.push((crate_name, example));
     }
+    let mut simulated = Vec::new();
+    for name in PAGING {
+        let document = name.strip_suffix("-slice").unwrap_or(name);
+        if only_doc.as_deref().is_some_and(|o| o != document) || !members.iter().any(|m| m == name) {
+            continue;
+        }
+        let Some((_, path)) = DOCUMENTS.iter().find(|(d, _)| *d == document) else { continue };
+        let slice = CONTRACTS.iter().find(|(c, _, _)| *c == name).map(|(_, _, only)| *only).unwrap_or(&[]);
+        let selection = generator::Selection { only: slice.iter().map(|s| s.to_string()).collect(), exclude: vec![] };
+        let crate_name = format!("{name}-client");
+        let path = root.join(path);
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+        let label = path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+        let (api, _) = generator::analyze_selected(&text, &label, false, &selection).map_err(|d| d.to_string())?;
+        let Some(program) = generator::emit::examples::paging_program(&api, &crate_name).map_err(|e| e.to_string())?
+        else {
+            continue;
+        };
+        let example = format!("paging_{}", crate_name.replace('-', "_"));
+        let dir = workspace.join(name);
+        write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
+        let text = add_dev_dependencies(
+            &dir,
+            &[TOKIO, "wiremock = \"0.6\"", "futures-util = { version = \"0.3\", default-features = false }"],
+        )?;
+        // The program serializes its samples and the items it receives.
+        features.push(format!("{crate_name}/full-serde"));
+        if text.contains("\nall-operations = ") {
+            features.push(format!("{crate_name}/all-operations"));
+        }
+        simulated.push((crate_name, example));
+    }
     if !unexpected.is_empty() {
         return Err(format!("operations left out that should not be:\n{}", unexpected.join("\n")));
     }
@@ -190,7 +254,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     cargo(&workspace, &dir.join("target"), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"])?;
     println!("real-world: {} crates clippy-clean in {:.0} s", members.len(), started.elapsed().as_secs_f64());
-    if contracts.is_empty() && streams.is_empty() {
+    if contracts.is_empty() && streams.is_empty() && simulated.is_empty() {
         return Ok(());
     }
 
@@ -198,20 +262,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
     crate::test::install_npm_packages(&root.join("tests/prism"))?;
     let started = Instant::now();
     let mut build = vec!["build", "--offline", "--no-default-features", "--examples"];
-    for crate_name in contracts.iter().map(|(c, _, _)| c).chain(streams.iter().map(|(c, _)| c)) {
+    let mut built: Vec<&String> =
+        contracts.iter().map(|(c, _, _)| c).chain(streams.iter().chain(&simulated).map(|(c, _)| c)).collect();
+    built.sort();
+    built.dedup();
+    for crate_name in built {
         build.extend(["-p", crate_name]);
     }
+    features.sort();
+    features.dedup();
     let features = features.join(",");
     if !features.is_empty() {
         build.extend(["--features", &features]);
     }
     cargo(&workspace, &dir.join("target"), &build)?;
     println!(
-        "real-world: {} contract and {} stream programs built in {:.0} s",
+        "real-world: {} contract, {} stream and {} paging programs built in {:.0} s",
         contracts.len(),
         streams.len(),
+        simulated.len(),
         started.elapsed().as_secs_f64()
     );
+    for (crate_name, example) in &simulated {
+        let program = dir.join("target/debug/examples").join(example);
+        println!("real-world: {crate_name}'s lists against the paging simulator (operation, items):");
+        let status =
+            Command::new(&program).status().map_err(|e| format!("error: cannot run {}: {e}", program.display()))?;
+        if !status.success() {
+            return Err(format!("{crate_name}: paging simulator failed ({status}); the lines above say which"));
+        }
+    }
     for (crate_name, example) in &streams {
         let program = dir.join("target/debug/examples").join(example);
         println!(

@@ -32,8 +32,8 @@
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Api, CursorFrom, EndHint, Envelope, Field, FieldPath, HintParam, IntWidth, ItemsAt, LinkFrom, Opened, Operation,
-    PageEnd, PageStyle, Pagination, PaginationHint, Param, ParamLocation, ResponseBody, Struct, Success, TypeKind,
-    TypeRef, Wrapper,
+    PageEnd, PageStart, PageStyle, Pagination, PaginationHint, Param, ParamLocation, ResponseBody, Struct, Success,
+    TypeKind, TypeRef, Wrapper,
 };
 
 const PAGE_NAMES: &[&str] = &["page", "pagenumber", "pagenum", "pageno"];
@@ -142,8 +142,8 @@ impl<'a> List<'a> {
                     [field] => Some(*field),
                     _ => None,
                 };
-                let required = only(body.fields.iter().filter(|f| is_items(f)).collect());
-                let any = || only(body.fields.iter().filter(|f| is_list(f)).collect());
+                let required = only(body.fields.iter().filter(|f| is_items(api, f)).collect());
+                let any = || only(body.fields.iter().filter(|f| is_list(api, f)).collect());
                 required.or_else(any).and_then(|field| match unaliased(api, &field.ty) {
                     TypeRef::List(item) => {
                         let wrapper = field.repr.wrapper;
@@ -154,7 +154,7 @@ impl<'a> List<'a> {
             }
             _ => None,
         };
-        let has_lists = items.is_some() || body.is_some_and(|b| b.fields.iter().any(is_list));
+        let has_lists = items.is_some() || body.is_some_and(|b| b.fields.iter().any(|f| is_list(api, f)));
         Some(Self { body, items, has_lists, link_header })
     }
 
@@ -193,16 +193,19 @@ fn normalized(name: &str) -> String {
 fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
     let (items, item) = list.items.clone()?;
     let named = |names: &'static [&'static str]| move |wire: &str| names.contains(&normalized(wire).as_str());
-    let is_string = |f: &Field| f.ty == TypeRef::String;
-    let is_integer = |f: &Field| matches!(f.ty, TypeRef::Integer(_));
+    // Through aliases: a field or parameter whose schema is a `$ref` to
+    // `{type: integer}` is an integer.
+    let is_string = |f: &Field| *unaliased(api, &f.ty) == TypeRef::String;
+    let is_integer = |f: &Field| matches!(unaliased(api, &f.ty), TypeRef::Integer(_));
+    let is_boolean = |f: &Field| *unaliased(api, &f.ty) == TypeRef::Boolean;
     // A page "number" that is text is a token the server hands out.
     let cursor_named = |wire: &str| named(CURSOR_NAMES)(wire) || named(PAGE_NAMES)(wire);
-    let cursor = op.params.iter().find(|p| cursor_param(p, cursor_named)).and_then(|cursor| {
+    let cursor = op.params.iter().find(|p| cursor_param(api, p, cursor_named)).and_then(|cursor| {
         let from = match list.field(api, NEXT_CURSOR_NAMES, is_string) {
             Some(path) => CursorFrom::Field(path),
             None => {
                 let takes_an_id = AFTER_ITEM_NAMES.contains(&normalized(&cursor.wire_name).as_str());
-                let has_more = list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean)?;
+                let has_more = list.field(api, HAS_MORE_NAMES, is_boolean)?;
                 let id = takes_an_id.then(|| item_id(api, &item)).flatten()?;
                 CursorFrom::LastItemId { id, has_more }
             }
@@ -218,24 +221,29 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
         // The API's own way forward (`next_page_uri`, `next`) wins over
         // counting pages or offsets, which guesses where pages start.
         PageStyle::NextLink(LinkFrom::Field(path))
-    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(p, named(PAGE_NAMES))) {
-        let first = first.unwrap_or(1);
+    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(api, p, named(PAGE_NAMES)))
+    {
+        let (first, start) = first.unwrap_or((1, PageStart::Assumed));
         let next_page = list.field(api, NEXT_PAGE_NAMES, |f| f.repr.wrapper != Wrapper::Plain);
-        let has_more = || list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean);
+        let has_more = || list.field(api, HAS_MORE_NAMES, is_boolean);
         match (next_page, list.link_header) {
-            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path), first },
+            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path), first, start },
             (None, _) if has_more().is_some() => {
-                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?), first }
+                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?), first, start }
             }
             (None, true) => PageStyle::NextLink(LinkFrom::LinkHeader),
-            (None, false) => PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer), first },
+            (None, false) => {
+                PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer), first, start }
+            }
         }
-    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(p, named(OFFSET_NAMES))) {
-        let end = match list.field(api, HAS_MORE_NAMES, |f| f.ty == TypeRef::Boolean) {
+    } else if let Some((param, width, first)) =
+        op.params.iter().find_map(|p| integer_param(api, p, named(OFFSET_NAMES)))
+    {
+        let end = match list.field(api, HAS_MORE_NAMES, is_boolean) {
             Some(path) => PageEnd::HasMore(path),
             None => counted_end(api, list, is_integer),
         };
-        PageStyle::Offset { param, width, end, first: first.unwrap_or(0) }
+        PageStyle::Offset { param, width, end, first: first.map_or(0, |(first, _)| first) }
     } else if list.link_header {
         PageStyle::NextLink(LinkFrom::LinkHeader)
     } else {
@@ -276,7 +284,7 @@ fn explicit(
         (None, Some((ItemsAt::Body, item))) => (ItemsAt::Body, item.clone()),
         (Some(wire), _) => {
             // Optional or nullable too: absent or null on an empty page.
-            let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_list(f))?;
+            let field = list.body?.fields.iter().find(|f| f.wire_name == wire && is_list(api, f))?;
             let TypeRef::List(item) = unaliased(api, &field.ty) else { return None };
             (ItemsAt::Field { name: field.rust_name.clone(), wrapper: field.repr.wrapper }, (**item).clone())
         }
@@ -310,15 +318,16 @@ fn explicit(
             (ty == TypeRef::String).then_some(PageStyle::NextLink(LinkFrom::Field(path)))?
         }
         (Some((HintParam::Page, wire)), end) => {
-            let (param, width, first) = integer_param(wire_param(wire)?, |_| true)?;
-            PageStyle::PageNumber { param, width, end: page_end(end)?, first: first.unwrap_or(1) }
+            let (param, width, first) = integer_param(api, wire_param(wire)?, |_| true)?;
+            let (first, start) = first.unwrap_or((1, PageStart::Assumed));
+            PageStyle::PageNumber { param, width, end: page_end(end)?, first, start }
         }
         (Some((HintParam::Offset, wire)), end) => {
-            let (param, width, first) = integer_param(wire_param(wire)?, |_| true)?;
-            PageStyle::Offset { param, width, end: page_end(end)?, first: first.unwrap_or(0) }
+            let (param, width, first) = integer_param(api, wire_param(wire)?, |_| true)?;
+            PageStyle::Offset { param, width, end: page_end(end)?, first: first.map_or(0, |(first, _)| first) }
         }
         (Some((HintParam::Cursor, wire)), EndHint::Next(next)) => {
-            let cursor = wire_param(wire).filter(|p| cursor_param(p, |_| true))?;
+            let cursor = wire_param(wire).filter(|p| cursor_param(api, p, |_| true))?;
             let (path, ty) = path(next)?;
             (ty == TypeRef::String)
                 .then(|| PageStyle::Cursor { param: cursor.rust_name.clone(), from: CursorFrom::Field(path) })?
@@ -330,8 +339,8 @@ fn explicit(
 
 /// An optional integer query parameter whose wire name `matches`: its
 /// Rust name, width, and the first value it declares (see `declared_first`).
-fn integer_param(p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth, Option<i64>)> {
-    match p.ty {
+fn integer_param(api: &Api, p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth, Option<First>)> {
+    match *unaliased(api, &p.ty) {
         TypeRef::Integer(width) if p.location == ParamLocation::Query && !p.required && matches(&p.wire_name) => {
             Some((p.rust_name.clone(), width, declared_first(p)))
         }
@@ -339,10 +348,13 @@ fn integer_param(p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, I
     }
 }
 
+/// A first page or offset a parameter declares, and how.
+type First = (i64, PageStart);
+
 /// Where a page number or offset starts, as its parameter says: its
 /// `default` (what the server assumes when none is sent), else its
 /// `minimum` (the lowest it takes, raised by one when exclusive).
-fn declared_first(p: &Param) -> Option<i64> {
+fn declared_first(p: &Param) -> Option<First> {
     let whole = |value: f64| (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64);
     let constraints = &p.constraints;
     let default = constraints.default.as_deref().and_then(|text| text.trim().parse::<f64>().ok()).and_then(whole);
@@ -350,30 +362,34 @@ fn declared_first(p: &Param) -> Option<i64> {
         let lowest = if constraints.exclusive_minimum { min.floor() + 1.0 } else { min.ceil() };
         whole(lowest)
     });
-    default.or(minimum)
+    let from_minimum = |first: i64| (first, if first == 0 { PageStart::MinimumZero } else { PageStart::Declared });
+    default.map(|first| (first, PageStart::Declared)).or(minimum.map(from_minimum))
 }
 
 /// An optional string query parameter whose wire name `matches`.
-fn cursor_param(p: &Param, matches: impl Fn(&str) -> bool) -> bool {
-    p.ty == TypeRef::String && p.location == ParamLocation::Query && !p.required && matches(&p.wire_name)
+fn cursor_param(api: &Api, p: &Param, matches: impl Fn(&str) -> bool) -> bool {
+    *unaliased(api, &p.ty) == TypeRef::String
+        && p.location == ParamLocation::Query
+        && !p.required
+        && matches(&p.wire_name)
 }
 
 /// The Rust name of an item's required string `id`.
 fn item_id(api: &Api, item: &TypeRef) -> Option<String> {
-    let TypeRef::Named(id) = item else { return None };
+    let TypeRef::Named(id) = unaliased(api, item) else { return None };
     let TypeKind::Struct(s) = &api.ty(*id).kind else { return None };
-    let field = s.fields.iter().find(|f| f.wire_name == "id" && f.ty == TypeRef::String)?;
+    let field = s.fields.iter().find(|f| f.wire_name == "id" && *unaliased(api, &f.ty) == TypeRef::String)?;
     (field.repr.wrapper == Wrapper::Plain).then(|| field.rust_name.clone())
 }
 
 /// A required, unboxed list field.
-fn is_items(f: &Field) -> bool {
-    is_list(f) && f.repr.wrapper == Wrapper::Plain
+fn is_items(api: &Api, f: &Field) -> bool {
+    is_list(api, f) && f.repr.wrapper == Wrapper::Plain
 }
 
-/// An unboxed list field.
-fn is_list(f: &Field) -> bool {
-    matches!(f.ty, TypeRef::List(_)) && !f.repr.boxed
+/// An unboxed list field (through aliases).
+fn is_list(api: &Api, f: &Field) -> bool {
+    matches!(unaliased(api, &f.ty), TypeRef::List(_)) && !f.repr.boxed
 }
 
 /// A type through the aliases that name it.
@@ -408,7 +424,7 @@ fn field_path(api: &Api, body: &Struct, wire_path: &[String]) -> Option<(FieldPa
     }
     let f = current.fields.iter().find(|f| &f.wire_name == last && !f.repr.boxed)?;
     fields.push(f.rust_name.clone());
-    Some((FieldPath { fields, wire: wire_path.join("."), wrapper: f.repr.wrapper }, f.ty.clone()))
+    Some((FieldPath { fields, wire: wire_path.join("."), wrapper: f.repr.wrapper }, unaliased(api, &f.ty).clone()))
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
     Api, ArgKind, BodyContent, CursorFrom, Envelope, EventStream, FieldPath, Framing, IntWidth, ItemsAt, LinkFrom,
-    MediaKind, MessageField, Opened, Operation, OperationNames, PageEnd, PageStyle, Pagination, Param, ParamLocation,
-    ParamRepr, Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
+    MediaKind, MessageField, Opened, Operation, OperationNames, PageEnd, PageStart, PageStyle, Pagination, Param,
+    ParamLocation, ParamRepr, Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -475,7 +475,7 @@ fn pages_fns(
     };
     let mut first = quote! { request };
     let (advance, before, next, total, doc) = match style {
-        PageStyle::PageNumber { param, width, end, first: start }
+        PageStyle::PageNumber { param, width, end, first: start, .. }
         | PageStyle::Offset { param, width, end, first: start } => {
             let offset = matches!(style, PageStyle::Offset { .. });
             let (set, before) = numbered(param, *width, *start);
@@ -563,6 +563,10 @@ fn pages_fns(
         Some(total) => (quote! { let total = #total; }, quote! { .with_total(total) }),
         None => (TokenStream::new(), TokenStream::new()),
     };
+    // Numbered from a `minimum` that may be one below the server's first
+    // page: a second page that repeats the first is skipped.
+    let ambiguous = matches!(style, PageStyle::PageNumber { start: PageStart::MinimumZero, .. })
+        .then(|| quote! { .with_ambiguous_start() });
     let pages_doc = format!(" {doc} The stream stops with an error if the server repeats a page, a cursor or a link.");
     let items_doc = format!(" Every item on every page, as a stream (see [`{request}::pages`]).");
     quote! {
@@ -587,6 +591,7 @@ fn pages_fns(
                         Ok(#root::runtime::Fetched::of(response, items, next) #total)
                     })
                 })
+                #ambiguous
             }
 
             #[doc = #items_doc]

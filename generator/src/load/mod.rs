@@ -45,8 +45,7 @@ pub fn load_with_overlays(
     overlays: &[overlay::Overlay],
     diags: &mut Diagnostics,
 ) -> Result<Loaded, Reported> {
-    let (mut raw, mut moved) = normalized(text, file_name, overlays, diags)?;
-    moved.extend(refs::hoist(&mut raw));
+    let (raw, moved) = normalized(text, file_name, overlays, diags)?;
     // The plain decode is the fast path; on failure, decode again tracking
     // the path, to say where.
     if let Some(doc) = decode_in_parts(&raw) {
@@ -120,16 +119,21 @@ fn normalized(
         return Err(reported);
     }
     tolerate::mend(&mut raw, diags);
-    let mut moved = Vec::new();
-    match check_version(&raw, diags)? {
+    let version = check_version(&raw, diags)?;
+    inline_path_item_refs(&mut raw, diags);
+    // References are resolved before the 3.1 rewrite, which folds
+    // `oneOf: [X, {type: 'null'}]` into a nullable `X` and so removes
+    // places a reference may point to.
+    let mut moved = refs::hoist(&mut raw);
+    match version {
         Version::V30 => {}
         Version::V31 => v31::normalize(&mut raw, diags),
         Version::V32 => {
-            moved = v32::normalize(&mut raw, diags);
+            moved.extend(v32::normalize(&mut raw, diags));
             v31::normalize(&mut raw, diags);
         }
     }
-    inline_path_item_refs(&mut raw, diags);
+    refs::inline_null_refs(&mut raw);
     Ok((raw, moved))
 }
 

@@ -94,25 +94,52 @@ pub fn hoist(raw: &mut Value) -> Moved {
     moved
 }
 
+/// Replaces each plain `{"$ref": …}` to a component schema that admits
+/// only null (`nullable: true, enum: [null]`, 3.1's `type: 'null'` once
+/// normalized) by a copy of it: a union member that refers to null is
+/// then null, as the same member written inline is.
+pub fn inline_null_refs(raw: &mut Value) {
+    let null_only = |schema: &Value| {
+        let only_null_values =
+            || schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_null));
+        // `type: 'null'` as a 3.0 document may write it, too.
+        schema.get("type").and_then(Value::as_str) == Some("null")
+            || (schema.get("nullable") == Some(&Value::Bool(true)) && only_null_values())
+    };
+    let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) else { return };
+    let values: BTreeMap<String, Value> = schemas
+        .iter()
+        .filter(|(_, schema)| null_only(schema))
+        .map(|(name, schema)| (format!("#/components/schemas/{name}"), schema.clone()))
+        .collect();
+    if !values.is_empty() {
+        substitute(raw, &values);
+    }
+}
+
 /// Replaces each `{"$ref": …}` to a value (not an object) by the value.
 fn substitute(value: &mut Value, values: &BTreeMap<String, Value>) {
-    if values.is_empty() {
-        return;
+    if !values.is_empty() {
+        substitute_in(value, false, values);
     }
+}
+
+fn substitute_in(value: &mut Value, in_name_map: bool, values: &BTreeMap<String, Value>) {
     match value {
         Value::Object(map) => {
-            let target = map.get("$ref").and_then(Value::as_str).and_then(|r| values.get(r));
+            let plain = map.len() == 1 && !in_name_map;
+            let target = map.get("$ref").and_then(Value::as_str).and_then(|r| values.get(r)).filter(|_| plain);
             if let Some(target) = target {
                 *value = target.clone();
                 return;
             }
             for (key, item) in map.iter_mut() {
-                if !DATA_KEYS.contains(&key.as_str()) {
-                    substitute(item, values);
+                if !is_data(key, in_name_map) {
+                    substitute_in(item, !in_name_map && NAME_MAPS.contains(&key.as_str()), values);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| substitute(item, values)),
+        Value::Array(items) => items.iter_mut().for_each(|item| substitute_in(item, false, values)),
         _ => {}
     }
 }
@@ -377,6 +404,16 @@ mod tests {
         hoist(&mut doc);
         assert_eq!(doc.pointer("/components/schemas/List/description"), Some(&json!("What to include.")));
         assert_eq!(doc.pointer("/components/schemas/Kind/description"), Some(&json!("What to include.")));
+        // A null member referred to, in a property named `default`, is null.
+        let mut doc = json!({"components": {"schemas": {
+            "Null": {"type": "null"},
+            "Themes": {"properties": {"default": {"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/Null"}]}}}
+        }}});
+        inline_null_refs(&mut doc);
+        assert_eq!(
+            doc.pointer("/components/schemas/Themes/properties/default/oneOf/1"),
+            Some(&json!({"type": "null"}))
+        );
         assert_eq!(fragment("other.yaml#/a"), None);
     }
 }

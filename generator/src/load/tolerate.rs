@@ -6,6 +6,8 @@
 //!   `description: 404`, a parameter `name: 2`) is read as its text.
 //! - A `$ref` as a callback (`callbacks: {onEvent: {$ref: …}}`), which the
 //!   model cannot hold, is left out: the client does not serve callbacks.
+//! - A parameter `style` its location does not allow (`style: simple` on
+//!   a query parameter) is dropped: the location's default applies.
 //! - An `info` without its required `title` or `version` gets a stand-in
 //!   (`API`, `unversioned`): the document is still the API.
 
@@ -37,6 +39,63 @@ pub fn mend(raw: &mut Value, diags: &mut Diagnostics) {
     }
     callback_refs(raw, diags);
     info_fields(raw, diags);
+    parameter_styles(raw, diags);
+}
+
+/// The styles OpenAPI allows in each parameter location.
+fn allowed_styles(location: &str) -> &'static [&'static str] {
+    match location {
+        "path" => &["matrix", "label", "simple"],
+        "query" => &["form", "spaceDelimited", "pipeDelimited", "deepObject"],
+        "header" => &["simple"],
+        "cookie" => &["form"],
+        _ => &[],
+    }
+}
+
+/// Drops each parameter style its location does not allow.
+fn parameter_styles(raw: &mut Value, diags: &mut Diagnostics) {
+    let mut lists: Vec<(Pointer, &mut Value)> = Vec::new();
+    if let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (key, value) in item.iter_mut() {
+                let at = Pointer::root().join("paths").join(path).join(key);
+                if key == "parameters" {
+                    lists.push((at, value));
+                } else if let Some(parameters) = value.get_mut("parameters") {
+                    lists.push((at.join("parameters"), parameters));
+                }
+            }
+        }
+    }
+    let mut fix = |at: Pointer, parameter: &mut Value| {
+        let Some(object) = parameter.as_object_mut() else { return };
+        let location = object.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
+        let Some(style) = object.get("style").and_then(Value::as_str).map(str::to_string) else { return };
+        let allowed = allowed_styles(&location);
+        if !allowed.is_empty() && !allowed.contains(&style.as_str()) {
+            object.remove("style");
+            diags.warning(
+                &at.join("style"),
+                format!(
+                    "`style: {style}` is not one a {location} parameter takes ({}); the default is used",
+                    allowed.join(", ")
+                ),
+            );
+        }
+    };
+    for (at, list) in lists {
+        if let Some(items) = list.as_array_mut() {
+            for (i, parameter) in items.iter_mut().enumerate() {
+                fix(at.join(i), parameter);
+            }
+        }
+    }
+    let components = raw.get_mut("components").and_then(|c| c.get_mut("parameters")).and_then(Value::as_object_mut);
+    for (name, parameter) in components.into_iter().flatten() {
+        fix(Pointer::root().join("components").join("parameters").join(name), parameter);
+    }
 }
 
 /// `info.title` and `info.version`, which the model requires, when absent.
@@ -70,8 +129,10 @@ fn find_strings<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, found: &mut Vec<
     match value {
         Value::Object(map) => {
             for (key, item) in map {
+                // The `default` response is structure, not data.
+                let response = key == "default" && matches!(path.last(), Some(Step::Key("responses")));
                 path.push(Step::Key(key));
-                if OPAQUE_KEYS.contains(&key.as_str()) {
+                if OPAQUE_KEYS.contains(&key.as_str()) && !response {
                     // A schema's `properties` map names properties, whose
                     // values are schemas again.
                     if let (true, Value::Object(properties)) = (key == "properties", item) {
@@ -155,6 +216,32 @@ mod tests {
         assert_eq!(doc["paths"]["/a"]["get"]["callbacks"], json!({"inline": {}}));
         assert_eq!(diags.items.len(), 5, "{diags}");
         assert!(diags.items.iter().all(|d| d.severity == crate::Severity::Warning));
+    }
+
+    #[test]
+    fn a_style_the_location_does_not_take_is_dropped() {
+        let mut doc = json!({"paths": {"/a/{id}": {
+            "parameters": [{"name": "id", "in": "path", "style": "form"}],
+            "get": {"parameters": [
+                {"name": "q", "in": "query", "style": "simple"},
+                {"name": "f", "in": "query", "style": "deepObject"},
+                {"name": "h", "in": "header", "style": "form"}
+            ]}
+        }}, "components": {"parameters": {"C": {"name": "c", "in": "cookie", "style": "pipeDelimited"}}}});
+        let mut diags = Diagnostics::new("t.yaml");
+        mend(&mut doc, &mut diags);
+        let get = &doc["paths"]["/a/{id}"]["get"]["parameters"];
+        assert_eq!(get[0], json!({"name": "q", "in": "query"}));
+        assert_eq!(get[1]["style"], json!("deepObject"));
+        assert!(get[2].get("style").is_none() && doc["paths"]["/a/{id}"]["parameters"][0].get("style").is_none());
+        assert!(doc["components"]["parameters"]["C"].get("style").is_none());
+        assert_eq!(diags.items.len(), 4, "{diags}");
+        assert!(
+            diags.to_string().contains(
+                "#/paths/~1a~1{id}/get/parameters/0/style: `style: simple` is not one a query parameter takes"
+            ),
+            "{diags}"
+        );
     }
 
     #[test]

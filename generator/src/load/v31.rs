@@ -153,8 +153,11 @@ fn rewrite_dynamic(
                     ),
                 }
             }
+            // In a map of names (properties, responses) a key is a name:
+            // a property or response called `default` is not data.
+            let names = names_map(at);
             for (key, child) in map.iter_mut() {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
+                if names || !matches!(key.as_str(), "example" | "examples" | "default" | "const" | "enum") {
                     rewrite_dynamic(child, anchors, &at.join(key), diags);
                 }
             }
@@ -186,7 +189,8 @@ fn walk(value: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
                             }
                         }
                     }
-                    "example" | "examples" | "default" => {}
+                    // The `default` response is structure, not data.
+                    "example" | "examples" | "default" if !names_map(at) => {}
                     _ => walk(child, &child_at, diags),
                 }
             }
@@ -198,6 +202,13 @@ fn walk(value: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
         }
         _ => {}
     }
+}
+
+/// Whether the object at `at` maps names to objects (properties,
+/// responses…), so that its keys are names, never keywords.
+fn names_map(at: &Pointer) -> bool {
+    let at = at.to_string();
+    ["/properties", "/responses", "/$defs", "/patternProperties"].iter().any(|end| at.ends_with(end))
 }
 
 /// Keywords whose values are schemas, one or a list or a map of them.

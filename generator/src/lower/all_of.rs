@@ -121,8 +121,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether an annotation-only member (or a schema) says `nullable`.
-    fn says_nullable(&self, member: SchemaRef<'a>) -> bool {
-        matches!(member, SchemaRef::Item(schema) if View::of(schema).nullable)
+    pub(super) fn says_nullable(&self, member: SchemaRef<'a>) -> bool {
+        match member {
+            SchemaRef::Item(schema) => View::of(schema).nullable,
+            // An annotation written once and referred to elsewhere.
+            SchemaRef::Ref(reference) => self.component_schema(reference).is_some_and(|s| View::of(s).nullable),
+        }
     }
 
     /// The type of an `allOf` without properties of its own, unless its
@@ -179,7 +183,11 @@ impl<'a> Lowerer<'a> {
         // with `nullable`): the `allOf` is the union itself, lowered as a
         // reference to it, so a union whose variants refer to it this way
         // is not distributed into itself for ever.
-        if base.is_empty() && view.properties.is_empty() && view.additional.is_none() {
+        // (A member that only annotates, `{nullable: true}`, merges nothing.)
+        let annotations_only = base.iter().all(
+            |part| matches!(part, BasePart::Member(member, _) if self.substance(*member, 0) == Substance::Nothing),
+        );
+        if annotations_only && view.properties.is_empty() && view.additional.is_none() {
             return None;
         }
         Some(UnionMember { members, keyword, at: union_at, base })

@@ -224,9 +224,8 @@ impl<'a> Lowerer<'a> {
             return Ok(Simple::NeedsDefinition);
         }
         let list = |lowerer: &mut Self, items: SchemaRef<'a>| {
-            lowerer
-                .type_of(items, &ctx.items(), &at.join("items"))
-                .map(|t| Simple::Type(TypeRef::List(Box::new(t.into_item()))))
+            let typed = lowerer.type_of(items, &ctx.items(), &at.join("items"))?;
+            Ok(Simple::Type(TypeRef::List(Box::new(lowerer.item_of(items, typed)))))
         };
         match view.typ {
             Some(SchemaType::Array) => match view.items {
@@ -251,6 +250,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A list item's or map value's type: as [`Typed::into_item`], and a
+    /// reference to a schema that says nothing but `nullable` (any JSON
+    /// value, which holds null already) is not wrapped either, as the
+    /// same schema inline is not.
+    fn item_of(&self, schema: SchemaRef<'a>, typed: Typed) -> TypeRef {
+        let any_value =
+            matches!(schema, SchemaRef::Ref(_)) && self.substance(schema, 0) == super::all_of::Substance::Nothing;
+        if any_value {
+            typed.ty
+        } else {
+            typed.into_item()
+        }
+    }
+
     pub(super) fn additional_type(
         &mut self,
         additional: &'a AdditionalProperties,
@@ -261,7 +274,9 @@ impl<'a> Lowerer<'a> {
             AdditionalProperties::Any(_) => Ok(TypeRef::Json),
             AdditionalProperties::Schema(schema) => {
                 let value_ctx = NameCtx::new(&ctx.parent, &format!("{}Value", ctx.leaf));
-                self.type_of(schema.as_ref().into(), &value_ctx, at).map(Typed::into_item)
+                let value = schema.as_ref().into();
+                let typed = self.type_of(value, &value_ctx, at)?;
+                Ok(self.item_of(value, typed))
             }
         }
     }

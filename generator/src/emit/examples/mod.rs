@@ -3,12 +3,14 @@
 //! the contract program that calls every operation once (for testing
 //! against a mock server that validates requests).
 
+mod paging;
 mod streams;
 
 use super::render::{self, Piece, RenderError};
 use super::shared::samples::{string_param_text, Call, Sampler};
 use crate::ir::{Api, Operation, ParamLocation, SecurityKind, TypeRef};
 use heck::ToShoutySnakeCase;
+pub use paging::paging_program;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 pub use streams::stream_program;

@@ -147,7 +147,7 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
 
 /// A regular expression for the paths a template matches: `{x}` matches
 /// one segment.
-fn path_pattern(template: &str) -> String {
+pub(super) fn path_pattern(template: &str) -> String {
     let mut pattern = String::from("^");
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -92,6 +92,11 @@ impl<'a> Sampler<'a> {
         Call { body: body_let, request: quote! { #client.#method(#(#args),*) #(#setters)* } }
     }
 
+    /// A sample value of `ty`.
+    pub(crate) fn sample(&self, ty: &TypeRef) -> TokenStream {
+        self.value(ty, &Constraints::default(), Slot::Exact, 0, 0)
+    }
+
     /// Sample values of `ty`: one per variant when it is a union (so that
     /// each of a stream's kinds of event is sent once), else one.
     pub(crate) fn each_variant(&self, ty: &TypeRef) -> Vec<TokenStream> {

@@ -854,30 +854,31 @@ impl ListLogsRequest {
         self,
     ) -> crate::Pages<crate::ApiResponse<Vec<types::Named>>, ListLogsError> {
         crate::runtime::Pages::new(
-            "list_logs",
-            move |next| {
-                let request = self.clone();
-                Box::pin(async move {
-                    let request = match next {
-                        None => {
-                            let first = request.page.unwrap_or(0);
-                            request.page(first)
-                        }
-                        Some(next) => request.page(next.number("list_logs")?),
-                    };
-                    let current = request.page.map_or(0, i64::from);
-                    let response = request.send().await?;
-                    let body = response.body();
-                    let items = body.len();
-                    let next = if items > 0 {
-                        Some(crate::runtime::Next::Number(current.saturating_add(1)))
-                    } else {
-                        None
-                    };
-                    Ok(crate::runtime::Fetched::of(response, items, next))
-                })
-            },
-        )
+                "list_logs",
+                move |next| {
+                    let request = self.clone();
+                    Box::pin(async move {
+                        let request = match next {
+                            None => {
+                                let first = request.page.unwrap_or(0);
+                                request.page(first)
+                            }
+                            Some(next) => request.page(next.number("list_logs")?),
+                        };
+                        let current = request.page.map_or(0, i64::from);
+                        let response = request.send().await?;
+                        let body = response.body();
+                        let items = body.len();
+                        let next = if items > 0 {
+                            Some(crate::runtime::Next::Number(current.saturating_add(1)))
+                        } else {
+                            None
+                        };
+                        Ok(crate::runtime::Fetched::of(response, items, next))
+                    })
+                },
+            )
+            .with_ambiguous_start()
     }
     /// Every item on every page, as a stream (see [`ListLogsRequest::pages`]).
     pub fn items(self) -> crate::Items<types::Named, ListLogsError> {

@@ -150,6 +150,17 @@ pub struct Pages<P, E> {
     max_pages: Option<usize>,
     /// An error found after a page, yielded after it.
     failed: Option<Error<E>>,
+    /// The first page number is only the parameter's `minimum`: a server
+    /// that counts from one more answers the first two numbers alike, and
+    /// that one repeat is skipped, not an error.
+    ambiguous_start: bool,
+}
+
+/// Where the walk goes after a page.
+struct Step {
+    next: Option<Next>,
+    /// The page repeats the first (see `ambiguous_start`): not yielded.
+    skip: bool,
 }
 
 impl<P, E> Pages<P, E> {
@@ -168,7 +179,15 @@ impl<P, E> Pages<P, E> {
             items: 0,
             max_pages: None,
             failed: None,
+            ambiguous_start: false,
         }
+    }
+
+    /// Pages are numbered from the parameter's `minimum`, which may be one
+    /// below the server's first page (the document cannot say which).
+    pub(crate) fn with_ambiguous_start(mut self) -> Self {
+        self.ambiguous_start = true;
+        self
     }
 
     /// Ends the stream after `pages` pages (0 for none).
@@ -185,16 +204,22 @@ impl<P, E> Pages<P, E> {
     /// Where the walk goes after `fetched`: its next token, or the end; an
     /// error when the server is stuck, with whether the page itself is new
     /// (a repeated page is not yielded again).
-    fn advance(&mut self, fetched: &Fetched<P>) -> Result<Option<Next>, (Error<E>, bool)> {
+    fn advance(&mut self, fetched: &Fetched<P>) -> Result<Step, (Error<E>, bool)> {
         self.pages += 1;
-        self.items = self.items.saturating_add(fetched.items as u64);
-        if fetched.items > 0 && self.last_fingerprint == Some(fetched.fingerprint) {
+        let repeated = fetched.items > 0 && self.last_fingerprint == Some(fetched.fingerprint);
+        // The second page answering as the first: the server counts from
+        // one more than the document's minimum.
+        let skip = repeated && self.ambiguous_start && self.pages == 2;
+        if repeated && !skip {
             return Err((self.stuck("the same page"), false));
         }
+        if !skip {
+            self.items = self.items.saturating_add(fetched.items as u64);
+        }
         self.last_fingerprint = Some(fetched.fingerprint);
-        let Some(next) = fetched.next.clone() else { return Ok(None) };
+        let Some(next) = fetched.next.clone() else { return Ok(Step { next: None, skip }) };
         if fetched.total.is_some_and(|total| self.items >= total) {
-            return Ok(None);
+            return Ok(Step { next: None, skip });
         }
         let mut hasher = fixed_hasher();
         next.hash(&mut hasher);
@@ -206,7 +231,7 @@ impl<P, E> Pages<P, E> {
             };
             return Err((self.stuck(what), true));
         }
-        Ok(Some(next))
+        Ok(Step { next: Some(next), skip })
     }
 }
 
@@ -240,7 +265,11 @@ impl<P, E> futures_core::Stream for Pages<P, E> {
             this.pending = None;
             return Poll::Ready(Some(match outcome {
                 Ok(fetched) => match this.advance(&fetched) {
-                    Ok(next) => {
+                    Ok(Step { next, skip: true }) => {
+                        this.next = next.map(Some);
+                        return std::pin::Pin::new(this).poll_next(cx);
+                    }
+                    Ok(Step { next, skip: false }) => {
                         this.next = next.map(Some);
                         Ok(fetched.page)
                     }
