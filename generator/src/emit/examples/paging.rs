@@ -86,6 +86,9 @@ pub fn paging_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
             /// One list, as the simulator serves it.
             struct Plan {
                 path: &'static str,
+                /// The query the path template itself carries
+                /// (`/v1/models?beta=true`), kept on next links.
+                literal_query: &'static str,
                 style: Style,
                 end: End,
                 /// Wire path of the items in the body (empty: the body).
@@ -134,7 +137,8 @@ pub fn paging_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
                         .collect();
                     let mut body = plan.page.clone();
                     set(&mut body, plan.items, Value::Array(page_items));
-                    let next_url = format!("{}?sim_from={to}", request.url.path());
+                    let literal = if plan.literal_query.is_empty() { String::new() } else { format!("{}&", plan.literal_query) };
+                    let next_url = format!("{}?{literal}sim_from={to}", request.url.path());
                     match &plan.style {
                         Style::Cursor { next, .. } => set(&mut body, next, Value::String(if more { format!("c-{to}") } else { String::new() })),
                         Style::LinkField { next } => set(&mut body, next, if more { Value::String(next_url.clone()) } else { Value::Null }),
@@ -339,12 +343,20 @@ fn call(sampler: &Sampler, op: &Operation, p: &Pagination, plan: ListPlan) -> To
         Some(id) => quote! { Some(#id) },
         None => quote! { None },
     };
-    let path = super::streams::path_pattern(&op.path);
+    // A template may carry a query of its own (`/v1/models?beta=true`):
+    // the path is matched as a path, that query by its pairs.
+    let (path, literal_query) = op.path.split_once('?').unwrap_or((&op.path, ""));
+    let path = super::streams::path_pattern(path);
+    let pairs = literal_query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        quote! { .and(wiremock::matchers::query_param(#name, #value)) }
+    });
     let Call { body, request } = sampler.call(quote! { client }, op, &[]);
     quote! {
         {
             let plan = std::sync::Arc::new(Plan {
                 path: #path,
+                literal_query: #literal_query,
                 style: #style,
                 end: #end,
                 items: &[#(#items),*],
@@ -354,6 +366,7 @@ fn call(sampler: &Sampler, op: &Operation, p: &Pagination, plan: ListPlan) -> To
             });
             server.reset().await;
             wiremock::Mock::given(wiremock::matchers::path_regex(plan.path))
+                #(#pairs)*
                 .respond_with(Simulator(plan.clone()))
                 .mount(&server)
                 .await;
