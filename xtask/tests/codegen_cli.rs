@@ -49,10 +49,10 @@ fn writes_checks_and_prunes_a_crate() {
     let first = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
-    assert!(summary.starts_with("codegen: 7 types, 1 enums, 11 operations, "), "{summary}");
+    assert!(summary.starts_with("codegen: 8 types, 1 enums, 12 operations, "), "{summary}");
     // Six crate files (README.md among them), the runtime's twenty
     // (`mod.rs`, eighteen modules, its tests) and one example per operation.
-    assert!(summary.contains("37 file(s) changed"), "{summary}");
+    assert!(summary.contains("38 file(s) changed"), "{summary}");
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 
@@ -83,7 +83,7 @@ fn writes_checks_and_prunes_a_crate() {
     // loses its dev-dependencies; the front page, in lib.rs and README.md,
     // no longer points to them).
     let bare = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", "ops", "--no-examples"]);
-    assert!(text(&bare.stdout).contains(" 14 file(s) changed"), "{}", text(&bare.stdout));
+    assert!(text(&bare.stdout).contains(" 15 file(s) changed"), "{}", text(&bare.stdout));
     assert!(!out.join("examples/create_item.rs").exists());
     let leftovers: Vec<_> =
         snapshot(&out).into_iter().filter(|(p, _)| p.to_string_lossy().contains("codegen-tmp")).collect();

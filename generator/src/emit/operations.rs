@@ -58,16 +58,38 @@ fn arg_type(api: &Api, ty: &TypeRef, arg: ArgKind) -> (TokenStream, TokenStream)
     }
 }
 
-fn status_pattern(status: Status) -> TokenStream {
+/// The match pattern of a status. A range leaves out the codes in it the
+/// operation documents on their own (`2XX` beside `200` is `201..=299`),
+/// so no two arms overlap.
+fn status_pattern(status: Status, responses: &[Response]) -> TokenStream {
     match status {
         Status::Code(code) => {
             let code = Literal::u16_unsuffixed(code);
             quote! { #code }
         }
         Status::Range(r) => {
-            let lo = Literal::u16_unsuffixed(r * 100);
-            let hi = Literal::u16_unsuffixed(r * 100 + 99);
-            quote! { #lo..=#hi }
+            let mut own: Vec<u16> = responses
+                .iter()
+                .filter_map(|other| match other.status {
+                    Status::Code(code) if code / 100 == r => Some(code),
+                    _ => None,
+                })
+                .collect();
+            own.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut lo = r * 100;
+            for code in own.into_iter().chain([r * 100 + 100]) {
+                if code > lo {
+                    let (a, b) = (Literal::u16_unsuffixed(lo), Literal::u16_unsuffixed(code - 1));
+                    pieces.push(if code - 1 == lo {
+                        quote! { #a }
+                    } else {
+                        quote! { #a..=#b }
+                    });
+                }
+                lo = code + 1;
+            }
+            quote! { #(#pieces)|* }
         }
         Status::Default => quote! { _ },
     }
@@ -758,7 +780,11 @@ fn response_arms(api: &Api, op: &Operation, stream: bool) -> TokenStream {
         if r.status == Status::Default && arms.is_empty() && op.responses.len() == 1 {
             return outcome;
         }
-        let pattern = status_pattern(r.status);
+        let pattern = status_pattern(r.status, &op.responses);
+        if pattern.is_empty() {
+            // A range whose every code is documented on its own.
+            continue;
+        }
         arms.push(quote! { #pattern => #outcome, });
     }
     if !op.responses.iter().any(|r| r.status == Status::Default) {

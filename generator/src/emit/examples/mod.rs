@@ -82,7 +82,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
         bindings.push(quote! {
             let #ident = std::env::args().nth(#position).unwrap_or_else(|| #fallback.to_string());
         });
-        overrides.push((p.wire_name.clone(), quote! { #ident }));
+        overrides.push((p.rust_name.clone(), quote! { #ident }));
     }
     let Call { body, request: call } = sampler.call(quote! { client }, op, &overrides);
     let run = if paginated {

@@ -54,14 +54,15 @@ impl<'a> Sampler<'a> {
     }
 
     /// `client.op(args…)` with sample arguments (or the expression given
-    /// for a required parameter by wire name), then a setter for each
+    /// for a required parameter by its Rust name, which is unique where
+    /// wire names repeat across locations), then a setter for each
     /// optional parameter (and an optional body) when asked for. A body is
     /// bound first (`let body = …;`), so the call reads on one line.
     pub(crate) fn call(&self, client: TokenStream, op: &Operation, given: &[(String, TokenStream)]) -> Call {
         let method = format_ident!("{}", op.rust_name);
         let mut args = Vec::new();
         for p in op.params.iter().filter(|p| p.repr.passing == Passing::Argument) {
-            match given.iter().find(|(wire, _)| *wire == p.wire_name) {
+            match given.iter().find(|(name, _)| *name == p.rust_name) {
                 Some((_, value)) => args.push(value.clone()),
                 None => args.push(self.param(p)),
             }
@@ -534,6 +535,25 @@ paths:
         for (path, text) in &generated.files {
             assert!(!text.contains("example-fileid"), "{path} sends a value its pattern refuses");
         }
+    }
+
+    #[test]
+    fn an_example_passes_each_argument_once_where_wire_names_repeat() {
+        // A path `id` and a required query `id` (found by the document
+        // fuzzer: the example passed the path's value twice, moved).
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /r/{id}:\n    get:\n      operationId: getR\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: id, in: query, required: true, schema: {type: string, example: q1}}\n      responses: {'204': {description: ok}}\n";
+        let options = crate::CrateOptions {
+            crate_name: "r".into(),
+            spec_label: "r.yaml".into(),
+            command: "test".into(),
+            examples: true,
+            strict: false,
+            selection: crate::Selection::default(),
+            overlays: Vec::new(),
+        };
+        let generated = crate::generate(text, "r.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+        let example = &generated.files.iter().find(|(path, _)| path == "examples/get_r.rs").expect("example").1;
+        assert!(example.contains(r#"client.get_r(id, "q1")"#), "{example}");
     }
 
     fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {
