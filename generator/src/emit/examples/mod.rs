@@ -125,6 +125,23 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
         " The inputs are sample values made from the spec's schemas; change them to your own.".to_string(),
     ];
     let deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    if sampler.impossible() {
+        // A required input the document allows no finite value of (a field
+        // that always holds its own type): nothing to call it with.
+        let why = format!(
+            "`{}` needs an input that the spec allows no finite value of (a required field holds its own type); change the spec to call it.",
+            op.rust_name
+        );
+        return vec![
+            quote! { #(#![doc = #docs])* },
+            quote! {
+                fn main() {
+                    eprintln!(#why);
+                    std::process::exit(1);
+                }
+            },
+        ];
+    }
     let base_url = quote! {
         if let Ok(url) = std::env::var(#url_var) {
             builder = builder.base_url(url);

@@ -31,6 +31,7 @@ pub(crate) struct Sampler<'a> {
     /// Also set optional parameters.
     optional_params: bool,
     named: std::cell::Cell<bool>,
+    impossible: std::cell::Cell<bool>,
 }
 
 /// A call with sample input: `let body = …;` when there is a body, then the
@@ -50,7 +51,20 @@ enum Slot {
 
 impl<'a> Sampler<'a> {
     pub(crate) fn new(api: &'a Api, optional: bool, optional_params: bool) -> Self {
-        Self { api, optional, optional_params, named: std::cell::Cell::new(false) }
+        Self {
+            api,
+            optional,
+            optional_params,
+            named: std::cell::Cell::new(false),
+            impossible: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Whether a value made so far has no finite form (a required field
+    /// that holds its own type): it is `unreachable!()`, and the code after
+    /// it is too.
+    pub(crate) fn impossible(&self) -> bool {
+        self.impossible.get()
     }
 
     /// `client.op(args…)` with sample arguments (or the expression given
@@ -160,8 +174,14 @@ impl<'a> Sampler<'a> {
     }
 
     fn value(&self, ty: &TypeRef, c: &Constraints, slot: Slot, depth: usize, salt: usize) -> TokenStream {
-        if depth > MAX_DEPTH {
-            return quote! { unreachable!("the spec allows no finite value of this type") };
+        // Only a type that must contain itself has no finite value: a
+        // scalar, however deep, is still a value.
+        let composite = matches!(ty, TypeRef::Named(id) if !matches!(self.api.ty(*id).kind, TypeKind::Alias(_) | TypeKind::Enum(_)));
+        if depth > MAX_DEPTH && composite {
+            self.impossible.set(true);
+            // Typed, so an `impl Into<T>` argument still knows its `T`.
+            let ty = rust_type(self.api, ty, TypePath::Module);
+            return quote! { { let value: #ty = unreachable!("the spec allows no finite value of this type"); value } };
         }
         match ty {
             TypeRef::String => {
@@ -458,6 +478,20 @@ mod tests {
         let api = crate::lower_document(text, "chain.yaml").unwrap_or_else(|d| panic!("{d}"));
         let program = crate::emit::examples::contract_program(&api, "chain", true).expect("renders");
         assert!(program.contains("unreachable!"), "{program}");
+        // The example a reader runs says so instead (found by the document
+        // fuzzer: an impossible value does not compile clippy-clean).
+        let options = crate::CrateOptions {
+            crate_name: "chain".into(),
+            spec_label: "chain.yaml".into(),
+            command: "test".into(),
+            examples: true,
+            strict: false,
+            selection: crate::Selection::default(),
+            overlays: Vec::new(),
+        };
+        let generated = crate::generate(text, "chain.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+        let (_, example) = generated.files.iter().find(|(path, _)| path.starts_with("examples/")).expect("an example");
+        assert!(example.contains("allows no finite value") && !example.contains("unreachable!"), "{example}");
     }
 
     #[test]
