@@ -234,22 +234,4 @@ mod tests {
         );
         assert_eq!(replaced, 3);
     }
-
-    #[test]
-    #[ignore]
-    fn one_document() {
-        let path = std::env::var("INVARIANCE_DOC").unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        if let Ok(dump) = std::env::var("INVARIANCE_DUMP") {
-            let mut diags = generator::Diagnostics::new("doc");
-            let mut raw = generator::load::parse_text(&text, "doc", &mut diags).unwrap();
-            super::refs_to_first_places(&mut raw);
-            std::fs::write(dump, serde_json::to_string_pretty(&raw).unwrap()).unwrap();
-        }
-        let (n, diffs) = super::check(&text, "doc").unwrap();
-        println!("{n} references, {} differences", diffs.len());
-        for d in diffs.iter().take(30) {
-            println!("{d}");
-        }
-    }
 }
