@@ -188,26 +188,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         let Some((_, path)) = DOCUMENTS.iter().find(|(d, _)| *d == name) else { continue };
         let crate_name = format!("{name}-client");
-        let path = root.join(path);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
-        let label = path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-        let (api, _) =
-            generator::analyze_selected(&text, &label, false, &Default::default()).map_err(|d| d.to_string())?;
+        let api = analyzed(&root.join(path), &Default::default())?;
         let program = generator::emit::examples::stream_program(&api, &crate_name)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{name}: no operation streams events"))?;
         let example = format!("streams_{}", crate_name.replace('-', "_"));
-        let dir = workspace.join(name);
-        write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
-        let text = add_dev_dependencies(
-            &dir,
-            &[TOKIO, "wiremock = \"0.6\"", "futures-util = { version = \"0.3\", default-features = false }"],
-        )?;
-        // The program sends what it will receive: it serializes received types.
-        features.push(format!("{crate_name}/full-serde"));
-        if text.contains("\nall-operations = ") {
-            features.push(format!("{crate_name}/all-operations"));
-        }
+        add_loopback_program(&workspace.join(name), &crate_name, &example, program, &mut features)?;
         streams.push((crate_name, example));
     }
     let mut simulated = Vec::new();
@@ -220,26 +206,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let slice = CONTRACTS.iter().find(|(c, _, _)| *c == name).map(|(_, _, only)| *only).unwrap_or(&[]);
         let selection = generator::Selection { only: slice.iter().map(|s| s.to_string()).collect(), exclude: vec![] };
         let crate_name = format!("{name}-client");
-        let path = root.join(path);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
-        let label = path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-        let (api, _) = generator::analyze_selected(&text, &label, false, &selection).map_err(|d| d.to_string())?;
+        let api = analyzed(&root.join(path), &selection)?;
         let Some(program) = generator::emit::examples::paging_program(&api, &crate_name).map_err(|e| e.to_string())?
         else {
             continue;
         };
         let example = format!("paging_{}", crate_name.replace('-', "_"));
-        let dir = workspace.join(name);
-        write_crate(&dir, &[(format!("examples/{example}.rs"), program)])?;
-        let text = add_dev_dependencies(
-            &dir,
-            &[TOKIO, "wiremock = \"0.6\"", "futures-util = { version = \"0.3\", default-features = false }"],
-        )?;
-        // The program serializes its samples and the items it receives.
-        features.push(format!("{crate_name}/full-serde"));
-        if text.contains("\nall-operations = ") {
-            features.push(format!("{crate_name}/all-operations"));
-        }
+        add_loopback_program(&workspace.join(name), &crate_name, &example, program, &mut features)?;
         simulated.push((crate_name, example));
     }
     if !unexpected.is_empty() {
@@ -332,11 +305,40 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The decided IR of the document at `path`, for the operations
+/// `selection` keeps.
+fn analyzed(path: &Path, selection: &generator::Selection) -> Result<generator::ir::Decided, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+    let label = path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    generator::analyze_selected(&text, &label, false, selection).map(|(api, _)| api).map_err(|d| d.to_string())
+}
+
+/// Adds `program` as the example `example` of the crate in `dir`, with
+/// what a program against a loopback server needs: tokio, wiremock,
+/// futures-util, and the crate's `full-serde` (it serializes what it sends
+/// and receives) and `all-operations` features.
+fn add_loopback_program(
+    dir: &Path,
+    crate_name: &str,
+    example: &str,
+    program: String,
+    features: &mut Vec<String>,
+) -> Result<(), String> {
+    write_crate(dir, &[(format!("examples/{example}.rs"), program)])?;
+    let text = add_dev_dependencies(
+        dir,
+        &[TOKIO, "wiremock = \"0.6\"", "futures-util = { version = \"0.3\", default-features = false }"],
+    )?;
+    features.push(format!("{crate_name}/full-serde"));
+    if text.contains("\nall-operations = ") {
+        features.push(format!("{crate_name}/all-operations"));
+    }
+    Ok(())
+}
+
 /// The contract program for the operations `selection` keeps.
 fn contract_program(document: &Path, crate_name: &str, selection: &generator::Selection) -> Result<String, String> {
-    let text = std::fs::read_to_string(document).map_err(|e| format!("error: {}: {e}", document.display()))?;
-    let label = document.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-    let (api, _) = generator::analyze_selected(&text, &label, false, selection).map_err(|d| d.to_string())?;
+    let api = analyzed(document, selection)?;
     generator::emit::examples::contract_program(&api, crate_name, false).map_err(|e| e.to_string())
 }
 

@@ -117,29 +117,40 @@ pub fn inline_null_refs(raw: &mut Value) {
     }
 }
 
-/// Replaces each `{"$ref": …}` to a value (not an object) by the value.
+/// Replaces each plain `{"$ref": …}` to a value in `values` by the value.
 fn substitute(value: &mut Value, values: &BTreeMap<String, Value>) {
-    if !values.is_empty() {
-        substitute_in(value, false, values);
+    if values.is_empty() {
+        return;
     }
+    walk_refs(value, false, &mut |node| {
+        let plain = node.as_object().is_some_and(|map| map.len() == 1);
+        match node.get("$ref").and_then(Value::as_str).and_then(|r| values.get(r)).filter(|_| plain) {
+            Some(target) => {
+                *node = target.clone();
+                true
+            }
+            None => false,
+        }
+    });
 }
 
-fn substitute_in(value: &mut Value, in_name_map: bool, values: &BTreeMap<String, Value>) {
+/// Calls `visit` on each object that holds a `$ref` (outside data, and
+/// not as a name in a map of names), then walks into it unless `visit`
+/// replaced it.
+fn walk_refs(value: &mut Value, in_name_map: bool, visit: &mut impl FnMut(&mut Value) -> bool) {
+    let holds_ref = !in_name_map && value.get("$ref").is_some_and(Value::is_string);
+    if holds_ref && visit(value) {
+        return;
+    }
     match value {
         Value::Object(map) => {
-            let plain = map.len() == 1 && !in_name_map;
-            let target = map.get("$ref").and_then(Value::as_str).and_then(|r| values.get(r)).filter(|_| plain);
-            if let Some(target) = target {
-                *value = target.clone();
-                return;
-            }
             for (key, item) in map.iter_mut() {
                 if !is_data(key, in_name_map) {
-                    substitute_in(item, !in_name_map && NAME_MAPS.contains(&key.as_str()), values);
+                    walk_refs(item, !in_name_map && NAME_MAPS.contains(&key.as_str()), visit);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| substitute_in(item, false, values)),
+        Value::Array(items) => items.iter_mut().for_each(|item| walk_refs(item, false, visit)),
         _ => {}
     }
 }
@@ -223,27 +234,14 @@ fn collect_in(value: &Value, in_name_map: bool, out: &mut Vec<String>) {
 
 /// Points every moved reference at its copy.
 fn rewrite(value: &mut Value, names: &BTreeMap<String, String>) {
-    rewrite_in(value, false, names);
-}
-
-fn rewrite_in(value: &mut Value, in_name_map: bool, names: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                match (key.as_str(), item) {
-                    ("$ref", Value::String(reference)) if !in_name_map => {
-                        if let Some(copy) = names.get(reference.as_str()).filter(|copy| !copy.is_empty()) {
-                            *reference = copy.clone();
-                        }
-                    }
-                    (key, _) if is_data(key, in_name_map) => {}
-                    (key, item) => rewrite_in(item, !in_name_map && NAME_MAPS.contains(&key), names),
-                }
+    walk_refs(value, false, &mut |node| {
+        if let Some(Value::String(reference)) = node.get_mut("$ref") {
+            if let Some(copy) = names.get(reference.as_str()).filter(|copy| !copy.is_empty()) {
+                *reference = copy.clone();
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_in(item, false, names)),
-        _ => {}
-    }
+        false
+    });
 }
 
 /// A local reference that is not `#/components/<section>/<name>`.

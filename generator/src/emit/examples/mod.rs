@@ -173,6 +173,22 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     ]
 }
 
+/// `server`, a wiremock server on loopback, and `client`, the crate's
+/// client pointed at it with placeholder credentials and no retries: how
+/// the programs that run against a local server start.
+fn loopback_client(api: &Api, krate: &proc_macro2::Ident) -> TokenStream {
+    let credentials = placeholder_credentials(api);
+    quote! {
+        let server = wiremock::MockServer::start().await;
+        let client = #krate::Client::builder()
+            .base_url(server.uri())
+            .retry_policy(#krate::RetryPolicy::disabled())
+            #(#credentials)*
+            .build()
+            .expect("the client builds");
+    }
+}
+
 /// A builder call per security scheme setting a placeholder credential,
 /// for the programs that run against a local server.
 fn placeholder_credentials(api: &Api) -> Vec<TokenStream> {

@@ -19,7 +19,7 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
     let sampler = Sampler::new(api, true, false);
-    let credentials = super::placeholder_credentials(api);
+    let start = super::loopback_client(api, &k);
     let calls: Vec<TokenStream> = api
         .operations
         .iter()
@@ -64,13 +64,7 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
             #[tokio::main]
             #[allow(deprecated)]
             async fn main() {
-                let server = wiremock::MockServer::start().await;
-                let client = #k::Client::builder()
-                    .base_url(server.uri())
-                    .retry_policy(#k::RetryPolicy::disabled())
-                    #(#credentials)*
-                    .build()
-                    .expect("the client builds");
+                #start
                 let mut failed = 0;
                 #(#calls)*
                 if failed > 0 {
