@@ -263,3 +263,51 @@ pub fn contract_program(api: &Api, crate_name: &str, optional_params: bool) -> R
     ];
     render::file("", items)
 }
+
+/// A regular expression for the paths a template matches: `{x}` matches
+/// one segment.
+/// The pairs of a path template's literal query (`/v1/models?beta=true`
+/// carries `beta=true`), as `&[(name, value)]` for a program to match.
+fn literal_query(template: &str) -> TokenStream {
+    let query = template.split_once('?').map_or("", |(_, query)| query);
+    let pairs = query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        quote! { (#name, #value) }
+    });
+    quote! { &[#(#pairs),*] }
+}
+
+/// A regular expression for the path a template matches (its literal
+/// query, if any, aside: see [`literal_query`]).
+fn path_pattern(template: &str) -> String {
+    let template = template.split_once('?').map_or(template, |(path, _)| path);
+    let mut pattern = String::from("^");
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        pattern.push_str(&regex::escape(&rest[..open]));
+        match rest[open..].find('}') {
+            Some(close) => {
+                pattern.push_str("[^/]+");
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    pattern.push_str(&regex::escape(rest));
+    pattern.push('$');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_patterns_match_one_segment_per_parameter() {
+        assert_eq!(super::path_pattern("/a.b/{id}/c"), r"^/a\.b/[^/]+/c$");
+        assert_eq!(super::path_pattern("/x/{broken"), r"^/x/\{broken$");
+        assert_eq!(super::path_pattern("/v1/models?beta=true"), r"^/v1/models$");
+        assert_eq!(super::literal_query("/v1/models?beta=true&x").to_string(), r#"& [("beta" , "true") , ("x" , "")]"#);
+    }
+}

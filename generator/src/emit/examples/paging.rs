@@ -87,8 +87,8 @@ pub fn paging_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
             struct Plan {
                 path: &'static str,
                 /// The query the path template itself carries
-                /// (`/v1/models?beta=true`), kept on next links.
-                literal_query: &'static str,
+                /// (`/v1/models?beta=true`): matched, and kept on next links.
+                literal_query: &'static [(&'static str, &'static str)],
                 style: Style,
                 end: End,
                 /// Wire path of the items in the body (empty: the body).
@@ -137,7 +137,7 @@ pub fn paging_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
                         .collect();
                     let mut body = plan.page.clone();
                     set(&mut body, plan.items, Value::Array(page_items));
-                    let literal = if plan.literal_query.is_empty() { String::new() } else { format!("{}&", plan.literal_query) };
+                    let literal: String = plan.literal_query.iter().map(|(name, value)| format!("{name}={value}&")).collect();
                     let next_url = format!("{}?{literal}sim_from={to}", request.url.path());
                     match &plan.style {
                         Style::Cursor { next, .. } => set(&mut body, next, Value::String(if more { format!("c-{to}") } else { String::new() })),
@@ -339,12 +339,8 @@ fn call(sampler: &Sampler, op: &Operation, p: &Pagination, plan: ListPlan) -> To
     };
     // A template may carry a query of its own (`/v1/models?beta=true`):
     // the path is matched as a path, that query by its pairs.
-    let (path, literal_query) = op.path.split_once('?').unwrap_or((&op.path, ""));
-    let path = super::streams::path_pattern(path);
-    let pairs = literal_query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        quote! { .and(wiremock::matchers::query_param(#name, #value)) }
-    });
+    let path = super::path_pattern(&op.path);
+    let literal_query = super::literal_query(&op.path);
     let Call { body, request } = sampler.call(quote! { client }, op, &[]);
     quote! {
         {
@@ -359,11 +355,11 @@ fn call(sampler: &Sampler, op: &Operation, p: &Pagination, plan: ListPlan) -> To
                 item: serde_json::to_value(#item).expect("a sample serializes"),
             });
             server.reset().await;
-            wiremock::Mock::given(wiremock::matchers::path_regex(plan.path))
-                #(#pairs)*
-                .respond_with(Simulator(plan.clone()))
-                .mount(&server)
-                .await;
+            let mut mock = wiremock::Mock::given(wiremock::matchers::path_regex(plan.path));
+            for (name, value) in plan.literal_query {
+                mock = mock.and(wiremock::matchers::query_param(*name, *value));
+            }
+            mock.respond_with(Simulator(plan.clone())).mount(&server).await;
             #body
             failed += check(#name, &plan, #request.items()).await;
             walked += 1;

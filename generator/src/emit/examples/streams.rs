@@ -29,13 +29,14 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
             let media_type = &events.media_type;
             let server_sent = events.framing == Framing::ServerSent;
             let method = op.method.as_str();
-            let path = path_pattern(&op.path);
+            let path = super::path_pattern(&op.path);
+            let query = super::literal_query(&op.path);
             let samples = sampler.each_variant(&events.item);
             let Call { body, request } = sampler.call(quote! { client }, op, &[]);
             quote! {
                 {
                     let sent = Vec::from([#(serde_json::to_value(#samples).expect("a sample serializes")),*]);
-                    let expected = Expected { method: #method, path: #path, media_type: #media_type, server_sent: #server_sent };
+                    let expected = Expected { method: #method, path: #path, query: #query, media_type: #media_type, server_sent: #server_sent };
                     serve(&server, &expected, &sent).await;
                     #body
                     failed += check(#name, #request.events().await, &sent).await;
@@ -56,6 +57,8 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
             struct Expected {
                 method: &'static str,
                 path: &'static str,
+                /// The path template's own query (`?beta=true`).
+                query: &'static [(&'static str, &'static str)],
                 media_type: &'static str,
                 server_sent: bool,
             }
@@ -95,12 +98,13 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
                 let response = wiremock::ResponseTemplate::new(200)
                     .insert_header("content-type", expected.media_type)
                     .set_body_string(body);
-                wiremock::Mock::given(method(expected.method))
+                let mut mock = wiremock::Mock::given(method(expected.method))
                     .and(path_regex(expected.path))
-                    .and(header("accept", expected.media_type))
-                    .respond_with(response)
-                    .mount(server)
-                    .await;
+                    .and(header("accept", expected.media_type));
+                for (name, value) in expected.query {
+                    mock = mock.and(wiremock::matchers::query_param(*name, *value));
+                }
+                mock.respond_with(response).mount(server).await;
             }
         },
         quote! {
@@ -137,36 +141,4 @@ pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, Ren
         },
     ];
     render::file("", items).map(Some)
-}
-
-/// A regular expression for the paths a template matches: `{x}` matches
-/// one segment.
-pub(super) fn path_pattern(template: &str) -> String {
-    let mut pattern = String::from("^");
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        pattern.push_str(&regex::escape(&rest[..open]));
-        match rest[open..].find('}') {
-            Some(close) => {
-                pattern.push_str("[^/]+");
-                rest = &rest[open + close + 1..];
-            }
-            None => {
-                rest = &rest[open..];
-                break;
-            }
-        }
-    }
-    pattern.push_str(&regex::escape(rest));
-    pattern.push('$');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn path_patterns_match_one_segment_per_parameter() {
-        assert_eq!(super::path_pattern("/a.b/{id}/c"), r"^/a\.b/[^/]+/c$");
-        assert_eq!(super::path_pattern("/x/{broken"), r"^/x/\{broken$");
-    }
 }
