@@ -270,10 +270,20 @@ pub(crate) fn value_of<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> R
 fn scalar_text(name: &str, value: &serde_json::Value) -> Result<String, String> {
     match value {
         serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Number(n) => Ok(number_text(n)),
         serde_json::Value::Bool(b) => Ok(b.to_string()),
         serde_json::Value::Null => Ok(String::new()),
         other => Err(format!("`{name}` has no textual form in its style: {other}")),
+    }
+}
+
+/// A number as text: a whole one without a fraction (`2`, not `2.0`), as
+/// a server that reads an integer (a page or offset declared `type:
+/// number`) accepts it, and as JSON Schema counts it an integer too.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 9.0e15 => format!("{}", x as i64),
+        _ => n.to_string(),
     }
 }
 

@@ -1070,10 +1070,10 @@ pub enum PageStyle {
     /// A page-number query parameter (Rust name), counting from the one the
     /// request sets, else from `first`: the parameter's `default`, else its
     /// `minimum`, else 1 (an API whose pages start at 0 says so there).
-    PageNumber { param: String, width: IntWidth, end: PageEnd, first: i64, start: PageStart },
+    PageNumber { param: String, counter: Counter, end: PageEnd, first: i64, start: PageStart },
     /// An offset query parameter (items to skip), from the request's, else
     /// `first` (the parameter's `default` or `minimum`, else 0).
-    Offset { param: String, width: IntWidth, end: PageEnd, first: i64 },
+    Offset { param: String, counter: Counter, end: PageEnd, first: i64 },
     /// A cursor query parameter (Rust name), fed from each page.
     Cursor { param: String, from: CursorFrom },
     /// A URL the server gives for the next page, followed on the client's
@@ -1092,6 +1092,14 @@ impl PageStyle {
             PageStyle::NextLink(LinkFrom::Field(_)) => "next link (body)",
         }
     }
+}
+
+/// The type of a page-number or offset parameter: an integer, or a number
+/// (some documents declare their counters `type: number`), sent whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counter {
+    Int(IntWidth),
+    Float(FloatWidth),
 }
 
 /// Where a page-number list's first page came from.

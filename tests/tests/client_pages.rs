@@ -369,3 +369,21 @@ async fn a_server_that_counts_from_one_despite_minimum_zero_loses_and_repeats_no
     let outcomes: Vec<_> = client.list_logs().size(2).items().collect().await;
     assert!(outcomes.last().unwrap().as_ref().is_err_and(|e| e.to_string().contains("the same page")), "{outcomes:?}");
 }
+
+#[tokio::test]
+async fn an_offset_declared_as_a_number_pages_too() {
+    // `offset` and `limit` are `type: number`: whole numbers on the wire.
+    for total in [0, 2, 5] {
+        let (server, client) = simulated("/connectors", move |query| {
+            let from = number(query, "offset", 0);
+            let limit = number(query, "limit", 30);
+            json!({"connectors": slice(from, limit, total), "total_count": total})
+        })
+        .await;
+        let all = ids(client.list_connectors().limit(2.0).items(), |c| c.id.clone()).await;
+        assert_eq!(all, expected(total), "{total} items");
+        if total > 2 {
+            assert_eq!(queries(&server).await[1], "limit=2&offset=2");
+        }
+    }
+}

@@ -12,14 +12,14 @@
 //!   string field of the body (`next_cursor`, `nextPageToken`, `next_page`,
 //!   `cursor`…) or, for `starting_after`/`after`/`after_id` with a
 //!   `has_more` boolean, from the last item's `id`;
-//! - **page number**: an optional integer query parameter named like a page
+//! - **page number**: an optional integer (or number) query parameter named like a page
 //!   (`page`, `pageNumber`, `page_num`, `pageNo`), ending on a field that
 //!   holds a value while another page follows (`nextPage`, `next`) or a
 //!   boolean that is false on the last page (`hasMore`, `hasNextPage`,
 //!   `more`); else, where the response documents a `Link` header, by its
 //!   `rel="next"` link; else on a total (`total_count`, `total`…) or an
 //!   empty page;
-//! - **offset**: an optional integer query parameter named `offset`,
+//! - **offset**: an optional integer (or number) query parameter named `offset`,
 //!   `skip`, `$skip` or `start`, ending on a total or an empty page;
 //! - **next link**: without such a parameter, a string field with the next
 //!   page's URL (`next`, `nextLink`, `@odata.nextLink`, in the body or one
@@ -31,7 +31,7 @@
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Api, CursorFrom, EndHint, Envelope, Field, FieldPath, HintParam, IntWidth, ItemsAt, LinkFrom, Opened, Operation,
+    Api, Counter, CursorFrom, EndHint, Envelope, Field, FieldPath, HintParam, ItemsAt, LinkFrom, Opened, Operation,
     PageEnd, PageStart, PageStyle, Pagination, PaginationHint, Param, ParamLocation, ResponseBody, Struct, Success,
     TypeKind, TypeRef, Wrapper,
 };
@@ -221,29 +221,30 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
         // The API's own way forward (`next_page_uri`, `next`) wins over
         // counting pages or offsets, which guesses where pages start.
         PageStyle::NextLink(LinkFrom::Field(path))
-    } else if let Some((param, width, first)) = op.params.iter().find_map(|p| integer_param(api, p, named(PAGE_NAMES)))
+    } else if let Some((param, counter, first)) =
+        op.params.iter().find_map(|p| counter_param(api, p, named(PAGE_NAMES)))
     {
         let (first, start) = first.unwrap_or((1, PageStart::Assumed));
         let next_page = list.field(api, NEXT_PAGE_NAMES, |f| f.repr.wrapper != Wrapper::Plain);
         let has_more = || list.field(api, HAS_MORE_NAMES, is_boolean);
         match (next_page, list.link_header) {
-            (Some(path), _) => PageStyle::PageNumber { param, width, end: PageEnd::NextPresent(path), first, start },
+            (Some(path), _) => PageStyle::PageNumber { param, counter, end: PageEnd::NextPresent(path), first, start },
             (None, _) if has_more().is_some() => {
-                PageStyle::PageNumber { param, width, end: PageEnd::HasMore(has_more()?), first, start }
+                PageStyle::PageNumber { param, counter, end: PageEnd::HasMore(has_more()?), first, start }
             }
             (None, true) => PageStyle::NextLink(LinkFrom::LinkHeader),
             (None, false) => {
-                PageStyle::PageNumber { param, width, end: counted_end(api, list, is_integer), first, start }
+                PageStyle::PageNumber { param, counter, end: counted_end(api, list, is_integer), first, start }
             }
         }
-    } else if let Some((param, width, first)) =
-        op.params.iter().find_map(|p| integer_param(api, p, named(OFFSET_NAMES)))
+    } else if let Some((param, counter, first)) =
+        op.params.iter().find_map(|p| counter_param(api, p, named(OFFSET_NAMES)))
     {
         let end = match list.field(api, HAS_MORE_NAMES, is_boolean) {
             Some(path) => PageEnd::HasMore(path),
             None => counted_end(api, list, is_integer),
         };
-        PageStyle::Offset { param, width, end, first: first.map_or(0, |(first, _)| first) }
+        PageStyle::Offset { param, counter, end, first: first.map_or(0, |(first, _)| first) }
     } else if list.link_header {
         PageStyle::NextLink(LinkFrom::LinkHeader)
     } else {
@@ -318,13 +319,13 @@ fn explicit(
             (ty == TypeRef::String).then_some(PageStyle::NextLink(LinkFrom::Field(path)))?
         }
         (Some((HintParam::Page, wire)), end) => {
-            let (param, width, first) = integer_param(api, wire_param(wire)?, |_| true)?;
+            let (param, counter, first) = counter_param(api, wire_param(wire)?, |_| true)?;
             let (first, start) = first.unwrap_or((1, PageStart::Assumed));
-            PageStyle::PageNumber { param, width, end: page_end(end)?, first, start }
+            PageStyle::PageNumber { param, counter, end: page_end(end)?, first, start }
         }
         (Some((HintParam::Offset, wire)), end) => {
-            let (param, width, first) = integer_param(api, wire_param(wire)?, |_| true)?;
-            PageStyle::Offset { param, width, end: page_end(end)?, first: first.map_or(0, |(first, _)| first) }
+            let (param, counter, first) = counter_param(api, wire_param(wire)?, |_| true)?;
+            PageStyle::Offset { param, counter, end: page_end(end)?, first: first.map_or(0, |(first, _)| first) }
         }
         (Some((HintParam::Cursor, wire)), EndHint::Next(next)) => {
             let cursor = wire_param(wire).filter(|p| cursor_param(api, p, |_| true))?;
@@ -337,15 +338,17 @@ fn explicit(
     Some(Pagination { style, items, item })
 }
 
-/// An optional integer query parameter whose wire name `matches`: its
-/// Rust name, width, and the first value it declares (see `declared_first`).
-fn integer_param(api: &Api, p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, IntWidth, Option<First>)> {
-    match *unaliased(api, &p.ty) {
-        TypeRef::Integer(width) if p.location == ParamLocation::Query && !p.required && matches(&p.wire_name) => {
-            Some((p.rust_name.clone(), width, declared_first(p)))
-        }
-        _ => None,
-    }
+/// An optional integer (or number) query parameter whose wire name
+/// `matches`: its Rust name, type, and the first value it declares (see
+/// `declared_first`).
+fn counter_param(api: &Api, p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, Counter, Option<First>)> {
+    let counter = match *unaliased(api, &p.ty) {
+        TypeRef::Integer(width) => Counter::Int(width),
+        TypeRef::Number(width) => Counter::Float(width),
+        _ => return None,
+    };
+    (p.location == ParamLocation::Query && !p.required && matches(&p.wire_name))
+        .then(|| (p.rust_name.clone(), counter, declared_first(p)))
 }
 
 /// A first page or offset a parameter declares, and how.

@@ -6,9 +6,10 @@ use super::shared::checks::constraint_checks;
 use super::shared::docs::{doc_attrs, doc_paragraphs};
 use super::shared::{body_type, gated, root, rust_type, TypePath};
 use crate::ir::{
-    Api, ArgKind, BodyContent, CursorFrom, Envelope, EventStream, FieldPath, Framing, IntWidth, ItemsAt, LinkFrom,
-    MediaKind, MessageField, Opened, Operation, OperationNames, PageEnd, PageStart, PageStyle, Pagination, Param,
-    ParamLocation, ParamRepr, Passing, PathSegment, Response, ResponseBody, Status, Style, Success, TypeRef, Wrapper,
+    Api, ArgKind, BodyContent, Counter, CursorFrom, Envelope, EventStream, FieldPath, FloatWidth, Framing, IntWidth,
+    ItemsAt, LinkFrom, MediaKind, MessageField, Opened, Operation, OperationNames, PageEnd, PageStart, PageStyle,
+    Pagination, Param, ParamLocation, ParamRepr, Passing, PathSegment, Response, ResponseBody, Status, Style, Success,
+    TypeRef, Wrapper,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -483,29 +484,43 @@ fn pages_fns(
         ItemsAt::Body => quote! { |page| page.into_body() },
     };
     let next_number = |by: TokenStream| quote! { Some(#root::runtime::Next::Number(current.saturating_add(#by))) };
-    let numbered = |param: &str, width: IntWidth, first: i64| {
+    // A counter's value as the parameter takes it (`first` as a literal of
+    // its type), and the current one as an `i64` again.
+    let literal = |counter: Counter, value: i64| match counter {
+        Counter::Int(_) => Literal::i64_unsuffixed(value),
+        Counter::Float(FloatWidth::F64) => Literal::f64_unsuffixed(value as f64),
+        Counter::Float(FloatWidth::F32) => Literal::f32_unsuffixed(value as f32),
+    };
+    let numbered = |param: &str, counter: Counter, first: i64| {
         let param = format_ident!("{}", param);
-        let set = match width {
-            IntWidth::I64 => quote! { request.#param(next.number(#operation)?) },
-            IntWidth::I32 => {
+        let set = match counter {
+            Counter::Int(IntWidth::I64) => quote! { request.#param(next.number(#operation)?) },
+            Counter::Int(IntWidth::I32) => {
                 quote! { request.#param(#root::runtime::page_number::<i32>(#operation, next.number(#operation)?)?) }
             }
+            // A counter declared as a number: whole numbers, sent as such.
+            Counter::Float(FloatWidth::F64) => quote! { request.#param(next.number(#operation)? as f64) },
+            Counter::Float(FloatWidth::F32) => quote! { request.#param(next.number(#operation)? as f32) },
         };
         let first = Literal::i64_unsuffixed(first);
-        let before = quote! { let current = request.#param.map_or(#first, i64::from); };
+        let current = match counter {
+            Counter::Int(_) => quote! { i64::from },
+            Counter::Float(_) => quote! { |value| value as i64 },
+        };
+        let before = quote! { let current = request.#param.map_or(#first, #current); };
         (set, before)
     };
     let mut first = quote! { request };
     let (advance, before, next, total, doc) = match style {
-        PageStyle::PageNumber { param, width, end, first: start, .. }
-        | PageStyle::Offset { param, width, end, first: start } => {
+        PageStyle::PageNumber { param, counter, end, first: start, .. }
+        | PageStyle::Offset { param, counter, end, first: start } => {
             let offset = matches!(style, PageStyle::Offset { .. });
-            let (set, before) = numbered(param, *width, *start);
+            let (set, before) = numbered(param, *counter, *start);
             if !offset {
                 // The first page is asked for by its number too (the one
                 // decided from the parameter, unless set).
                 let param = format_ident!("{}", param);
-                let start = Literal::i64_unsuffixed(*start);
+                let start = literal(*counter, *start);
                 first = quote! { { let first = request.#param.unwrap_or(#start); request.#param(first) } };
             }
             let step = if offset {

@@ -61,6 +61,17 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// `GET /connectors`
+    ///
+    /// A paginated list (offset): `.items()` on the request streams every item, `.pages()` every page.
+    pub fn list_connectors(&self) -> ListConnectorsRequest {
+        ListConnectorsRequest {
+            client: self.clone(),
+            limit: None,
+            offset: None,
+            options: Default::default(),
+        }
+    }
     /// `GET /events`
     ///
     /// A paginated list (offset): `.items()` on the request streams every item, `.pages()` every page.
@@ -473,6 +484,119 @@ crate::runtime::into_future!(
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ListChargesError {}
+
+/// A [`Client::list_connectors`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct ListConnectorsRequest {
+    client: Client,
+    limit: Option<f64>,
+    offset: Option<f64>,
+    options: crate::runtime::RequestOptions,
+}
+
+impl ListConnectorsRequest {
+    /// Sets the `limit` query parameter.
+    pub fn limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets the `offset` query parameter.
+    pub fn offset(mut self, value: f64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> crate::ApiResult<types::ListConnectorsResponse, ListConnectorsError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "list_connectors",
+            method: reqwest::Method::GET,
+            path: "/connectors",
+            idempotent: true,
+            accept: "application/json",
+            security: &[],
+            idempotency_key: None,
+        };
+        let Self { client, limit, offset, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        if let Some(value) = &limit {
+            call.check(crate::runtime::check_number("limit", *value, None, None, None));
+        }
+        if let Some(value) = &offset {
+            call.check(crate::runtime::check_number("offset", *value, None, None, None));
+        }
+        call.set_path("/connectors".to_string());
+        call.query("limit", &limit);
+        call.query("offset", &offset);
+        call
+    }
+}
+
+impl ListConnectorsRequest {
+    /// Every page of the list, as a stream of whole responses (for totals
+    /// and headers), fetched one at a time as it is polled.
+    /// Pages are asked for by the `offset` offset (the items skipped), from the one set here (or 0), until a page is empty. The stream stops with an error if the server repeats a page, a cursor or a link.
+    pub fn pages(
+        self,
+    ) -> crate::Pages<
+        crate::ApiResponse<types::ListConnectorsResponse>,
+        ListConnectorsError,
+    > {
+        crate::runtime::Pages::new(
+            "list_connectors",
+            move |next| {
+                let request = self.clone();
+                Box::pin(async move {
+                    let request = match next {
+                        None => request,
+                        Some(next) => {
+                            request.offset(next.number("list_connectors")? as f64)
+                        }
+                    };
+                    let current = request.offset.map_or(0, |value| value as i64);
+                    let response = request.send().await?;
+                    let body = response.body();
+                    let items = body.connectors.len();
+                    let next = if items > 0 {
+                        Some(
+                            crate::runtime::Next::Number(
+                                current.saturating_add(items as i64),
+                            ),
+                        )
+                    } else {
+                        None
+                    };
+                    Ok(crate::runtime::Fetched::of(response, items, next))
+                })
+            },
+        )
+    }
+    /// Every item on every page, as a stream (see [`ListConnectorsRequest::pages`]).
+    pub fn items(self) -> crate::Items<types::Named, ListConnectorsError> {
+        crate::runtime::Items::new(self.pages(), |page| page.into_body().connectors)
+    }
+}
+
+crate::runtime::request_options!(ListConnectorsRequest);
+
+crate::runtime::into_future!(
+    ListConnectorsRequest, types::ListConnectorsResponse, ListConnectorsError
+);
+
+/// The error responses documented for [`Client::list_connectors`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListConnectorsError {}
 
 /// A [`Client::list_events`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

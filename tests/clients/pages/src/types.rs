@@ -104,6 +104,41 @@ impl ListChargesResponse {
 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
+pub struct ListConnectorsResponse {
+    pub connectors: Vec<Named>,
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub total_count: Option<f64>,
+}
+
+impl crate::runtime::FromJson for ListConnectorsResponse {
+    fn from_json(
+        value: crate::runtime::Json<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut members = crate::runtime::members(
+            value,
+            "struct ListConnectorsResponse",
+        )?;
+        Ok(Self {
+            connectors: crate::runtime::field(&mut members, "connectors")?,
+            total_count: crate::runtime::field(&mut members, "total_count")?,
+        })
+    }
+}
+
+crate::runtime::deserialize_from_json!(ListConnectorsResponse);
+
+impl ListConnectorsResponse {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(connectors: Vec<Named>) -> Self {
+        Self {
+            connectors,
+            total_count: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(serde::Serialize))]
 pub struct ListEventsResponse {
     pub events: Vec<Named>,
     pub total_count: i64,
