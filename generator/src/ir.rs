@@ -1203,6 +1203,10 @@ pub struct SecurityScheme {
     pub doc: Option<String>,
     /// The builder's `<scheme>_token_source` method, for bearer schemes.
     pub token_source_method: Option<String>,
+    /// Decided: the environment variable that examples and the front page
+    /// read the credential from (`BEARER_AUTH` for `bearerAuth`; a basic
+    /// scheme's adds `_USERNAME` and `_PASSWORD`).
+    pub env_var: String,
     /// OAuth2's client-credentials flow, when the scheme has one.
     pub client_credentials: Option<ClientCredentialsFlow>,
 }

@@ -4,7 +4,7 @@
 //! Wire names are never changed; only the Rust side is. All functions are
 //! pure, so the same spec always yields the same names.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Rust keywords (strict and reserved, all editions). A snake_case name that
@@ -181,6 +181,17 @@ pub fn singular(raw: &str) -> String {
         raw[..raw.len() - 1].to_string()
     } else {
         format!("{raw}Item")
+    }
+}
+
+/// The environment variable a credential is read from in examples and on
+/// the front page: the scheme's name in `SHOUTY_SNAKE_CASE`.
+pub fn env_var(scheme: &str) -> String {
+    let name = ascii_ident_chars(&ascii_letters(scheme).to_shouty_snake_case());
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("CREDENTIAL_{name}")
+    } else {
+        name
     }
 }
 

@@ -33,6 +33,9 @@ pub fn decide(mut api: Api, target: &Target, diags: &mut Diagnostics) -> Decided
 }
 
 fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
+    for scheme in &mut api.security_schemes {
+        scheme.env_var = naming::env_var(&scheme.wire_name);
+    }
     recursion::box_recursive_fields(api);
     union_conversions(api);
     requests::mark_directions(api);

@@ -131,7 +131,7 @@ fn client_impl(api: &Api) -> TokenStream {
 fn builder_impl(api: &Api) -> TokenStream {
     let root = root(api);
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
-        let SecurityScheme { wire_name, rust_name: _, kind, doc, token_source_method, client_credentials } = s;
+        let SecurityScheme { wire_name, rust_name: _, kind, doc, token_source_method, client_credentials, env_var: _ } = s;
         let rust_name = &s.rust_name;
         let name = format_ident!("{}", rust_name);
         let index = Literal::usize_unsuffixed(index);

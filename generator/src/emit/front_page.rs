@@ -110,12 +110,13 @@ fn code_list(names: &[&str]) -> String {
 /// How the example builds its client, and a note on the environment
 /// variable it reads.
 fn client_line(api: &Api) -> (String, Vec<String>) {
-    let var = |name: &str| name.to_ascii_uppercase().replace(['-', ' '], "_");
     if let Some((function, setter, basic)) = api.crate_shape.constructors.first() {
         let scheme = api.security_schemes.iter().find(|s| s.rust_name == *setter);
-        let name = scheme.map_or_else(|| setter.to_ascii_uppercase(), |s| var(&s.wire_name));
+        let name = scheme.map_or_else(|| crate::naming::env_var(setter), |s| s.env_var.clone());
         let line = if *basic {
-            format!("let client = Client::{function}(\"user\", std::env::var(\"{name}_PASSWORD\")?)?;")
+            format!(
+                "let client = Client::{function}(std::env::var(\"{name}_USERNAME\")?, std::env::var(\"{name}_PASSWORD\")?)?;"
+            )
         } else {
             format!("let client = Client::{function}(std::env::var(\"{name}\")?)?;")
         };
@@ -172,4 +173,39 @@ fn authentication(api: &Api) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+#[cfg(test)]
+mod env_var_tests {
+    /// The variable each scheme's credential is read from is one name on
+    /// the front page, in the README and in every example (it was
+    /// `BEARERAUTH` on the front page and `BEARER_AUTH` in examples).
+    #[test]
+    fn the_front_page_readme_and_examples_read_one_variable_per_scheme() {
+        for (scheme, var) in [
+            ("bearerAuth: {type: http, scheme: bearer}", "BEARER_AUTH"),
+            ("Api-Key: {type: apiKey, in: header, name: X-Key}", "API_KEY"),
+            ("basicAuth: {type: http, scheme: basic}", "BASIC_AUTH_PASSWORD"),
+        ] {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://a.example'}}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    {scheme}\nsecurity: [{{{}: []}}]\n",
+                scheme.split(':').next().unwrap()
+            );
+            let options = crate::CrateOptions {
+                crate_name: "a".into(),
+                spec_label: "a.yaml".into(),
+                command: "test".into(),
+                examples: true,
+                strict: false,
+                selection: crate::Selection::default(),
+                overlays: Vec::new(),
+            };
+            let generated = crate::generate(&text, "a.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+            let file = |name: &str| &generated.files.iter().find(|(path, _)| path == name).expect(name).1;
+            let quoted = format!("std::env::var(\"{var}\")");
+            for name in ["src/lib.rs", "README.md", "examples/get_a.rs"] {
+                assert!(file(name).contains(&quoted), "{name} does not read {var}:\n{}", file(name));
+            }
+        }
+    }
 }

@@ -76,6 +76,7 @@ impl Lowerer<'_> {
                 kind,
                 doc,
                 token_source_method: None,
+                env_var: String::new(),
                 client_credentials,
             });
         }

@@ -39,7 +39,7 @@ fn credentials_from_env(api: &Api) -> (Vec<String>, Vec<TokenStream>) {
     let mut sets = Vec::new();
     for scheme in &api.security_schemes {
         let setter = format_ident!("{}", scheme.rust_name);
-        let var = scheme.wire_name.to_shouty_snake_case();
+        let var = scheme.env_var.clone();
         match scheme.kind {
             SecurityKind::Basic => {
                 let (user, password) = (format!("{var}_USERNAME"), format!("{var}_PASSWORD"));

@@ -11,7 +11,7 @@
 //! use security_client::{Client, Error};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::with_basic("user", std::env::var("BASIC_PASSWORD")?)?;
+//! let client = Client::with_basic(std::env::var("BASIC_USERNAME")?, std::env::var("BASIC_PASSWORD")?)?;
 //! match client.bearer_or_basic().await {
 //!     Ok(response) => println!("{:#?}", response.body()),
 //!     // A status the operation documents, its body decoded.
