@@ -9,8 +9,8 @@
 //! variant.
 
 use super::compose::Merged;
-use super::schema::{admits_only_null, Typed};
-use super::view::{SchemaRef, SchemaType, View};
+use super::schema::Typed;
+use super::view::{admits_only_null, SchemaRef, SchemaType, Substance, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{TypeKind, TypeRef, Union, UnionVariant};
@@ -33,31 +33,6 @@ struct UnionMember<'a> {
 enum BasePart<'a> {
     Member(SchemaRef<'a>, Pointer),
     Own(&'a Schema, Pointer),
-}
-
-/// What an `allOf` member contributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Substance {
-    /// Annotations only.
-    Nothing,
-    /// Properties: merged into a struct.
-    Object,
-    /// `type: string`, `integer`, `number` or `boolean` (with its
-    /// constraints and format).
-    Scalar(SchemaType<'static>),
-    /// Anything else: a list, an enum, a union, `not`.
-    Other,
-}
-
-impl Substance {
-    fn describe(self) -> &'static str {
-        match self {
-            Substance::Nothing => "annotations",
-            Substance::Object => "an object",
-            Substance::Scalar(t) => t.name(),
-            Substance::Other => "a list, enum or union",
-        }
-    }
 }
 
 /// Components that are a base and a union are followed this deep when

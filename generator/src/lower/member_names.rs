@@ -3,8 +3,7 @@
 //! (`Variant2`) only when nothing in the schemas does.
 
 use super::inline_names::common_word_prefix;
-use super::schema::admits_only_null;
-use super::view::{SchemaRef, SchemaType, View};
+use super::view::{admits_only_null, inline_property, SchemaRef, SchemaType, View};
 use crate::naming;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -168,15 +167,6 @@ pub(super) fn member_label<'a>(member: SchemaRef<'a>, members: &[SchemaRef<'a>],
         return mine.join("_");
     }
     positional
-}
-
-/// The schema of `view`'s property `name` when it is written inline (not a
-/// `$ref`).
-pub(super) fn inline_property<'a>(view: &View<'a>, name: &str) -> Option<View<'a>> {
-    match view.properties.iter().find(|(n, _)| *n == name)? {
-        (_, SchemaRef::Item(schema)) => Some(View::of(schema)),
-        (_, SchemaRef::Ref(_)) => None,
-    }
 }
 
 /// A word for what kind of value a property holds (`text`, `objects`,

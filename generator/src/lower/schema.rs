@@ -4,9 +4,9 @@
 
 use super::compose::Merged;
 use super::inline_names::Naming;
-use super::member_names::{inline_property, member_label};
+use super::member_names::member_label;
 use super::shape_key::ShapeKey;
-use super::view::{SchemaRef, SchemaType, View};
+use super::view::{admits_only_null, inline_property, SchemaRef, SchemaType, Substance, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
 use crate::ir::{EnumVariant, FloatWidth, IntWidth, StringEnum, TypeId, TypeKind, TypeRef, Union, UnionVariant};
@@ -255,8 +255,7 @@ impl<'a> Lowerer<'a> {
     /// value, which holds null already) is not wrapped either, as the
     /// same schema inline is not.
     fn item_of(&self, schema: SchemaRef<'a>, typed: Typed) -> TypeRef {
-        let any_value =
-            matches!(schema, SchemaRef::Ref(_)) && self.substance(schema, 0) == super::all_of::Substance::Nothing;
+        let any_value = matches!(schema, SchemaRef::Ref(_)) && self.substance(schema, 0) == Substance::Nothing;
         if any_value {
             typed.ty
         } else {
@@ -534,14 +533,6 @@ fn is_string_enum(view: &View<'_>) -> bool {
             }
             Some(_) => false,
         }
-}
-
-/// A schema that admits only `null`: `{type: 'null'}`, or OpenAPI 3.0's
-/// way to say it, `{nullable: true, enum: [null]}` (with any `type`).
-pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
-    let SchemaRef::Item(schema) = member else { return false };
-    let view = View::of(schema);
-    view.typ == Some(SchemaType::Null) || (view.nullable && view.enum_values == [Value::Null])
 }
 
 /// A parameter's or body's schema position.

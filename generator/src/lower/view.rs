@@ -245,3 +245,45 @@ impl<'a> View<'a> {
             && !self.has_not
     }
 }
+
+/// What an `allOf` member contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Substance {
+    /// Annotations only.
+    Nothing,
+    /// Properties: merged into a struct.
+    Object,
+    /// `type: string`, `integer`, `number` or `boolean` (with its
+    /// constraints and format).
+    Scalar(SchemaType<'static>),
+    /// Anything else: a list, an enum, a union, `not`.
+    Other,
+}
+
+impl Substance {
+    pub(super) fn describe(self) -> &'static str {
+        match self {
+            Substance::Nothing => "annotations",
+            Substance::Object => "an object",
+            Substance::Scalar(t) => t.name(),
+            Substance::Other => "a list, enum or union",
+        }
+    }
+}
+
+/// A schema that admits only `null`: `{type: 'null'}`, or OpenAPI 3.0's
+/// way to say it, `{nullable: true, enum: [null]}` (with any `type`).
+pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
+    let SchemaRef::Item(schema) = member else { return false };
+    let view = View::of(schema);
+    view.typ == Some(SchemaType::Null) || (view.nullable && view.enum_values == [Value::Null])
+}
+
+/// The schema of `view`'s property `name` when it is written inline (not a
+/// `$ref`).
+pub(super) fn inline_property<'a>(view: &View<'a>, name: &str) -> Option<View<'a>> {
+    match view.properties.iter().find(|(n, _)| *n == name)? {
+        (_, SchemaRef::Item(schema)) => Some(View::of(schema)),
+        (_, SchemaRef::Ref(_)) => None,
+    }
+}
