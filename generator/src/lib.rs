@@ -23,7 +23,7 @@ pub mod scopes;
 pub mod select;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use emit::{CrateOptions, RenderError};
+pub use emit::{EmitOptions, RenderError};
 pub use load::overlay::Overlay;
 pub use select::Selection;
 
@@ -134,6 +134,39 @@ fn analyze_loaded(
     }
 }
 
+/// Settings that are not in the spec.
+#[derive(Debug, Clone)]
+pub struct CrateOptions {
+    /// The package name in the emitted `Cargo.toml`.
+    pub crate_name: String,
+    /// The spec's path as shown in each file's header.
+    pub spec_label: String,
+    /// The command that regenerates the crate, shown in each file's header.
+    pub command: String,
+    /// Also emit `examples/<operation>.rs`, one runnable program per
+    /// operation (and the dev-dependencies they use).
+    pub examples: bool,
+    /// Refuse the document on any warning (an operation left out, a schema
+    /// represented as any JSON value), not only on errors.
+    pub strict: bool,
+    /// The operations to generate (all by default).
+    pub selection: Selection,
+    /// OpenAPI Overlay documents applied to the document first, in order.
+    pub overlays: Vec<Overlay>,
+}
+
+impl CrateOptions {
+    /// What emitting the crate takes of these.
+    pub fn emit_options(&self) -> EmitOptions {
+        EmitOptions {
+            crate_name: self.crate_name.clone(),
+            spec_label: self.spec_label.clone(),
+            command: self.command.clone(),
+            examples: self.examples,
+        }
+    }
+}
+
 /// How [`generate_module`] writes a client as one module.
 #[derive(Debug, Clone)]
 pub struct ModuleOptions {
@@ -203,7 +236,7 @@ pub fn generate_loaded(
 ) -> Result<Generated, Failure> {
     let (api, warnings) = analyze_loaded(loaded, diags, options.strict, &options.selection, &ir::Target::Crate)
         .map_err(Failure::Invalid)?;
-    let files = emit::emit(&api, options).map_err(Failure::Internal)?;
+    let files = emit::emit(&api, &options.emit_options()).map_err(Failure::Internal)?;
     Ok(Generated { stats: stats(&api, &files), files, warnings })
 }
 

@@ -189,7 +189,7 @@ mod tests {
                 selection: Default::default(),
                 overlays: Vec::new(),
             };
-            for (path, text) in crate::emit::emit(&api, &options).expect("the fixture renders") {
+            for (path, text) in crate::emit::emit(&api, &options.emit_options()).expect("the fixture renders") {
                 if path.starts_with("src/runtime/") || !path.ends_with(".rs") {
                     continue;
                 }

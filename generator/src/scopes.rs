@@ -207,7 +207,7 @@ mod tests {
             selection: Default::default(),
             overlays: Vec::new(),
         };
-        let files = crate::emit::emit(&api, &options).unwrap();
+        let files = crate::emit::emit(&api, &options.emit_options()).unwrap();
         let file = |name: &str| {
             let text = &files.iter().find(|(path, _)| path == name).expect("the file is emitted").1;
             syn::parse_file(text).expect("the emitted file parses")

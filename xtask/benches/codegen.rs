@@ -83,7 +83,8 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         generator::check::check(&mut lowered, &mut diags);
         let api = generator::decide::decide(lowered.clone(), &crate_target, &mut diags);
         assert!(diags.is_empty(), "{diags}");
-        let opts = options(&doc.name);
+        let crate_options = options(&doc.name);
+        let opts = crate_options.emit_options();
         let load = median(runs, || generator::load::load(&doc.text, file, &mut generator::Diagnostics::new(file)));
         let lower = median(runs, || {
             let (mut api, namings) = generator::lower::lower(&loaded, &mut generator::Diagnostics::new(file));
@@ -101,7 +102,7 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         let emit = median(runs, || generator::emit::tokens(&api, &opts));
         let render =
             median(runs, || generator::emit::render_files(generator::emit::tokens(&api, &opts)).unwrap()) - emit;
-        let total = median(runs, || generator::generate(&doc.text, file, &opts).unwrap());
+        let total = median(runs, || generator::generate(&doc.text, file, &crate_options).unwrap());
         let per_op = total / doc.operations as u32;
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {:.3} |",

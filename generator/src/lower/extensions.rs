@@ -81,13 +81,13 @@ impl Lowerer<'_> {
 pub(super) fn pagination_hint(
     extensions: &indexmap::IndexMap<String, Value>,
     op_at: &Pointer,
-    diags: &mut crate::Diagnostics,
+    diags: &mut crate::diagnostics::Diagnostics,
 ) -> Result<Option<PaginationHint>, Reported> {
     const KEY: &str = "x-pagination";
     const KEYS: [&str; 8] = ["page", "offset", "cursor", "items", "next", "has-more", "total", "next-link"];
     let Some(value) = extensions.get(KEY) else { return Ok(None) };
     let at = op_at.join(KEY);
-    let malformed = |diags: &mut crate::Diagnostics| {
+    let malformed = |diags: &mut crate::diagnostics::Diagnostics| {
         diags.error(
             &at,
             "`x-pagination` must be `false` or an object of wire names: at most one of `page`, `offset` or `cursor`; `items`; and at most one of `next`, `has-more`, `total` or `next-link` (dotted paths; `next-link: Link` for the header)",
@@ -139,7 +139,7 @@ pub(super) fn pagination_hint(
 pub(super) fn idempotent_hint(
     extensions: &indexmap::IndexMap<String, Value>,
     op_at: &Pointer,
-    diags: &mut crate::Diagnostics,
+    diags: &mut crate::diagnostics::Diagnostics,
 ) -> Result<Option<bool>, Reported> {
     const KEY: &str = "x-idempotent";
     match extensions.get(KEY) {
@@ -156,7 +156,7 @@ pub(super) fn envelope_hint(
     op_extensions: &indexmap::IndexMap<String, Value>,
     root_extensions: &indexmap::IndexMap<String, Value>,
     op_at: &Pointer,
-    diags: &mut crate::Diagnostics,
+    diags: &mut crate::diagnostics::Diagnostics,
 ) -> Result<Option<bool>, Reported> {
     let Some((value, at)) = op_or_root(op_extensions, root_extensions, "x-envelope", op_at) else { return Ok(None) };
     match value {
@@ -171,7 +171,7 @@ pub(super) fn idempotency_key_hint(
     op_extensions: &indexmap::IndexMap<String, Value>,
     root_extensions: &indexmap::IndexMap<String, Value>,
     op_at: &Pointer,
-    diags: &mut crate::Diagnostics,
+    diags: &mut crate::diagnostics::Diagnostics,
 ) -> Result<Option<String>, Reported> {
     let Some((value, at)) = op_or_root(op_extensions, root_extensions, "x-idempotency-key", op_at) else {
         return Ok(None);
