@@ -67,7 +67,7 @@ fn example(api: &Api, op: &Operation, crate_name: &str, krate: &str) -> Vec<Toke
     let krate_ident = format_ident!("{}", krate);
     let url_var = base_url_var(crate_name);
     let (vars, credentials) = credentials_from_env(api);
-    let sampler = Sampler::new(api, false, false);
+    let sampler = Sampler::new(api, &krate_ident, false, false);
     let paginated = op.pagination.is_some();
 
     // Path parameters come from the command line, in path order.
@@ -213,7 +213,7 @@ fn placeholder_credentials(api: &Api) -> Vec<TokenStream> {
 pub fn contract_program(api: &Api, crate_name: &str, optional_params: bool) -> Result<String, RenderError> {
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
-    let sampler = Sampler::new(api, true, optional_params);
+    let sampler = Sampler::new(api, &k, true, optional_params);
     let credentials = placeholder_credentials(api);
     let calls: Vec<TokenStream> = api
         .operations

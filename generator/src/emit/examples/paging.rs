@@ -26,7 +26,7 @@ const PAGE_SIZE: usize = 2;
 pub fn paging_program(api: &Api, crate_name: &str) -> Result<Option<String>, RenderError> {
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
-    let sampler = Sampler::new(api, false, false);
+    let sampler = Sampler::new(api, &k, false, false);
     let start = super::loopback_client(api, &k);
     let mut skipped = Vec::new();
     let calls: Vec<TokenStream> = api

@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 pub fn stream_program(api: &Api, crate_name: &str) -> Result<Option<String>, RenderError> {
     let krate = crate_name.replace('-', "_");
     let k = format_ident!("{}", krate);
-    let sampler = Sampler::new(api, true, false);
+    let sampler = Sampler::new(api, &k, true, false);
     let start = super::loopback_client(api, &k);
     let calls: Vec<TokenStream> = api
         .operations

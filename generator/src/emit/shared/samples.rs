@@ -25,6 +25,9 @@ const MAX_DEPTH: usize = 24;
 /// generated crate's `types` module.
 pub(crate) struct Sampler<'a> {
     api: &'a Api,
+    /// The crate's name, as the programs that use the samples name it (the
+    /// samples stand in an example or test program, not in the crate).
+    krate: proc_macro2::Ident,
     /// Also set optional fields (the contract test), not only the required
     /// ones (the examples a reader copies from).
     optional: bool,
@@ -50,9 +53,10 @@ enum Slot {
 }
 
 impl<'a> Sampler<'a> {
-    pub(crate) fn new(api: &'a Api, optional: bool, optional_params: bool) -> Self {
+    pub(crate) fn new(api: &'a Api, krate: &proc_macro2::Ident, optional: bool, optional_params: bool) -> Self {
         Self {
             api,
+            krate: krate.clone(),
             optional,
             optional_params,
             named: std::cell::Cell::new(false),
@@ -90,6 +94,16 @@ impl<'a> Sampler<'a> {
                 ArgKind::Exact | ArgKind::Optional => Slot::Exact,
             };
             let value = self.value(ty, &Constraints::default(), slot, 0, 0);
+            // Bytes to pass where an `impl Into<…>` takes them: the crate's
+            // `Binary` by name (`"example".into()` could be bytes, a request
+            // body or a `Binary`, and only a `Binary` converts to a choice of
+            // contents).
+            let value = if *ty == TypeRef::Binary && slot == Slot::Exact {
+                let krate = &self.krate;
+                quote! { #krate::Binary::from("example") }
+            } else {
+                value
+            };
             body_let = Some(quote! { let body = #value; });
             if body.repr.passing == Passing::Argument {
                 args.push(quote! { body });
@@ -588,6 +602,26 @@ paths:
         let generated = crate::generate(text, "r.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let example = &generated.files.iter().find(|(path, _)| path == "examples/get_r.rs").expect("example").1;
         assert!(example.contains(r#"client.get_r(id, "q1")"#), "{example}");
+    }
+
+    #[test]
+    fn a_binary_body_in_an_example_is_the_crates_binary_by_name() {
+        // Two media kinds of bytes: the body is a choice that only a
+        // `Binary` converts to (found by the document fuzzer: the example's
+        // `"example".into()` had no type to go to).
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /up:\n    put:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n          image/png: {schema: {type: string, format: binary}}\n      responses: {'204': {description: ok}}\n";
+        let options = crate::CrateOptions {
+            crate_name: "up".into(),
+            spec_label: "up.yaml".into(),
+            command: "test".into(),
+            examples: true,
+            strict: false,
+            selection: crate::Selection::default(),
+            overlays: Vec::new(),
+        };
+        let generated = crate::generate(text, "up.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
+        let example = &generated.files.iter().find(|(path, _)| path == "examples/upload.rs").expect("example").1;
+        assert!(example.contains(r#"let body = up::Binary::from("example");"#), "{example}");
     }
 
     fn range(lo: Option<f64>, hi: Option<f64>) -> Constraints {
