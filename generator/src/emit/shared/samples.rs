@@ -609,7 +609,7 @@ paths:
         // Two media kinds of bytes: the body is a choice that only a
         // `Binary` converts to (found by the document fuzzer: the example's
         // `"example".into()` had no type to go to).
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /up:\n    put:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n          image/png: {schema: {type: string, format: binary}}\n      responses: {'204': {description: ok}}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /up:\n    put:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n          application/problem+json: {schema: {type: string, format: binary}}\n      responses: {'204': {description: ok}}\n";
         let options = crate::CrateOptions {
             crate_name: "up".into(),
             spec_label: "up.yaml".into(),
