@@ -427,15 +427,60 @@ fn from_json_decodes_as_serde_derive_does() {
 
 #[test]
 fn the_path_scan_survives_any_body_and_position() {
+    // Random bytes, random positions: the scan ends without a panic, and
+    // what it names is a path (the root, or steps joined by dots).
     let mut rng = Lcg(7);
     let alphabet = b"{}[]:,\"\\ \nab1-";
     for _ in 0..2_000 {
         let len = (rng.next() % 40) as usize;
         let text: Vec<u8> = (0..len).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect();
         let (line, column) = ((rng.next() % 4) as usize, (rng.next() % 50) as usize);
-        assert!(!json_path_at(&text, line, column, rng.next() & 1 == 0).is_empty());
+        let path = json_path_at(&text, line, column, rng.next() & 1 == 0);
+        assert!(path == "." || !(path.starts_with('.') || path.ends_with('.')), "{path:?} for {text:?}");
     }
     assert_eq!(json_path_at(b"{}", usize::MAX, usize::MAX, false), ".");
+}
+
+#[test]
+fn the_path_scan_names_where_serde_json_stops() {
+    // A second opinion: nested documents broken at a known place (`x`, no
+    // JSON value), where serde_json itself reports the line and column.
+    let mut rng = Lcg(11);
+    for _ in 0..300 {
+        let (mut text, mut path) = (String::new(), Vec::new());
+        broken(&mut rng, 0, &mut text, &mut path);
+        let err = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
+        let expected = if path.is_empty() { ".".to_string() } else { path.concat().trim_start_matches('.').to_string() };
+        assert_eq!(json_path_at(text.as_bytes(), err.line(), err.column(), false), expected, "in {text}");
+    }
+}
+
+/// A JSON value with `x` (not a value) at a random depth; `path` gets the
+/// steps to it (`.key`, `[index]`). Some values span lines.
+fn broken(rng: &mut Lcg, depth: usize, text: &mut String, path: &mut Vec<String>) {
+    let filler = |rng: &mut Lcg| ["1", "\"s\"", "true", "null", "{}", "[]", "{\"k\": [1, 2]}"][rng.below(7) as usize];
+    let newline = |rng: &mut Lcg| if rng.below(3) == 0 { "\n" } else { "" };
+    if depth >= 3 || rng.below(4) == 0 {
+        text.push('x');
+        return;
+    }
+    let before = rng.below(3);
+    if rng.below(2) == 0 {
+        text.push('{');
+        for i in 0..before {
+            text.push_str(&format!("\"f{i}\": {},{}", filler(rng), newline(rng)));
+        }
+        let key = format!("k{depth}");
+        text.push_str(&format!("\"{key}\": "));
+        path.push(format!(".{key}"));
+    } else {
+        text.push('[');
+        for _ in 0..before {
+            text.push_str(&format!("{},{}", filler(rng), newline(rng)));
+        }
+        path.push(format!("[{before}]"));
+    }
+    broken(rng, depth + 1, text, path);
 }
 
 #[test]
