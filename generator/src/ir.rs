@@ -1070,12 +1070,12 @@ pub enum PageStyle {
     /// A page-number query parameter (Rust name), counting from the one the
     /// request sets, else from `first`: the parameter's `default`, else its
     /// `minimum`, else 1 (an API whose pages start at 0 says so there).
-    PageNumber { param: String, counter: Counter, end: PageEnd, first: i64, start: PageStart },
+    PageNumber { param: ParamId, counter: Counter, end: PageEnd, first: i64, start: PageStart },
     /// An offset query parameter (items to skip), from the request's, else
     /// `first` (the parameter's `default` or `minimum`, else 0).
-    Offset { param: String, counter: Counter, end: PageEnd, first: i64 },
+    Offset { param: ParamId, counter: Counter, end: PageEnd, first: i64 },
     /// A cursor query parameter (Rust name), fed from each page.
-    Cursor { param: String, from: CursorFrom },
+    Cursor { param: ParamId, from: CursorFrom },
     /// A URL the server gives for the next page, followed on the client's
     /// origin only.
     NextLink(LinkFrom),

@@ -32,8 +32,8 @@
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Api, Counter, CursorFrom, EndHint, Envelope, Field, FieldPath, HintParam, ItemsAt, LinkFrom, Opened, Operation,
-    PageEnd, PageStart, PageStyle, Pagination, PaginationHint, Param, ParamLocation, ResponseBody, Struct, Success,
-    TypeKind, TypeRef, Wrapper,
+    PageEnd, PageStart, PageStyle, Pagination, PaginationHint, Param, ParamId, ParamLocation, ResponseBody, Struct,
+    Success, TypeKind, TypeRef, Wrapper,
 };
 
 const PAGE_NAMES: &[&str] = &["page", "pagenumber", "pagenum", "pageno"];
@@ -210,7 +210,7 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
                 CursorFrom::LastItemId { id, has_more }
             }
         };
-        Some(PageStyle::Cursor { param: cursor.rust_name.clone(), from })
+        Some(PageStyle::Cursor { param: param_id(op, cursor), from })
     });
     // A URL string the body gives for the next page.
     let next_link = list.field(api, NEXT_LINK_NAMES, |f| is_string(f) && f.repr.wrapper != Wrapper::Plain);
@@ -222,7 +222,7 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
         // counting pages or offsets, which guesses where pages start.
         PageStyle::NextLink(LinkFrom::Field(path))
     } else if let Some((param, counter, first)) =
-        op.params.iter().find_map(|p| counter_param(api, p, named(PAGE_NAMES)))
+        op.params.iter().find_map(|p| counter_param(api, op, p, named(PAGE_NAMES)))
     {
         let (first, start) = first.unwrap_or((1, PageStart::Assumed));
         let next_page = list.field(api, NEXT_PAGE_NAMES, |f| f.repr.wrapper != Wrapper::Plain);
@@ -238,7 +238,7 @@ fn by_shape(api: &Api, op: &Operation, list: &List) -> Option<Pagination> {
             }
         }
     } else if let Some((param, counter, first)) =
-        op.params.iter().find_map(|p| counter_param(api, p, named(OFFSET_NAMES)))
+        op.params.iter().find_map(|p| counter_param(api, op, p, named(OFFSET_NAMES)))
     {
         let end = match list.field(api, HAS_MORE_NAMES, is_boolean) {
             Some(path) => PageEnd::HasMore(path),
@@ -319,19 +319,19 @@ fn explicit(
             (ty == TypeRef::String).then_some(PageStyle::NextLink(LinkFrom::Field(path)))?
         }
         (Some((HintParam::Page, wire)), end) => {
-            let (param, counter, first) = counter_param(api, wire_param(wire)?, |_| true)?;
+            let (param, counter, first) = counter_param(api, op, wire_param(wire)?, |_| true)?;
             let (first, start) = first.unwrap_or((1, PageStart::Assumed));
             PageStyle::PageNumber { param, counter, end: page_end(end)?, first, start }
         }
         (Some((HintParam::Offset, wire)), end) => {
-            let (param, counter, first) = counter_param(api, wire_param(wire)?, |_| true)?;
+            let (param, counter, first) = counter_param(api, op, wire_param(wire)?, |_| true)?;
             PageStyle::Offset { param, counter, end: page_end(end)?, first: first.map_or(0, |(first, _)| first) }
         }
         (Some((HintParam::Cursor, wire)), EndHint::Next(next)) => {
             let cursor = wire_param(wire).filter(|p| cursor_param(api, p, |_| true))?;
             let (path, ty) = path(next)?;
             (ty == TypeRef::String)
-                .then(|| PageStyle::Cursor { param: cursor.rust_name.clone(), from: CursorFrom::Field(path) })?
+                .then(|| PageStyle::Cursor { param: param_id(op, cursor), from: CursorFrom::Field(path) })?
         }
         _ => return None,
     };
@@ -341,14 +341,25 @@ fn explicit(
 /// An optional integer (or number) query parameter whose wire name
 /// `matches`: its Rust name, type, and the first value it declares (see
 /// `declared_first`).
-fn counter_param(api: &Api, p: &Param, matches: impl Fn(&str) -> bool) -> Option<(String, Counter, Option<First>)> {
+fn counter_param(
+    api: &Api,
+    op: &Operation,
+    p: &Param,
+    matches: impl Fn(&str) -> bool,
+) -> Option<(ParamId, Counter, Option<First>)> {
     let counter = match *unaliased(api, &p.ty) {
         TypeRef::Integer(width) => Counter::Int(width),
         TypeRef::Number(width) => Counter::Float(width),
         _ => return None,
     };
     (p.location == ParamLocation::Query && !p.required && matches(&p.wire_name))
-        .then(|| (p.rust_name.clone(), counter, declared_first(p)))
+        .then(|| (param_id(op, p), counter, declared_first(p)))
+}
+
+/// The link to one of `op`'s own parameters.
+fn param_id(op: &Operation, p: &Param) -> ParamId {
+    let index = op.params.iter().position(|q| std::ptr::eq(q, p));
+    ParamId(index.expect("generator bug: a paging parameter that is not the operation's"))
 }
 
 /// A first page or offset a parameter declares, and how.

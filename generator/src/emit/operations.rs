@@ -491,8 +491,8 @@ fn pages_fns(
         Counter::Float(FloatWidth::F64) => Literal::f64_unsuffixed(value as f64),
         Counter::Float(FloatWidth::F32) => Literal::f32_unsuffixed(value as f32),
     };
-    let numbered = |param: &str, counter: Counter, first: i64| {
-        let param = format_ident!("{}", param);
+    let numbered = |param: &Param, counter: Counter, first: i64| {
+        let param = format_ident!("{}", param.rust_name);
         let set = match counter {
             Counter::Int(IntWidth::I64) => quote! { request.#param(next.number(#operation)?) },
             Counter::Int(IntWidth::I32) => {
@@ -515,11 +515,12 @@ fn pages_fns(
         PageStyle::PageNumber { param, counter, end, first: start, .. }
         | PageStyle::Offset { param, counter, end, first: start } => {
             let offset = matches!(style, PageStyle::Offset { .. });
+            let param = op.param(*param);
             let (set, before) = numbered(param, *counter, *start);
             if !offset {
                 // The first page is asked for by its number too (the one
                 // decided from the parameter, unless set).
-                let param = format_ident!("{}", param);
+                let param = format_ident!("{}", param.rust_name);
                 let start = literal(*counter, *start);
                 first = quote! { { let first = request.#param.unwrap_or(#start); request.#param(first) } };
             }
@@ -539,7 +540,7 @@ fn pages_fns(
                 PageEnd::EmptyPage => (quote! { items > 0 }, None, "a page is empty".to_string()),
             };
             let next_page = next_number(step);
-            let wire = param_wire(op, param);
+            let wire = &param.wire_name;
             let doc = if offset {
                 format!("Pages are asked for by the `{wire}` offset (the items skipped), from the one set here (or {start}), until {ends}.")
             } else {
@@ -548,8 +549,9 @@ fn pages_fns(
             (set, before, quote! { if #more { #next_page } else { None } }, total, doc)
         }
         PageStyle::Cursor { param, from } => {
-            let wire = param_wire(op, param);
-            let param = format_ident!("{}", param);
+            let param = op.param(*param);
+            let wire = &param.wire_name;
+            let param = format_ident!("{}", param.rust_name);
             let set = quote! { request.#param(next.cursor(#operation)?) };
             let (next, doc) = match from {
                 CursorFrom::Field(path) => {
@@ -637,11 +639,6 @@ fn pages_fns(
             }
         }
     }
-}
-
-/// The wire name of one of `op`'s parameters, by its Rust name.
-fn param_wire<'a>(op: &'a Operation, rust_name: &'a str) -> &'a str {
-    op.params.iter().find(|p| p.rust_name == rust_name).map_or(rust_name, |p| p.wire_name.as_str())
 }
 
 /// `body.a.b`, the field a path reaches.

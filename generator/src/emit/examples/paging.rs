@@ -277,7 +277,7 @@ fn plan(api: &Api, op: &Operation, p: &Pagination) -> Option<ListPlan> {
         }
     };
     let list = |at: Vec<String>| quote! { &[#(#at),*] };
-    let param_wire = |rust: &str| op.params.iter().find(|p| p.rust_name == rust).map(|p| p.wire_name.clone());
+    let param_wire = |id: &crate::ir::ParamId| op.param(*id).wire_name.clone();
     let end_of = |end: &PageEnd| match end {
         PageEnd::NextPresent(path) => {
             let at = list(wire(path));
@@ -295,20 +295,20 @@ fn plan(api: &Api, op: &Operation, p: &Pagination) -> Option<ListPlan> {
     };
     let (style, end) = match &p.style {
         PageStyle::PageNumber { param, end, first, .. } => {
-            let param = param_wire(param)?;
+            let param = param_wire(param);
             (quote! { Style::Page { param: #param, first: #first } }, end_of(end))
         }
         PageStyle::Offset { param, end, first, .. } => {
-            let param = param_wire(param)?;
+            let param = param_wire(param);
             (quote! { Style::Offset { param: #param, first: #first } }, end_of(end))
         }
         PageStyle::Cursor { param, from: CursorFrom::Field(path) } => {
-            let param = param_wire(param)?;
+            let param = param_wire(param);
             let next = list(wire(path));
             (quote! { Style::Cursor { param: #param, next: #next } }, quote! { End::EmptyPage })
         }
         PageStyle::Cursor { param, from: CursorFrom::LastItemId { has_more, .. } } => {
-            let param = param_wire(param)?;
+            let param = param_wire(param);
             let at = list(wire(has_more));
             (quote! { Style::AfterId { param: #param } }, quote! { End::HasMore(#at) })
         }
