@@ -126,13 +126,13 @@ pub struct CrateShape {
     pub recursion_limit: Option<u32>,
     /// What `Client::new` takes.
     pub client_new: ClientNew,
-    /// Decided: the operation the crate's front page calls (its required
-    /// parameters all strings, and no required body), if one is.
-    pub front_page_call: Option<String>,
+    /// Decided: the operation (its index in [`Api::operations`]) the
+    /// crate's front page calls (its required parameters all strings, and
+    /// no required body), if one is.
+    pub front_page_call: Option<usize>,
     /// Decided: `Client::with_<scheme>(credential)` for each security
-    /// scheme (when the document names a server): `(function, scheme's
-    /// builder method, basic auth)`.
-    pub constructors: Vec<(String, String, bool)>,
+    /// scheme (when the document names a server).
+    pub constructors: Vec<Constructor>,
     /// Some operation has `items()` (its example reads a stream).
     pub paginates: bool,
     /// Response headers the spec documents that carry a request id
@@ -1100,6 +1100,16 @@ impl PageStyle {
 pub enum Counter {
     Int(IntWidth),
     Float(FloatWidth),
+}
+
+/// A `Client::with_<scheme>(…)` constructor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constructor {
+    /// Its name (`with_bearer`).
+    pub function: String,
+    /// The scheme (its index in [`Api::security_schemes`]) whose builder
+    /// method it calls.
+    pub scheme: usize,
 }
 
 /// Where a page-number list's first page came from.

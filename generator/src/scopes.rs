@@ -303,7 +303,7 @@ mod tests {
             allowed.extend(api.operations.iter().map(|op| op.rust_name.clone()));
             // `with_<scheme>` constructors, which decide leaves out where an
             // operation has the name.
-            allowed.extend(api.crate_shape.constructors.iter().map(|(name, _, _)| name.clone()));
+            allowed.extend(api.crate_shape.constructors.iter().map(|c| c.function.clone()));
             assert_within("Client", &both("Client"), &allowed);
 
             for op in &api.operations {

@@ -19,8 +19,8 @@ mod validation;
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
-    Api, ClientNew, CrateShape, Decided, MediaKind, Method, OperationNames, ResponseBody, SecurityKind, Success,
-    Target, TypeRef,
+    Api, ClientNew, Constructor, CrateShape, Decided, MediaKind, Method, OperationNames, ResponseBody, SecurityKind,
+    Success, Target, TypeRef,
 };
 use crate::{naming, scopes};
 
@@ -204,8 +204,9 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         Some(_) => api
             .security_schemes
             .iter()
-            .map(|s| (format!("with_{}", s.rust_name), s.rust_name.clone(), s.kind == SecurityKind::Basic))
-            .filter(|(name, _, _)| !api.operations.iter().any(|op| op.rust_name == *name))
+            .enumerate()
+            .map(|(scheme, s)| Constructor { function: format!("with_{}", s.rust_name), scheme })
+            .filter(|c| !api.operations.iter().any(|op| op.rust_name == c.function))
             .collect(),
         None => Vec::new(),
     };
@@ -215,10 +216,11 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
     let front_page_call = api
         .operations
         .iter()
-        .filter(|op| !op.deprecated && op.body.as_ref().is_none_or(|b| !b.required))
-        .filter(|op| op.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String))
-        .min_by_key(|op| (op.method != Method::Get, op.pagination.is_some()))
-        .map(|op| op.rust_name.clone());
+        .enumerate()
+        .filter(|(_, op)| !op.deprecated && op.body.as_ref().is_none_or(|b| !b.required))
+        .filter(|(_, op)| op.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String))
+        .min_by_key(|(_, op)| (op.method != Method::Get, op.pagination.is_some()))
+        .map(|(index, _)| index);
     CrateShape {
         recursion_limit,
         client_new,

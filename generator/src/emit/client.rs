@@ -73,11 +73,12 @@ fn client_impl(api: &Api) -> TokenStream {
         }
         ClientNew::Absent => None,
     };
-    let constructors = api.crate_shape.constructors.iter().map(|(function, setter, basic)| {
-        let function = format_ident!("{}", function);
-        let setter = format_ident!("{}", setter);
+    let constructors = api.crate_shape.constructors.iter().map(|c| {
+        let scheme = &api.security_schemes[c.scheme];
+        let function = format_ident!("{}", c.function);
+        let setter = format_ident!("{}", scheme.rust_name);
         let doc = format!(" A client with default settings that authenticates with [`ClientBuilder::{setter}`].");
-        if *basic {
+        if scheme.kind == SecurityKind::Basic {
             quote! {
                 #[doc = #doc]
                 pub fn #function(

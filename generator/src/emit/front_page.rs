@@ -110,10 +110,10 @@ fn code_list(names: &[&str]) -> String {
 /// How the example builds its client, and a note on the environment
 /// variable it reads.
 fn client_line(api: &Api) -> (String, Vec<String>) {
-    if let Some((function, setter, basic)) = api.crate_shape.constructors.first() {
-        let scheme = api.security_schemes.iter().find(|s| s.rust_name == *setter);
-        let name = scheme.map_or_else(|| crate::naming::env_var(setter), |s| s.env_var.clone());
-        let line = if *basic {
+    if let Some(constructor) = api.crate_shape.constructors.first() {
+        let scheme = &api.security_schemes[constructor.scheme];
+        let (function, name) = (&constructor.function, &scheme.env_var);
+        let line = if scheme.kind == SecurityKind::Basic {
             format!(
                 "let client = Client::{function}(std::env::var(\"{name}_USERNAME\")?, std::env::var(\"{name}_PASSWORD\")?)?;"
             )
@@ -134,8 +134,8 @@ fn client_line(api: &Api) -> (String, Vec<String>) {
 /// `client.op("example-id")` for the front page's operation (whose
 /// arguments are all strings), and its name.
 fn call_line(api: &Api) -> Option<(String, String)> {
-    let name = api.crate_shape.front_page_call.as_ref()?;
-    let op = api.operations.iter().find(|op| op.rust_name == *name)?;
+    let op = &api.operations[api.crate_shape.front_page_call?];
+    let name = &op.rust_name;
     let args: Vec<String> = op
         .params
         .iter()

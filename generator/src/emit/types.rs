@@ -221,8 +221,11 @@ fn constructor_fn(api: &Api, ident: &Ident, s: &Struct) -> Option<TokenStream> {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for name in constructor {
-        let Some(f) = fields.iter().find(|f| &f.rust_name == name) else { continue };
-        let FieldInit::Argument(kind) = f.repr.init else { continue };
+        // Lowering lists fields it made; decide makes each an argument.
+        let f = fields.iter().find(|f| &f.rust_name == name).expect("generator bug: a constructor field that is not");
+        let FieldInit::Argument(kind) = f.repr.init else {
+            panic!("generator bug: constructor field `{name}` is not an argument")
+        };
         let arg = format_ident!("{}", f.rust_name);
         let inner = rust_type(api, &f.ty, TypePath::Local);
         let (ty, value) = match (kind, f.repr.boxed) {
