@@ -211,12 +211,11 @@ impl Lowerer<'_> {
             match schema {
                 ReferenceOr::Item(schema) => {
                     let view = view::View::of(schema);
-                    let null_branch = view.one_of.iter().chain(&view.any_of).any(|m| view::admits_only_null(*m));
                     let null_annotation = view
                         .all_of
                         .iter()
                         .any(|m| self.says_nullable(*m) && self.substance(*m, 0) == view::Substance::Nothing);
-                    if view.nullable || null_branch || null_annotation {
+                    if view.admits_null() || null_annotation {
                         self.nullable_components.insert(id);
                     }
                 }

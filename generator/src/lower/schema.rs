@@ -119,10 +119,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaRef::Item(schema) => {
                 let view = View::of(schema);
-                // A `oneOf`/`anyOf` branch that admits only null makes the
-                // whole position nullable (and is no variant of its own).
-                let nullable =
-                    view.nullable || view.one_of.iter().chain(&view.any_of).any(|member| admits_only_null(*member));
+                let nullable = view.admits_null();
                 // `allOf` that merges into one member (`[$ref, {description}]`)
                 // is that member's type; objects to merge make a struct below.
                 if !view.all_of.is_empty() && view.properties.is_empty() && view.additional.is_none() {

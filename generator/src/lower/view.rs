@@ -271,6 +271,16 @@ impl Substance {
     }
 }
 
+impl View<'_> {
+    /// Whether the schema admits `null` by itself: `nullable`, or a
+    /// `oneOf`/`anyOf` branch that admits only null (no variant of its
+    /// own). The one rule for positions and components alike (an `allOf`
+    /// member that only says `nullable` is read where the `allOf` is).
+    pub(super) fn admits_null(&self) -> bool {
+        self.nullable || self.one_of.iter().chain(&self.any_of).any(|member| admits_only_null(*member))
+    }
+}
+
 /// A schema that admits only `null`: `{type: 'null'}`, or OpenAPI 3.0's
 /// way to say it, `{nullable: true, enum: [null]}` (with any `type`).
 pub(super) fn admits_only_null(member: SchemaRef<'_>) -> bool {
