@@ -170,6 +170,48 @@ mod tests {
         }
     }
 
+    /// A second opinion: serde's own `rename_all = "camelCase"` on fields
+    /// named as the generator names them (keywords with a trailing `_`,
+    /// digits after an underscore, runs of underscores, a leading one).
+    #[test]
+    fn camel_case_matches_serdes_derive() {
+        #[derive(serde::Serialize, Default)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(non_snake_case)]
+        struct Names {
+            attribution_window: u8,
+            id: u8,
+            metric_source_id: u8,
+            type_: u8,
+            field_1st: u8,
+            a: u8,
+            x_2y: u8,
+            a__b: u8,
+            _leading: u8,
+            http_url_2_x: u8,
+            already_camelCase: u8,
+        }
+        let value = serde_json::to_value(Names::default()).expect("serializes");
+        let keys: Vec<&String> = value.as_object().expect("an object").keys().collect();
+        let fields = [
+            "attribution_window",
+            "id",
+            "metric_source_id",
+            "type_",
+            "field_1st",
+            "a",
+            "x_2y",
+            "a__b",
+            "_leading",
+            "http_url_2_x",
+            "already_camelCase",
+        ];
+        for field in fields {
+            let ours = serde_camel_case(field);
+            assert!(keys.contains(&&ours), "{field}: we say `{ours}`, serde says one of {keys:?}");
+        }
+    }
+
     #[test]
     fn a_wire_name_a_method_takes_is_named_by_one_rule_in_a_query_and_a_body() {
         // `from` is a trait method (`From::from`): the query parameter's
