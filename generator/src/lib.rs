@@ -156,6 +156,21 @@ pub struct CrateOptions {
 }
 
 impl CrateOptions {
+    /// The options the generator's own unit tests generate with: crate
+    /// `name` from `name.yaml`, every operation, warnings allowed.
+    #[cfg(test)]
+    pub(crate) fn for_test(name: &str, examples: bool) -> Self {
+        Self {
+            crate_name: name.into(),
+            spec_label: format!("{name}.yaml"),
+            command: "test".into(),
+            examples,
+            strict: false,
+            selection: Selection::default(),
+            overlays: Vec::new(),
+        }
+    }
+
     /// What emitting the crate takes of these.
     pub fn emit_options(&self) -> EmitOptions {
         EmitOptions {

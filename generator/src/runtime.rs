@@ -180,15 +180,7 @@ mod tests {
         let mut called = BTreeSet::new();
         for text in &fixtures {
             let api = crate::lower_document(text, "fixture.yaml").unwrap_or_else(|d| panic!("{d}"));
-            let options = crate::CrateOptions {
-                crate_name: "fixture".into(),
-                spec_label: "fixture.yaml".into(),
-                command: "test".into(),
-                examples: false,
-                strict: false,
-                selection: Default::default(),
-                overlays: Vec::new(),
-            };
+            let options = crate::CrateOptions::for_test("fixture", false);
             for (path, text) in crate::emit::emit(&api, &options.emit_options()).expect("the fixture renders") {
                 if path.starts_with("src/runtime/") || !path.ends_with(".rs") {
                     continue;

@@ -198,15 +198,7 @@ mod tests {
 
     fn generated(text: &str) -> (crate::ir::Decided, syn::File, syn::File) {
         let api = crate::lower_document(text, "fixture.yaml").unwrap_or_else(|d| panic!("{d}"));
-        let options = crate::CrateOptions {
-            crate_name: "fixture".into(),
-            spec_label: "fixture.yaml".into(),
-            command: "test".into(),
-            examples: false,
-            strict: false,
-            selection: Default::default(),
-            overlays: Vec::new(),
-        };
+        let options = crate::CrateOptions::for_test("fixture", false);
         let files = crate::emit::emit(&api, &options.emit_options()).unwrap();
         let file = |name: &str| {
             let text = &files.iter().find(|(path, _)| path == name).expect("the file is emitted").1;

@@ -191,15 +191,7 @@ mod env_var_tests {
                 "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://a.example'}}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  securitySchemes:\n    {scheme}\nsecurity: [{{{}: []}}]\n",
                 scheme.split(':').next().unwrap()
             );
-            let options = crate::CrateOptions {
-                crate_name: "a".into(),
-                spec_label: "a.yaml".into(),
-                command: "test".into(),
-                examples: true,
-                strict: false,
-                selection: crate::Selection::default(),
-                overlays: Vec::new(),
-            };
+            let options = crate::CrateOptions::for_test("a", true);
             let generated = crate::generate(&text, "a.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
             let file = |name: &str| &generated.files.iter().find(|(path, _)| path == name).expect(name).1;
             let quoted = format!("std::env::var(\"{var}\")");

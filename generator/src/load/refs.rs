@@ -202,7 +202,7 @@ fn locate(raw: &Value, pointer: &str) -> Option<String> {
 
 /// Keys whose values map names to objects: there a key is a name (a
 /// property called `default`, the `default` response), never a keyword.
-const NAME_MAPS: [&str; 4] = ["properties", "patternProperties", "responses", "$defs"];
+pub(super) const NAME_MAPS: [&str; 4] = ["properties", "patternProperties", "responses", "$defs"];
 
 /// Whether `key`, in an object that is a name map or not, holds data.
 fn is_data(key: &str, in_name_map: bool) -> bool {

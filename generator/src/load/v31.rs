@@ -205,10 +205,11 @@ fn walk(value: &mut Value, at: &Pointer, diags: &mut Diagnostics) {
 }
 
 /// Whether the object at `at` maps names to objects (properties,
-/// responses…), so that its keys are names, never keywords.
+/// responses…: `refs::NAME_MAPS`), so that its keys are names, never
+/// keywords.
 fn names_map(at: &Pointer) -> bool {
     let at = at.to_string();
-    ["/properties", "/responses", "/$defs", "/patternProperties"].iter().any(|end| at.ends_with(end))
+    super::refs::NAME_MAPS.iter().any(|key| at.strip_suffix(key).is_some_and(|rest| rest.ends_with('/')))
 }
 
 /// Keywords whose values are schemas, one or a list or a map of them.

@@ -494,15 +494,7 @@ mod tests {
         assert!(program.contains("unreachable!"), "{program}");
         // The example a reader runs says so instead (found by the document
         // fuzzer: an impossible value does not compile clippy-clean).
-        let options = crate::CrateOptions {
-            crate_name: "chain".into(),
-            spec_label: "chain.yaml".into(),
-            command: "test".into(),
-            examples: true,
-            strict: false,
-            selection: crate::Selection::default(),
-            overlays: Vec::new(),
-        };
+        let options = crate::CrateOptions::for_test("chain", true);
         let generated = crate::generate(text, "chain.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let (_, example) = generated.files.iter().find(|(path, _)| path.starts_with("examples/")).expect("an example");
         assert!(example.contains("allows no finite value") && !example.contains("unreachable!"), "{example}");
@@ -565,15 +557,7 @@ paths:
       responses:
         '204': {description: ok}
 "#;
-        let options = crate::CrateOptions {
-            crate_name: "files".into(),
-            spec_label: "files.yaml".into(),
-            command: "test".into(),
-            examples: true,
-            strict: false,
-            selection: crate::Selection::default(),
-            overlays: Vec::new(),
-        };
+        let options = crate::CrateOptions::for_test("files", true);
         let generated = crate::generate(text, "files.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let file = |name: &str| &generated.files.iter().find(|(path, _)| path == name).expect(name).1;
         let example = file("examples/get_file.rs");
@@ -590,15 +574,7 @@ paths:
         // A path `id` and a required query `id` (found by the document
         // fuzzer: the example passed the path's value twice, moved).
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /r/{id}:\n    get:\n      operationId: getR\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: id, in: query, required: true, schema: {type: string, example: q1}}\n      responses: {'204': {description: ok}}\n";
-        let options = crate::CrateOptions {
-            crate_name: "r".into(),
-            spec_label: "r.yaml".into(),
-            command: "test".into(),
-            examples: true,
-            strict: false,
-            selection: crate::Selection::default(),
-            overlays: Vec::new(),
-        };
+        let options = crate::CrateOptions::for_test("r", true);
         let generated = crate::generate(text, "r.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let example = &generated.files.iter().find(|(path, _)| path == "examples/get_r.rs").expect("example").1;
         assert!(example.contains(r#"client.get_r(id, "q1")"#), "{example}");
@@ -610,15 +586,7 @@ paths:
         // `Binary` converts to (found by the document fuzzer: the example's
         // `"example".into()` had no type to go to).
         let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /up:\n    put:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n          application/octet-stream: {schema: {type: string, format: binary}}\n          application/problem+json: {schema: {type: string, format: binary}}\n      responses: {'204': {description: ok}}\n";
-        let options = crate::CrateOptions {
-            crate_name: "up".into(),
-            spec_label: "up.yaml".into(),
-            command: "test".into(),
-            examples: true,
-            strict: false,
-            selection: crate::Selection::default(),
-            overlays: Vec::new(),
-        };
+        let options = crate::CrateOptions::for_test("up", true);
         let generated = crate::generate(text, "up.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
         let example = &generated.files.iter().find(|(path, _)| path == "examples/upload.rs").expect("example").1;
         assert!(example.contains(r#"let body = up::Binary::from("example");"#), "{example}");
