@@ -113,9 +113,9 @@ impl serde::Serialize for AttributionWindow {
 
 impl crate::runtime::FromJson for AttributionWindow {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -125,7 +125,19 @@ impl crate::runtime::FromJson for AttributionWindow {
     }
 }
 
-crate::runtime::deserialize_from_json!(AttributionWindow);
+impl<'de> serde::Deserialize<'de> for AttributionWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 /// Time unit of the attribution window.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -188,9 +200,9 @@ impl serde::Serialize for AttributionWindowUnit {
 
 impl crate::runtime::FromJson for AttributionWindowUnit {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -200,7 +212,19 @@ impl crate::runtime::FromJson for AttributionWindowUnit {
     }
 }
 
-crate::runtime::deserialize_from_json!(AttributionWindowUnit);
+impl<'de> serde::Deserialize<'de> for AttributionWindowUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 /// One step of an automated rollout.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,12 +240,21 @@ pub struct AutomatedRollout {
 
 impl crate::runtime::FromJson for AutomatedRollout {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct AutomatedRollout")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct AutomatedRollout")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "passPercent" => crate::runtime::member(reader, &mut f0, "passPercent")?,
+                "time" => crate::runtime::member(reader, &mut f1, "time")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            pass_percent: crate::runtime::field(&mut members, "passPercent")?,
-            time: crate::runtime::field(&mut members, "time")?,
+            pass_percent: crate::runtime::finish(f0, "passPercent")?,
+            time: crate::runtime::finish(f1, "time")?,
         })
     }
 }
@@ -393,83 +426,198 @@ pub struct Autotune {
 
 impl crate::runtime::FromJson for Autotune {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Autotune")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        let mut f27 = None;
+        let mut f28 = None;
+        let mut f29 = None;
+        let mut f30 = None;
+        let mut f31 = None;
+        let mut f32 = None;
+        let mut f33 = None;
+        let mut f34 = None;
+        let mut f35 = None;
+        let mut f36 = None;
+        let mut f37 = None;
+        let mut f38 = None;
+        let mut f39 = None;
+        let mut object = reader.object("struct Autotune")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "attributionWindow" => {
+                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
+                }
+                "attributionWindowUnit" => {
+                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
+                }
+                "createdTime" => crate::runtime::member(reader, &mut f2, "createdTime")?,
+                "creatorEmail" => {
+                    crate::runtime::member(reader, &mut f3, "creatorEmail")?
+                }
+                "creatorID" => crate::runtime::member(reader, &mut f4, "creatorID")?,
+                "creatorName" => crate::runtime::member(reader, &mut f5, "creatorName")?,
+                "description" => crate::runtime::member(reader, &mut f6, "description")?,
+                "explorationWindow" => {
+                    crate::runtime::member(reader, &mut f7, "explorationWindow")?
+                }
+                "explorationWindowRate" => {
+                    crate::runtime::member(reader, &mut f8, "explorationWindowRate")?
+                }
+                "featureList" => crate::runtime::member(reader, &mut f9, "featureList")?,
+                "goalRichText" => {
+                    crate::runtime::member(reader, &mut f10, "goalRichText")?
+                }
+                "higherIsBetter" => {
+                    crate::runtime::member(reader, &mut f11, "higherIsBetter")?
+                }
+                "holdoutIDs" => crate::runtime::member(reader, &mut f12, "holdoutIDs")?,
+                "id" => crate::runtime::member(reader, &mut f13, "id")?,
+                "idType" => crate::runtime::member(reader, &mut f14, "idType")?,
+                "inlineTargetingRules" => {
+                    crate::runtime::member(reader, &mut f15, "inlineTargetingRules")?
+                }
+                "inlineTargetingRulesJSON" => {
+                    crate::runtime::member(reader, &mut f16, "inlineTargetingRulesJSON")?
+                }
+                "isContextual" => {
+                    crate::runtime::member(reader, &mut f17, "isContextual")?
+                }
+                "isStarted" => crate::runtime::member(reader, &mut f18, "isStarted")?,
+                "lastModifiedTime" => {
+                    crate::runtime::member(reader, &mut f19, "lastModifiedTime")?
+                }
+                "lastModifierEmail" => {
+                    crate::runtime::member(reader, &mut f20, "lastModifierEmail")?
+                }
+                "lastModifierID" => {
+                    crate::runtime::member(reader, &mut f21, "lastModifierID")?
+                }
+                "lastModifierName" => {
+                    crate::runtime::member(reader, &mut f22, "lastModifierName")?
+                }
+                "linkedExperimentName" => {
+                    crate::runtime::member(reader, &mut f23, "linkedExperimentName")?
+                }
+                "longtermExplorationAllocation" => {
+                    crate::runtime::member(
+                        reader,
+                        &mut f24,
+                        "longtermExplorationAllocation",
+                    )?
+                }
+                "metadataField" => {
+                    crate::runtime::member(reader, &mut f25, "metadataField")?
+                }
+                "metricSourceID" => {
+                    crate::runtime::member(reader, &mut f26, "metricSourceID")?
+                }
+                "name" => crate::runtime::member(reader, &mut f27, "name")?,
+                "optimizationParameter" => {
+                    crate::runtime::member(reader, &mut f28, "optimizationParameter")?
+                }
+                "successEvent" => {
+                    crate::runtime::member(reader, &mut f29, "successEvent")?
+                }
+                "successEventValue" => {
+                    crate::runtime::member(reader, &mut f30, "successEventValue")?
+                }
+                "tags" => crate::runtime::member(reader, &mut f31, "tags")?,
+                "targetApps" => crate::runtime::member(reader, &mut f32, "targetApps")?,
+                "team" => crate::runtime::member(reader, &mut f33, "team")?,
+                "teamID" => crate::runtime::member(reader, &mut f34, "teamID")?,
+                "valueColumn" => crate::runtime::member(reader, &mut f35, "valueColumn")?,
+                "variants" => crate::runtime::member(reader, &mut f36, "variants")?,
+                "version" => crate::runtime::member(reader, &mut f37, "version")?,
+                "winner" => crate::runtime::member(reader, &mut f38, "winner")?,
+                "winnerThreshold" => {
+                    crate::runtime::member(reader, &mut f39, "winnerThreshold")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            attribution_window: crate::runtime::field(
-                &mut members,
-                "attributionWindow",
-            )?,
-            attribution_window_unit: crate::runtime::field(
-                &mut members,
+            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
+            attribution_window_unit: crate::runtime::finish(
+                f1,
                 "attributionWindowUnit",
             )?,
-            created_time: crate::runtime::field(&mut members, "createdTime")?,
-            creator_email: crate::runtime::field(&mut members, "creatorEmail")?,
-            creator_id: crate::runtime::field(&mut members, "creatorID")?,
-            creator_name: crate::runtime::field(&mut members, "creatorName")?,
-            description: crate::runtime::field(&mut members, "description")?,
-            exploration_window: crate::runtime::field(
-                &mut members,
-                "explorationWindow",
-            )?,
-            exploration_window_rate: crate::runtime::field(
-                &mut members,
+            created_time: crate::runtime::finish(f2, "createdTime")?,
+            creator_email: crate::runtime::finish(f3, "creatorEmail")?,
+            creator_id: crate::runtime::finish(f4, "creatorID")?,
+            creator_name: crate::runtime::finish(f5, "creatorName")?,
+            description: crate::runtime::finish(f6, "description")?,
+            exploration_window: crate::runtime::finish(f7, "explorationWindow")?,
+            exploration_window_rate: crate::runtime::finish(
+                f8,
                 "explorationWindowRate",
             )?,
-            feature_list: crate::runtime::field(&mut members, "featureList")?,
-            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
-            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
-            holdout_ids: crate::runtime::field(&mut members, "holdoutIDs")?,
-            id: crate::runtime::field(&mut members, "id")?,
-            id_type: crate::runtime::field(&mut members, "idType")?,
-            inline_targeting_rules: crate::runtime::field(
-                &mut members,
-                "inlineTargetingRules",
-            )?,
-            inline_targeting_rules_json: crate::runtime::field(
-                &mut members,
+            feature_list: crate::runtime::finish(f9, "featureList")?,
+            goal_rich_text: crate::runtime::finish(f10, "goalRichText")?,
+            higher_is_better: crate::runtime::finish(f11, "higherIsBetter")?,
+            holdout_ids: crate::runtime::finish(f12, "holdoutIDs")?,
+            id: crate::runtime::finish(f13, "id")?,
+            id_type: crate::runtime::finish(f14, "idType")?,
+            inline_targeting_rules: crate::runtime::finish(f15, "inlineTargetingRules")?,
+            inline_targeting_rules_json: crate::runtime::finish(
+                f16,
                 "inlineTargetingRulesJSON",
             )?,
-            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
-            is_started: crate::runtime::field(&mut members, "isStarted")?,
-            last_modified_time: crate::runtime::field(&mut members, "lastModifiedTime")?,
-            last_modifier_email: crate::runtime::field(
-                &mut members,
-                "lastModifierEmail",
-            )?,
-            last_modifier_id: crate::runtime::field(&mut members, "lastModifierID")?,
-            last_modifier_name: crate::runtime::field(&mut members, "lastModifierName")?,
-            linked_experiment_name: crate::runtime::field(
-                &mut members,
-                "linkedExperimentName",
-            )?,
-            longterm_exploration_allocation: crate::runtime::field(
-                &mut members,
+            is_contextual: crate::runtime::finish(f17, "isContextual")?,
+            is_started: crate::runtime::finish(f18, "isStarted")?,
+            last_modified_time: crate::runtime::finish(f19, "lastModifiedTime")?,
+            last_modifier_email: crate::runtime::finish(f20, "lastModifierEmail")?,
+            last_modifier_id: crate::runtime::finish(f21, "lastModifierID")?,
+            last_modifier_name: crate::runtime::finish(f22, "lastModifierName")?,
+            linked_experiment_name: crate::runtime::finish(f23, "linkedExperimentName")?,
+            longterm_exploration_allocation: crate::runtime::finish(
+                f24,
                 "longtermExplorationAllocation",
             )?,
-            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
-            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            optimization_parameter: crate::runtime::field(
-                &mut members,
+            metadata_field: crate::runtime::finish(f25, "metadataField")?,
+            metric_source_id: crate::runtime::finish(f26, "metricSourceID")?,
+            name: crate::runtime::finish(f27, "name")?,
+            optimization_parameter: crate::runtime::finish(
+                f28,
                 "optimizationParameter",
             )?,
-            success_event: crate::runtime::field(&mut members, "successEvent")?,
-            success_event_value: crate::runtime::field(
-                &mut members,
-                "successEventValue",
-            )?,
-            tags: crate::runtime::field(&mut members, "tags")?,
-            target_apps: crate::runtime::field(&mut members, "targetApps")?,
-            team: crate::runtime::field(&mut members, "team")?,
-            team_id: crate::runtime::field(&mut members, "teamID")?,
-            value_column: crate::runtime::field(&mut members, "valueColumn")?,
-            variants: crate::runtime::field(&mut members, "variants")?,
-            version: crate::runtime::field(&mut members, "version")?,
-            winner: crate::runtime::field(&mut members, "winner")?,
-            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+            success_event: crate::runtime::finish(f29, "successEvent")?,
+            success_event_value: crate::runtime::finish(f30, "successEventValue")?,
+            tags: crate::runtime::finish(f31, "tags")?,
+            target_apps: crate::runtime::finish(f32, "targetApps")?,
+            team: crate::runtime::finish(f33, "team")?,
+            team_id: crate::runtime::finish(f34, "teamID")?,
+            value_column: crate::runtime::finish(f35, "valueColumn")?,
+            variants: crate::runtime::finish(f36, "variants")?,
+            version: crate::runtime::finish(f37, "version")?,
+            winner: crate::runtime::finish(f38, "winner")?,
+            winner_threshold: crate::runtime::finish(f39, "winnerThreshold")?,
         })
     }
 }
@@ -604,55 +752,124 @@ pub struct AutotuneCreate {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for AutotuneCreate {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct AutotuneCreate")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut object = reader.object("struct AutotuneCreate")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "attributionWindow" => {
+                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
+                }
+                "attributionWindowUnit" => {
+                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
+                }
+                "description" => crate::runtime::member(reader, &mut f2, "description")?,
+                "explorationWindow" => {
+                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
+                }
+                "explorationWindowRate" => {
+                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
+                }
+                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
+                "goalRichText" => {
+                    crate::runtime::member(reader, &mut f6, "goalRichText")?
+                }
+                "higherIsBetter" => {
+                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
+                }
+                "idType" => crate::runtime::member(reader, &mut f8, "idType")?,
+                "isContextual" => {
+                    crate::runtime::member(reader, &mut f9, "isContextual")?
+                }
+                "linkedExperimentName" => {
+                    crate::runtime::member(reader, &mut f10, "linkedExperimentName")?
+                }
+                "longtermExplorationAllocation" => {
+                    crate::runtime::member(
+                        reader,
+                        &mut f11,
+                        "longtermExplorationAllocation",
+                    )?
+                }
+                "metadataField" => {
+                    crate::runtime::member(reader, &mut f12, "metadataField")?
+                }
+                "metricSourceID" => {
+                    crate::runtime::member(reader, &mut f13, "metricSourceID")?
+                }
+                "name" => crate::runtime::member(reader, &mut f14, "name")?,
+                "optimizationParameter" => {
+                    crate::runtime::member(reader, &mut f15, "optimizationParameter")?
+                }
+                "successEvent" => {
+                    crate::runtime::member(reader, &mut f16, "successEvent")?
+                }
+                "successEventValue" => {
+                    crate::runtime::member(reader, &mut f17, "successEventValue")?
+                }
+                "valueColumn" => crate::runtime::member(reader, &mut f18, "valueColumn")?,
+                "variants" => crate::runtime::member(reader, &mut f19, "variants")?,
+                "winnerThreshold" => {
+                    crate::runtime::member(reader, &mut f20, "winnerThreshold")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            attribution_window: crate::runtime::field(
-                &mut members,
-                "attributionWindow",
-            )?,
-            attribution_window_unit: crate::runtime::field(
-                &mut members,
+            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
+            attribution_window_unit: crate::runtime::finish(
+                f1,
                 "attributionWindowUnit",
             )?,
-            description: crate::runtime::field(&mut members, "description")?,
-            exploration_window: crate::runtime::field(
-                &mut members,
-                "explorationWindow",
-            )?,
-            exploration_window_rate: crate::runtime::field(
-                &mut members,
+            description: crate::runtime::finish(f2, "description")?,
+            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
+            exploration_window_rate: crate::runtime::finish(
+                f4,
                 "explorationWindowRate",
             )?,
-            feature_list: crate::runtime::field(&mut members, "featureList")?,
-            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
-            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
-            id_type: crate::runtime::field(&mut members, "idType")?,
-            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
-            linked_experiment_name: crate::runtime::field(
-                &mut members,
-                "linkedExperimentName",
-            )?,
-            longterm_exploration_allocation: crate::runtime::field(
-                &mut members,
+            feature_list: crate::runtime::finish(f5, "featureList")?,
+            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
+            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
+            id_type: crate::runtime::finish(f8, "idType")?,
+            is_contextual: crate::runtime::finish(f9, "isContextual")?,
+            linked_experiment_name: crate::runtime::finish(f10, "linkedExperimentName")?,
+            longterm_exploration_allocation: crate::runtime::finish(
+                f11,
                 "longtermExplorationAllocation",
             )?,
-            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
-            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            optimization_parameter: crate::runtime::field(
-                &mut members,
+            metadata_field: crate::runtime::finish(f12, "metadataField")?,
+            metric_source_id: crate::runtime::finish(f13, "metricSourceID")?,
+            name: crate::runtime::finish(f14, "name")?,
+            optimization_parameter: crate::runtime::finish(
+                f15,
                 "optimizationParameter",
             )?,
-            success_event: crate::runtime::field(&mut members, "successEvent")?,
-            success_event_value: crate::runtime::field(
-                &mut members,
-                "successEventValue",
-            )?,
-            value_column: crate::runtime::field(&mut members, "valueColumn")?,
-            variants: crate::runtime::field(&mut members, "variants")?,
-            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+            success_event: crate::runtime::finish(f16, "successEvent")?,
+            success_event_value: crate::runtime::finish(f17, "successEventValue")?,
+            value_column: crate::runtime::finish(f18, "valueColumn")?,
+            variants: crate::runtime::finish(f19, "variants")?,
+            winner_threshold: crate::runtime::finish(f20, "winnerThreshold")?,
         })
     }
 }
@@ -886,53 +1103,118 @@ pub struct AutotuneFullUpdate {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for AutotuneFullUpdate {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct AutotuneFullUpdate")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut object = reader.object("struct AutotuneFullUpdate")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "attributionWindow" => {
+                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
+                }
+                "attributionWindowUnit" => {
+                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
+                }
+                "description" => crate::runtime::member(reader, &mut f2, "description")?,
+                "explorationWindow" => {
+                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
+                }
+                "explorationWindowRate" => {
+                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
+                }
+                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
+                "goalRichText" => {
+                    crate::runtime::member(reader, &mut f6, "goalRichText")?
+                }
+                "higherIsBetter" => {
+                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
+                }
+                "isContextual" => {
+                    crate::runtime::member(reader, &mut f8, "isContextual")?
+                }
+                "linkedExperimentName" => {
+                    crate::runtime::member(reader, &mut f9, "linkedExperimentName")?
+                }
+                "longtermExplorationAllocation" => {
+                    crate::runtime::member(
+                        reader,
+                        &mut f10,
+                        "longtermExplorationAllocation",
+                    )?
+                }
+                "metadataField" => {
+                    crate::runtime::member(reader, &mut f11, "metadataField")?
+                }
+                "metricSourceID" => {
+                    crate::runtime::member(reader, &mut f12, "metricSourceID")?
+                }
+                "optimizationParameter" => {
+                    crate::runtime::member(reader, &mut f13, "optimizationParameter")?
+                }
+                "successEvent" => {
+                    crate::runtime::member(reader, &mut f14, "successEvent")?
+                }
+                "successEventValue" => {
+                    crate::runtime::member(reader, &mut f15, "successEventValue")?
+                }
+                "valueColumn" => crate::runtime::member(reader, &mut f16, "valueColumn")?,
+                "variants" => crate::runtime::member(reader, &mut f17, "variants")?,
+                "winnerThreshold" => {
+                    crate::runtime::member(reader, &mut f18, "winnerThreshold")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            attribution_window: crate::runtime::field(
-                &mut members,
-                "attributionWindow",
-            )?,
-            attribution_window_unit: crate::runtime::field(
-                &mut members,
+            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
+            attribution_window_unit: crate::runtime::finish(
+                f1,
                 "attributionWindowUnit",
             )?,
-            description: crate::runtime::field(&mut members, "description")?,
-            exploration_window: crate::runtime::field(
-                &mut members,
-                "explorationWindow",
-            )?,
-            exploration_window_rate: crate::runtime::field(
-                &mut members,
+            description: crate::runtime::finish(f2, "description")?,
+            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
+            exploration_window_rate: crate::runtime::finish(
+                f4,
                 "explorationWindowRate",
             )?,
-            feature_list: crate::runtime::field(&mut members, "featureList")?,
-            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
-            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
-            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
-            linked_experiment_name: crate::runtime::field(
-                &mut members,
-                "linkedExperimentName",
-            )?,
-            longterm_exploration_allocation: crate::runtime::field(
-                &mut members,
+            feature_list: crate::runtime::finish(f5, "featureList")?,
+            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
+            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
+            is_contextual: crate::runtime::finish(f8, "isContextual")?,
+            linked_experiment_name: crate::runtime::finish(f9, "linkedExperimentName")?,
+            longterm_exploration_allocation: crate::runtime::finish(
+                f10,
                 "longtermExplorationAllocation",
             )?,
-            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
-            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
-            optimization_parameter: crate::runtime::field(
-                &mut members,
+            metadata_field: crate::runtime::finish(f11, "metadataField")?,
+            metric_source_id: crate::runtime::finish(f12, "metricSourceID")?,
+            optimization_parameter: crate::runtime::finish(
+                f13,
                 "optimizationParameter",
             )?,
-            success_event: crate::runtime::field(&mut members, "successEvent")?,
-            success_event_value: crate::runtime::field(
-                &mut members,
-                "successEventValue",
-            )?,
-            value_column: crate::runtime::field(&mut members, "valueColumn")?,
-            variants: crate::runtime::field(&mut members, "variants")?,
-            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+            success_event: crate::runtime::finish(f14, "successEvent")?,
+            success_event_value: crate::runtime::finish(f15, "successEventValue")?,
+            value_column: crate::runtime::finish(f16, "valueColumn")?,
+            variants: crate::runtime::finish(f17, "variants")?,
+            winner_threshold: crate::runtime::finish(f18, "winnerThreshold")?,
         })
     }
 }
@@ -1109,13 +1391,24 @@ pub struct AutotuneListResponse {
 
 impl crate::runtime::FromJson for AutotuneListResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct AutotuneListResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut object = reader.object("struct AutotuneListResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "data" => crate::runtime::member(reader, &mut f0, "data")?,
+                "message" => crate::runtime::member(reader, &mut f1, "message")?,
+                "pagination" => crate::runtime::member(reader, &mut f2, "pagination")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            data: crate::runtime::field(&mut members, "data")?,
-            message: crate::runtime::field(&mut members, "message")?,
-            pagination: crate::runtime::field(&mut members, "pagination")?,
+            data: crate::runtime::finish(f0, "data")?,
+            message: crate::runtime::finish(f1, "message")?,
+            pagination: crate::runtime::finish(f2, "pagination")?,
         })
     }
 }
@@ -1204,56 +1497,118 @@ pub struct AutotunePartialUpdate {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for AutotunePartialUpdate {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct AutotunePartialUpdate",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut object = reader.object("struct AutotunePartialUpdate")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "attributionWindow" => {
+                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
+                }
+                "attributionWindowUnit" => {
+                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
+                }
+                "description" => crate::runtime::member(reader, &mut f2, "description")?,
+                "explorationWindow" => {
+                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
+                }
+                "explorationWindowRate" => {
+                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
+                }
+                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
+                "goalRichText" => {
+                    crate::runtime::member(reader, &mut f6, "goalRichText")?
+                }
+                "higherIsBetter" => {
+                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
+                }
+                "isContextual" => {
+                    crate::runtime::member(reader, &mut f8, "isContextual")?
+                }
+                "linkedExperimentName" => {
+                    crate::runtime::member(reader, &mut f9, "linkedExperimentName")?
+                }
+                "longtermExplorationAllocation" => {
+                    crate::runtime::member(
+                        reader,
+                        &mut f10,
+                        "longtermExplorationAllocation",
+                    )?
+                }
+                "metadataField" => {
+                    crate::runtime::member(reader, &mut f11, "metadataField")?
+                }
+                "metricSourceID" => {
+                    crate::runtime::member(reader, &mut f12, "metricSourceID")?
+                }
+                "optimizationParameter" => {
+                    crate::runtime::member(reader, &mut f13, "optimizationParameter")?
+                }
+                "successEvent" => {
+                    crate::runtime::member(reader, &mut f14, "successEvent")?
+                }
+                "successEventValue" => {
+                    crate::runtime::member(reader, &mut f15, "successEventValue")?
+                }
+                "valueColumn" => crate::runtime::member(reader, &mut f16, "valueColumn")?,
+                "variants" => crate::runtime::member(reader, &mut f17, "variants")?,
+                "winnerThreshold" => {
+                    crate::runtime::member(reader, &mut f18, "winnerThreshold")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            attribution_window: crate::runtime::field(
-                &mut members,
-                "attributionWindow",
-            )?,
-            attribution_window_unit: crate::runtime::field(
-                &mut members,
+            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
+            attribution_window_unit: crate::runtime::finish(
+                f1,
                 "attributionWindowUnit",
             )?,
-            description: crate::runtime::field(&mut members, "description")?,
-            exploration_window: crate::runtime::field(
-                &mut members,
-                "explorationWindow",
-            )?,
-            exploration_window_rate: crate::runtime::field(
-                &mut members,
+            description: crate::runtime::finish(f2, "description")?,
+            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
+            exploration_window_rate: crate::runtime::finish(
+                f4,
                 "explorationWindowRate",
             )?,
-            feature_list: crate::runtime::field(&mut members, "featureList")?,
-            goal_rich_text: crate::runtime::field(&mut members, "goalRichText")?,
-            higher_is_better: crate::runtime::field(&mut members, "higherIsBetter")?,
-            is_contextual: crate::runtime::field(&mut members, "isContextual")?,
-            linked_experiment_name: crate::runtime::field(
-                &mut members,
-                "linkedExperimentName",
-            )?,
-            longterm_exploration_allocation: crate::runtime::field(
-                &mut members,
+            feature_list: crate::runtime::finish(f5, "featureList")?,
+            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
+            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
+            is_contextual: crate::runtime::finish(f8, "isContextual")?,
+            linked_experiment_name: crate::runtime::finish(f9, "linkedExperimentName")?,
+            longterm_exploration_allocation: crate::runtime::finish(
+                f10,
                 "longtermExplorationAllocation",
             )?,
-            metadata_field: crate::runtime::field(&mut members, "metadataField")?,
-            metric_source_id: crate::runtime::field(&mut members, "metricSourceID")?,
-            optimization_parameter: crate::runtime::field(
-                &mut members,
+            metadata_field: crate::runtime::finish(f11, "metadataField")?,
+            metric_source_id: crate::runtime::finish(f12, "metricSourceID")?,
+            optimization_parameter: crate::runtime::finish(
+                f13,
                 "optimizationParameter",
             )?,
-            success_event: crate::runtime::field(&mut members, "successEvent")?,
-            success_event_value: crate::runtime::field(
-                &mut members,
-                "successEventValue",
-            )?,
-            value_column: crate::runtime::field(&mut members, "valueColumn")?,
-            variants: crate::runtime::field(&mut members, "variants")?,
-            winner_threshold: crate::runtime::field(&mut members, "winnerThreshold")?,
+            success_event: crate::runtime::finish(f14, "successEvent")?,
+            success_event_value: crate::runtime::finish(f15, "successEventValue")?,
+            value_column: crate::runtime::finish(f16, "valueColumn")?,
+            variants: crate::runtime::finish(f17, "variants")?,
+            winner_threshold: crate::runtime::finish(f18, "winnerThreshold")?,
         })
     }
 }
@@ -1422,12 +1777,21 @@ pub struct AutotuneResponse {
 
 impl crate::runtime::FromJson for AutotuneResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct AutotuneResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct AutotuneResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "data" => crate::runtime::member(reader, &mut f0, "data")?,
+                "message" => crate::runtime::member(reader, &mut f1, "message")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            data: crate::runtime::field(&mut members, "data")?,
-            message: crate::runtime::field(&mut members, "message")?,
+            data: crate::runtime::finish(f0, "data")?,
+            message: crate::runtime::finish(f1, "message")?,
         })
     }
 }
@@ -1620,9 +1984,9 @@ impl serde::Serialize for ConditionType {
 
 impl crate::runtime::FromJson for ConditionType {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1632,7 +1996,19 @@ impl crate::runtime::FromJson for ConditionType {
     }
 }
 
-crate::runtime::deserialize_from_json!(ConditionType);
+impl<'de> serde::Deserialize<'de> for ConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 /// The body of every documented error response.
 #[derive(Debug, Clone, PartialEq)]
@@ -1646,12 +2022,21 @@ pub struct ErrorBody {
 
 impl crate::runtime::FromJson for ErrorBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ErrorBody")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ErrorBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "message" => crate::runtime::member(reader, &mut f0, "message")?,
+                "status" => crate::runtime::member(reader, &mut f1, "status")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            message: crate::runtime::field(&mut members, "message")?,
-            status: crate::runtime::field(&mut members, "status")?,
+            message: crate::runtime::finish(f0, "message")?,
+            status: crate::runtime::finish(f1, "status")?,
         })
     }
 }
@@ -1686,16 +2071,28 @@ pub struct ExperimentStatusUpdate {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for ExperimentStatusUpdate {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct ExperimentStatusUpdate",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut object = reader.object("struct ExperimentStatusUpdate")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "decisionReason" => {
+                    crate::runtime::member(reader, &mut f0, "decisionReason")?
+                }
+                "id" => crate::runtime::member(reader, &mut f1, "id")?,
+                "removeTargeting" => {
+                    crate::runtime::member(reader, &mut f2, "removeTargeting")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            decision_reason: crate::runtime::field(&mut members, "decisionReason")?,
-            id: crate::runtime::field(&mut members, "id")?,
-            remove_targeting: crate::runtime::field(&mut members, "removeTargeting")?,
+            decision_reason: crate::runtime::finish(f0, "decisionReason")?,
+            id: crate::runtime::finish(f1, "id")?,
+            remove_targeting: crate::runtime::finish(f2, "removeTargeting")?,
         })
     }
 }
@@ -1847,9 +2244,9 @@ impl serde::Serialize for ExplorationWindow {
 
 impl crate::runtime::FromJson for ExplorationWindow {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1859,7 +2256,19 @@ impl crate::runtime::FromJson for ExplorationWindow {
     }
 }
 
-crate::runtime::deserialize_from_json!(ExplorationWindow);
+impl<'de> serde::Deserialize<'de> for ExplorationWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 /// A response that only reports what happened.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1872,11 +2281,18 @@ pub struct MessageResponse {
 
 impl crate::runtime::FromJson for MessageResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct MessageResponse")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct MessageResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "message" => crate::runtime::member(reader, &mut f0, "message")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            message: crate::runtime::field(&mut members, "message")?,
+            message: crate::runtime::finish(f0, "message")?,
         })
     }
 }
@@ -1940,9 +2356,9 @@ impl serde::Serialize for OptimizationParameter {
 
 impl crate::runtime::FromJson for OptimizationParameter {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -1952,7 +2368,19 @@ impl crate::runtime::FromJson for OptimizationParameter {
     }
 }
 
-crate::runtime::deserialize_from_json!(OptimizationParameter);
+impl<'de> serde::Deserialize<'de> for OptimizationParameter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 /// Where this page sits in the whole list.
 #[derive(Debug, Clone, PartialEq)]
@@ -1981,16 +2409,37 @@ pub struct Pagination {
 
 impl crate::runtime::FromJson for Pagination {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Pagination")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut object = reader.object("struct Pagination")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "all" => crate::runtime::member(reader, &mut f0, "all")?,
+                "itemsPerPage" => {
+                    crate::runtime::member(reader, &mut f1, "itemsPerPage")?
+                }
+                "nextPage" => crate::runtime::member(reader, &mut f2, "nextPage")?,
+                "pageNumber" => crate::runtime::member(reader, &mut f3, "pageNumber")?,
+                "previousPage" => {
+                    crate::runtime::member(reader, &mut f4, "previousPage")?
+                }
+                "totalItems" => crate::runtime::member(reader, &mut f5, "totalItems")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            all: crate::runtime::field(&mut members, "all")?,
-            items_per_page: crate::runtime::field(&mut members, "itemsPerPage")?,
-            next_page: crate::runtime::field(&mut members, "nextPage")?,
-            page_number: crate::runtime::field(&mut members, "pageNumber")?,
-            previous_page: crate::runtime::field(&mut members, "previousPage")?,
-            total_items: crate::runtime::field(&mut members, "totalItems")?,
+            all: crate::runtime::finish(f0, "all")?,
+            items_per_page: crate::runtime::finish(f1, "itemsPerPage")?,
+            next_page: crate::runtime::finish(f2, "nextPage")?,
+            page_number: crate::runtime::finish(f3, "pageNumber")?,
+            previous_page: crate::runtime::finish(f4, "previousPage")?,
+            total_items: crate::runtime::finish(f5, "totalItems")?,
         })
     }
 }
@@ -2047,15 +2496,30 @@ pub struct TargetingCondition {
 
 impl crate::runtime::FromJson for TargetingCondition {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct TargetingCondition")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut object = reader.object("struct TargetingCondition")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "customID" => crate::runtime::member(reader, &mut f0, "customID")?,
+                "field" => crate::runtime::member(reader, &mut f1, "field")?,
+                "operator" => crate::runtime::member(reader, &mut f2, "operator")?,
+                "targetValue" => crate::runtime::member(reader, &mut f3, "targetValue")?,
+                "type" => crate::runtime::member(reader, &mut f4, "type")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            custom_id: crate::runtime::field(&mut members, "customID")?,
-            field: crate::runtime::field(&mut members, "field")?,
-            operator: crate::runtime::field(&mut members, "operator")?,
-            target_value: crate::runtime::field(&mut members, "targetValue")?,
-            type_: crate::runtime::field(&mut members, "type")?,
+            custom_id: crate::runtime::finish(f0, "customID")?,
+            field: crate::runtime::finish(f1, "field")?,
+            operator: crate::runtime::finish(f2, "operator")?,
+            target_value: crate::runtime::finish(f3, "targetValue")?,
+            type_: crate::runtime::finish(f4, "type")?,
         })
     }
 }
@@ -2089,30 +2553,36 @@ pub enum TargetingConditionTargetValue {
 
 impl crate::runtime::FromJson for TargetingConditionTargetValue {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
+        let start = reader.mark();
         let mut tried = Vec::new();
-        match <Vec<String> as crate::runtime::FromJson>::from_json(value.clone()) {
+        match <Vec<String> as crate::runtime::FromJson>::from_json(reader) {
             Ok(inner) => return Ok(Self::StringList(inner)),
             Err(err) => tried.push(("StringList", err)),
         }
-        match <Vec<f64> as crate::runtime::FromJson>::from_json(value.clone()) {
+        reader.rewind(start);
+        match <Vec<f64> as crate::runtime::FromJson>::from_json(reader) {
             Ok(inner) => return Ok(Self::NumberList(inner)),
             Err(err) => tried.push(("NumberList", err)),
         }
-        match <f64 as crate::runtime::FromJson>::from_json(value.clone()) {
+        reader.rewind(start);
+        match <f64 as crate::runtime::FromJson>::from_json(reader) {
             Ok(inner) => return Ok(Self::Number(inner)),
             Err(err) => tried.push(("Number", err)),
         }
-        <String as crate::runtime::FromJson>::from_json(value)
-            .map(Self::String)
-            .map_err(|err| {
-                tried.push(("String", err));
-                crate::runtime::JsonError::no_variant(
-                    "the value fits no variant of `TargetingConditionTargetValue`",
-                    &tried,
-                )
-            })
+        reader.rewind(start);
+        match <String as crate::runtime::FromJson>::from_json(reader) {
+            Ok(inner) => return Ok(Self::String(inner)),
+            Err(err) => tried.push(("String", err)),
+        }
+        reader.rewind(start);
+        Err(
+            crate::runtime::JsonError::no_variant(
+                "the value fits no variant of `TargetingConditionTargetValue`",
+                &tried,
+            ),
+        )
     }
 }
 
@@ -2193,25 +2663,60 @@ pub struct TargetingRule {
 
 impl crate::runtime::FromJson for TargetingRule {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct TargetingRule")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut object = reader.object("struct TargetingRule")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "baseID" => crate::runtime::member(reader, &mut f0, "baseID")?,
+                "completedAutomatedRollouts" => {
+                    crate::runtime::member(
+                        reader,
+                        &mut f1,
+                        "completedAutomatedRollouts",
+                    )?
+                }
+                "conditions" => crate::runtime::member(reader, &mut f2, "conditions")?,
+                "environments" => {
+                    crate::runtime::member(reader, &mut f3, "environments")?
+                }
+                "id" => crate::runtime::member(reader, &mut f4, "id")?,
+                "name" => crate::runtime::member(reader, &mut f5, "name")?,
+                "passPercentage" => {
+                    crate::runtime::member(reader, &mut f6, "passPercentage")?
+                }
+                "pendingAutomatedRollouts" => {
+                    crate::runtime::member(reader, &mut f7, "pendingAutomatedRollouts")?
+                }
+                "returnValue" => crate::runtime::member(reader, &mut f8, "returnValue")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            base_id: crate::runtime::field(&mut members, "baseID")?,
-            completed_automated_rollouts: crate::runtime::field(
-                &mut members,
+            base_id: crate::runtime::finish(f0, "baseID")?,
+            completed_automated_rollouts: crate::runtime::finish(
+                f1,
                 "completedAutomatedRollouts",
             )?,
-            conditions: crate::runtime::field(&mut members, "conditions")?,
-            environments: crate::runtime::field(&mut members, "environments")?,
-            id: crate::runtime::field(&mut members, "id")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            pass_percentage: crate::runtime::field(&mut members, "passPercentage")?,
-            pending_automated_rollouts: crate::runtime::field(
-                &mut members,
+            conditions: crate::runtime::finish(f2, "conditions")?,
+            environments: crate::runtime::finish(f3, "environments")?,
+            id: crate::runtime::finish(f4, "id")?,
+            name: crate::runtime::finish(f5, "name")?,
+            pass_percentage: crate::runtime::finish(f6, "passPercentage")?,
+            pending_automated_rollouts: crate::runtime::finish(
+                f7,
                 "pendingAutomatedRollouts",
             )?,
-            return_value: crate::runtime::field(&mut members, "returnValue")?,
+            return_value: crate::runtime::finish(f8, "returnValue")?,
         })
     }
 }
@@ -2257,14 +2762,27 @@ pub struct Variant {
 
 impl crate::runtime::FromJson for Variant {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Variant")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut object = reader.object("struct Variant")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "id" => crate::runtime::member(reader, &mut f0, "id")?,
+                "json" => crate::runtime::member(reader, &mut f1, "json")?,
+                "name" => crate::runtime::member(reader, &mut f2, "name")?,
+                "size" => crate::runtime::member(reader, &mut f3, "size")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            id: crate::runtime::field(&mut members, "id")?,
-            json: crate::runtime::field(&mut members, "json")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            size: crate::runtime::field(&mut members, "size")?,
+            id: crate::runtime::finish(f0, "id")?,
+            json: crate::runtime::finish(f1, "json")?,
+            name: crate::runtime::finish(f2, "name")?,
+            size: crate::runtime::finish(f3, "size")?,
         })
     }
 }
@@ -2298,13 +2816,24 @@ pub struct VariantInput {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for VariantInput {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct VariantInput")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut object = reader.object("struct VariantInput")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "json" => crate::runtime::member(reader, &mut f0, "json")?,
+                "name" => crate::runtime::member(reader, &mut f1, "name")?,
+                "size" => crate::runtime::member(reader, &mut f2, "size")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            json: crate::runtime::field(&mut members, "json")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            size: crate::runtime::field(&mut members, "size")?,
+            json: crate::runtime::finish(f0, "json")?,
+            name: crate::runtime::finish(f1, "name")?,
+            size: crate::runtime::finish(f2, "size")?,
         })
     }
 }
@@ -2355,12 +2884,21 @@ pub struct Winner {
 
 impl crate::runtime::FromJson for Winner {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Winner")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Winner")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "id" => crate::runtime::member(reader, &mut f0, "id")?,
+                "name" => crate::runtime::member(reader, &mut f1, "name")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            id: crate::runtime::field(&mut members, "id")?,
-            name: crate::runtime::field(&mut members, "name")?,
+            id: crate::runtime::finish(f0, "id")?,
+            name: crate::runtime::finish(f1, "name")?,
         })
     }
 }
@@ -2452,9 +2990,9 @@ impl serde::Serialize for WinnerThreshold {
 
 impl crate::runtime::FromJson for WinnerThreshold {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -2464,4 +3002,16 @@ impl crate::runtime::FromJson for WinnerThreshold {
     }
 }
 
-crate::runtime::deserialize_from_json!(WinnerThreshold);
+impl<'de> serde::Deserialize<'de> for WinnerThreshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}

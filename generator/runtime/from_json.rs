@@ -1,16 +1,19 @@
-//! Decoding the crate's types from JSON: a body is parsed once into a
-//! [`Json`] tree, then each type takes its value apart in one non-generic
-//! function ([`FromJson::from_json`]).
+//! Decoding the crate's types from JSON text: each type reads its value
+//! in one non-generic function ([`FromJson::from_json`]) from one
+//! concrete [`Reader`] of the bytes, in one pass.
 //!
 //! serde's derived `Deserialize` compiles a decoder per type *and* per
 //! input it is used with (a body, an event, a union's buffered value),
 //! and that code was half of a large client's build. This way each type
 //! costs one small function, whatever it is decoded from, and a value at
-//! fault is named by its exact path.
+//! fault is named by its exact path. What it accepts is what the derive
+//! accepts (a differential test holds the two together), except that an
+//! object is never read from an array of its fields in order.
 
 use super::decode::{join_path, path_key, PathStep};
-use super::json_tree::{Json, Members};
+use super::json_reader::Reader;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -35,18 +38,15 @@ impl JsonError {
         Self { path: Vec::new(), reason: reason.into() }
     }
 
-    /// The value is of the wrong kind (serde's wording).
-    pub(crate) fn invalid(value: &Json<'_>, expected: &str) -> Self {
-        let found = match value {
-            Json::Null => "null".to_string(),
-            Json::Bool(b) => format!("boolean `{b}`"),
-            Json::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-            Json::Number(n) => format!("integer `{n}`"),
-            Json::String(s) => format!("string {:?}", super::one_line(s, 64)),
-            Json::Array(_) => "sequence".to_string(),
-            Json::Object(_) => "map".to_string(),
+    /// serde_json's error for one value it decoded, without its position
+    /// in that value's text (the path says where it is).
+    pub(crate) fn from_serde(err: &serde_json::Error) -> Self {
+        let text = err.to_string();
+        let reason = match text.rfind(" at line ") {
+            Some(at) if err.line() > 0 => &text[..at],
+            _ => &text,
         };
-        Self::new(format!("invalid type: {found}, expected {expected}"))
+        Self::new(reason)
     }
 
     /// The same error, one level out: within the member `key`.
@@ -93,9 +93,9 @@ impl fmt::Display for JsonError {
     }
 }
 
-/// A type decoded from a JSON value it takes apart.
+/// A type decoded from the JSON value a [`Reader`] is at.
 pub(crate) trait FromJson: Sized {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError>;
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
 
     /// What an object member that is not there decodes as: an error, but
     /// `None` for an `Option` (as serde's derive does) and `Absent` for a
@@ -105,15 +105,15 @@ pub(crate) trait FromJson: Sized {
     }
 }
 
-/// `impl Deserialize` for a type that has [`FromJson`]: it reads any
-/// self-describing format into a [`Json`] tree, then decodes that.
+/// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
+/// self-describing format, is written out as JSON text, then decoded.
+/// Expanded in `types.rs`, whose `super` is the crate's root.
 #[allow(unused_macros)]
 macro_rules! deserialize_from_json {
     ($ty:ident) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <super::runtime::Json<'de> as serde::Deserialize>::deserialize(deserializer)?;
-                <$ty as super::runtime::FromJson>::from_json(value).map_err(serde::de::Error::custom)
+                super::runtime::via_json(deserializer)
             }
         }
     };
@@ -121,156 +121,171 @@ macro_rules! deserialize_from_json {
 #[allow(unused_imports)]
 pub(crate) use deserialize_from_json;
 
-/// The members of an object, to take the fields from.
-pub(crate) fn members<'a>(value: Json<'a>, expected: &str) -> Result<Members<'a>, JsonError> {
-    match value {
-        Json::Object(members) => Ok(members),
-        other => Err(JsonError::invalid(&other, expected)),
-    }
+/// Decodes a `T` from any self-describing serde format, through its JSON
+/// text (which keeps repeated keys, so they are refused as in JSON).
+pub(crate) fn via_json<'de, D: serde::Deserializer<'de>, T: FromJson>(deserializer: D) -> Result<T, D::Error> {
+    let text = super::transcode::json_text(deserializer)?;
+    Reader::read_all(&text).map_err(serde::de::Error::custom)
 }
 
-/// The member `name`, taken out of the object: what it decodes as, or
-/// what a missing one does.
-pub(crate) fn field<T: FromJson>(members: &mut Members<'_>, name: &str) -> Result<T, JsonError> {
-    match members.take(name) {
-        Some(value) => T::from_json(value).map_err(|err| err.at_key(name)),
+/// Decodes the member `name` (the reader is at its value) into its slot;
+/// a second member of that name is an error, as with serde's derive.
+pub(crate) fn member<T: FromJson>(reader: &mut Reader<'_>, slot: &mut Option<T>, name: &str) -> Result<(), JsonError> {
+    if slot.is_some() {
+        return Err(JsonError::new(format!("duplicate field `{name}`")));
+    }
+    *slot = Some(T::from_json(reader).map_err(|err| err.at_key(name))?);
+    Ok(())
+}
+
+/// The field of the member `name`: its value, or what a missing one is.
+pub(crate) fn finish<T: FromJson>(slot: Option<T>, name: &str) -> Result<T, JsonError> {
+    match slot {
+        Some(value) => Ok(value),
         None => T::missing(name),
     }
 }
 
-/// The member `name`, or the type's default when it is missing.
-pub(crate) fn field_or_default<T: FromJson + Default>(members: &mut Members<'_>, name: &str) -> Result<T, JsonError> {
-    match members.take(name) {
-        Some(value) => T::from_json(value).map_err(|err| err.at_key(name)),
-        None => Ok(T::default()),
-    }
+/// A member the schema does not name (the reader is at its value), kept
+/// with the additional properties; a repeated one keeps its last value,
+/// as a map does.
+pub(crate) fn rest_member<T: FromJson>(
+    reader: &mut Reader<'_>,
+    rest: &mut BTreeMap<String, T>,
+    key: Cow<'_, str>,
+) -> Result<(), JsonError> {
+    let value = T::from_json(reader).map_err(|err| err.at_key(&key))?;
+    rest.insert(key.into_owned(), value);
+    Ok(())
 }
 
-/// The members no field took: the properties the schema does not name.
-pub(crate) fn rest<T: FromJson>(members: Members<'_>) -> Result<BTreeMap<String, T>, JsonError> {
-    BTreeMap::from_json(Json::Object(members))
+/// A string enum's text, borrowed where the body allows (a known value
+/// then costs no allocation).
+pub(crate) fn enum_text<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, str>, JsonError> {
+    reader.string("a string")
 }
 
-/// A string's text, borrowed where the body allows (a string enum's known
-/// value then costs no allocation).
-pub(crate) fn enum_text(value: Json<'_>) -> Result<std::borrow::Cow<'_, str>, JsonError> {
-    match value {
-        Json::String(text) => Ok(text),
-        other => Err(JsonError::invalid(&other, "a string")),
-    }
+/// The tag of the tagged union at the reader, read ahead (the reader stays
+/// at the union's object): a missing tag is an error, as with serde's
+/// internally tagged enums.
+pub(crate) fn union_tag<'a>(reader: &mut Reader<'a>, property: &str, expected: &str) -> Result<Cow<'a, str>, JsonError> {
+    reader.tag(property, expected)?.ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
 }
 
-/// The value of a union's tag property, if it is a string.
-pub(crate) fn union_tag(value: &Json<'_>, property: &str) -> Option<String> {
-    match value {
-        Json::Object(members) => match members.get(property)? {
-            Json::String(tag) => Some(tag.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
+/// A tagged union's value whose tag the document does not list.
+pub(crate) fn unknown_variant(reader: &mut Reader<'_>, tag: Cow<'_, str>) -> Result<super::UnknownVariant, JsonError> {
+    let value = Value::from_json(reader)?;
+    Ok(super::UnknownVariant { tag: tag.into_owned(), value })
 }
 
+/// Any JSON value, decoded by serde_json itself (so its numbers are as
+/// the build's `serde_json` features say).
 impl FromJson for Value {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        Ok(value.into_value())
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let text = reader.span()?;
+        serde_json::from_slice(text).map_err(|err| JsonError::from_serde(&err))
     }
 }
 
 impl FromJson for Map<String, Value> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        members(value, "a map").map(Members::into_map)
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mark = reader.mark();
+        reader.object("a map")?;
+        reader.rewind(mark);
+        let text = reader.span()?;
+        serde_json::from_slice(text).map_err(|err| JsonError::from_serde(&err))
     }
 }
 
 impl FromJson for String {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        enum_text(value).map(std::borrow::Cow::into_owned)
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.string("a string").map(Cow::into_owned)
     }
 }
 
 impl FromJson for bool {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::Bool(b) => Ok(b),
-            other => Err(JsonError::invalid(&other, "a boolean")),
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.boolean()
+    }
+}
+
+/// Integers: a number with a fraction or exponent is refused, as serde's
+/// derive refuses it (serde_json reads it as floating point), and one
+/// outside the type's range is an error naming it.
+macro_rules! integers {
+    ($($ty:ident),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+                let mark = reader.mark();
+                let text = reader.number(stringify!($ty))?;
+                match super::json_reader::whole_number(text) {
+                    Some(whole) => $ty::try_from(whole).map_err(|_| {
+                        JsonError::new(format!("invalid value: integer `{whole}`, expected {}", stringify!($ty)))
+                    }),
+                    None => {
+                        reader.rewind(mark);
+                        let floating = reader.number(stringify!($ty))?;
+                        Err(JsonError::new(format!(
+                            "invalid type: floating point `{}`, expected {}",
+                            String::from_utf8_lossy(floating),
+                            stringify!($ty)
+                        )))
+                    }
+                }
+            }
         }
-    }
+    )*};
 }
 
-/// An integer that fits `expected` (`i32` or `i64`): floating-point
-/// numbers are refused, as serde's derive refuses them.
-fn integer(value: &Json<'_>, expected: &str, fits: fn(i64) -> bool) -> Result<i64, JsonError> {
-    match value {
-        Json::Number(n) if !n.is_f64() => match n.as_i64() {
-            Some(wide) if fits(wide) => Ok(wide),
-            _ => Err(JsonError::new(format!("invalid value: integer `{n}`, expected {expected}"))),
-        },
-        _ => Err(JsonError::invalid(value, expected)),
-    }
-}
+integers!(i8, i16, i32, i64, u8, u16, u32, u64);
 
-impl FromJson for i64 {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        integer(&value, "i64", |_| true)
-    }
-}
-
-impl FromJson for i32 {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        integer(&value, "i32", |wide| i32::try_from(wide).is_ok()).map(|wide| wide as i32)
-    }
-}
-
-impl FromJson for f64 {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match &value {
-            Json::Number(n) => n.as_f64().ok_or_else(|| JsonError::invalid(&value, "f64")),
-            _ => Err(JsonError::invalid(&value, "f64")),
+/// Floating point: a whole number converts as serde converts it; any other
+/// is read by serde_json itself, so the value is the bit-for-bit one the
+/// derive gives.
+macro_rules! floats {
+    ($($ty:ident),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+                let text = reader.number(stringify!($ty))?;
+                match super::json_reader::whole_number(text) {
+                    Some(whole) => Ok(whole as $ty),
+                    None => serde_json::from_slice(text).map_err(|err| JsonError::from_serde(&err)),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl FromJson for f32 {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match &value {
-            Json::Number(n) => n.as_f64().map(|wide| wide as f32).ok_or_else(|| JsonError::invalid(&value, "f32")),
-            _ => Err(JsonError::invalid(&value, "f32")),
-        }
-    }
-}
+floats!(f32, f64);
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| T::from_json(item).map_err(|err| err.at_index(index)))
-                .collect(),
-            other => Err(JsonError::invalid(&other, "a sequence")),
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut array = reader.array("a sequence")?;
+        let mut items = Vec::new();
+        while let Some(index) = array.next_item(reader)? {
+            items.push(T::from_json(reader).map_err(|err| err.at_index(index))?);
         }
+        Ok(items)
     }
 }
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        members(value, "a map")?
-            .into_pairs()
-            .map(|(key, item)| match T::from_json(item) {
-                Ok(item) => Ok((key.into_owned(), item)),
-                Err(err) => Err(err.at_key(&key)),
-            })
-            .collect()
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut object = reader.object("a map")?;
+        let mut map = BTreeMap::new();
+        while let Some(key) = object.next_key(reader)? {
+            rest_member(reader, &mut map, key)?;
+        }
+        Ok(map)
     }
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::Null => Ok(None),
-            other => T::from_json(other).map(Some),
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        if reader.null()? {
+            return Ok(None);
         }
+        T::from_json(reader).map(Some)
     }
 
     fn missing(_: &str) -> Result<Self, JsonError> {
@@ -279,17 +294,17 @@ impl<T: FromJson> FromJson for Option<T> {
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        T::from_json(value).map(Box::new)
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        T::from_json(reader).map(Box::new)
     }
 }
 
 impl<T: FromJson> FromJson for super::Nullable<T> {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value {
-            Json::Null => Ok(Self::Null),
-            other => T::from_json(other).map(Self::Value),
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        if reader.null()? {
+            return Ok(Self::Null);
         }
+        T::from_json(reader).map(Self::Value)
     }
 
     fn missing(_: &str) -> Result<Self, JsonError> {
@@ -298,7 +313,7 @@ impl<T: FromJson> FromJson for super::Nullable<T> {
 }
 
 impl FromJson for super::Binary {
-    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        String::from_json(value).map(Self::new)
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        String::from_json(reader).map(Self::new)
     }
 }

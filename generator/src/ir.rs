@@ -464,6 +464,10 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// Property whose value selects the variant, when the spec names one.
     pub discriminator: Option<String>,
+    /// Named: the variant that keeps a value whose tag the document does
+    /// not list (tagged unions only), so a newer server's variant is never
+    /// read as another.
+    pub unknown: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -521,8 +525,59 @@ impl TypeRef {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IntWidth {
+    I8,
+    I16,
     I32,
     I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntWidth {
+    /// The Rust integer of an OpenAPI integer `format` (`int8` … `uint64`),
+    /// `i64` for none or any other.
+    pub fn of_format(format: Option<&str>) -> Self {
+        match format {
+            Some("int8") => IntWidth::I8,
+            Some("int16") => IntWidth::I16,
+            Some("int32") => IntWidth::I32,
+            Some("uint8") => IntWidth::U8,
+            Some("uint16") => IntWidth::U16,
+            Some("uint32") => IntWidth::U32,
+            Some("uint64") => IntWidth::U64,
+            _ => IntWidth::I64,
+        }
+    }
+
+    /// The Rust type's name (`i32`).
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntWidth::I8 => "i8",
+            IntWidth::I16 => "i16",
+            IntWidth::I32 => "i32",
+            IntWidth::I64 => "i64",
+            IntWidth::U8 => "u8",
+            IntWidth::U16 => "u16",
+            IntWidth::U32 => "u32",
+            IntWidth::U64 => "u64",
+        }
+    }
+
+    /// The smallest and largest values it holds, as `i128`.
+    pub fn range(self) -> (i128, i128) {
+        match self {
+            IntWidth::I8 => (i8::MIN.into(), i8::MAX.into()),
+            IntWidth::I16 => (i16::MIN.into(), i16::MAX.into()),
+            IntWidth::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntWidth::I64 => (i64::MIN.into(), i64::MAX.into()),
+            IntWidth::U8 => (0, u8::MAX.into()),
+            IntWidth::U16 => (0, u16::MAX.into()),
+            IntWidth::U32 => (0, u32::MAX.into()),
+            IntWidth::U64 => (0, u64::MAX.into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -212,7 +212,7 @@ pub struct GeneratedModule {
 /// module's source, to write to `$OUT_DIR` and include (see the README).
 /// The including crate depends on what a generated crate does (`reqwest`
 /// with the `stream` feature and a TLS backend, `serde` with `derive`,
-/// `serde_json`, `tokio` with `sync` and `time`,
+/// `serde_json` with `raw_value`, `tokio` with `sync` and `time`,
 /// `bytes`, `futures-core`, `hyper`).
 pub fn generate_module(text: &str, file_name: &str, options: &ModuleOptions) -> Result<GeneratedModule, Failure> {
     let target = ir::Target::Module { path: options.module_path.clone() };

@@ -50,17 +50,18 @@ pub const MODULES: &[Module] = &[
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
     module!("events", public: ["Event", "Events", "StreamError", "StreamOptions"], internal: ["Framing", "Parser", "RawEvent", "Reopen", "ReopenFuture", "json_event", "text_event"]),
-    module!("from_json", public: [], internal: ["FromJson", "JsonError", "deserialize_from_json", "enum_text", "field", "field_or_default", "members", "rest", "union_tag"]),
-    module!("json_tree", public: [], internal: ["Json", "Members"]),
+    module!("from_json", public: [], internal: ["FromJson", "JsonError", "deserialize_from_json", "enum_text", "finish", "member", "rest_member", "union_tag", "unknown_variant", "via_json"]),
+    module!("json_reader", public: [], internal: ["Reader"]),
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),
     module!("response", public: ["ApiResponse", "ApiResult"], internal: ["FetchError", "RawResponse"]),
     module!("retry", public: ["RetryPolicy"], internal: ["Attempted", "connection_closed", "random_u64", "retry_after", "uuid_v4"]),
     module!("style", public: [], internal: ["Style"]),
     module!("text", public: [], internal: ["capped", "one_line"]),
+    module!("transcode", public: [], internal: []),
     module!("tokens", public: ["ClientCredentials", "TokenFuture", "TokenSource"], internal: ["call_tokens"]),
     module!("validation", public: ["ValidationError"], internal: ["check_count", "check_number"]),
-    module!("values", public: ["Binary", "Nullable"], internal: []),
+    module!("values", public: ["Binary", "Nullable", "UnknownVariant"], internal: []),
 ];
 
 /// The runtime's unit tests, compiled only when the generated crate is

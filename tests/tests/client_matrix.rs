@@ -8,8 +8,8 @@
 //! response decodes by its tag or, without a known tag, by its shape.
 
 use matrix_client::types::{
-    Cat, Circle, Dog, Flat, GetPetResponse, GetShapeResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE,
-    QueryMatrixJs, QueryMatrixObj, QueryMatrixObjDeep, QueryMatrixObjDeepA, Square, SquareType, Type, E,
+    Cat, Circle, Flat, GetPetResponse, GetShapeResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE, QueryMatrixJs,
+    QueryMatrixObj, QueryMatrixObjDeep, QueryMatrixObjDeepA, Square, SquareType, Type, E,
 };
 use matrix_client::{Client, Error, RetryPolicy};
 use std::collections::BTreeMap;
@@ -246,7 +246,7 @@ async fn a_nested_multipart_body_has_a_part_per_item_typed_by_the_item() {
 }
 
 #[tokio::test]
-async fn a_discriminated_response_decodes_by_tag_then_by_shape() {
+async fn a_discriminated_response_decodes_by_its_tag_and_keeps_a_tag_it_does_not_know() {
     let decode = |json: &'static str| async move {
         let (_server, client) =
             answering("GET", ResponseTemplate::new(200).set_body_raw(json, "application/json")).await;
@@ -256,15 +256,27 @@ async fn a_discriminated_response_decodes_by_tag_then_by_shape() {
     assert_eq!(cat, GetPetResponse::Cat(Cat::new("cat", 9)));
     // Each payload converts into its union.
     assert_eq!(GetPetResponse::from(Cat::new("cat", 9)), cat);
-    // A tag the document does not map, or none: the shape decides.
-    let dog = decode(r#"{"kind":"wolf","bark":"loud"}"#).await.unwrap();
-    assert_eq!(dog, GetPetResponse::Dog(Dog::new("wolf", "loud")));
-    let untagged = decode(r#"{"lives":3,"kind":7}"#).await;
-    assert!(matches!(untagged, Err(Error::Decode { .. })), "{untagged:?}");
-    let neither = decode(r#"{"kind":"fish"}"#).await;
-    match neither {
-        Err(Error::Decode { reason, .. }) => assert!(reason.contains("no variant fits"), "{reason}"),
-        other => panic!("a value no variant fits decoded: {other:?}"),
+    // A tag the document does not map is a variant of its own, even where
+    // another variant's shape would fit: never read as that variant.
+    let wolf = decode(r#"{"kind":"wolf","bark":"loud"}"#).await.unwrap();
+    let GetPetResponse::Unknown(unknown) = &wolf else { panic!("{wolf:?}") };
+    assert_eq!(unknown.tag, "wolf");
+    assert_eq!(unknown.value, serde_json::json!({"kind": "wolf", "bark": "loud"}));
+    // A tag that is no string, or none, or twice: an error naming it.
+    for (body, reason) in [
+        (r#"{"lives":3,"kind":7}"#, "invalid type: integer `7`, expected a string"),
+        (r#"{"lives":3}"#, "missing field `kind`"),
+        (r#"{"kind":"cat","lives":3,"kind":"dog"}"#, "duplicate field `kind`"),
+    ] {
+        match decode(body).await {
+            Err(Error::Decode { reason: got, .. }) => assert!(got.contains(reason), "{body}: {got}"),
+            other => panic!("{body} decoded: {other:?}"),
+        }
+    }
+    // A known tag whose value does not fit its variant is that variant's error.
+    match decode(r#"{"kind":"cat","lives":"nine"}"#).await {
+        Err(Error::Decode { path, .. }) => assert_eq!(path, "lives"),
+        other => panic!("decoded: {other:?}"),
     }
 }
 

@@ -11,6 +11,7 @@ mod contract;
 mod fuzz;
 mod invariance;
 mod outdated;
+mod parity;
 mod pypi;
 mod real_world;
 mod test;
@@ -46,6 +47,10 @@ usage:
       generate N random documents built from the constructs (seeded):
       none may panic, a refusal must say where; then K of the crates must
       be clippy-clean
+  cargo xtask parity [--cases N] [--fuzzed K] [--seed S] [--arbitrary-precision]
+      decode JSON made from the schemas of our decoding fixture and of K
+      fuzzed documents (N cases a type, mutated) with the generated types
+      and with serde-derived twins of them: every case must decode alike
   cargo xtask outdated
       list each dependency the generated crates declare whose newest release
       on crates.io is semver-incompatible with it (asks the registry; not a test)
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("real-world") => real_world::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("parity") => parity::run(&args[1..]),
         Some("outdated") => outdated::run(&args[1..]),
         Some("synth-spec") => synth_spec(&args[1..]),
         Some("bench-build") => bench_build::run(&args[1..]),

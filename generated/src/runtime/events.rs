@@ -443,8 +443,7 @@ impl<T: Send + 'static> futures_core::Stream for Events<T> {
 
 /// An event's data as JSON of type `T`.
 pub(crate) fn json_event<T: super::FromJson>(data: &str) -> Result<T, String> {
-    let value: super::Json<'_> = serde_json::from_str(data).map_err(|err| err.to_string())?;
-    T::from_json(value).map_err(|err| err.to_string())
+    super::Reader::read_all(data.as_bytes()).map_err(|err| err.to_string())
 }
 
 /// An event's data as text.

@@ -334,7 +334,8 @@ futures-core = "0.3"
 hyper = {{ version = "1", default-features = false }}
 reqwest = {{ version = "0.13", default-features = false, features = ["stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+# `raw_value`: `Deserialize` reads a JSON value's exact text.
+serde_json = {{ version = "1", features = ["raw_value"] }}
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 {dev_dependencies}{examples}"#,

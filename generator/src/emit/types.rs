@@ -118,13 +118,14 @@ impl Directions {
     }
 }
 
-/// A decoded type's `FromJson` (its value taken apart, one non-generic
-/// function) and its `Deserialize`, which reads a JSON value and calls it.
+/// A decoded type's `FromJson` (its value read from the JSON text, one
+/// non-generic function) and its `Deserialize`, which reads any format's
+/// value as JSON text and calls it.
 fn from_json_impls(root: &TokenStream, ident: &Ident, body: TokenStream) -> Vec<TokenStream> {
     vec![
         quote! {
             impl #root::runtime::FromJson for #ident {
-                fn from_json(value: #root::runtime::Json<'_>) -> Result<Self, #root::runtime::JsonError> {
+                fn from_json(reader: &mut #root::runtime::Reader<'_>) -> Result<Self, #root::runtime::JsonError> {
                     #body
                 }
             }
@@ -179,33 +180,47 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: D
     }
 }
 
-/// The body of a struct's `from_json`: each field taken out of the object
-/// by its wire name (a missing one is an error unless it is optional or
-/// has a default), and what is left as the additional properties.
+/// The body of a struct's `from_json`: one pass over the object's members,
+/// each known one decoded into its slot (twice is an error), the others
+/// kept as additional properties or passed over; then a missing field is
+/// an error unless it is optional.
 fn struct_from_json(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream {
     let expected = format!("struct {ident}");
-    let inits = s.fields.iter().map(|f| {
-        let name = format_ident!("{}", f.rust_name);
-        let wire = &f.wire_name;
-        // A missing `Option` or `Nullable` is empty without a default.
-        let take = match (f.repr.serde.default, f.repr.wrapper) {
-            (true, Wrapper::Plain) => quote! { field_or_default },
-            _ => quote! { field },
-        };
-        quote! { #name: #root::runtime::#take(&mut members, #wire)?, }
-    });
-    let rest = s.additional.as_ref().map(|a| {
-        let name = format_ident!("{}", a.rust_name);
-        quote! { #name: #root::runtime::rest(members)?, }
-    });
-    let binding = match (s.fields.is_empty(), rest.is_some()) {
-        (true, false) => quote! { let _ = },
-        (true, true) => quote! { let members = },
-        (false, _) => quote! { let mut members = },
+    let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("f{}", i)).collect();
+    let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let names = s.fields.iter().map(|f| format_ident!("{}", f.rust_name));
+    let (rest_slot, other, rest_field) = match &s.additional {
+        Some(a) => {
+            let name = format_ident!("{}", a.rust_name);
+            (
+                Some(quote! { let mut rest = std::collections::BTreeMap::new(); }),
+                quote! { #root::runtime::rest_member(reader, &mut rest, key)? },
+                Some(quote! { #name: rest, }),
+            )
+        }
+        None => (None, quote! { reader.skip().map_err(|err| err.at_key(&key))? }, None),
+    };
+    let each = if s.fields.is_empty() {
+        quote! { #other; }
+    } else {
+        quote! {
+            match &*key {
+                #(#wires => #root::runtime::member(reader, &mut #slots, #wires)?,)*
+                _ => #other,
+            }
+        }
     };
     quote! {
-        #binding #root::runtime::members(value, #expected)?;
-        Ok(Self { #(#inits)* #rest })
+        #(let mut #slots = None;)*
+        #rest_slot
+        let mut object = reader.object(#expected)?;
+        while let Some(key) = object.next_key(reader)? {
+            #each
+        }
+        Ok(Self {
+            #(#names: #root::runtime::finish(#slots, #wires)?,)*
+            #rest_field
+        })
     }
 }
 
@@ -530,17 +545,31 @@ fn enum_item(
                 }
             }
         }],
-        from_json_impls(
-            root,
-            ident,
+        vec![
             quote! {
-                let text = #root::runtime::enum_text(value)?;
-                Ok(match Self::known(&text) {
-                    Some(known) => known,
-                    None => Self::#catch_all(text.into_owned()),
-                })
+                impl #root::runtime::FromJson for #ident {
+                    fn from_json(reader: &mut #root::runtime::Reader<'_>) -> Result<Self, #root::runtime::JsonError> {
+                        let text = #root::runtime::enum_text(reader)?;
+                        Ok(match Self::known(&text) {
+                            Some(known) => known,
+                            None => Self::#catch_all(text.into_owned()),
+                        })
+                    }
+                }
             },
-        ),
+            // A string in any format, self-describing or not.
+            quote! {
+                impl<'de> serde::Deserialize<'de> for #ident {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(match Self::known(&text) {
+                            Some(known) => known,
+                            None => Self::#catch_all(text),
+                        })
+                    }
+                }
+            },
+        ],
     );
     let variant_docs = wires.iter().map(|w| {
         if w.contains('`') {
@@ -632,7 +661,7 @@ fn union_conversions(api: &Api, ident: &Ident, u: &Union) -> TokenStream {
 
 fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Directions) -> TokenStream {
     let root = root(api);
-    let Union { variants, discriminator } = u;
+    let Union { variants, discriminator, unknown } = u;
     let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let types: Vec<TokenStream> = variants
         .iter()
@@ -646,45 +675,31 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         })
         .collect();
     let conversions = union_conversions(api, ident, u);
-    // Returns the first of these variants the value fits, each tried on a
-    // clone of it; why each refused it is kept in `tried`, for the error.
-    let first_fit = |names: &[Ident], types: &[TokenStream]| {
-        let labels = names.iter().map(Ident::to_string);
-        quote! {
-            #(
-                match <#types as #root::runtime::FromJson>::from_json(value.clone()) {
-                    Ok(inner) => return Ok(Self::#names(inner)),
-                    Err(err) => tried.push((#labels, err)),
-                }
-            )*
-        }
-    };
-    let Some(property) = discriminator else {
+    let (Some(property), Some(unknown)) = (discriminator, unknown) else {
         // Variants are the spec's types as they are: boxing the large ones
         // would make every match on them clumsier.
         let (serialize, optional) = serde.serialize_derive();
         let untagged = serde.serde_attr(quote! { untagged });
-        // The last variant takes the value itself, not a clone.
-        let others = names.len().saturating_sub(1);
-        let (last_name, last_type) = (names.last(), types.last());
-        let earlier = first_fit(&names[..others], &types[..others]);
-        let (names, types) = (&names[..others], &types[..others]);
+        let labels = names.iter().map(Ident::to_string);
         let no_fit = format!("the value fits no variant of `{ident}`");
-        let last_label = last_name.map(Ident::to_string);
+        // The first variant the value fits, each read from the union's own
+        // text in turn; why each refused it is kept for the error.
         let decode = serde.impls(
             Vec::new(),
             from_json_impls(
                 &root,
                 ident,
                 quote! {
+                    let start = reader.mark();
                     let mut tried = Vec::new();
-                    #earlier
-                    <#last_type as #root::runtime::FromJson>::from_json(value)
-                        .map(Self::#last_name)
-                        .map_err(|err| {
-                            tried.push((#last_label, err));
-                            #root::runtime::JsonError::no_variant(#no_fit, &tried)
-                        })
+                    #(
+                        match <#types as #root::runtime::FromJson>::from_json(reader) {
+                            Ok(inner) => return Ok(Self::#names(inner)),
+                            Err(err) => tried.push((#labels, err)),
+                        }
+                        reader.rewind(start);
+                    )*
+                    Err(#root::runtime::JsonError::no_variant(#no_fit, &tried))
                 },
             ),
         );
@@ -696,7 +711,6 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             #[allow(clippy::large_enum_variant)]
             pub enum #ident {
                 #(#names(#types),)*
-                #last_name(#last_type),
             }
 
             #decode
@@ -709,17 +723,21 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
     let arms = variants.iter().zip(&names).zip(&types).map(|((v, name), ty)| {
         let tags = &v.tags;
         quote! {
-            #(Some(#tags))|* => <#ty as #root::runtime::FromJson>::from_json(value).map(Self::#name),
+            #(#tags)|* => <#ty as #root::runtime::FromJson>::from_json(reader).map(Self::#name),
         }
     });
+    let unknown = format_ident!("{}", unknown);
     let variant_docs = variants.iter().map(|v| doc_attrs(&format!("Selected by `{property}`: {}.", v.tags.join(", "))));
-    let any_fit = first_fit(&names, &types);
+    let unknown_doc =
+        doc_attrs(&format!("A `{property}` the document does not list (a newer server's variant), kept as received."));
+    let expected = format!("union {ident}");
     let impls = serde.impls(
         vec![quote! {
             impl serde::Serialize for #ident {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
                         #(Self::#names(inner) => inner.serialize(serializer),)*
+                        Self::#unknown(inner) => inner.serialize(serializer),
                     }
                 }
             }
@@ -728,19 +746,10 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             &root,
             ident,
             quote! {
-                match #root::runtime::union_tag(&value, #property).as_deref() {
+                let tag = #root::runtime::union_tag(reader, #property, #expected)?;
+                match &*tag {
                     #(#arms)*
-                    // A tag the document does not map (or none): the
-                    // `oneOf` still holds, so the first variant the value
-                    // fits is taken.
-                    other => {
-                        let mut tried = Vec::new();
-                        #any_fit
-                        Err(#root::runtime::JsonError::no_variant(
-                            &format!("unknown `{}` value {:?}, and no variant fits", #property, other),
-                            &tried,
-                        ))
-                    }
+                    _ => #root::runtime::unknown_variant(reader, tag).map(Self::#unknown),
                 }
             },
         ),
@@ -751,6 +760,8 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
         #[allow(clippy::large_enum_variant)]
         pub enum #ident {
             #( #variant_docs #names(#types), )*
+            #unknown_doc
+            #unknown(#root::runtime::UnknownVariant),
         }
 
         #impls

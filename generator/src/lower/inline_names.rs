@@ -195,6 +195,13 @@ pub(super) fn name_union_variants(api: &mut Api) {
             };
             variant.rust_name = scope.claim(&wanted, "");
         }
+        if union.discriminator.is_some() {
+            let unknown = ["Unknown", "UnknownVariant", "Other"]
+                .into_iter()
+                .find(|n| !scope.is_taken(n))
+                .map_or_else(|| scope.claim("Unknown", ""), str::to_string);
+            union.unknown = Some(unknown);
+        }
     }
 }
 

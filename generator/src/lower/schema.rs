@@ -180,8 +180,10 @@ impl<'a> Lowerer<'a> {
             let values = view.enum_values.iter().filter(|v| !v.is_null());
             let ty = if values.clone().next().is_none() {
                 TypeRef::Json
-            } else if values.clone().all(|v| v.is_i64() || v.is_u64()) {
+            } else if values.clone().all(Value::is_i64) {
                 TypeRef::Integer(IntWidth::I64)
+            } else if values.clone().all(Value::is_u64) {
+                TypeRef::Integer(IntWidth::U64)
             } else if values.clone().all(Value::is_number) {
                 TypeRef::Number(FloatWidth::F64)
             } else if values.clone().all(Value::is_boolean) {
@@ -203,10 +205,7 @@ impl<'a> Lowerer<'a> {
                 Some(TypeRef::Binary)
             }
             Some(SchemaType::String) => Some(TypeRef::String),
-            Some(SchemaType::Integer) => Some(TypeRef::Integer(match view.format.as_deref() {
-                Some("int32") => IntWidth::I32,
-                _ => IntWidth::I64,
-            })),
+            Some(SchemaType::Integer) => Some(TypeRef::Integer(IntWidth::of_format(view.format.as_deref()))),
             Some(SchemaType::Number) => Some(TypeRef::Number(match view.format.as_deref() {
                 Some("float") => FloatWidth::F32,
                 _ => FloatWidth::F64,
@@ -439,7 +438,11 @@ impl<'a> Lowerer<'a> {
                 });
             }
             variants.sort_by(|a, b| a.tags.cmp(&b.tags));
-            return Ok(TypeKind::Union(Union { variants, discriminator: Some(d.property_name.clone()) }));
+            return Ok(TypeKind::Union(Union {
+                variants,
+                discriminator: Some(d.property_name.clone()),
+                unknown: None,
+            }));
         }
         let mut unique = Vec::new();
         for v in variants {
@@ -456,7 +459,7 @@ impl<'a> Lowerer<'a> {
         // first (an integer before a number, a struct with more required
         // fields before one with fewer, any JSON value last).
         unique.sort_by_key(|v| self.specificity(&v.ty, 0));
-        Ok(TypeKind::Union(Union { variants: unique, discriminator: None }))
+        Ok(TypeKind::Union(Union { variants: unique, discriminator: None, unknown: None }))
     }
 
     /// The string values the component schema `reference` fixes its

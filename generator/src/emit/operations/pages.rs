@@ -50,8 +50,9 @@ pub(super) fn pages_fns(
         let param = format_ident!("{}", param.rust_name);
         let set = match counter {
             Counter::Int(IntWidth::I64) => quote! { request.#param(next.number(#operation)?) },
-            Counter::Int(IntWidth::I32) => {
-                quote! { request.#param(#root::runtime::page_number::<i32>(#operation, next.number(#operation)?)?) }
+            Counter::Int(width) => {
+                let ty = format_ident!("{}", width.rust_name());
+                quote! { request.#param(#root::runtime::page_number::<#ty>(#operation, next.number(#operation)?)?) }
             }
             // A counter declared as a number: whole numbers, sent as such.
             Counter::Float(FloatWidth::F64) => quote! { request.#param(next.number(#operation)? as f64) },
@@ -59,6 +60,7 @@ pub(super) fn pages_fns(
         };
         let first = Literal::i64_unsuffixed(first);
         let current = match counter {
+            Counter::Int(IntWidth::U64) => quote! { |value: u64| i64::try_from(value).unwrap_or(i64::MAX) },
             Counter::Int(_) => quote! { i64::from },
             Counter::Float(_) => quote! { |value| value as i64 },
         };

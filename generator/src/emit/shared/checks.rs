@@ -58,7 +58,7 @@ pub(crate) fn constraint_checks(root: &TokenStream, ty: &TypeRef, checks: &[Chec
 fn as_f64(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Number(FloatWidth::F64) => value,
-        TypeRef::Integer(IntWidth::I64) => quote! { #value as f64 },
+        TypeRef::Integer(IntWidth::I64 | IntWidth::U64) => quote! { #value as f64 },
         _ => quote! { f64::from(#value) },
     }
 }

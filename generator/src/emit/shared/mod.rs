@@ -6,7 +6,7 @@ pub mod docs;
 mod pattern;
 pub mod samples;
 
-use crate::ir::{Api, Body, FloatWidth, IntWidth, TypeRef};
+use crate::ir::{Api, Body, FloatWidth, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -37,8 +37,10 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
             }
         }
         TypeRef::String => quote! { String },
-        TypeRef::Integer(IntWidth::I32) => quote! { i32 },
-        TypeRef::Integer(IntWidth::I64) => quote! { i64 },
+        TypeRef::Integer(width) => {
+            let name = format_ident!("{}", width.rust_name());
+            quote! { #name }
+        }
         TypeRef::Number(FloatWidth::F32) => quote! { f32 },
         TypeRef::Number(FloatWidth::F64) => quote! { f64 },
         TypeRef::Boolean => quote! { bool },

@@ -205,11 +205,15 @@ impl<'a> Sampler<'a> {
                     Slot::Exact => quote! { #text.to_string() },
                 }
             }
-            TypeRef::Integer(_) => {
+            TypeRef::Integer(width) => {
                 // Beyond `i32`, an unsuffixed literal passed to `impl Into<_>`
                 // would be read as an `i32` and overflow.
-                let n = sample_integer(c);
-                let n = if i32::try_from(n).is_ok() { Literal::i64_unsuffixed(n) } else { Literal::i64_suffixed(n) };
+                let (lo, hi) = width.range();
+                let n = i128::from(sample_integer(c)).clamp(lo, hi);
+                let n = match i32::try_from(n) {
+                    Ok(small) if small >= 0 || lo < 0 => Literal::i64_unsuffixed(small.into()),
+                    _ => format!("{n}{}", width.rust_name()).parse().expect("an integer literal"),
+                };
                 quote! { #n }
             }
             TypeRef::Number(width) => {

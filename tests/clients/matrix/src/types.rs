@@ -12,12 +12,21 @@ pub struct Cat {
 
 impl crate::runtime::FromJson for Cat {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Cat")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Cat")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "kind" => crate::runtime::member(reader, &mut f0, "kind")?,
+                "lives" => crate::runtime::member(reader, &mut f1, "lives")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            kind: crate::runtime::field(&mut members, "kind")?,
-            lives: crate::runtime::field(&mut members, "lives")?,
+            kind: crate::runtime::finish(f0, "kind")?,
+            lives: crate::runtime::finish(f1, "lives")?,
         })
     }
 }
@@ -41,12 +50,21 @@ pub struct Circle {
 
 impl crate::runtime::FromJson for Circle {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Circle")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Circle")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "radius" => crate::runtime::member(reader, &mut f0, "radius")?,
+                "type" => crate::runtime::member(reader, &mut f1, "type")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            radius: crate::runtime::field(&mut members, "radius")?,
-            type_: crate::runtime::field(&mut members, "type")?,
+            radius: crate::runtime::finish(f0, "radius")?,
+            type_: crate::runtime::finish(f1, "type")?,
         })
     }
 }
@@ -69,12 +87,21 @@ pub struct Dog {
 
 impl crate::runtime::FromJson for Dog {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Dog")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Dog")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "bark" => crate::runtime::member(reader, &mut f0, "bark")?,
+                "kind" => crate::runtime::member(reader, &mut f1, "kind")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            bark: crate::runtime::field(&mut members, "bark")?,
-            kind: crate::runtime::field(&mut members, "kind")?,
+            bark: crate::runtime::finish(f0, "bark")?,
+            kind: crate::runtime::finish(f1, "kind")?,
         })
     }
 }
@@ -148,9 +175,9 @@ impl serde::Serialize for E {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for E {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -161,7 +188,19 @@ impl crate::runtime::FromJson for E {
 }
 
 #[cfg(feature = "full-serde")]
-crate::runtime::deserialize_from_json!(E);
+impl<'de> serde::Deserialize<'de> for E {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Flat {
@@ -179,15 +218,30 @@ pub struct Flat {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for Flat {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Flat")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut object = reader.object("struct Flat")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "add" => crate::runtime::member(reader, &mut f0, "add")?,
+                "inner" => crate::runtime::member(reader, &mut f1, "inner")?,
+                "name" => crate::runtime::member(reader, &mut f2, "name")?,
+                "rows" => crate::runtime::member(reader, &mut f3, "rows")?,
+                "tags" => crate::runtime::member(reader, &mut f4, "tags")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            add: crate::runtime::field(&mut members, "add")?,
-            inner: crate::runtime::field(&mut members, "inner")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            rows: crate::runtime::field(&mut members, "rows")?,
-            tags: crate::runtime::field(&mut members, "tags")?,
+            add: crate::runtime::finish(f0, "add")?,
+            inner: crate::runtime::finish(f1, "inner")?,
+            name: crate::runtime::finish(f2, "name")?,
+            rows: crate::runtime::finish(f3, "rows")?,
+            tags: crate::runtime::finish(f4, "tags")?,
         })
     }
 }
@@ -238,6 +292,8 @@ pub enum GetPetResponse {
     Cat(Cat),
     /// Selected by `kind`: dog.
     Dog(Dog),
+    /// A `kind` the document does not list (a newer server's variant), kept as received.
+    Unknown(crate::runtime::UnknownVariant),
 }
 
 #[cfg(feature = "full-serde")]
@@ -246,40 +302,20 @@ impl serde::Serialize for GetPetResponse {
         match self {
             Self::Cat(inner) => inner.serialize(serializer),
             Self::Dog(inner) => inner.serialize(serializer),
+            Self::Unknown(inner) => inner.serialize(serializer),
         }
     }
 }
 
 impl crate::runtime::FromJson for GetPetResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        match crate::runtime::union_tag(&value, "kind").as_deref() {
-            Some("cat") => {
-                <Cat as crate::runtime::FromJson>::from_json(value).map(Self::Cat)
-            }
-            Some("dog") => {
-                <Dog as crate::runtime::FromJson>::from_json(value).map(Self::Dog)
-            }
-            other => {
-                let mut tried = Vec::new();
-                match <Cat as crate::runtime::FromJson>::from_json(value.clone()) {
-                    Ok(inner) => return Ok(Self::Cat(inner)),
-                    Err(err) => tried.push(("Cat", err)),
-                }
-                match <Dog as crate::runtime::FromJson>::from_json(value.clone()) {
-                    Ok(inner) => return Ok(Self::Dog(inner)),
-                    Err(err) => tried.push(("Dog", err)),
-                }
-                Err(
-                    crate::runtime::JsonError::no_variant(
-                        &format!(
-                            "unknown `{}` value {:?}, and no variant fits", "kind", other
-                        ),
-                        &tried,
-                    ),
-                )
-            }
+        let tag = crate::runtime::union_tag(reader, "kind", "union GetPetResponse")?;
+        match &*tag {
+            "cat" => <Cat as crate::runtime::FromJson>::from_json(reader).map(Self::Cat),
+            "dog" => <Dog as crate::runtime::FromJson>::from_json(reader).map(Self::Dog),
+            _ => crate::runtime::unknown_variant(reader, tag).map(Self::Unknown),
         }
     }
 }
@@ -305,6 +341,8 @@ pub enum GetShapeResponse {
     Circle(Circle),
     /// Selected by `type`: Square, shape.square.
     Square(Square),
+    /// A `type` the document does not list (a newer server's variant), kept as received.
+    Unknown(crate::runtime::UnknownVariant),
 }
 
 #[cfg(feature = "full-serde")]
@@ -313,40 +351,24 @@ impl serde::Serialize for GetShapeResponse {
         match self {
             Self::Circle(inner) => inner.serialize(serializer),
             Self::Square(inner) => inner.serialize(serializer),
+            Self::Unknown(inner) => inner.serialize(serializer),
         }
     }
 }
 
 impl crate::runtime::FromJson for GetShapeResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        match crate::runtime::union_tag(&value, "type").as_deref() {
-            Some("Circle") | Some("shape.circle") => {
-                <Circle as crate::runtime::FromJson>::from_json(value).map(Self::Circle)
+        let tag = crate::runtime::union_tag(reader, "type", "union GetShapeResponse")?;
+        match &*tag {
+            "Circle" | "shape.circle" => {
+                <Circle as crate::runtime::FromJson>::from_json(reader).map(Self::Circle)
             }
-            Some("Square") | Some("shape.square") => {
-                <Square as crate::runtime::FromJson>::from_json(value).map(Self::Square)
+            "Square" | "shape.square" => {
+                <Square as crate::runtime::FromJson>::from_json(reader).map(Self::Square)
             }
-            other => {
-                let mut tried = Vec::new();
-                match <Circle as crate::runtime::FromJson>::from_json(value.clone()) {
-                    Ok(inner) => return Ok(Self::Circle(inner)),
-                    Err(err) => tried.push(("Circle", err)),
-                }
-                match <Square as crate::runtime::FromJson>::from_json(value.clone()) {
-                    Ok(inner) => return Ok(Self::Square(inner)),
-                    Err(err) => tried.push(("Square", err)),
-                }
-                Err(
-                    crate::runtime::JsonError::no_variant(
-                        &format!(
-                            "unknown `{}` value {:?}, and no variant fits", "type", other
-                        ),
-                        &tried,
-                    ),
-                )
-            }
+            _ => crate::runtime::unknown_variant(reader, tag).map(Self::Unknown),
         }
     }
 }
@@ -376,12 +398,21 @@ pub struct HeaderMatrixXObj {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for HeaderMatrixXObj {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct HeaderMatrixXObj")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct HeaderMatrixXObj")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "k" => crate::runtime::member(reader, &mut f0, "k")?,
+                "n" => crate::runtime::member(reader, &mut f1, "n")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            k: crate::runtime::field(&mut members, "k")?,
-            n: crate::runtime::field(&mut members, "n")?,
+            k: crate::runtime::finish(f0, "k")?,
+            n: crate::runtime::finish(f1, "n")?,
         })
     }
 }
@@ -412,12 +443,21 @@ pub struct Inner {
 
 impl crate::runtime::FromJson for Inner {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Inner")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Inner")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "city" => crate::runtime::member(reader, &mut f0, "city")?,
+                "zip" => crate::runtime::member(reader, &mut f1, "zip")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            city: crate::runtime::field(&mut members, "city")?,
-            zip: crate::runtime::field(&mut members, "zip")?,
+            city: crate::runtime::finish(f0, "city")?,
+            zip: crate::runtime::finish(f1, "zip")?,
         })
     }
 }
@@ -456,17 +496,36 @@ pub struct Nested {
 
 impl crate::runtime::FromJson for Nested {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Nested")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut object = reader.object("struct Nested")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "grid" => crate::runtime::member(reader, &mut f0, "grid")?,
+                "inner" => crate::runtime::member(reader, &mut f1, "inner")?,
+                "maybe" => crate::runtime::member(reader, &mut f2, "maybe")?,
+                "name" => crate::runtime::member(reader, &mut f3, "name")?,
+                "notes" => crate::runtime::member(reader, &mut f4, "notes")?,
+                "rows" => crate::runtime::member(reader, &mut f5, "rows")?,
+                "tags" => crate::runtime::member(reader, &mut f6, "tags")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            grid: crate::runtime::field(&mut members, "grid")?,
-            inner: crate::runtime::field(&mut members, "inner")?,
-            maybe: crate::runtime::field(&mut members, "maybe")?,
-            name: crate::runtime::field(&mut members, "name")?,
-            notes: crate::runtime::field(&mut members, "notes")?,
-            rows: crate::runtime::field(&mut members, "rows")?,
-            tags: crate::runtime::field(&mut members, "tags")?,
+            grid: crate::runtime::finish(f0, "grid")?,
+            inner: crate::runtime::finish(f1, "inner")?,
+            maybe: crate::runtime::finish(f2, "maybe")?,
+            name: crate::runtime::finish(f3, "name")?,
+            notes: crate::runtime::finish(f4, "notes")?,
+            rows: crate::runtime::finish(f5, "rows")?,
+            tags: crate::runtime::finish(f6, "tags")?,
         })
     }
 }
@@ -611,9 +670,9 @@ impl serde::Serialize for QueryMatrixE {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for QueryMatrixE {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -624,7 +683,19 @@ impl crate::runtime::FromJson for QueryMatrixE {
 }
 
 #[cfg(feature = "full-serde")]
-crate::runtime::deserialize_from_json!(QueryMatrixE);
+impl<'de> serde::Deserialize<'de> for QueryMatrixE {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct QueryMatrixJs {
@@ -635,11 +706,18 @@ pub struct QueryMatrixJs {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for QueryMatrixJs {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct QueryMatrixJs")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct QueryMatrixJs")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "k" => crate::runtime::member(reader, &mut f0, "k")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            k: crate::runtime::field(&mut members, "k")?,
+            k: crate::runtime::finish(f0, "k")?,
         })
     }
 }
@@ -666,12 +744,21 @@ pub struct QueryMatrixObj {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for QueryMatrixObj {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct QueryMatrixObj")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct QueryMatrixObj")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "x" => crate::runtime::member(reader, &mut f0, "x")?,
+                "y" => crate::runtime::member(reader, &mut f1, "y")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            x: crate::runtime::field(&mut members, "x")?,
-            y: crate::runtime::field(&mut members, "y")?,
+            x: crate::runtime::finish(f0, "x")?,
+            y: crate::runtime::finish(f1, "y")?,
         })
     }
 }
@@ -703,12 +790,21 @@ pub struct QueryMatrixObjDeep {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for QueryMatrixObjDeep {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct QueryMatrixObjDeep")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct QueryMatrixObjDeep")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "a" => crate::runtime::member(reader, &mut f0, "a")?,
+                "l" => crate::runtime::member(reader, &mut f1, "l")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            a: crate::runtime::field(&mut members, "a")?,
-            l: crate::runtime::field(&mut members, "l")?,
+            a: crate::runtime::finish(f0, "a")?,
+            l: crate::runtime::finish(f1, "l")?,
         })
     }
 }
@@ -738,11 +834,18 @@ pub struct QueryMatrixObjDeepA {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for QueryMatrixObjDeepA {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct QueryMatrixObjDeepA")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct QueryMatrixObjDeepA")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "b" => crate::runtime::member(reader, &mut f0, "b")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            b: crate::runtime::field(&mut members, "b")?,
+            b: crate::runtime::finish(f0, "b")?,
         })
     }
 }
@@ -765,11 +868,18 @@ pub struct SizedType {
 
 impl crate::runtime::FromJson for SizedType {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct SizedType")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct SizedType")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "side" => crate::runtime::member(reader, &mut f0, "side")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            side: crate::runtime::field(&mut members, "side")?,
+            side: crate::runtime::finish(f0, "side")?,
         })
     }
 }
@@ -793,12 +903,21 @@ pub struct Square {
 
 impl crate::runtime::FromJson for Square {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Square")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Square")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "side" => crate::runtime::member(reader, &mut f0, "side")?,
+                "type" => crate::runtime::member(reader, &mut f1, "type")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            side: crate::runtime::field(&mut members, "side")?,
-            type_: crate::runtime::field(&mut members, "type")?,
+            side: crate::runtime::finish(f0, "side")?,
+            type_: crate::runtime::finish(f1, "type")?,
         })
     }
 }
@@ -865,9 +984,9 @@ impl serde::Serialize for SquareType {
 
 impl crate::runtime::FromJson for SquareType {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -877,7 +996,19 @@ impl crate::runtime::FromJson for SquareType {
     }
 }
 
-crate::runtime::deserialize_from_json!(SquareType);
+impl<'de> serde::Deserialize<'de> for SquareType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
@@ -932,9 +1063,9 @@ impl serde::Serialize for Type {
 
 impl crate::runtime::FromJson for Type {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let text = crate::runtime::enum_text(value)?;
+        let text = crate::runtime::enum_text(reader)?;
         Ok(
             match Self::known(&text) {
                 Some(known) => known,
@@ -944,4 +1075,16 @@ impl crate::runtime::FromJson for Type {
     }
 }
 
-crate::runtime::deserialize_from_json!(Type);
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match Self::known(&text) {
+                Some(known) => known,
+                None => Self::Unknown(text),
+            },
+        )
+    }
+}

@@ -51,7 +51,7 @@ pub use runtime::{
     ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream,
     ClientCredentials, Error, ErrorContext, Event, Events, Items, Nullable, Pages,
     ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, StreamError,
-    StreamOptions, TokenFuture, TokenSource, ValidationError,
+    StreamOptions, TokenFuture, TokenSource, UnknownVariant, ValidationError,
 };
 
 /// The byte buffers of binary responses.

@@ -13,12 +13,21 @@ pub struct ChatBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for ChatBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ChatBody")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ChatBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "prompt" => crate::runtime::member(reader, &mut f0, "prompt")?,
+                "stream" => crate::runtime::member(reader, &mut f1, "stream")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            prompt: crate::runtime::field(&mut members, "prompt")?,
-            stream: crate::runtime::field(&mut members, "stream")?,
+            prompt: crate::runtime::finish(f0, "prompt")?,
+            stream: crate::runtime::finish(f1, "stream")?,
         })
     }
 }
@@ -53,12 +62,21 @@ pub struct Chunk {
 
 impl crate::runtime::FromJson for Chunk {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Chunk")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Chunk")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "index" => crate::runtime::member(reader, &mut f0, "index")?,
+                "text" => crate::runtime::member(reader, &mut f1, "text")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            index: crate::runtime::field(&mut members, "index")?,
-            text: crate::runtime::field(&mut members, "text")?,
+            index: crate::runtime::finish(f0, "index")?,
+            text: crate::runtime::finish(f1, "text")?,
         })
     }
 }
@@ -88,15 +106,32 @@ pub struct CreateCustomerBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for CreateCustomerBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct CreateCustomerBody")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut object = reader.object("struct CreateCustomerBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "address" => crate::runtime::member(reader, &mut f0, "address")?,
+                "email" => crate::runtime::member(reader, &mut f1, "email")?,
+                "extra" => crate::runtime::member(reader, &mut f2, "extra")?,
+                "metadata" => crate::runtime::member(reader, &mut f3, "metadata")?,
+                "preferred_locales" => {
+                    crate::runtime::member(reader, &mut f4, "preferred_locales")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            address: crate::runtime::field(&mut members, "address")?,
-            email: crate::runtime::field(&mut members, "email")?,
-            extra: crate::runtime::field(&mut members, "extra")?,
-            metadata: crate::runtime::field(&mut members, "metadata")?,
-            preferred_locales: crate::runtime::field(&mut members, "preferred_locales")?,
+            address: crate::runtime::finish(f0, "address")?,
+            email: crate::runtime::finish(f1, "email")?,
+            extra: crate::runtime::finish(f2, "extra")?,
+            metadata: crate::runtime::finish(f3, "metadata")?,
+            preferred_locales: crate::runtime::finish(f4, "preferred_locales")?,
         })
     }
 }
@@ -160,15 +195,21 @@ pub struct CreateCustomerBodyAddress {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for CreateCustomerBodyAddress {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct CreateCustomerBodyAddress",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct CreateCustomerBodyAddress")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "city" => crate::runtime::member(reader, &mut f0, "city")?,
+                "lines" => crate::runtime::member(reader, &mut f1, "lines")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            city: crate::runtime::field(&mut members, "city")?,
-            lines: crate::runtime::field(&mut members, "lines")?,
+            city: crate::runtime::finish(f0, "city")?,
+            lines: crate::runtime::finish(f1, "lines")?,
         })
     }
 }
@@ -197,11 +238,18 @@ pub struct Health {
 
 impl crate::runtime::FromJson for Health {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Health")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct Health")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "status" => crate::runtime::member(reader, &mut f0, "status")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            status: crate::runtime::field(&mut members, "status")?,
+            status: crate::runtime::finish(f0, "status")?,
         })
     }
 }
@@ -224,12 +272,21 @@ pub struct Item {
 
 impl crate::runtime::FromJson for Item {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Item")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Item")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "count" => crate::runtime::member(reader, &mut f0, "count")?,
+                "name" => crate::runtime::member(reader, &mut f1, "name")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            count: crate::runtime::field(&mut members, "count")?,
-            name: crate::runtime::field(&mut members, "name")?,
+            count: crate::runtime::finish(f0, "count")?,
+            name: crate::runtime::finish(f1, "name")?,
         })
     }
 }
@@ -276,12 +333,21 @@ pub struct Problem {
 
 impl crate::runtime::FromJson for Problem {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Problem")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Problem")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "status" => crate::runtime::member(reader, &mut f0, "status")?,
+                "title" => crate::runtime::member(reader, &mut f1, "title")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            status: crate::runtime::field(&mut members, "status")?,
-            title: crate::runtime::field(&mut members, "title")?,
+            status: crate::runtime::finish(f0, "status")?,
+            title: crate::runtime::finish(f1, "title")?,
         })
     }
 }
@@ -309,12 +375,21 @@ pub struct SearchOpts {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for SearchOpts {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct SearchOpts")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct SearchOpts")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "desc" => crate::runtime::member(reader, &mut f0, "desc")?,
+                "sort" => crate::runtime::member(reader, &mut f1, "sort")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            desc: crate::runtime::field(&mut members, "desc")?,
-            sort: crate::runtime::field(&mut members, "sort")?,
+            desc: crate::runtime::finish(f0, "desc")?,
+            sort: crate::runtime::finish(f1, "sort")?,
         })
     }
 }
@@ -346,12 +421,21 @@ pub struct SearchRange {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for SearchRange {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct SearchRange")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct SearchRange")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "from" => crate::runtime::member(reader, &mut f0, "from")?,
+                "to" => crate::runtime::member(reader, &mut f1, "to")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            from: crate::runtime::field(&mut members, "from")?,
-            to: crate::runtime::field(&mut members, "to")?,
+            from: crate::runtime::finish(f0, "from")?,
+            to: crate::runtime::finish(f1, "to")?,
         })
     }
 }
@@ -384,13 +468,24 @@ pub struct SubmitFormBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for SubmitFormBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct SubmitFormBody")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut object = reader.object("struct SubmitFormBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "age" => crate::runtime::member(reader, &mut f0, "age")?,
+                "colors" => crate::runtime::member(reader, &mut f1, "colors")?,
+                "name" => crate::runtime::member(reader, &mut f2, "name")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            age: crate::runtime::field(&mut members, "age")?,
-            colors: crate::runtime::field(&mut members, "colors")?,
-            name: crate::runtime::field(&mut members, "name")?,
+            age: crate::runtime::finish(f0, "age")?,
+            colors: crate::runtime::finish(f1, "colors")?,
+            name: crate::runtime::finish(f2, "name")?,
         })
     }
 }
@@ -438,15 +533,30 @@ pub struct UploadBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for UploadBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct UploadBody")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut object = reader.object("struct UploadBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "attachments" => crate::runtime::member(reader, &mut f0, "attachments")?,
+                "file" => crate::runtime::member(reader, &mut f1, "file")?,
+                "meta" => crate::runtime::member(reader, &mut f2, "meta")?,
+                "tags" => crate::runtime::member(reader, &mut f3, "tags")?,
+                "title" => crate::runtime::member(reader, &mut f4, "title")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            attachments: crate::runtime::field(&mut members, "attachments")?,
-            file: crate::runtime::field(&mut members, "file")?,
-            meta: crate::runtime::field(&mut members, "meta")?,
-            tags: crate::runtime::field(&mut members, "tags")?,
-            title: crate::runtime::field(&mut members, "title")?,
+            attachments: crate::runtime::finish(f0, "attachments")?,
+            file: crate::runtime::finish(f1, "file")?,
+            meta: crate::runtime::finish(f2, "meta")?,
+            tags: crate::runtime::finish(f3, "tags")?,
+            title: crate::runtime::finish(f4, "title")?,
         })
     }
 }
@@ -525,11 +635,18 @@ pub struct UploadBodyMeta {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for UploadBodyMeta {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct UploadBodyMeta")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct UploadBodyMeta")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "size" => crate::runtime::member(reader, &mut f0, "size")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            size: crate::runtime::field(&mut members, "size")?,
+            size: crate::runtime::finish(f0, "size")?,
         })
     }
 }

@@ -804,14 +804,14 @@ pub enum ListFilesError {}
 #[must_use = "a request does nothing until it is sent or awaited"]
 pub struct ListInstancesRequest {
     client: Client,
-    limit: Option<i64>,
+    limit: Option<u32>,
     page_token: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 
 impl ListInstancesRequest {
     /// Sets the `limit` query parameter.
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
         self
     }
@@ -846,7 +846,7 @@ impl ListInstancesRequest {
             call.check(
                 crate::runtime::check_number(
                     "limit",
-                    *value as f64,
+                    f64::from(*value),
                     Some((1.0, false)),
                     None,
                     None,

@@ -13,12 +13,21 @@ pub struct ListArticlesResponse {
 
 impl crate::runtime::FromJson for ListArticlesResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListArticlesResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListArticlesResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "articles" => crate::runtime::member(reader, &mut f0, "articles")?,
+                "total" => crate::runtime::member(reader, &mut f1, "total")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            articles: crate::runtime::field(&mut members, "articles")?,
-            total: crate::runtime::field(&mut members, "total")?,
+            articles: crate::runtime::finish(f0, "articles")?,
+            total: crate::runtime::finish(f1, "total")?,
         })
     }
 }
@@ -52,15 +61,34 @@ pub struct ListCallsResponse {
 
 impl crate::runtime::FromJson for ListCallsResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListCallsResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut object = reader.object("struct ListCallsResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "calls" => crate::runtime::member(reader, &mut f0, "calls")?,
+                "first_page_uri" => {
+                    crate::runtime::member(reader, &mut f1, "first_page_uri")?
+                }
+                "next_page_uri" => {
+                    crate::runtime::member(reader, &mut f2, "next_page_uri")?
+                }
+                "page" => crate::runtime::member(reader, &mut f3, "page")?,
+                "page_size" => crate::runtime::member(reader, &mut f4, "page_size")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            calls: crate::runtime::field(&mut members, "calls")?,
-            first_page_uri: crate::runtime::field(&mut members, "first_page_uri")?,
-            next_page_uri: crate::runtime::field(&mut members, "next_page_uri")?,
-            page: crate::runtime::field(&mut members, "page")?,
-            page_size: crate::runtime::field(&mut members, "page_size")?,
+            calls: crate::runtime::finish(f0, "calls")?,
+            first_page_uri: crate::runtime::finish(f1, "first_page_uri")?,
+            next_page_uri: crate::runtime::finish(f2, "next_page_uri")?,
+            page: crate::runtime::finish(f3, "page")?,
+            page_size: crate::runtime::finish(f4, "page_size")?,
         })
     }
 }
@@ -78,13 +106,24 @@ pub struct ListChargesResponse {
 
 impl crate::runtime::FromJson for ListChargesResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListChargesResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut object = reader.object("struct ListChargesResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "data" => crate::runtime::member(reader, &mut f0, "data")?,
+                "has_more" => crate::runtime::member(reader, &mut f1, "has_more")?,
+                "object" => crate::runtime::member(reader, &mut f2, "object")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            data: crate::runtime::field(&mut members, "data")?,
-            has_more: crate::runtime::field(&mut members, "has_more")?,
-            object: crate::runtime::field(&mut members, "object")?,
+            data: crate::runtime::finish(f0, "data")?,
+            has_more: crate::runtime::finish(f1, "has_more")?,
+            object: crate::runtime::finish(f2, "object")?,
         })
     }
 }
@@ -112,15 +151,21 @@ pub struct ListConnectorsResponse {
 
 impl crate::runtime::FromJson for ListConnectorsResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct ListConnectorsResponse",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListConnectorsResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "connectors" => crate::runtime::member(reader, &mut f0, "connectors")?,
+                "total_count" => crate::runtime::member(reader, &mut f1, "total_count")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            connectors: crate::runtime::field(&mut members, "connectors")?,
-            total_count: crate::runtime::field(&mut members, "total_count")?,
+            connectors: crate::runtime::finish(f0, "connectors")?,
+            total_count: crate::runtime::finish(f1, "total_count")?,
         })
     }
 }
@@ -146,12 +191,21 @@ pub struct ListEventsResponse {
 
 impl crate::runtime::FromJson for ListEventsResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListEventsResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListEventsResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "events" => crate::runtime::member(reader, &mut f0, "events")?,
+                "total_count" => crate::runtime::member(reader, &mut f1, "total_count")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            events: crate::runtime::field(&mut members, "events")?,
-            total_count: crate::runtime::field(&mut members, "total_count")?,
+            events: crate::runtime::finish(f0, "events")?,
+            total_count: crate::runtime::finish(f1, "total_count")?,
         })
     }
 }
@@ -176,12 +230,23 @@ pub struct ListFilesResponse {
 
 impl crate::runtime::FromJson for ListFilesResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListFilesResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListFilesResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "files" => crate::runtime::member(reader, &mut f0, "files")?,
+                "nextPageToken" => {
+                    crate::runtime::member(reader, &mut f1, "nextPageToken")?
+                }
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            files: crate::runtime::field(&mut members, "files")?,
-            next_page_token: crate::runtime::field(&mut members, "nextPageToken")?,
+            files: crate::runtime::finish(f0, "files")?,
+            next_page_token: crate::runtime::finish(f1, "nextPageToken")?,
         })
     }
 }
@@ -211,15 +276,21 @@ pub struct ListInstancesResponse {
 
 impl crate::runtime::FromJson for ListInstancesResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct ListInstancesResponse",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListInstancesResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "items" => crate::runtime::member(reader, &mut f0, "items")?,
+                "next_page" => crate::runtime::member(reader, &mut f1, "next_page")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            items: crate::runtime::field(&mut members, "items")?,
-            next_page: crate::runtime::field(&mut members, "next_page")?,
+            items: crate::runtime::finish(f0, "items")?,
+            next_page: crate::runtime::finish(f1, "next_page")?,
         })
     }
 }
@@ -249,12 +320,23 @@ pub struct ListUsersResponse {
 
 impl crate::runtime::FromJson for ListUsersResponse {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct ListUsersResponse")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct ListUsersResponse")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "@odata.nextLink" => {
+                    crate::runtime::member(reader, &mut f0, "@odata.nextLink")?
+                }
+                "value" => crate::runtime::member(reader, &mut f1, "value")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            odata_next_link: crate::runtime::field(&mut members, "@odata.nextLink")?,
-            value: crate::runtime::field(&mut members, "value")?,
+            odata_next_link: crate::runtime::finish(f0, "@odata.nextLink")?,
+            value: crate::runtime::finish(f1, "value")?,
         })
     }
 }
@@ -281,12 +363,21 @@ pub struct Named {
 
 impl crate::runtime::FromJson for Named {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Named")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Named")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "id" => crate::runtime::member(reader, &mut f0, "id")?,
+                "name" => crate::runtime::member(reader, &mut f1, "name")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            id: crate::runtime::field(&mut members, "id")?,
-            name: crate::runtime::field(&mut members, "name")?,
+            id: crate::runtime::finish(f0, "id")?,
+            name: crate::runtime::finish(f1, "name")?,
         })
     }
 }

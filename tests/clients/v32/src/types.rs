@@ -11,11 +11,18 @@ pub struct CompleteBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for CompleteBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct CompleteBody")?;
+        let mut f0 = None;
+        let mut object = reader.object("struct CompleteBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "prompt" => crate::runtime::member(reader, &mut f0, "prompt")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            prompt: crate::runtime::field(&mut members, "prompt")?,
+            prompt: crate::runtime::finish(f0, "prompt")?,
         })
     }
 }
@@ -43,15 +50,21 @@ pub struct CompleteResponseEvent {
 
 impl crate::runtime::FromJson for CompleteResponseEvent {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct CompleteResponseEvent",
-        )?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct CompleteResponseEvent")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "delta" => crate::runtime::member(reader, &mut f0, "delta")?,
+                "finish" => crate::runtime::member(reader, &mut f1, "finish")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            delta: crate::runtime::field(&mut members, "delta")?,
-            finish: crate::runtime::field(&mut members, "finish")?,
+            delta: crate::runtime::finish(f0, "delta")?,
+            finish: crate::runtime::finish(f1, "finish")?,
         })
     }
 }
@@ -78,12 +91,21 @@ pub struct Node {
 
 impl crate::runtime::FromJson for Node {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(value, "struct Node")?;
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut object = reader.object("struct Node")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "children" => crate::runtime::member(reader, &mut f0, "children")?,
+                "name" => crate::runtime::member(reader, &mut f1, "name")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            children: crate::runtime::field(&mut members, "children")?,
-            name: crate::runtime::field(&mut members, "name")?,
+            children: crate::runtime::finish(f0, "children")?,
+            name: crate::runtime::finish(f1, "name")?,
         })
     }
 }
@@ -108,14 +130,18 @@ pub struct SearchCompletionsBody {
 #[cfg(feature = "full-serde")]
 impl crate::runtime::FromJson for SearchCompletionsBody {
     fn from_json(
-        value: crate::runtime::Json<'_>,
+        reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut members = crate::runtime::members(
-            value,
-            "struct SearchCompletionsBody",
-        )?;
+        let mut f0 = None;
+        let mut object = reader.object("struct SearchCompletionsBody")?;
+        while let Some(key) = object.next_key(reader)? {
+            match &*key {
+                "text" => crate::runtime::member(reader, &mut f0, "text")?,
+                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+            }
+        }
         Ok(Self {
-            text: crate::runtime::field(&mut members, "text")?,
+            text: crate::runtime::finish(f0, "text")?,
         })
     }
 }

@@ -20,13 +20,14 @@ mod encoding;
 mod error;
 mod events;
 mod from_json;
-mod json_tree;
+mod json_reader;
 mod limiter;
 mod pages;
 mod response;
 mod retry;
 mod style;
 mod text;
+mod transcode;
 mod tokens;
 mod validation;
 mod values;
@@ -53,9 +54,9 @@ pub use events::{Event, Events, StreamError, StreamOptions};
 #[allow(unused_imports)]
 pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
 #[allow(unused_imports)]
-pub(crate) use from_json::{FromJson, JsonError, deserialize_from_json, enum_text, field, field_or_default, members, rest, union_tag};
+pub(crate) use from_json::{FromJson, JsonError, deserialize_from_json, enum_text, finish, member, rest_member, union_tag, unknown_variant, via_json};
 #[allow(unused_imports)]
-pub(crate) use json_tree::{Json, Members};
+pub(crate) use json_reader::Reader;
 pub use limiter::RateLimiter;
 pub use pages::{Items, Pages};
 #[allow(unused_imports)]
@@ -76,4 +77,4 @@ pub(crate) use tokens::call_tokens;
 pub use validation::ValidationError;
 #[allow(unused_imports)]
 pub(crate) use validation::{check_count, check_number};
-pub use values::{Binary, Nullable};
+pub use values::{Binary, Nullable, UnknownVariant};

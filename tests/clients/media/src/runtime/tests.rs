@@ -5,7 +5,7 @@
 //! the property tests that no input panics.
 
 use super::credentials::base64;
-use super::decode::json_path_at;
+use super::json_reader::Reader;
 use super::retry::jitter;
 use super::retry::parse_http_date;
 use std::time::Duration;
@@ -279,52 +279,57 @@ fn nullable_debug_reads_like_an_option() {
     assert_eq!(format!("{:?}", Nullable::<u8>::Absent), "Absent");
 }
 
+/// A struct's decoder, as the generated code writes it.
+macro_rules! decoder {
+    ($ty:ident { $($field:ident: $wire:literal),* }) => {
+        impl FromJson for $ty {
+            fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+                $(let mut $field = None;)*
+                let mut object = reader.object(concat!("struct ", stringify!($ty)))?;
+                while let Some(key) = object.next_key(reader)? {
+                    match &*key {
+                        $($wire => member(reader, &mut $field, $wire)?,)*
+                        _ => reader.skip().map_err(|err| err.at_key(&key))?,
+                    }
+                }
+                Ok(Self { $($field: finish($field, $wire)?,)* })
+            }
+        }
+    };
+}
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct Variant {
+    name: String,
+    weight: Option<i32>,
+}
+decoder!(Variant { name: "name", weight: "weight" });
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct Data {
+    id: String,
+    variants: Vec<Variant>,
+    tags: Option<std::collections::BTreeMap<String, Vec<i32>>>,
+    nested: Option<Box<Data>>,
+}
+decoder!(Data { id: "id", variants: "variants", tags: "tags", nested: "nested" });
+
+#[derive(Debug)]
+#[allow(dead_code)]
+struct Envelope {
+    message: String,
+    data: Data,
+}
+decoder!(Envelope { message: "message", data: "data" });
+
+fn decode<T: FromJson>(text: &str) -> Result<T, JsonError> {
+    Reader::read_all(text.as_bytes())
+}
+
 #[test]
 fn a_decode_error_names_the_path_of_the_value_at_fault() {
-    // As the generated code writes them.
-    #[derive(Debug)]
-    #[allow(dead_code)]
-    struct Variant {
-        name: String,
-        weight: Option<i32>,
-    }
-    impl FromJson for Variant {
-        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-            let mut members = members(value, "struct Variant")?;
-            Ok(Self { name: field(&mut members, "name")?, weight: field(&mut members, "weight")? })
-        }
-    }
-    #[derive(Debug)]
-    #[allow(dead_code)]
-    struct Data {
-        id: String,
-        variants: Vec<Variant>,
-        tags: Option<std::collections::BTreeMap<String, Vec<i32>>>,
-        nested: Option<Box<Data>>,
-    }
-    impl FromJson for Data {
-        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-            let mut members = members(value, "struct Data")?;
-            Ok(Self {
-                id: field(&mut members, "id")?,
-                variants: field(&mut members, "variants")?,
-                tags: field(&mut members, "tags")?,
-                nested: field(&mut members, "nested")?,
-            })
-        }
-    }
-    #[derive(Debug)]
-    #[allow(dead_code)]
-    struct Envelope {
-        message: String,
-        data: Data,
-    }
-    impl FromJson for Envelope {
-        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-            let mut members = members(value, "struct Envelope")?;
-            Ok(Self { message: field(&mut members, "message")?, data: field(&mut members, "data")? })
-        }
-    }
     let pretty = "{\n  \"message\": \"ok\",\n  \"data\": {\n    \"id\": \"a\",\n    \"variants\": [\n      {\"weight\": 4}\n    ]\n  }\n}\n";
     // The paths serde_path_to_error gives for the same bodies (but for
     // `[1]`, where serde reads a struct from an array).
@@ -355,6 +360,8 @@ fn a_decode_error_names_the_path_of_the_value_at_fault() {
             r#"{"message":"ok","data":{"id":"é","variants":[{"name":"x"},{"name":"ü\n", "weight": "7"}]}}"#,
             "data.variants[1].weight",
         ),
+        // A syntax error inside a member the type passes over names it.
+        (r#"{"message":"ok","extra":{"a":[1,}]},"data":{}}"#, "extra"),
         ("not json", "."),
         ("", "."),
         ("[1]", "."),
@@ -368,119 +375,126 @@ fn a_decode_error_names_the_path_of_the_value_at_fault() {
 
 #[test]
 fn from_json_decodes_as_serde_derive_does() {
-    // The tree a body parses into, from a `serde_json::Value`.
-    macro_rules! json {
-        ($($value:tt)+) => {
-            <Json<'static> as serde::Deserialize>::deserialize(serde_json::json!($($value)+)).unwrap()
-        };
-    }
-    let mut members = members(json!({"a": null, "b": 1, "n": null, "v": 7}), "struct T").unwrap();
     // An `Option` missing or null is `None`; a `Nullable` keeps the difference.
-    assert_eq!(field::<Option<i32>>(&mut members, "a"), Ok(None));
-    assert_eq!(field::<Option<i32>>(&mut members, "gone"), Ok(None));
-    assert_eq!(field::<Nullable<i32>>(&mut members, "gone"), Ok(Nullable::Absent));
-    assert_eq!(field::<Nullable<i32>>(&mut members, "n"), Ok(Nullable::Null));
-    assert_eq!(field::<Nullable<i32>>(&mut members, "v"), Ok(Nullable::Value(7)));
-    assert_eq!(field_or_default::<Vec<String>>(&mut members, "list"), Ok(Vec::new()));
-    let missing = field::<String>(&mut members, "id").unwrap_err();
-    assert_eq!(missing.to_string(), "missing field `id`");
-    // Taken members are gone; the rest are the additional properties.
-    assert_eq!(rest::<i64>(members), Ok([("b".to_string(), 1)].into_iter().collect()));
-    // Integers as serde reads them: no fractions, no overflow.
-    assert_eq!(i32::from_json(json!(-5)), Ok(-5));
-    assert_eq!(i64::from_json(json!(i64::MIN)), Ok(i64::MIN));
+    assert_eq!(finish::<Option<i32>>(None, "gone"), Ok(None));
+    assert_eq!(finish::<Nullable<i32>>(None, "gone"), Ok(Nullable::Absent));
+    assert_eq!(decode::<Nullable<i32>>("null"), Ok(Nullable::Null));
+    assert_eq!(decode::<Nullable<i32>>(" 7 "), Ok(Nullable::Value(7)));
+    assert_eq!(decode::<Option<i32>>("null"), Ok(None));
+    assert_eq!(finish::<String>(None, "id").unwrap_err().to_string(), "missing field `id`");
+    // A member twice is an error; the second of an unknown one is passed over.
+    let twice = decode::<Variant>(r#"{"name":"a","x":1,"x":2,"name":"b"}"#).unwrap_err();
+    assert_eq!(twice.to_string(), "duplicate field `name`");
+    // Integers as serde reads them: no fractions, no overflow, no `-0`.
+    assert_eq!(decode::<i32>("-5"), Ok(-5));
+    assert_eq!(decode::<i64>(&i64::MIN.to_string()), Ok(i64::MIN));
+    assert_eq!(decode::<u64>(&u64::MAX.to_string()), Ok(u64::MAX));
+    assert_eq!(decode::<u8>("255"), Ok(255));
     let cases = [
-        (json!(1.5), "invalid type: floating point `1.5`, expected i32"),
-        (json!(3_000_000_000u64), "invalid value: integer `3000000000`, expected i32"),
-        (json!("7"), r#"invalid type: string "7", expected i32"#),
+        ("1.5", "invalid type: floating point `1.5`, expected i32"),
+        ("1e2", "invalid type: floating point `1e2`, expected i32"),
+        ("-0", "invalid type: floating point `-0`, expected i32"),
+        ("3000000000", "invalid value: integer `3000000000`, expected i32"),
+        ("\"7\"", r#"invalid type: string "7", expected i32"#),
     ];
-    for (value, reason) in cases {
-        assert_eq!(i32::from_json(value).unwrap_err().reason(), reason);
+    for (text, reason) in cases {
+        assert_eq!(decode::<i32>(text).unwrap_err().reason(), reason);
     }
     assert_eq!(
-        i64::from_json(json!(u64::MAX)).unwrap_err().reason(),
+        decode::<i64>(&u64::MAX.to_string()).unwrap_err().reason(),
         format!("invalid value: integer `{}`, expected i64", u64::MAX)
     );
-    assert_eq!(f64::from_json(json!(2)), Ok(2.0));
-    assert_eq!(f32::from_json(json!(0.5)), Ok(0.5));
-    assert_eq!(bool::from_json(json!(null)).unwrap_err().reason(), "invalid type: null, expected a boolean");
-    assert_eq!(Binary::from_json(json!("x")).map(|b| b.as_bytes().map(<[u8]>::to_vec)), Ok(Some(b"x".to_vec())));
+    assert_eq!(decode::<u64>("-1").unwrap_err().reason(), "invalid value: integer `-1`, expected u64");
+    // Floats: bit for bit what serde_json reads.
+    for text in ["2", "0.1", "-0", "1e-7", "123456789012345678901234567890", "2.2250738585072011e-308", "0.30000000000000004"] {
+        assert_eq!(decode::<f64>(text).map(f64::to_bits), serde_json::from_str::<f64>(text).map(f64::to_bits).map_err(|_| JsonError::new("")), "{text}");
+        assert_eq!(decode::<f32>(text).map(f32::to_bits), serde_json::from_str::<f32>(text).map(f32::to_bits).map_err(|_| JsonError::new("")), "{text}");
+    }
+    assert!(decode::<f64>("1e400").is_err());
+    assert_eq!(decode::<bool>("null").unwrap_err().reason(), "invalid type: null, expected a boolean");
+    assert_eq!(decode::<Binary>("\"x\"").map(|b| b.as_bytes().map(<[u8]>::to_vec)), Ok(Some(b"x".to_vec())));
     // Paths name keys and indexes, outermost first.
-    let err =
-        Vec::<std::collections::BTreeMap<String, Vec<bool>>>::from_json(json!([{}, {"k": [true, 1]}])).unwrap_err();
+    let err = decode::<Vec<std::collections::BTreeMap<String, Vec<bool>>>>(r#"[{}, {"k": [true, 1]}]"#).unwrap_err();
     assert_eq!((err.path().as_str(), err.reason()), ("[1].k[1]", "invalid type: integer `1`, expected a boolean"));
     assert_eq!(err.to_string(), "invalid type: integer `1`, expected a boolean at `[1].k[1]`");
-    // Any JSON, and strings borrowed from the body where they can be.
-    let any = json!({"z": [1, "two", null], "a": {"b": false}});
-    assert_eq!(serde_json::Value::from_json(any), Ok(serde_json::json!({"a": {"b": false}, "z": [1, "two", null]})));
-    let body = br#"{"k": "plain", "e": "esc\u0061ped"}"#;
-    let Ok(Json::Object(mut members)) = serde_json::from_slice::<Json<'_>>(body) else { panic!("an object") };
-    assert!(matches!(members.take("k"), Some(Json::String(std::borrow::Cow::Borrowed("plain")))));
-    assert!(matches!(members.take("e"), Some(Json::String(std::borrow::Cow::Owned(text))) if text == "escaped"));
-    assert_eq!(union_tag(&json!({"type": "a"}), "type").as_deref(), Some("a"));
-    assert_eq!(union_tag(&json!({"type": 1}), "type"), None);
+    // Any JSON, as serde_json reads it.
+    let any = r#"{"z": [1, "two", null], "a": {"b": false}}"#;
+    assert_eq!(decode::<serde_json::Value>(any), Ok(serde_json::json!({"a": {"b": false}, "z": [1, "two", null]})));
+    // Strings borrowed from the body where they can be; escapes decoded.
+    let mut reader = Reader::new(br#""plain" "esc\u0061ped\ud83d\ude00""#);
+    assert!(matches!(reader.string("a string"), Ok(std::borrow::Cow::Borrowed("plain"))));
+    assert_eq!(reader.string("a string").as_deref(), Ok("escaped\u{1f600}"));
+    assert!(decode::<String>(r#""\ud83d""#).is_err());
+    // A tag is read ahead: the reader stays at the union's object.
+    let mut reader = Reader::new(br#"{"a": [1, {"type": 2}], "type": "cat"}"#);
+    assert_eq!(union_tag(&mut reader, "type", "union U").as_deref(), Ok("cat"));
+    assert!(decode::<serde_json::Value>(r#"{"type": 1}"#).is_ok());
+    assert!(union_tag(&mut Reader::new(br#"{"type": 1}"#), "type", "union U").is_err());
     assert_eq!(
-        super::members(json!([1]), "struct T").unwrap_err().reason(),
-        "invalid type: sequence, expected struct T"
+        union_tag(&mut Reader::new(b"{}"), "type", "union U").unwrap_err().reason(),
+        "missing field `type`"
     );
+    let unknown = unknown_variant(&mut reader, "cat".into()).unwrap();
+    assert_eq!((unknown.tag.as_str(), &unknown.value["type"]), ("cat", &serde_json::json!("cat")));
+    assert_eq!(decode::<Variant>("[1]").unwrap_err().reason(), "invalid type: sequence, expected struct Variant");
+    assert_eq!(decode::<Variant>(r#"{"name":"a"} x"#).unwrap_err().reason(), "trailing characters");
 }
 
 #[test]
-fn the_path_scan_survives_any_body_and_position() {
-    // Random bytes, random positions: the scan ends without a panic, and
-    // what it names is a path (the root, or steps joined by dots).
+fn the_reader_accepts_and_refuses_what_serde_json_does() {
+    // Random text from JSON's alphabet, some of it well formed: passed
+    // over, or decoded as any value, it is accepted exactly when serde_json
+    // accepts it, and nothing panics.
     let mut rng = Lcg(7);
-    let alphabet = b"{}[]:,\"\\ \nab1-";
-    for _ in 0..2_000 {
-        let len = (rng.next() % 40) as usize;
-        let text: Vec<u8> = (0..len).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect();
-        let (line, column) = ((rng.next() % 4) as usize, (rng.next() % 50) as usize);
-        let path = json_path_at(&text, line, column, rng.next() & 1 == 0);
-        assert!(path == "." || !(path.starts_with('.') || path.ends_with('.')), "{path:?} for {text:?}");
+    let pieces: [&[u8]; 24] = [
+        b"{", b"}", b"[", b"]", b":", b",", b"\"k\"", b"\"\\u00e9\"", b"\"\\ud800\"", b"\"\\x\"", b" ", b"\n", b"1",
+        b"-0", b"01", b"1.", b"1.5e+3", b"-", b"true", b"nul", b"null", b"\"\x01\"", b"\xff", b"\"\xc3\xa9\"",
+    ];
+    let mut agreed = 0;
+    for _ in 0..20_000 {
+        let len = rng.below(12) as usize;
+        let mut text = Vec::new();
+        for _ in 0..len {
+            text.extend_from_slice(pieces[rng.below(pieces.len() as u64) as usize]);
+        }
+        let theirs = serde_json::from_slice::<serde::de::IgnoredAny>(&text).is_ok();
+        let mut reader = Reader::new(&text);
+        let ours = reader.skip().is_ok() && Reader::read_all::<Skipped>(&text).is_ok();
+        assert_eq!(ours, theirs, "passing over {:?}", String::from_utf8_lossy(&text));
+        let theirs = serde_json::from_slice::<serde_json::Value>(&text).ok();
+        assert_eq!(Reader::read_all::<serde_json::Value>(&text).ok(), theirs, "{:?}", String::from_utf8_lossy(&text));
+        agreed += usize::from(theirs.is_some());
     }
-    assert_eq!(json_path_at(b"{}", usize::MAX, usize::MAX, false), ".");
+    assert!(agreed > 500, "only {agreed} well-formed cases");
+}
+
+/// Any value, passed over.
+struct Skipped;
+
+impl FromJson for Skipped {
+    fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.skip().map(|()| Skipped)
+    }
 }
 
 #[test]
-fn the_path_scan_names_where_serde_json_stops() {
-    // A second opinion: nested documents broken at a known place (`x`, no
-    // JSON value), where serde_json itself reports the line and column.
-    let mut rng = Lcg(11);
-    for _ in 0..300 {
-        let (mut text, mut path) = (String::new(), Vec::new());
-        broken(&mut rng, 0, &mut text, &mut path);
-        let err = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
-        let expected = if path.is_empty() { ".".to_string() } else { path.concat().trim_start_matches('.').to_string() };
-        assert_eq!(json_path_at(text.as_bytes(), err.line(), err.column(), false), expected, "in {text}");
+fn nesting_is_refused_past_serde_jsons_limit_and_never_overflows_the_stack() {
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    // Decoded values nest as deep as serde_json allows them.
+    for n in [126, 127, 128, 129] {
+        let text = deep(n);
+        assert_eq!(
+            Reader::read_all::<serde_json::Value>(text.as_bytes()).is_ok(),
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "{n}"
+        );
     }
-}
-
-/// A JSON value with `x` (not a value) at a random depth; `path` gets the
-/// steps to it (`.key`, `[index]`). Some values span lines.
-fn broken(rng: &mut Lcg, depth: usize, text: &mut String, path: &mut Vec<String>) {
-    let filler = |rng: &mut Lcg| ["1", "\"s\"", "true", "null", "{}", "[]", "{\"k\": [1, 2]}"][rng.below(7) as usize];
-    let newline = |rng: &mut Lcg| if rng.below(3) == 0 { "\n" } else { "" };
-    if depth >= 3 || rng.below(4) == 0 {
-        text.push('x');
-        return;
-    }
-    let before = rng.below(3);
-    if rng.below(2) == 0 {
-        text.push('{');
-        for i in 0..before {
-            text.push_str(&format!("\"f{i}\": {},{}", filler(rng), newline(rng)));
-        }
-        let key = format!("k{depth}");
-        text.push_str(&format!("\"{key}\": "));
-        path.push(format!(".{key}"));
-    } else {
-        text.push('[');
-        for _ in 0..before {
-            text.push_str(&format!("{},{}", filler(rng), newline(rng)));
-        }
-        path.push(format!("[{before}]"));
-    }
-    broken(rng, depth + 1, text, path);
+    // Passed-over values have no limit, and no depth exhausts the stack.
+    let text = format!("{{\"a\":{}}}", deep(1_000_000));
+    assert!(decode::<Variant>(&text).unwrap_err().reason().contains("missing field"));
+    let unclosed = "[".repeat(1_000_000);
+    assert!(decode::<serde_json::Value>(&unclosed).is_err());
+    assert!(decode::<Data>(&format!("{{\"extra\":{unclosed}")).is_err());
 }
 
 #[test]
@@ -509,8 +523,11 @@ fn shown_text_is_one_bounded_line() {
     let kept = capped("é".repeat(10), 5);
     assert!(kept.starts_with("éé… (") && kept.ends_with("more bytes not kept)"), "{kept}");
     // A path through keys with line breaks, deep and long, stays short.
-    let deep = format!("{}1{}", "{\"k\\ny\":".repeat(100), "}".repeat(100));
-    let path = json_path_at(deep.as_bytes(), 1, deep.len() / 2, false);
+    let mut err = JsonError::new("x");
+    for _ in 0..100 {
+        err = err.at_key("k\ny");
+    }
+    let path = err.path();
     assert!(path.chars().count() <= 201 && !path.contains('\n'), "{path}");
     assert!(path.starts_with("k\\ny.k\\ny") && path.contains('…'), "{path}");
 }

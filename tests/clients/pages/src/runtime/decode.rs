@@ -46,120 +46,11 @@ pub(crate) struct DecodeParts {
     pub(crate) context: Box<ErrorContext>,
 }
 
-/// Decodes a JSON body, naming the path of the value that failed: parsed
-/// into a [`Json`](super::Json) tree (a syntax error's path is found from
-/// where the parser stopped), then taken apart by the type.
+/// Decodes a JSON body in one pass, naming the path of the value that
+/// failed.
 pub(crate) fn json<T: super::FromJson>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
-    let value: super::Json<'_> = serde_json::from_slice(body).map_err(|err| DecodeFailure::json(body, &err))?;
-    T::from_json(value)
+    super::Reader::read_all(body)
         .map_err(|err| DecodeFailure { path: err.path(), reason: one_line(err.reason(), MAX_REASON_CHARS) })
-}
-
-impl DecodeFailure {
-    fn json(body: &[u8], err: &serde_json::Error) -> Self {
-        let ended_early = err.classify() == serde_json::error::Category::Eof;
-        DecodeFailure {
-            path: json_path_at(body, err.line(), err.column(), ended_early),
-            reason: one_line(&err.to_string(), MAX_REASON_CHARS),
-        }
-    }
-}
-
-/// One open container while scanning a JSON text.
-enum Frame {
-    /// An object: the key last read, whether its `:` was passed, and
-    /// whether its value is complete.
-    Object { key: Option<String>, in_value: bool, done: bool },
-    /// An array: the element's index, whether it has begun, and whether it
-    /// is complete.
-    Array { index: usize, begun: bool, done: bool },
-}
-
-/// The path (`data.items[2].name`; `.` for the whole body) of the value a
-/// JSON decoder was reading when it stopped at `line` and `column` (as
-/// serde_json counts them: the bytes read so far on that line). A value
-/// just completed is the one at fault (its type was wrong, or it lacked a
-/// field), unless the input `ended_early` right after it.
-pub(crate) fn json_path_at(text: &[u8], line: usize, column: usize, ended_early: bool) -> String {
-    let line_start = match line {
-        0 | 1 => 0,
-        _ => text.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(text.len(), |(at, _)| at + 1),
-    };
-    let end = line_start.saturating_add(column).min(text.len());
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut at = 0;
-    while at < end {
-        match text[at] {
-            b'{' | b'[' => {
-                begin_value(&mut stack);
-                stack.push(if text[at] == b'{' {
-                    Frame::Object { key: None, in_value: false, done: false }
-                } else {
-                    Frame::Array { index: 0, begun: false, done: false }
-                });
-                at += 1;
-            }
-            b'}' | b']' => {
-                stack.pop();
-                finish_value(&mut stack);
-                at += 1;
-            }
-            b':' => {
-                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
-                    *in_value = true;
-                }
-                at += 1;
-            }
-            b',' => {
-                match stack.last_mut() {
-                    Some(Frame::Object { key, in_value, done }) => (*key, *in_value, *done) = (None, false, false),
-                    Some(Frame::Array { index, begun, done }) => {
-                        (*index, *begun, *done) = (index.saturating_add(1), false, false)
-                    }
-                    None => {}
-                }
-                at += 1;
-            }
-            b'"' => {
-                let close = string_end(text, at);
-                if let Some(Frame::Object { key, in_value: false, .. }) = stack.last_mut() {
-                    let quoted = &text[at..close];
-                    let whole = serde_json::from_slice::<String>(quoted)
-                        .unwrap_or_else(|_| String::from_utf8_lossy(quoted).trim_matches('"').to_string());
-                    *key = Some(path_key(&whole));
-                } else {
-                    begin_value(&mut stack);
-                    if close <= end {
-                        finish_value(&mut stack);
-                    }
-                }
-                at = close;
-            }
-            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
-            _ => {
-                // A number, `true`, `false`, `null` (or a stray byte).
-                begin_value(&mut stack);
-                while at < end && !matches!(text[at], b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
-                    at += 1;
-                }
-                if at < end {
-                    finish_value(&mut stack);
-                }
-            }
-        }
-    }
-    if ended_early {
-        match stack.last_mut() {
-            Some(Frame::Object { key, done: true, .. }) => *key = None,
-            Some(Frame::Array { begun, done: true, .. }) => *begun = false,
-            _ => {}
-        }
-    }
-    join_path(stack.iter().filter_map(|frame| match frame {
-        Frame::Object { key: Some(key), in_value: true, .. } => Some(PathStep::Key(key)),
-        Frame::Array { index, begun: true, .. } => Some(PathStep::Index(*index)),
-        _ => None,
-    }))
 }
 
 /// One step of a JSON path: into an object's member, or a list's item.
@@ -204,33 +95,6 @@ fn bounded_path(path: String) -> String {
     let head: String = path.chars().take(MAX_PATH_CHARS / 3).collect();
     let tail: String = path.chars().skip(count - MAX_PATH_CHARS * 2 / 3).collect();
     format!("{head}…{tail}")
-}
-
-/// A value begins in the innermost container.
-fn begin_value(stack: &mut [Frame]) {
-    if let Some(Frame::Array { begun, done, .. }) = stack.last_mut() {
-        (*begun, *done) = (true, false);
-    }
-}
-
-/// The innermost container's current value is complete.
-fn finish_value(stack: &mut [Frame]) {
-    if let Some(Frame::Object { done, .. } | Frame::Array { done, .. }) = stack.last_mut() {
-        *done = true;
-    }
-}
-
-/// The index just past the JSON string that opens at `start`.
-fn string_end(text: &[u8], start: usize) -> usize {
-    let mut at = start + 1;
-    while at < text.len() {
-        match text[at] {
-            b'\\' => at += 2,
-            b'"' => return at + 1,
-            _ => at += 1,
-        }
-    }
-    text.len()
 }
 
 /// A text body.

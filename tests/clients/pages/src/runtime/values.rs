@@ -228,3 +228,20 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
         })
     }
 }
+
+/// A tagged union's value whose tag the document does not list (a variant
+/// a newer server sends): its tag and the whole value, as received. It is
+/// sent back as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownVariant {
+    /// The tag's value.
+    pub tag: String,
+    /// The whole value, tag included.
+    pub value: serde_json::Value,
+}
+
+impl serde::Serialize for UnknownVariant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
