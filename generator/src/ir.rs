@@ -468,6 +468,10 @@ pub struct Union {
     /// not list (tagged unions only), so a newer server's variant is never
     /// read as another.
     pub unknown: Option<String>,
+    /// Decided: every variant is a struct that declares the tag property,
+    /// so its own decoder refuses the tag twice, and reading ahead for the
+    /// tag stops at its first occurrence.
+    pub variants_hold_tag: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

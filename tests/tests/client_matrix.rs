@@ -5,7 +5,7 @@
 //! are asserted, and each constraint refuses a value before sending. One
 //! nested body (an object, a list of objects, a list of lists, nullable map
 //! values and list items) goes out in each media kind, and a discriminated
-//! response decodes by its tag or, without a known tag, by its shape.
+//! response decodes by its tag (one it does not know kept as received).
 
 use matrix_client::types::{
     Cat, Circle, Flat, GetPetResponse, GetShapeResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE, QueryMatrixJs,

@@ -1,10 +1,9 @@
 //! `cargo bench -p xtask`: the generator's speed (in process, by phase, and
 //! as a whole process), its peak memory, how it scales, the size of what it
-//! emits, and the generated client's decoding and encoding speed against a
-//! hand-written serde struct. Prints its figures; asserts nothing (see
-//! BENCHMARKS.md for the targets and the last recorded figures).
+//! emits (the generated client's decoding: `benches/decoding.rs`). Prints
+//! its figures; asserts nothing (see BENCHMARKS.md for the targets and the
+//! last recorded figures).
 
-use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -184,152 +183,6 @@ fn code_size() {
 
 // A hand-written equivalent of the generated `Autotune` types: what a
 // careful person would write with serde derives (the practical limit).
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandList {
-    message: String,
-    data: Vec<HandAutotune>,
-    pagination: HandPagination,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandPagination {
-    items_per_page: i64,
-    page_number: i64,
-    total_items: Option<i64>,
-    next_page: Option<String>,
-    previous_page: Option<String>,
-    all: Option<String>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[allow(dead_code)]
-enum HandWindow {
-    #[serde(rename = "24hrs")]
-    H24s,
-    #[serde(rename = "1hr")]
-    H1,
-    #[serde(rename = "24hr")]
-    H24,
-    #[serde(rename = "2hrs")]
-    H2s,
-}
-
-#[derive(Deserialize, Serialize)]
-#[allow(dead_code)]
-enum HandThreshold {
-    #[serde(rename = "95%")]
-    P95,
-    #[serde(rename = "99%")]
-    P99,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandVariant {
-    id: Option<String>,
-    name: String,
-    json: serde_json::Value,
-    size: Option<f64>,
-}
-
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandAutotune {
-    id: String,
-    name: Option<String>,
-    description: String,
-    id_type: Option<String>,
-    variants: Vec<HandVariant>,
-    success_event: String,
-    success_event_value: String,
-    exploration_window: HandWindow,
-    attribution_window: HandWindow,
-    winner_threshold: HandThreshold,
-    is_started: bool,
-    created_time: Option<f64>,
-    #[serde(rename = "creatorID")]
-    creator_id: Option<String>,
-    creator_name: Option<String>,
-    creator_email: Option<String>,
-    last_modified_time: Option<f64>,
-    #[serde(rename = "lastModifierID")]
-    last_modifier_id: Option<String>,
-    last_modifier_name: Option<String>,
-    last_modifier_email: Option<String>,
-    tags: Option<Vec<String>>,
-    target_apps: Option<Vec<String>>,
-    #[serde(rename = "holdoutIDs")]
-    holdout_ids: Option<Vec<String>>,
-    team: Option<String>,
-    #[serde(rename = "inlineTargetingRulesJSON")]
-    inline_targeting_rules_json: Option<String>,
-    inline_targeting_rules: Option<Vec<serde_json::Value>>,
-    winner: Option<serde_json::Value>,
-}
-
-fn list_json(items: usize) -> Vec<u8> {
-    let item = |i: usize| {
-        serde_json::json!({
-            "id": format!("autotune_{i}"), "name": format!("autotune_{i}"), "description": "A description of this autotune.",
-            "idType": "userID", "lastModifierID": "24hiIXz1maFaDwtYEetv2i", "lastModifiedTime": 1716324033128u64,
-            "lastModifierName": "jairo Garciga", "lastModifierEmail": "jairo@statsig.com", "creatorID": "5sgBiiuoBX4fscrWdCXVma",
-            "createdTime": 1688072516890u64, "creatorName": "Samuel Kitono", "creatorEmail": "samuel@statsig.com",
-            "targetApps": [], "holdoutIDs": [], "tags": ["a", "b"], "team": null, "isStarted": i % 2 == 0,
-            "inlineTargetingRulesJSON": "{}", "inlineTargetingRules": [],
-            "variants": [
-                {"name": "red", "id": "7eOW6aXU7F07KxrggOrAdy", "json": {"color": "red", "weight": 3}},
-                {"name": "blue", "id": "7eOW6cCWzX9C3WZbRWndwA", "json": {}}
-            ],
-            "successEvent": "add_to_cart", "successEventValue": "", "explorationWindow": "24hrs",
-            "attributionWindow": "2hrs", "winnerThreshold": "95%", "winner": null
-        })
-    };
-    let body = serde_json::json!({
-        "message": "Autotune Experiments listed successfully.",
-        "data": (0..items).map(item).collect::<Vec<_>>(),
-        "pagination": {"itemsPerPage": items, "pageNumber": 1, "totalItems": items, "nextPage": null, "previousPage": null}
-    });
-    serde_json::to_vec(&body).unwrap()
-}
-
-fn client_codecs() {
-    use statsig_autotune::types::*;
-    println!("\n## Generated client: decoding and encoding\n");
-    let body = list_json(10_000);
-    let mb = body.len() as f64 / 1e6;
-    let generated = median(5, || serde_json::from_slice::<AutotuneListResponse>(&body).unwrap());
-    let hand = median(5, || serde_json::from_slice::<HandList>(&body).unwrap());
-    println!("| decode a 10,000-item list ({mb:.1} MB) | median ms | MB/s |");
-    println!("|---|---|---|");
-    println!("| generated `AutotuneListResponse` | {} | {:.0} |", ms(generated), mb / generated.as_secs_f64());
-    println!("| hand-written serde struct | {} | {:.0} |", ms(hand), mb / hand.as_secs_f64());
-    println!(
-        "\nGenerated decode throughput is {:.2}× the hand-written serde struct's (the generated types decode through\na parsed tree, trading decoding speed for build cost: see BENCHMARKS.md).",
-        hand.as_secs_f64() / generated.as_secs_f64()
-    );
-    let mut create = AutotuneCreate::new(
-        "checkout_button_color",
-        vec![
-            VariantInput::new("red", serde_json::json!({"color": "red"})),
-            VariantInput::new("blue", serde_json::json!({})),
-        ],
-        "purchase_item",
-        ExplorationWindow::V24hr,
-        AttributionWindow::V2hrs,
-        WinnerThreshold::V95Percent,
-    );
-    create.description = Some("Which button color sells more?".into());
-    create.exploration_window_rate = Some(0.5);
-    let encode = median(1000, || serde_json::to_vec(&create).unwrap());
-    println!("\nEncoding an `AutotuneCreate` request body: {:.2} µs (median).", encode.as_secs_f64() * 1e6);
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported.
     println!("# cargo bench -p xtask (the figures of one run)");
@@ -338,5 +191,4 @@ fn main() {
     scaling(&totals);
     whole_process(&docs);
     code_size();
-    client_codecs();
 }

@@ -53,8 +53,9 @@ pub(crate) use error::{CallFailure, Failure};
 pub use events::{Event, Events, StreamError, StreamOptions};
 #[allow(unused_imports)]
 pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
+pub use from_json::{JsonError, from_json_slice};
 #[allow(unused_imports)]
-pub(crate) use from_json::{FromJson, JsonError, deserialize_from_json, enum_text, finish, member, rest_member, union_tag, unknown_variant, via_json};
+pub(crate) use from_json::{FromJson, deserialize_from_json, enum_text, finish, member, rest_member, union_tag, unknown_variant, via_json};
 #[allow(unused_imports)]
 pub(crate) use json_reader::Reader;
 pub use limiter::RateLimiter;

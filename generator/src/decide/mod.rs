@@ -38,6 +38,7 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
     }
     recursion::box_recursive_fields(api);
     union_conversions(api);
+    tags_held_by_variants(api);
     requests::mark_directions(api);
     mark_multipart_bodies(api);
     // The operations' own types live in `client.rs` beside `Client`; the
@@ -256,6 +257,36 @@ fn union_conversions(api: &mut Api) {
             for (v, from) in u.variants.iter_mut().zip(froms) {
                 v.from = from;
             }
+        }
+    }
+}
+
+/// A tagged union whose every variant is a struct declaring the tag
+/// property reads ahead only to the tag's first occurrence.
+fn tags_held_by_variants(api: &mut Api) {
+    use crate::ir::TypeKind;
+    let held: Vec<(usize, bool)> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, def)| match &def.kind {
+            TypeKind::Union(u) => {
+                let property = u.discriminator.as_ref()?;
+                let holds = |ty: &TypeRef| match ty {
+                    TypeRef::Named(id) => match &api.ty(*id).kind {
+                        TypeKind::Struct(s) => s.fields.iter().any(|f| &f.wire_name == property),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                Some((i, u.variants.iter().all(|v| holds(&v.ty))))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, holds) in held {
+        if let TypeKind::Union(u) = &mut api.types[i].kind {
+            u.variants_hold_tag = holds;
         }
     }
 }

@@ -661,7 +661,7 @@ fn union_conversions(api: &Api, ident: &Ident, u: &Union) -> TokenStream {
 
 fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Directions) -> TokenStream {
     let root = root(api);
-    let Union { variants, discriminator, unknown } = u;
+    let Union { variants, discriminator, unknown, variants_hold_tag } = u;
     let names: Vec<Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let types: Vec<TokenStream> = variants
         .iter()
@@ -746,10 +746,10 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
             &root,
             ident,
             quote! {
-                let tag = #root::runtime::union_tag(reader, #property, #expected)?;
+                let tag = #root::runtime::union_tag(reader, #property, #expected, #variants_hold_tag)?;
                 match &*tag {
                     #(#arms)*
-                    _ => #root::runtime::unknown_variant(reader, tag).map(Self::#unknown),
+                    _ => #root::runtime::unknown_variant(reader, #property, tag).map(Self::#unknown),
                 }
             },
         ),

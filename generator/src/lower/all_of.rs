@@ -303,7 +303,7 @@ impl<'a> Lowerer<'a> {
         }
         // Untagged: the variant with more required fields is tried first.
         variants.sort_by_key(|v| self.specificity(&v.ty, 0));
-        Ok(TypeKind::Union(Union { variants, discriminator: None, unknown: None }))
+        Ok(TypeKind::Union(Union { variants, discriminator: None, unknown: None, variants_hold_tag: false }))
     }
 }
 

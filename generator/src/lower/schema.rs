@@ -442,6 +442,7 @@ impl<'a> Lowerer<'a> {
                 variants,
                 discriminator: Some(d.property_name.clone()),
                 unknown: None,
+                variants_hold_tag: false,
             }));
         }
         let mut unique = Vec::new();
@@ -459,7 +460,7 @@ impl<'a> Lowerer<'a> {
         // first (an integer before a number, a struct with more required
         // fields before one with fewer, any JSON value last).
         unique.sort_by_key(|v| self.specificity(&v.ty, 0));
-        Ok(TypeKind::Union(Union { variants: unique, discriminator: None, unknown: None }))
+        Ok(TypeKind::Union(Union { variants: unique, discriminator: None, unknown: None, variants_hold_tag: false }))
     }
 
     /// The string values the component schema `reference` fixes its

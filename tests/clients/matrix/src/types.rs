@@ -311,11 +311,16 @@ impl crate::runtime::FromJson for GetPetResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let tag = crate::runtime::union_tag(reader, "kind", "union GetPetResponse")?;
+        let tag = crate::runtime::union_tag(
+            reader,
+            "kind",
+            "union GetPetResponse",
+            true,
+        )?;
         match &*tag {
             "cat" => <Cat as crate::runtime::FromJson>::from_json(reader).map(Self::Cat),
             "dog" => <Dog as crate::runtime::FromJson>::from_json(reader).map(Self::Dog),
-            _ => crate::runtime::unknown_variant(reader, tag).map(Self::Unknown),
+            _ => crate::runtime::unknown_variant(reader, "kind", tag).map(Self::Unknown),
         }
     }
 }
@@ -360,7 +365,12 @@ impl crate::runtime::FromJson for GetShapeResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let tag = crate::runtime::union_tag(reader, "type", "union GetShapeResponse")?;
+        let tag = crate::runtime::union_tag(
+            reader,
+            "type",
+            "union GetShapeResponse",
+            true,
+        )?;
         match &*tag {
             "Circle" | "shape.circle" => {
                 <Circle as crate::runtime::FromJson>::from_json(reader).map(Self::Circle)
@@ -368,7 +378,7 @@ impl crate::runtime::FromJson for GetShapeResponse {
             "Square" | "shape.square" => {
                 <Square as crate::runtime::FromJson>::from_json(reader).map(Self::Square)
             }
-            _ => crate::runtime::unknown_variant(reader, tag).map(Self::Unknown),
+            _ => crate::runtime::unknown_variant(reader, "type", tag).map(Self::Unknown),
         }
     }
 }

@@ -49,9 +49,10 @@ pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
     ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream,
-    ClientCredentials, Error, ErrorContext, Event, Events, Items, Nullable, Pages,
-    ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, StreamError,
+    ClientCredentials, Error, ErrorContext, Event, Events, Items, JsonError, Nullable,
+    Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, StreamError,
     StreamOptions, TokenFuture, TokenSource, UnknownVariant, ValidationError,
+    from_json_slice,
 };
 
 /// The byte buffers of binary responses.

@@ -14,15 +14,23 @@
 //! object is never read from an array of its fields in order.
 
 use super::decode::{join_path, path_key, PathStep};
-use super::json_reader::Reader;
+use super::json_reader::{Number, Reader};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// A value that did not decode: why, and where.
+/// JSON that did not decode into the type asked for: why, and where (the
+/// path of the value at fault).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JsonError {
+pub struct JsonError(
+    // Boxed: every decoder returns `Result<_, JsonError>`, and a small
+    // error keeps the values passed back on success small.
+    Box<Failure>,
+);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failure {
     /// The path's segments, innermost first (each level adds its own as
     /// the error passes out through it).
     path: Vec<Segment>,
@@ -38,7 +46,7 @@ enum Segment {
 
 impl JsonError {
     pub(crate) fn new(reason: impl Into<String>) -> Self {
-        Self { path: Vec::new(), reason: reason.into() }
+        Self(Box::new(Failure { path: Vec::new(), reason: reason.into() }))
     }
 
     /// serde_json's error for one value it decoded, without its position
@@ -54,27 +62,28 @@ impl JsonError {
 
     /// The same error, one level out: within the member `key`.
     pub(crate) fn at_key(mut self, key: &str) -> Self {
-        self.path.push(Segment::Key(path_key(key)));
+        self.0.path.push(Segment::Key(path_key(key)));
         self
     }
 
     /// The same error, one level out: within item `index`.
     pub(crate) fn at_index(mut self, index: usize) -> Self {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 
     /// The path of the value at fault (`data.items[2].name`; `.` for the
     /// whole value).
-    pub(crate) fn path(&self) -> String {
-        join_path(self.path.iter().rev().map(|segment| match segment {
+    pub fn path(&self) -> String {
+        join_path(self.0.path.iter().rev().map(|segment| match segment {
             Segment::Key(key) => PathStep::Key(key),
             Segment::Index(index) => PathStep::Index(*index),
         }))
     }
 
-    pub(crate) fn reason(&self) -> &str {
-        &self.reason
+    /// Why it did not decode, in serde's words.
+    pub fn reason(&self) -> &str {
+        &self.0.reason
     }
 
     /// No variant of a union fits: `what` (the union, or its unknown tag)
@@ -86,18 +95,22 @@ impl JsonError {
     }
 }
 
+impl std::error::Error for JsonError {}
+
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.reason)
+        if self.0.path.is_empty() {
+            f.write_str(&self.0.reason)
         } else {
-            write!(f, "{} at `{}`", self.reason, self.path())
+            write!(f, "{} at `{}`", self.0.reason, self.path())
         }
     }
 }
 
-/// A type decoded from the JSON value a [`Reader`] is at.
-pub(crate) trait FromJson: Sized {
+/// A type decoded from the JSON value a [`Reader`] is at: every type of
+/// the crate, and lists, maps and options of them. (Public only to be
+/// named in [`from_json_slice`]'s bound: it cannot be implemented outside.)
+pub trait FromJson: Sized {
     fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
 
     /// What an object member that is not there decodes as: an error, but
@@ -106,6 +119,16 @@ pub(crate) trait FromJson: Sized {
     fn missing(name: &str) -> Result<Self, JsonError> {
         Err(JsonError::new(format!("missing field `{name}`")))
     }
+}
+
+/// Decodes a value of one of this crate's types (or a list, map or option
+/// of them) from JSON text as the client decodes a response body: in one
+/// pass, strings borrowed where they can be, an error naming the path of
+/// the value at fault. For stored responses, webhook payloads, fixtures.
+/// `serde_json::from_slice` gives the same values, through `Deserialize`,
+/// with one more pass over the text.
+pub fn from_json_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
+    Reader::read_all(text)
 }
 
 /// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
@@ -170,13 +193,25 @@ pub(crate) fn enum_text<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, str>, Jso
 
 /// The tag of the tagged union at the reader, read ahead (the reader stays
 /// at the union's object): a missing tag is an error, as with serde's
-/// internally tagged enums.
-pub(crate) fn union_tag<'a>(reader: &mut Reader<'a>, property: &str, expected: &str) -> Result<Cow<'a, str>, JsonError> {
-    reader.tag(property, expected)?.ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
+/// internally tagged enums. `variants_hold_tag`: each variant's decoder
+/// refuses a second tag, so reading ahead stops at the first.
+pub(crate) fn union_tag<'a>(
+    reader: &mut Reader<'a>,
+    property: &str,
+    expected: &str,
+    variants_hold_tag: bool,
+) -> Result<Cow<'a, str>, JsonError> {
+    reader.tag(property, expected, variants_hold_tag)?.ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
 }
 
-/// A tagged union's value whose tag the document does not list.
-pub(crate) fn unknown_variant(reader: &mut Reader<'_>, tag: Cow<'_, str>) -> Result<super::UnknownVariant, JsonError> {
+/// A tagged union's value whose tag the document does not list (the tag
+/// read ahead, and checked to be there once).
+pub(crate) fn unknown_variant(
+    reader: &mut Reader<'_>,
+    property: &str,
+    tag: Cow<'_, str>,
+) -> Result<super::UnknownVariant, JsonError> {
+    reader.tag(property, "an object", false)?;
     let value = Value::from_json(reader)?;
     Ok(super::UnknownVariant { tag: tag.into_owned(), value })
 }
@@ -219,21 +254,15 @@ macro_rules! integers {
     ($($ty:ident),*) => {$(
         impl FromJson for $ty {
             fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-                let mark = reader.mark();
-                let text = reader.number(stringify!($ty))?;
-                match super::json_reader::whole_number(text) {
-                    Some(whole) => $ty::try_from(whole).map_err(|_| {
+                match reader.number_value(stringify!($ty))? {
+                    Number::Whole(whole) => $ty::try_from(whole).map_err(|_| {
                         JsonError::new(format!("invalid value: integer `{whole}`, expected {}", stringify!($ty)))
                     }),
-                    None => {
-                        reader.rewind(mark);
-                        let floating = reader.number(stringify!($ty))?;
-                        Err(JsonError::new(format!(
-                            "invalid type: floating point `{}`, expected {}",
-                            String::from_utf8_lossy(floating),
-                            stringify!($ty)
-                        )))
-                    }
+                    Number::Other(text) => Err(JsonError::new(format!(
+                        "invalid type: floating point `{}`, expected {}",
+                        String::from_utf8_lossy(text),
+                        stringify!($ty)
+                    ))),
                 }
             }
         }
@@ -249,10 +278,9 @@ macro_rules! floats {
     ($($ty:ident),*) => {$(
         impl FromJson for $ty {
             fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-                let text = reader.number(stringify!($ty))?;
-                match super::json_reader::whole_number(text) {
-                    Some(whole) => Ok(whole as $ty),
-                    None => serde_json::from_slice(text).map_err(|err| JsonError::from_serde(&err)),
+                match reader.number_value(stringify!($ty))? {
+                    Number::Whole(whole) => Ok(whole as $ty),
+                    Number::Other(text) => serde_json::from_slice(text).map_err(|err| JsonError::from_serde(&err)),
                 }
             }
         }

@@ -27,7 +27,7 @@ pub(crate) struct Mark {
 }
 
 /// The JSON text being decoded, and where the next value starts.
-pub(crate) struct Reader<'a> {
+pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     /// Containers that may still open while decoding.
@@ -152,30 +152,28 @@ impl<'a> Reader<'a> {
     /// The string that starts at the current byte (a `"`).
     fn quoted(&mut self) -> Result<Cow<'a, str>, JsonError> {
         let start = self.at;
-        let mut at = start + 1;
-        loop {
-            match self.bytes.get(at) {
-                None => return Err(JsonError::new("EOF while parsing a string")),
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    // Escapes (surrogate pairs, invalid ones) are decoded
-                    // by serde_json itself.
-                    let end = self.string_end(start)?;
-                    self.at = end;
-                    return serde_json::from_slice::<String>(&self.bytes[start..end])
-                        .map(Cow::Owned)
-                        .map_err(|err| JsonError::from_serde(&err));
-                }
-                Some(0..=0x1f) => {
-                    return Err(JsonError::new("control character (\\u0000-\\u001F) found while parsing a string"))
-                }
-                Some(_) => at += 1,
+        let bytes: &'a [u8] = self.bytes;
+        let rest = &bytes[start + 1..];
+        let Some(len) = special_byte(rest) else {
+            return Err(JsonError::new("EOF while parsing a string"));
+        };
+        match rest[len] {
+            b'"' => {
+                let text = std::str::from_utf8(&rest[..len]).map_err(|_| JsonError::new("invalid unicode code point"))?;
+                self.at = start + len + 2;
+                Ok(Cow::Borrowed(text))
             }
+            b'\\' => {
+                // Escapes (surrogate pairs, invalid ones) are decoded by
+                // serde_json itself.
+                let end = self.string_end(start)?;
+                self.at = end;
+                serde_json::from_slice::<String>(&bytes[start..end])
+                    .map(Cow::Owned)
+                    .map_err(|err| JsonError::from_serde(&err))
+            }
+            _ => Err(JsonError::new("control character (\\u0000-\\u001F) found while parsing a string")),
         }
-        let text = std::str::from_utf8(&self.bytes[start + 1..at])
-            .map_err(|_| JsonError::new("invalid unicode code point"))?;
-        self.at = at + 1;
-        Ok(Cow::Borrowed(text))
     }
 
     /// Passes over the string that starts at `start`, checking its escapes
@@ -183,6 +181,7 @@ impl<'a> Reader<'a> {
     fn string_end(&self, start: usize) -> Result<usize, JsonError> {
         let mut at = start + 1;
         loop {
+            at += special_byte(&self.bytes[at.min(self.bytes.len())..]).unwrap_or(self.bytes.len());
             match self.bytes.get(at) {
                 None => return Err(JsonError::new("EOF while parsing a string")),
                 Some(b'"') => return Ok(at + 1),
@@ -207,16 +206,42 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A number's text, its grammar checked.
-    pub(crate) fn number(&mut self, expected: &str) -> Result<&'a [u8], JsonError> {
-        match self.peek_value()? {
-            b'-' | b'0'..=b'9' => {
-                let start = self.at;
-                self.at = self.number_end(start)?;
-                Ok(&self.bytes[start..self.at])
+    /// A number: its value when it is whole and fits 64 bits as serde_json
+    /// reads it, else its text (grammar checked). One pass for the first.
+    pub(crate) fn number_value(&mut self, expected: &str) -> Result<Number<'a>, JsonError> {
+        let start = match self.peek_value()? {
+            b'-' | b'0'..=b'9' => self.at,
+            _ => return Err(self.unexpected(expected)),
+        };
+        let bytes = self.bytes;
+        let negative = bytes[start] == b'-';
+        let mut at = start + usize::from(negative);
+        let first = at;
+        let mut magnitude: u64 = 0;
+        let mut fits = true;
+        while let Some(&digit) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+            match magnitude.checked_mul(10).and_then(|m| m.checked_add(u64::from(digit - b'0'))) {
+                Some(next) => magnitude = next,
+                None => fits = false,
             }
-            _ => Err(self.unexpected(expected)),
+            at += 1;
         }
+        let plain = at > first
+            && (bytes[first] != b'0' || at == first + 1)
+            && !matches!(bytes.get(at), Some(b'.' | b'e' | b'E'));
+        if plain && fits {
+            let whole = match negative {
+                false => Some(i128::from(magnitude)),
+                true if magnitude == 0 || magnitude > 1 << 63 => None,
+                true => Some(-i128::from(magnitude)),
+            };
+            if let Some(whole) = whole {
+                self.at = at;
+                return Ok(Number::Whole(whole));
+            }
+        }
+        self.at = self.number_end(start)?;
+        Ok(Number::Other(&bytes[start..self.at]))
     }
 
     /// The index just past the number that starts at `start`.
@@ -356,7 +381,14 @@ impl<'a> Reader<'a> {
 
     /// The value of the string member `property` of the object that comes
     /// next (a union's tag), read ahead: the reader stays where it was.
-    pub(crate) fn tag(&mut self, property: &str, expected: &str) -> Result<Option<Cow<'a, str>>, JsonError> {
+    /// With `first_only`, reading stops at the tag (the variant refuses a
+    /// second one); else the whole object is read, and a second tag refused.
+    pub(crate) fn tag(
+        &mut self,
+        property: &str,
+        expected: &str,
+        first_only: bool,
+    ) -> Result<Option<Cow<'a, str>>, JsonError> {
         let mark = self.mark();
         let mut object = self.object(expected)?;
         let mut tag = None;
@@ -367,6 +399,9 @@ impl<'a> Reader<'a> {
                 return Err(JsonError::new(format!("duplicate field `{property}`")));
             } else {
                 tag = Some(self.string("a string").map_err(|err| err.at_key(property))?);
+                if first_only {
+                    break;
+                }
             }
         }
         self.rewind(mark);
@@ -463,24 +498,33 @@ impl Array {
     }
 }
 
-/// A number without fraction or exponent as serde_json reads it: `None`
-/// when it reads it as floating point instead (`-0`, or too large for 64
-/// bits).
-pub(crate) fn whole_number(text: &[u8]) -> Option<i128> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    let mut magnitude: u64 = 0;
-    for &digit in digits {
-        if !digit.is_ascii_digit() {
-            return None;
+/// Where the first byte a string cannot hold as it is comes in `text`: a
+/// `"`, a `\\` or a control character. Eight bytes at a time (each test
+/// below finds the lowest matching byte exactly; higher ones may be
+/// marked falsely, and are not looked at).
+fn special_byte(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut chunks = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
         }
-        magnitude = magnitude.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+        at += 8;
     }
-    match negative {
-        false => Some(i128::from(magnitude)),
-        true if magnitude == 0 || magnitude > 1 << 63 => None,
-        true => Some(-i128::from(magnitude)),
-    }
+    chunks.remainder().iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|p| at + p)
+}
+
+/// A number as [`Reader::number_value`] reads it.
+pub(crate) enum Number<'a> {
+    /// Whole, and within 64 bits (serde_json's `u64` or `i64`).
+    Whole(i128),
+    /// Anything else serde_json reads as floating point: its text.
+    Other(&'a [u8]),
 }

@@ -427,14 +427,18 @@ fn from_json_decodes_as_serde_derive_does() {
     assert!(decode::<String>(r#""\ud83d""#).is_err());
     // A tag is read ahead: the reader stays at the union's object.
     let mut reader = Reader::new(br#"{"a": [1, {"type": 2}], "type": "cat"}"#);
-    assert_eq!(union_tag(&mut reader, "type", "union U").as_deref(), Ok("cat"));
+    assert_eq!(union_tag(&mut reader, "type", "union U", false).as_deref(), Ok("cat"));
+    assert_eq!(union_tag(&mut reader, "type", "union U", true).as_deref(), Ok("cat"));
     assert!(decode::<serde_json::Value>(r#"{"type": 1}"#).is_ok());
-    assert!(union_tag(&mut Reader::new(br#"{"type": 1}"#), "type", "union U").is_err());
+    assert!(union_tag(&mut Reader::new(br#"{"type": 1}"#), "type", "union U", false).is_err());
     assert_eq!(
-        union_tag(&mut Reader::new(b"{}"), "type", "union U").unwrap_err().reason(),
+        union_tag(&mut Reader::new(b"{}"), "type", "union U", true).unwrap_err().reason(),
         "missing field `type`"
     );
-    let unknown = unknown_variant(&mut reader, "cat".into()).unwrap();
+    let unknown = unknown_variant(&mut reader, "type", "cat".into()).unwrap();
+    // An unknown tag is checked to come once, whatever the variants hold.
+    let twice = br#"{"type": "x", "type": "y"}"#;
+    assert!(unknown_variant(&mut Reader::new(twice), "type", "x".into()).is_err());
     assert_eq!((unknown.tag.as_str(), &unknown.value["type"]), ("cat", &serde_json::json!("cat")));
     assert_eq!(decode::<Variant>("[1]").unwrap_err().reason(), "invalid type: sequence, expected struct Variant");
     assert_eq!(decode::<Variant>(r#"{"name":"a"} x"#).unwrap_err().reason(), "trailing characters");
