@@ -242,20 +242,24 @@ impl crate::runtime::FromJson for AutomatedRollout {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct AutomatedRollout")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "passPercent" => crate::runtime::member(reader, &mut f0, "passPercent")?,
-                "time" => crate::runtime::member(reader, &mut f1, "time")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<f64> = None;
+        let mut f1: Option<Option<f64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutomatedRollout",
+            &["passPercent", "time"],
+            |key| match key {
+                "passPercent" => Some(0),
+                "time" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { pass_percent: f0, time: f1 }),
+            _ => Err(crate::runtime::unfilled("struct AutomatedRollout")),
         }
-        Ok(Self {
-            pass_percent: crate::runtime::finish(f0, "passPercent")?,
-            time: crate::runtime::finish(f1, "time")?,
-        })
     }
 }
 
@@ -428,197 +432,307 @@ impl crate::runtime::FromJson for Autotune {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut f16 = None;
-        let mut f17 = None;
-        let mut f18 = None;
-        let mut f19 = None;
-        let mut f20 = None;
-        let mut f21 = None;
-        let mut f22 = None;
-        let mut f23 = None;
-        let mut f24 = None;
-        let mut f25 = None;
-        let mut f26 = None;
-        let mut f27 = None;
-        let mut f28 = None;
-        let mut f29 = None;
-        let mut f30 = None;
-        let mut f31 = None;
-        let mut f32 = None;
-        let mut f33 = None;
-        let mut f34 = None;
-        let mut f35 = None;
-        let mut f36 = None;
-        let mut f37 = None;
-        let mut f38 = None;
-        let mut f39 = None;
-        let mut object = reader.object("struct Autotune")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "attributionWindow" => {
-                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
-                }
-                "attributionWindowUnit" => {
-                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
-                }
-                "createdTime" => crate::runtime::member(reader, &mut f2, "createdTime")?,
-                "creatorEmail" => {
-                    crate::runtime::member(reader, &mut f3, "creatorEmail")?
-                }
-                "creatorID" => crate::runtime::member(reader, &mut f4, "creatorID")?,
-                "creatorName" => crate::runtime::member(reader, &mut f5, "creatorName")?,
-                "description" => crate::runtime::member(reader, &mut f6, "description")?,
-                "explorationWindow" => {
-                    crate::runtime::member(reader, &mut f7, "explorationWindow")?
-                }
-                "explorationWindowRate" => {
-                    crate::runtime::member(reader, &mut f8, "explorationWindowRate")?
-                }
-                "featureList" => crate::runtime::member(reader, &mut f9, "featureList")?,
-                "goalRichText" => {
-                    crate::runtime::member(reader, &mut f10, "goalRichText")?
-                }
-                "higherIsBetter" => {
-                    crate::runtime::member(reader, &mut f11, "higherIsBetter")?
-                }
-                "holdoutIDs" => crate::runtime::member(reader, &mut f12, "holdoutIDs")?,
-                "id" => crate::runtime::member(reader, &mut f13, "id")?,
-                "idType" => crate::runtime::member(reader, &mut f14, "idType")?,
-                "inlineTargetingRules" => {
-                    crate::runtime::member(reader, &mut f15, "inlineTargetingRules")?
-                }
-                "inlineTargetingRulesJSON" => {
-                    crate::runtime::member(reader, &mut f16, "inlineTargetingRulesJSON")?
-                }
-                "isContextual" => {
-                    crate::runtime::member(reader, &mut f17, "isContextual")?
-                }
-                "isStarted" => crate::runtime::member(reader, &mut f18, "isStarted")?,
-                "lastModifiedTime" => {
-                    crate::runtime::member(reader, &mut f19, "lastModifiedTime")?
-                }
-                "lastModifierEmail" => {
-                    crate::runtime::member(reader, &mut f20, "lastModifierEmail")?
-                }
-                "lastModifierID" => {
-                    crate::runtime::member(reader, &mut f21, "lastModifierID")?
-                }
-                "lastModifierName" => {
-                    crate::runtime::member(reader, &mut f22, "lastModifierName")?
-                }
-                "linkedExperimentName" => {
-                    crate::runtime::member(reader, &mut f23, "linkedExperimentName")?
-                }
-                "longtermExplorationAllocation" => {
-                    crate::runtime::member(
-                        reader,
-                        &mut f24,
-                        "longtermExplorationAllocation",
-                    )?
-                }
-                "metadataField" => {
-                    crate::runtime::member(reader, &mut f25, "metadataField")?
-                }
-                "metricSourceID" => {
-                    crate::runtime::member(reader, &mut f26, "metricSourceID")?
-                }
-                "name" => crate::runtime::member(reader, &mut f27, "name")?,
-                "optimizationParameter" => {
-                    crate::runtime::member(reader, &mut f28, "optimizationParameter")?
-                }
-                "successEvent" => {
-                    crate::runtime::member(reader, &mut f29, "successEvent")?
-                }
-                "successEventValue" => {
-                    crate::runtime::member(reader, &mut f30, "successEventValue")?
-                }
-                "tags" => crate::runtime::member(reader, &mut f31, "tags")?,
-                "targetApps" => crate::runtime::member(reader, &mut f32, "targetApps")?,
-                "team" => crate::runtime::member(reader, &mut f33, "team")?,
-                "teamID" => crate::runtime::member(reader, &mut f34, "teamID")?,
-                "valueColumn" => crate::runtime::member(reader, &mut f35, "valueColumn")?,
-                "variants" => crate::runtime::member(reader, &mut f36, "variants")?,
-                "version" => crate::runtime::member(reader, &mut f37, "version")?,
-                "winner" => crate::runtime::member(reader, &mut f38, "winner")?,
-                "winnerThreshold" => {
-                    crate::runtime::member(reader, &mut f39, "winnerThreshold")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
-        }
-        Ok(Self {
-            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
-            attribution_window_unit: crate::runtime::finish(
-                f1,
+        let mut f0: Option<AttributionWindow> = None;
+        let mut f1: Option<Option<AttributionWindowUnit>> = None;
+        let mut f2: Option<Option<f64>> = None;
+        let mut f3: Option<crate::Nullable<String>> = None;
+        let mut f4: Option<crate::Nullable<String>> = None;
+        let mut f5: Option<crate::Nullable<String>> = None;
+        let mut f6: Option<String> = None;
+        let mut f7: Option<ExplorationWindow> = None;
+        let mut f8: Option<Option<f64>> = None;
+        let mut f9: Option<Option<Vec<String>>> = None;
+        let mut f10: Option<Option<String>> = None;
+        let mut f11: Option<Option<bool>> = None;
+        let mut f12: Option<Option<Vec<String>>> = None;
+        let mut f13: Option<String> = None;
+        let mut f14: Option<Option<String>> = None;
+        let mut f15: Option<Option<Vec<TargetingRule>>> = None;
+        let mut f16: Option<crate::Nullable<String>> = None;
+        let mut f17: Option<Option<bool>> = None;
+        let mut f18: Option<bool> = None;
+        let mut f19: Option<crate::Nullable<f64>> = None;
+        let mut f20: Option<crate::Nullable<String>> = None;
+        let mut f21: Option<Option<String>> = None;
+        let mut f22: Option<Option<String>> = None;
+        let mut f23: Option<Option<String>> = None;
+        let mut f24: Option<Option<f64>> = None;
+        let mut f25: Option<Option<String>> = None;
+        let mut f26: Option<Option<String>> = None;
+        let mut f27: Option<Option<String>> = None;
+        let mut f28: Option<Option<OptimizationParameter>> = None;
+        let mut f29: Option<String> = None;
+        let mut f30: Option<String> = None;
+        let mut f31: Option<Option<Vec<String>>> = None;
+        let mut f32: Option<Option<Vec<String>>> = None;
+        let mut f33: Option<crate::Nullable<String>> = None;
+        let mut f34: Option<crate::Nullable<String>> = None;
+        let mut f35: Option<Option<String>> = None;
+        let mut f36: Option<Vec<Variant>> = None;
+        let mut f37: Option<Option<f64>> = None;
+        let mut f38: Option<crate::Nullable<Winner>> = None;
+        let mut f39: Option<WinnerThreshold> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Autotune",
+            &[
+                "attributionWindow",
                 "attributionWindowUnit",
-            )?,
-            created_time: crate::runtime::finish(f2, "createdTime")?,
-            creator_email: crate::runtime::finish(f3, "creatorEmail")?,
-            creator_id: crate::runtime::finish(f4, "creatorID")?,
-            creator_name: crate::runtime::finish(f5, "creatorName")?,
-            description: crate::runtime::finish(f6, "description")?,
-            exploration_window: crate::runtime::finish(f7, "explorationWindow")?,
-            exploration_window_rate: crate::runtime::finish(
-                f8,
+                "createdTime",
+                "creatorEmail",
+                "creatorID",
+                "creatorName",
+                "description",
+                "explorationWindow",
                 "explorationWindowRate",
-            )?,
-            feature_list: crate::runtime::finish(f9, "featureList")?,
-            goal_rich_text: crate::runtime::finish(f10, "goalRichText")?,
-            higher_is_better: crate::runtime::finish(f11, "higherIsBetter")?,
-            holdout_ids: crate::runtime::finish(f12, "holdoutIDs")?,
-            id: crate::runtime::finish(f13, "id")?,
-            id_type: crate::runtime::finish(f14, "idType")?,
-            inline_targeting_rules: crate::runtime::finish(f15, "inlineTargetingRules")?,
-            inline_targeting_rules_json: crate::runtime::finish(
-                f16,
+                "featureList",
+                "goalRichText",
+                "higherIsBetter",
+                "holdoutIDs",
+                "id",
+                "idType",
+                "inlineTargetingRules",
                 "inlineTargetingRulesJSON",
-            )?,
-            is_contextual: crate::runtime::finish(f17, "isContextual")?,
-            is_started: crate::runtime::finish(f18, "isStarted")?,
-            last_modified_time: crate::runtime::finish(f19, "lastModifiedTime")?,
-            last_modifier_email: crate::runtime::finish(f20, "lastModifierEmail")?,
-            last_modifier_id: crate::runtime::finish(f21, "lastModifierID")?,
-            last_modifier_name: crate::runtime::finish(f22, "lastModifierName")?,
-            linked_experiment_name: crate::runtime::finish(f23, "linkedExperimentName")?,
-            longterm_exploration_allocation: crate::runtime::finish(
-                f24,
+                "isContextual",
+                "isStarted",
+                "lastModifiedTime",
+                "lastModifierEmail",
+                "lastModifierID",
+                "lastModifierName",
+                "linkedExperimentName",
                 "longtermExplorationAllocation",
-            )?,
-            metadata_field: crate::runtime::finish(f25, "metadataField")?,
-            metric_source_id: crate::runtime::finish(f26, "metricSourceID")?,
-            name: crate::runtime::finish(f27, "name")?,
-            optimization_parameter: crate::runtime::finish(
-                f28,
+                "metadataField",
+                "metricSourceID",
+                "name",
                 "optimizationParameter",
-            )?,
-            success_event: crate::runtime::finish(f29, "successEvent")?,
-            success_event_value: crate::runtime::finish(f30, "successEventValue")?,
-            tags: crate::runtime::finish(f31, "tags")?,
-            target_apps: crate::runtime::finish(f32, "targetApps")?,
-            team: crate::runtime::finish(f33, "team")?,
-            team_id: crate::runtime::finish(f34, "teamID")?,
-            value_column: crate::runtime::finish(f35, "valueColumn")?,
-            variants: crate::runtime::finish(f36, "variants")?,
-            version: crate::runtime::finish(f37, "version")?,
-            winner: crate::runtime::finish(f38, "winner")?,
-            winner_threshold: crate::runtime::finish(f39, "winnerThreshold")?,
-        })
+                "successEvent",
+                "successEventValue",
+                "tags",
+                "targetApps",
+                "team",
+                "teamID",
+                "valueColumn",
+                "variants",
+                "version",
+                "winner",
+                "winnerThreshold",
+            ],
+            |key| match key {
+                "attributionWindow" => Some(0),
+                "attributionWindowUnit" => Some(1),
+                "createdTime" => Some(2),
+                "creatorEmail" => Some(3),
+                "creatorID" => Some(4),
+                "creatorName" => Some(5),
+                "description" => Some(6),
+                "explorationWindow" => Some(7),
+                "explorationWindowRate" => Some(8),
+                "featureList" => Some(9),
+                "goalRichText" => Some(10),
+                "higherIsBetter" => Some(11),
+                "holdoutIDs" => Some(12),
+                "id" => Some(13),
+                "idType" => Some(14),
+                "inlineTargetingRules" => Some(15),
+                "inlineTargetingRulesJSON" => Some(16),
+                "isContextual" => Some(17),
+                "isStarted" => Some(18),
+                "lastModifiedTime" => Some(19),
+                "lastModifierEmail" => Some(20),
+                "lastModifierID" => Some(21),
+                "lastModifierName" => Some(22),
+                "linkedExperimentName" => Some(23),
+                "longtermExplorationAllocation" => Some(24),
+                "metadataField" => Some(25),
+                "metricSourceID" => Some(26),
+                "name" => Some(27),
+                "optimizationParameter" => Some(28),
+                "successEvent" => Some(29),
+                "successEventValue" => Some(30),
+                "tags" => Some(31),
+                "targetApps" => Some(32),
+                "team" => Some(33),
+                "teamID" => Some(34),
+                "valueColumn" => Some(35),
+                "variants" => Some(36),
+                "version" => Some(37),
+                "winner" => Some(38),
+                "winnerThreshold" => Some(39),
+                _ => None,
+            },
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+                &mut f8,
+                &mut f9,
+                &mut f10,
+                &mut f11,
+                &mut f12,
+                &mut f13,
+                &mut f14,
+                &mut f15,
+                &mut f16,
+                &mut f17,
+                &mut f18,
+                &mut f19,
+                &mut f20,
+                &mut f21,
+                &mut f22,
+                &mut f23,
+                &mut f24,
+                &mut f25,
+                &mut f26,
+                &mut f27,
+                &mut f28,
+                &mut f29,
+                &mut f30,
+                &mut f31,
+                &mut f32,
+                &mut f33,
+                &mut f34,
+                &mut f35,
+                &mut f36,
+                &mut f37,
+                &mut f38,
+                &mut f39,
+            ],
+            None,
+        )?;
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+            f21,
+            f22,
+            f23,
+            f24,
+            f25,
+            f26,
+            f27,
+            f28,
+            f29,
+            f30,
+            f31,
+            f32,
+            f33,
+            f34,
+            f35,
+            f36,
+            f37,
+            f38,
+            f39,
+        ) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                Some(f22),
+                Some(f23),
+                Some(f24),
+                Some(f25),
+                Some(f26),
+                Some(f27),
+                Some(f28),
+                Some(f29),
+                Some(f30),
+                Some(f31),
+                Some(f32),
+                Some(f33),
+                Some(f34),
+                Some(f35),
+                Some(f36),
+                Some(f37),
+                Some(f38),
+                Some(f39),
+            ) => {
+                Ok(Self {
+                    attribution_window: f0,
+                    attribution_window_unit: f1,
+                    created_time: f2,
+                    creator_email: f3,
+                    creator_id: f4,
+                    creator_name: f5,
+                    description: f6,
+                    exploration_window: f7,
+                    exploration_window_rate: f8,
+                    feature_list: f9,
+                    goal_rich_text: f10,
+                    higher_is_better: f11,
+                    holdout_ids: f12,
+                    id: f13,
+                    id_type: f14,
+                    inline_targeting_rules: f15,
+                    inline_targeting_rules_json: f16,
+                    is_contextual: f17,
+                    is_started: f18,
+                    last_modified_time: f19,
+                    last_modifier_email: f20,
+                    last_modifier_id: f21,
+                    last_modifier_name: f22,
+                    linked_experiment_name: f23,
+                    longterm_exploration_allocation: f24,
+                    metadata_field: f25,
+                    metric_source_id: f26,
+                    name: f27,
+                    optimization_parameter: f28,
+                    success_event: f29,
+                    success_event_value: f30,
+                    tags: f31,
+                    target_apps: f32,
+                    team: f33,
+                    team_id: f34,
+                    value_column: f35,
+                    variants: f36,
+                    version: f37,
+                    winner: f38,
+                    winner_threshold: f39,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct Autotune")),
+        }
     }
 }
 
@@ -754,123 +868,174 @@ impl crate::runtime::FromJson for AutotuneCreate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut f16 = None;
-        let mut f17 = None;
-        let mut f18 = None;
-        let mut f19 = None;
-        let mut f20 = None;
-        let mut object = reader.object("struct AutotuneCreate")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "attributionWindow" => {
-                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
-                }
-                "attributionWindowUnit" => {
-                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
-                }
-                "description" => crate::runtime::member(reader, &mut f2, "description")?,
-                "explorationWindow" => {
-                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
-                }
-                "explorationWindowRate" => {
-                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
-                }
-                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
-                "goalRichText" => {
-                    crate::runtime::member(reader, &mut f6, "goalRichText")?
-                }
-                "higherIsBetter" => {
-                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
-                }
-                "idType" => crate::runtime::member(reader, &mut f8, "idType")?,
-                "isContextual" => {
-                    crate::runtime::member(reader, &mut f9, "isContextual")?
-                }
-                "linkedExperimentName" => {
-                    crate::runtime::member(reader, &mut f10, "linkedExperimentName")?
-                }
-                "longtermExplorationAllocation" => {
-                    crate::runtime::member(
-                        reader,
-                        &mut f11,
-                        "longtermExplorationAllocation",
-                    )?
-                }
-                "metadataField" => {
-                    crate::runtime::member(reader, &mut f12, "metadataField")?
-                }
-                "metricSourceID" => {
-                    crate::runtime::member(reader, &mut f13, "metricSourceID")?
-                }
-                "name" => crate::runtime::member(reader, &mut f14, "name")?,
-                "optimizationParameter" => {
-                    crate::runtime::member(reader, &mut f15, "optimizationParameter")?
-                }
-                "successEvent" => {
-                    crate::runtime::member(reader, &mut f16, "successEvent")?
-                }
-                "successEventValue" => {
-                    crate::runtime::member(reader, &mut f17, "successEventValue")?
-                }
-                "valueColumn" => crate::runtime::member(reader, &mut f18, "valueColumn")?,
-                "variants" => crate::runtime::member(reader, &mut f19, "variants")?,
-                "winnerThreshold" => {
-                    crate::runtime::member(reader, &mut f20, "winnerThreshold")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
-        }
-        Ok(Self {
-            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
-            attribution_window_unit: crate::runtime::finish(
-                f1,
+        let mut f0: Option<AttributionWindow> = None;
+        let mut f1: Option<Option<AttributionWindowUnit>> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<ExplorationWindow> = None;
+        let mut f4: Option<Option<f64>> = None;
+        let mut f5: Option<Option<Vec<String>>> = None;
+        let mut f6: Option<Option<String>> = None;
+        let mut f7: Option<Option<bool>> = None;
+        let mut f8: Option<Option<String>> = None;
+        let mut f9: Option<Option<bool>> = None;
+        let mut f10: Option<Option<String>> = None;
+        let mut f11: Option<Option<f64>> = None;
+        let mut f12: Option<Option<String>> = None;
+        let mut f13: Option<Option<String>> = None;
+        let mut f14: Option<String> = None;
+        let mut f15: Option<Option<OptimizationParameter>> = None;
+        let mut f16: Option<String> = None;
+        let mut f17: Option<Option<String>> = None;
+        let mut f18: Option<Option<String>> = None;
+        let mut f19: Option<Vec<VariantInput>> = None;
+        let mut f20: Option<WinnerThreshold> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutotuneCreate",
+            &[
+                "attributionWindow",
                 "attributionWindowUnit",
-            )?,
-            description: crate::runtime::finish(f2, "description")?,
-            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
-            exploration_window_rate: crate::runtime::finish(
-                f4,
+                "description",
+                "explorationWindow",
                 "explorationWindowRate",
-            )?,
-            feature_list: crate::runtime::finish(f5, "featureList")?,
-            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
-            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
-            id_type: crate::runtime::finish(f8, "idType")?,
-            is_contextual: crate::runtime::finish(f9, "isContextual")?,
-            linked_experiment_name: crate::runtime::finish(f10, "linkedExperimentName")?,
-            longterm_exploration_allocation: crate::runtime::finish(
-                f11,
+                "featureList",
+                "goalRichText",
+                "higherIsBetter",
+                "idType",
+                "isContextual",
+                "linkedExperimentName",
                 "longtermExplorationAllocation",
-            )?,
-            metadata_field: crate::runtime::finish(f12, "metadataField")?,
-            metric_source_id: crate::runtime::finish(f13, "metricSourceID")?,
-            name: crate::runtime::finish(f14, "name")?,
-            optimization_parameter: crate::runtime::finish(
-                f15,
+                "metadataField",
+                "metricSourceID",
+                "name",
                 "optimizationParameter",
-            )?,
-            success_event: crate::runtime::finish(f16, "successEvent")?,
-            success_event_value: crate::runtime::finish(f17, "successEventValue")?,
-            value_column: crate::runtime::finish(f18, "valueColumn")?,
-            variants: crate::runtime::finish(f19, "variants")?,
-            winner_threshold: crate::runtime::finish(f20, "winnerThreshold")?,
-        })
+                "successEvent",
+                "successEventValue",
+                "valueColumn",
+                "variants",
+                "winnerThreshold",
+            ],
+            |key| match key {
+                "attributionWindow" => Some(0),
+                "attributionWindowUnit" => Some(1),
+                "description" => Some(2),
+                "explorationWindow" => Some(3),
+                "explorationWindowRate" => Some(4),
+                "featureList" => Some(5),
+                "goalRichText" => Some(6),
+                "higherIsBetter" => Some(7),
+                "idType" => Some(8),
+                "isContextual" => Some(9),
+                "linkedExperimentName" => Some(10),
+                "longtermExplorationAllocation" => Some(11),
+                "metadataField" => Some(12),
+                "metricSourceID" => Some(13),
+                "name" => Some(14),
+                "optimizationParameter" => Some(15),
+                "successEvent" => Some(16),
+                "successEventValue" => Some(17),
+                "valueColumn" => Some(18),
+                "variants" => Some(19),
+                "winnerThreshold" => Some(20),
+                _ => None,
+            },
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+                &mut f8,
+                &mut f9,
+                &mut f10,
+                &mut f11,
+                &mut f12,
+                &mut f13,
+                &mut f14,
+                &mut f15,
+                &mut f16,
+                &mut f17,
+                &mut f18,
+                &mut f19,
+                &mut f20,
+            ],
+            None,
+        )?;
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+        ) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
+            ) => {
+                Ok(Self {
+                    attribution_window: f0,
+                    attribution_window_unit: f1,
+                    description: f2,
+                    exploration_window: f3,
+                    exploration_window_rate: f4,
+                    feature_list: f5,
+                    goal_rich_text: f6,
+                    higher_is_better: f7,
+                    id_type: f8,
+                    is_contextual: f9,
+                    linked_experiment_name: f10,
+                    longterm_exploration_allocation: f11,
+                    metadata_field: f12,
+                    metric_source_id: f13,
+                    name: f14,
+                    optimization_parameter: f15,
+                    success_event: f16,
+                    success_event_value: f17,
+                    value_column: f18,
+                    variants: f19,
+                    winner_threshold: f20,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct AutotuneCreate")),
+        }
     }
 }
 
@@ -1105,117 +1270,160 @@ impl crate::runtime::FromJson for AutotuneFullUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut f16 = None;
-        let mut f17 = None;
-        let mut f18 = None;
-        let mut object = reader.object("struct AutotuneFullUpdate")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "attributionWindow" => {
-                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
-                }
-                "attributionWindowUnit" => {
-                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
-                }
-                "description" => crate::runtime::member(reader, &mut f2, "description")?,
-                "explorationWindow" => {
-                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
-                }
-                "explorationWindowRate" => {
-                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
-                }
-                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
-                "goalRichText" => {
-                    crate::runtime::member(reader, &mut f6, "goalRichText")?
-                }
-                "higherIsBetter" => {
-                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
-                }
-                "isContextual" => {
-                    crate::runtime::member(reader, &mut f8, "isContextual")?
-                }
-                "linkedExperimentName" => {
-                    crate::runtime::member(reader, &mut f9, "linkedExperimentName")?
-                }
-                "longtermExplorationAllocation" => {
-                    crate::runtime::member(
-                        reader,
-                        &mut f10,
-                        "longtermExplorationAllocation",
-                    )?
-                }
-                "metadataField" => {
-                    crate::runtime::member(reader, &mut f11, "metadataField")?
-                }
-                "metricSourceID" => {
-                    crate::runtime::member(reader, &mut f12, "metricSourceID")?
-                }
-                "optimizationParameter" => {
-                    crate::runtime::member(reader, &mut f13, "optimizationParameter")?
-                }
-                "successEvent" => {
-                    crate::runtime::member(reader, &mut f14, "successEvent")?
-                }
-                "successEventValue" => {
-                    crate::runtime::member(reader, &mut f15, "successEventValue")?
-                }
-                "valueColumn" => crate::runtime::member(reader, &mut f16, "valueColumn")?,
-                "variants" => crate::runtime::member(reader, &mut f17, "variants")?,
-                "winnerThreshold" => {
-                    crate::runtime::member(reader, &mut f18, "winnerThreshold")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
-        }
-        Ok(Self {
-            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
-            attribution_window_unit: crate::runtime::finish(
-                f1,
+        let mut f0: Option<AttributionWindow> = None;
+        let mut f1: Option<Option<AttributionWindowUnit>> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<ExplorationWindow> = None;
+        let mut f4: Option<Option<f64>> = None;
+        let mut f5: Option<Option<Vec<String>>> = None;
+        let mut f6: Option<Option<String>> = None;
+        let mut f7: Option<Option<bool>> = None;
+        let mut f8: Option<Option<bool>> = None;
+        let mut f9: Option<Option<String>> = None;
+        let mut f10: Option<Option<f64>> = None;
+        let mut f11: Option<Option<String>> = None;
+        let mut f12: Option<Option<String>> = None;
+        let mut f13: Option<Option<OptimizationParameter>> = None;
+        let mut f14: Option<String> = None;
+        let mut f15: Option<Option<String>> = None;
+        let mut f16: Option<Option<String>> = None;
+        let mut f17: Option<Vec<VariantInput>> = None;
+        let mut f18: Option<WinnerThreshold> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutotuneFullUpdate",
+            &[
+                "attributionWindow",
                 "attributionWindowUnit",
-            )?,
-            description: crate::runtime::finish(f2, "description")?,
-            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
-            exploration_window_rate: crate::runtime::finish(
-                f4,
+                "description",
+                "explorationWindow",
                 "explorationWindowRate",
-            )?,
-            feature_list: crate::runtime::finish(f5, "featureList")?,
-            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
-            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
-            is_contextual: crate::runtime::finish(f8, "isContextual")?,
-            linked_experiment_name: crate::runtime::finish(f9, "linkedExperimentName")?,
-            longterm_exploration_allocation: crate::runtime::finish(
-                f10,
+                "featureList",
+                "goalRichText",
+                "higherIsBetter",
+                "isContextual",
+                "linkedExperimentName",
                 "longtermExplorationAllocation",
-            )?,
-            metadata_field: crate::runtime::finish(f11, "metadataField")?,
-            metric_source_id: crate::runtime::finish(f12, "metricSourceID")?,
-            optimization_parameter: crate::runtime::finish(
-                f13,
+                "metadataField",
+                "metricSourceID",
                 "optimizationParameter",
-            )?,
-            success_event: crate::runtime::finish(f14, "successEvent")?,
-            success_event_value: crate::runtime::finish(f15, "successEventValue")?,
-            value_column: crate::runtime::finish(f16, "valueColumn")?,
-            variants: crate::runtime::finish(f17, "variants")?,
-            winner_threshold: crate::runtime::finish(f18, "winnerThreshold")?,
-        })
+                "successEvent",
+                "successEventValue",
+                "valueColumn",
+                "variants",
+                "winnerThreshold",
+            ],
+            |key| match key {
+                "attributionWindow" => Some(0),
+                "attributionWindowUnit" => Some(1),
+                "description" => Some(2),
+                "explorationWindow" => Some(3),
+                "explorationWindowRate" => Some(4),
+                "featureList" => Some(5),
+                "goalRichText" => Some(6),
+                "higherIsBetter" => Some(7),
+                "isContextual" => Some(8),
+                "linkedExperimentName" => Some(9),
+                "longtermExplorationAllocation" => Some(10),
+                "metadataField" => Some(11),
+                "metricSourceID" => Some(12),
+                "optimizationParameter" => Some(13),
+                "successEvent" => Some(14),
+                "successEventValue" => Some(15),
+                "valueColumn" => Some(16),
+                "variants" => Some(17),
+                "winnerThreshold" => Some(18),
+                _ => None,
+            },
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+                &mut f8,
+                &mut f9,
+                &mut f10,
+                &mut f11,
+                &mut f12,
+                &mut f13,
+                &mut f14,
+                &mut f15,
+                &mut f16,
+                &mut f17,
+                &mut f18,
+            ],
+            None,
+        )?;
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+        ) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+            ) => {
+                Ok(Self {
+                    attribution_window: f0,
+                    attribution_window_unit: f1,
+                    description: f2,
+                    exploration_window: f3,
+                    exploration_window_rate: f4,
+                    feature_list: f5,
+                    goal_rich_text: f6,
+                    higher_is_better: f7,
+                    is_contextual: f8,
+                    linked_experiment_name: f9,
+                    longterm_exploration_allocation: f10,
+                    metadata_field: f11,
+                    metric_source_id: f12,
+                    optimization_parameter: f13,
+                    success_event: f14,
+                    success_event_value: f15,
+                    value_column: f16,
+                    variants: f17,
+                    winner_threshold: f18,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct AutotuneFullUpdate")),
+        }
     }
 }
 
@@ -1393,23 +1601,32 @@ impl crate::runtime::FromJson for AutotuneListResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut object = reader.object("struct AutotuneListResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "data" => crate::runtime::member(reader, &mut f0, "data")?,
-                "message" => crate::runtime::member(reader, &mut f1, "message")?,
-                "pagination" => crate::runtime::member(reader, &mut f2, "pagination")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Vec<Autotune>> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<Pagination> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutotuneListResponse",
+            &["data", "message", "pagination"],
+            |key| match key {
+                "data" => Some(0),
+                "message" => Some(1),
+                "pagination" => Some(2),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2],
+            None,
+        )?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    data: f0,
+                    message: f1,
+                    pagination: f2,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct AutotuneListResponse")),
         }
-        Ok(Self {
-            data: crate::runtime::finish(f0, "data")?,
-            message: crate::runtime::finish(f1, "message")?,
-            pagination: crate::runtime::finish(f2, "pagination")?,
-        })
     }
 }
 
@@ -1499,117 +1716,160 @@ impl crate::runtime::FromJson for AutotunePartialUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        let mut f12 = None;
-        let mut f13 = None;
-        let mut f14 = None;
-        let mut f15 = None;
-        let mut f16 = None;
-        let mut f17 = None;
-        let mut f18 = None;
-        let mut object = reader.object("struct AutotunePartialUpdate")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "attributionWindow" => {
-                    crate::runtime::member(reader, &mut f0, "attributionWindow")?
-                }
-                "attributionWindowUnit" => {
-                    crate::runtime::member(reader, &mut f1, "attributionWindowUnit")?
-                }
-                "description" => crate::runtime::member(reader, &mut f2, "description")?,
-                "explorationWindow" => {
-                    crate::runtime::member(reader, &mut f3, "explorationWindow")?
-                }
-                "explorationWindowRate" => {
-                    crate::runtime::member(reader, &mut f4, "explorationWindowRate")?
-                }
-                "featureList" => crate::runtime::member(reader, &mut f5, "featureList")?,
-                "goalRichText" => {
-                    crate::runtime::member(reader, &mut f6, "goalRichText")?
-                }
-                "higherIsBetter" => {
-                    crate::runtime::member(reader, &mut f7, "higherIsBetter")?
-                }
-                "isContextual" => {
-                    crate::runtime::member(reader, &mut f8, "isContextual")?
-                }
-                "linkedExperimentName" => {
-                    crate::runtime::member(reader, &mut f9, "linkedExperimentName")?
-                }
-                "longtermExplorationAllocation" => {
-                    crate::runtime::member(
-                        reader,
-                        &mut f10,
-                        "longtermExplorationAllocation",
-                    )?
-                }
-                "metadataField" => {
-                    crate::runtime::member(reader, &mut f11, "metadataField")?
-                }
-                "metricSourceID" => {
-                    crate::runtime::member(reader, &mut f12, "metricSourceID")?
-                }
-                "optimizationParameter" => {
-                    crate::runtime::member(reader, &mut f13, "optimizationParameter")?
-                }
-                "successEvent" => {
-                    crate::runtime::member(reader, &mut f14, "successEvent")?
-                }
-                "successEventValue" => {
-                    crate::runtime::member(reader, &mut f15, "successEventValue")?
-                }
-                "valueColumn" => crate::runtime::member(reader, &mut f16, "valueColumn")?,
-                "variants" => crate::runtime::member(reader, &mut f17, "variants")?,
-                "winnerThreshold" => {
-                    crate::runtime::member(reader, &mut f18, "winnerThreshold")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
-        }
-        Ok(Self {
-            attribution_window: crate::runtime::finish(f0, "attributionWindow")?,
-            attribution_window_unit: crate::runtime::finish(
-                f1,
+        let mut f0: Option<Option<AttributionWindow>> = None;
+        let mut f1: Option<Option<AttributionWindowUnit>> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<Option<ExplorationWindow>> = None;
+        let mut f4: Option<Option<f64>> = None;
+        let mut f5: Option<Option<Vec<String>>> = None;
+        let mut f6: Option<Option<String>> = None;
+        let mut f7: Option<Option<bool>> = None;
+        let mut f8: Option<Option<bool>> = None;
+        let mut f9: Option<Option<String>> = None;
+        let mut f10: Option<Option<f64>> = None;
+        let mut f11: Option<Option<String>> = None;
+        let mut f12: Option<Option<String>> = None;
+        let mut f13: Option<Option<OptimizationParameter>> = None;
+        let mut f14: Option<Option<String>> = None;
+        let mut f15: Option<Option<String>> = None;
+        let mut f16: Option<Option<String>> = None;
+        let mut f17: Option<Option<Vec<VariantInput>>> = None;
+        let mut f18: Option<Option<WinnerThreshold>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutotunePartialUpdate",
+            &[
+                "attributionWindow",
                 "attributionWindowUnit",
-            )?,
-            description: crate::runtime::finish(f2, "description")?,
-            exploration_window: crate::runtime::finish(f3, "explorationWindow")?,
-            exploration_window_rate: crate::runtime::finish(
-                f4,
+                "description",
+                "explorationWindow",
                 "explorationWindowRate",
-            )?,
-            feature_list: crate::runtime::finish(f5, "featureList")?,
-            goal_rich_text: crate::runtime::finish(f6, "goalRichText")?,
-            higher_is_better: crate::runtime::finish(f7, "higherIsBetter")?,
-            is_contextual: crate::runtime::finish(f8, "isContextual")?,
-            linked_experiment_name: crate::runtime::finish(f9, "linkedExperimentName")?,
-            longterm_exploration_allocation: crate::runtime::finish(
-                f10,
+                "featureList",
+                "goalRichText",
+                "higherIsBetter",
+                "isContextual",
+                "linkedExperimentName",
                 "longtermExplorationAllocation",
-            )?,
-            metadata_field: crate::runtime::finish(f11, "metadataField")?,
-            metric_source_id: crate::runtime::finish(f12, "metricSourceID")?,
-            optimization_parameter: crate::runtime::finish(
-                f13,
+                "metadataField",
+                "metricSourceID",
                 "optimizationParameter",
-            )?,
-            success_event: crate::runtime::finish(f14, "successEvent")?,
-            success_event_value: crate::runtime::finish(f15, "successEventValue")?,
-            value_column: crate::runtime::finish(f16, "valueColumn")?,
-            variants: crate::runtime::finish(f17, "variants")?,
-            winner_threshold: crate::runtime::finish(f18, "winnerThreshold")?,
-        })
+                "successEvent",
+                "successEventValue",
+                "valueColumn",
+                "variants",
+                "winnerThreshold",
+            ],
+            |key| match key {
+                "attributionWindow" => Some(0),
+                "attributionWindowUnit" => Some(1),
+                "description" => Some(2),
+                "explorationWindow" => Some(3),
+                "explorationWindowRate" => Some(4),
+                "featureList" => Some(5),
+                "goalRichText" => Some(6),
+                "higherIsBetter" => Some(7),
+                "isContextual" => Some(8),
+                "linkedExperimentName" => Some(9),
+                "longtermExplorationAllocation" => Some(10),
+                "metadataField" => Some(11),
+                "metricSourceID" => Some(12),
+                "optimizationParameter" => Some(13),
+                "successEvent" => Some(14),
+                "successEventValue" => Some(15),
+                "valueColumn" => Some(16),
+                "variants" => Some(17),
+                "winnerThreshold" => Some(18),
+                _ => None,
+            },
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+                &mut f8,
+                &mut f9,
+                &mut f10,
+                &mut f11,
+                &mut f12,
+                &mut f13,
+                &mut f14,
+                &mut f15,
+                &mut f16,
+                &mut f17,
+                &mut f18,
+            ],
+            None,
+        )?;
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+        ) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+            ) => {
+                Ok(Self {
+                    attribution_window: f0,
+                    attribution_window_unit: f1,
+                    description: f2,
+                    exploration_window: f3,
+                    exploration_window_rate: f4,
+                    feature_list: f5,
+                    goal_rich_text: f6,
+                    higher_is_better: f7,
+                    is_contextual: f8,
+                    linked_experiment_name: f9,
+                    longterm_exploration_allocation: f10,
+                    metadata_field: f11,
+                    metric_source_id: f12,
+                    optimization_parameter: f13,
+                    success_event: f14,
+                    success_event_value: f15,
+                    value_column: f16,
+                    variants: f17,
+                    winner_threshold: f18,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct AutotunePartialUpdate")),
+        }
     }
 }
 
@@ -1779,20 +2039,24 @@ impl crate::runtime::FromJson for AutotuneResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct AutotuneResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "data" => crate::runtime::member(reader, &mut f0, "data")?,
-                "message" => crate::runtime::member(reader, &mut f1, "message")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Autotune> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct AutotuneResponse",
+            &["data", "message"],
+            |key| match key {
+                "data" => Some(0),
+                "message" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { data: f0, message: f1 }),
+            _ => Err(crate::runtime::unfilled("struct AutotuneResponse")),
         }
-        Ok(Self {
-            data: crate::runtime::finish(f0, "data")?,
-            message: crate::runtime::finish(f1, "message")?,
-        })
     }
 }
 
@@ -2024,20 +2288,24 @@ impl crate::runtime::FromJson for ErrorBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ErrorBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "message" => crate::runtime::member(reader, &mut f0, "message")?,
-                "status" => crate::runtime::member(reader, &mut f1, "status")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<i64> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ErrorBody",
+            &["message", "status"],
+            |key| match key {
+                "message" => Some(0),
+                "status" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { message: f0, status: f1 }),
+            _ => Err(crate::runtime::unfilled("struct ErrorBody")),
         }
-        Ok(Self {
-            message: crate::runtime::finish(f0, "message")?,
-            status: crate::runtime::finish(f1, "status")?,
-        })
     }
 }
 
@@ -2073,27 +2341,32 @@ impl crate::runtime::FromJson for ExperimentStatusUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut object = reader.object("struct ExperimentStatusUpdate")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "decisionReason" => {
-                    crate::runtime::member(reader, &mut f0, "decisionReason")?
-                }
-                "id" => crate::runtime::member(reader, &mut f1, "id")?,
-                "removeTargeting" => {
-                    crate::runtime::member(reader, &mut f2, "removeTargeting")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<Option<bool>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ExperimentStatusUpdate",
+            &["decisionReason", "id", "removeTargeting"],
+            |key| match key {
+                "decisionReason" => Some(0),
+                "id" => Some(1),
+                "removeTargeting" => Some(2),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2],
+            None,
+        )?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    decision_reason: f0,
+                    id: f1,
+                    remove_targeting: f2,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ExperimentStatusUpdate")),
         }
-        Ok(Self {
-            decision_reason: crate::runtime::finish(f0, "decisionReason")?,
-            id: crate::runtime::finish(f1, "id")?,
-            remove_targeting: crate::runtime::finish(f2, "removeTargeting")?,
-        })
     }
 }
 
@@ -2283,17 +2556,22 @@ impl crate::runtime::FromJson for MessageResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct MessageResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "message" => crate::runtime::member(reader, &mut f0, "message")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct MessageResponse",
+            &["message"],
+            |key| match key {
+                "message" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { message: f0 }),
+            _ => Err(crate::runtime::unfilled("struct MessageResponse")),
         }
-        Ok(Self {
-            message: crate::runtime::finish(f0, "message")?,
-        })
     }
 }
 
@@ -2411,36 +2689,48 @@ impl crate::runtime::FromJson for Pagination {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut object = reader.object("struct Pagination")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "all" => crate::runtime::member(reader, &mut f0, "all")?,
-                "itemsPerPage" => {
-                    crate::runtime::member(reader, &mut f1, "itemsPerPage")?
-                }
-                "nextPage" => crate::runtime::member(reader, &mut f2, "nextPage")?,
-                "pageNumber" => crate::runtime::member(reader, &mut f3, "pageNumber")?,
-                "previousPage" => {
-                    crate::runtime::member(reader, &mut f4, "previousPage")?
-                }
-                "totalItems" => crate::runtime::member(reader, &mut f5, "totalItems")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<i64> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<i64> = None;
+        let mut f4: Option<Option<String>> = None;
+        let mut f5: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Pagination",
+            &[
+                "all",
+                "itemsPerPage",
+                "nextPage",
+                "pageNumber",
+                "previousPage",
+                "totalItems",
+            ],
+            |key| match key {
+                "all" => Some(0),
+                "itemsPerPage" => Some(1),
+                "nextPage" => Some(2),
+                "pageNumber" => Some(3),
+                "previousPage" => Some(4),
+                "totalItems" => Some(5),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4, &mut f5],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    all: f0,
+                    items_per_page: f1,
+                    next_page: f2,
+                    page_number: f3,
+                    previous_page: f4,
+                    total_items: f5,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct Pagination")),
         }
-        Ok(Self {
-            all: crate::runtime::finish(f0, "all")?,
-            items_per_page: crate::runtime::finish(f1, "itemsPerPage")?,
-            next_page: crate::runtime::finish(f2, "nextPage")?,
-            page_number: crate::runtime::finish(f3, "pageNumber")?,
-            previous_page: crate::runtime::finish(f4, "previousPage")?,
-            total_items: crate::runtime::finish(f5, "totalItems")?,
-        })
     }
 }
 
@@ -2498,29 +2788,38 @@ impl crate::runtime::FromJson for TargetingCondition {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut object = reader.object("struct TargetingCondition")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "customID" => crate::runtime::member(reader, &mut f0, "customID")?,
-                "field" => crate::runtime::member(reader, &mut f1, "field")?,
-                "operator" => crate::runtime::member(reader, &mut f2, "operator")?,
-                "targetValue" => crate::runtime::member(reader, &mut f3, "targetValue")?,
-                "type" => crate::runtime::member(reader, &mut f4, "type")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<crate::Nullable<String>> = None;
+        let mut f1: Option<crate::Nullable<String>> = None;
+        let mut f2: Option<Option<String>> = None;
+        let mut f3: Option<crate::Nullable<TargetingConditionTargetValue>> = None;
+        let mut f4: Option<ConditionType> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct TargetingCondition",
+            &["customID", "field", "operator", "targetValue", "type"],
+            |key| match key {
+                "customID" => Some(0),
+                "field" => Some(1),
+                "operator" => Some(2),
+                "targetValue" => Some(3),
+                "type" => Some(4),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
+                    custom_id: f0,
+                    field: f1,
+                    operator: f2,
+                    target_value: f3,
+                    type_: f4,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct TargetingCondition")),
         }
-        Ok(Self {
-            custom_id: crate::runtime::finish(f0, "customID")?,
-            field: crate::runtime::finish(f1, "field")?,
-            operator: crate::runtime::finish(f2, "operator")?,
-            target_value: crate::runtime::finish(f3, "targetValue")?,
-            type_: crate::runtime::finish(f4, "type")?,
-        })
     }
 }
 
@@ -2665,59 +2964,82 @@ impl crate::runtime::FromJson for TargetingRule {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut object = reader.object("struct TargetingRule")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "baseID" => crate::runtime::member(reader, &mut f0, "baseID")?,
-                "completedAutomatedRollouts" => {
-                    crate::runtime::member(
-                        reader,
-                        &mut f1,
-                        "completedAutomatedRollouts",
-                    )?
-                }
-                "conditions" => crate::runtime::member(reader, &mut f2, "conditions")?,
-                "environments" => {
-                    crate::runtime::member(reader, &mut f3, "environments")?
-                }
-                "id" => crate::runtime::member(reader, &mut f4, "id")?,
-                "name" => crate::runtime::member(reader, &mut f5, "name")?,
-                "passPercentage" => {
-                    crate::runtime::member(reader, &mut f6, "passPercentage")?
-                }
-                "pendingAutomatedRollouts" => {
-                    crate::runtime::member(reader, &mut f7, "pendingAutomatedRollouts")?
-                }
-                "returnValue" => crate::runtime::member(reader, &mut f8, "returnValue")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
-        }
-        Ok(Self {
-            base_id: crate::runtime::finish(f0, "baseID")?,
-            completed_automated_rollouts: crate::runtime::finish(
-                f1,
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<Vec<AutomatedRollout>>> = None;
+        let mut f2: Option<Vec<TargetingCondition>> = None;
+        let mut f3: Option<crate::Nullable<Vec<String>>> = None;
+        let mut f4: Option<Option<String>> = None;
+        let mut f5: Option<String> = None;
+        let mut f6: Option<f64> = None;
+        let mut f7: Option<Option<Vec<AutomatedRollout>>> = None;
+        let mut f8: Option<
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        > = None;
+        crate::runtime::read_object(
+            reader,
+            "struct TargetingRule",
+            &[
+                "baseID",
                 "completedAutomatedRollouts",
-            )?,
-            conditions: crate::runtime::finish(f2, "conditions")?,
-            environments: crate::runtime::finish(f3, "environments")?,
-            id: crate::runtime::finish(f4, "id")?,
-            name: crate::runtime::finish(f5, "name")?,
-            pass_percentage: crate::runtime::finish(f6, "passPercentage")?,
-            pending_automated_rollouts: crate::runtime::finish(
-                f7,
+                "conditions",
+                "environments",
+                "id",
+                "name",
+                "passPercentage",
                 "pendingAutomatedRollouts",
-            )?,
-            return_value: crate::runtime::finish(f8, "returnValue")?,
-        })
+                "returnValue",
+            ],
+            |key| match key {
+                "baseID" => Some(0),
+                "completedAutomatedRollouts" => Some(1),
+                "conditions" => Some(2),
+                "environments" => Some(3),
+                "id" => Some(4),
+                "name" => Some(5),
+                "passPercentage" => Some(6),
+                "pendingAutomatedRollouts" => Some(7),
+                "returnValue" => Some(8),
+                _ => None,
+            },
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+                &mut f8,
+            ],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4, f5, f6, f7, f8) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(Self {
+                    base_id: f0,
+                    completed_automated_rollouts: f1,
+                    conditions: f2,
+                    environments: f3,
+                    id: f4,
+                    name: f5,
+                    pass_percentage: f6,
+                    pending_automated_rollouts: f7,
+                    return_value: f8,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct TargetingRule")),
+        }
     }
 }
 
@@ -2764,26 +3086,35 @@ impl crate::runtime::FromJson for Variant {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut object = reader.object("struct Variant")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "id" => crate::runtime::member(reader, &mut f0, "id")?,
-                "json" => crate::runtime::member(reader, &mut f1, "json")?,
-                "name" => crate::runtime::member(reader, &mut f2, "name")?,
-                "size" => crate::runtime::member(reader, &mut f3, "size")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<serde_json::Value> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<Option<f64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Variant",
+            &["id", "json", "name", "size"],
+            |key| match key {
+                "id" => Some(0),
+                "json" => Some(1),
+                "name" => Some(2),
+                "size" => Some(3),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3],
+            None,
+        )?;
+        match (f0, f1, f2, f3) {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(Self {
+                    id: f0,
+                    json: f1,
+                    name: f2,
+                    size: f3,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct Variant")),
         }
-        Ok(Self {
-            id: crate::runtime::finish(f0, "id")?,
-            json: crate::runtime::finish(f1, "json")?,
-            name: crate::runtime::finish(f2, "name")?,
-            size: crate::runtime::finish(f3, "size")?,
-        })
     }
 }
 
@@ -2818,23 +3149,32 @@ impl crate::runtime::FromJson for VariantInput {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut object = reader.object("struct VariantInput")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "json" => crate::runtime::member(reader, &mut f0, "json")?,
-                "name" => crate::runtime::member(reader, &mut f1, "name")?,
-                "size" => crate::runtime::member(reader, &mut f2, "size")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<serde_json::Value> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<Option<f64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct VariantInput",
+            &["json", "name", "size"],
+            |key| match key {
+                "json" => Some(0),
+                "name" => Some(1),
+                "size" => Some(2),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2],
+            None,
+        )?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    json: f0,
+                    name: f1,
+                    size: f2,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct VariantInput")),
         }
-        Ok(Self {
-            json: crate::runtime::finish(f0, "json")?,
-            name: crate::runtime::finish(f1, "name")?,
-            size: crate::runtime::finish(f2, "size")?,
-        })
     }
 }
 
@@ -2886,20 +3226,24 @@ impl crate::runtime::FromJson for Winner {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Winner")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "id" => crate::runtime::member(reader, &mut f0, "id")?,
-                "name" => crate::runtime::member(reader, &mut f1, "name")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Winner",
+            &["id", "name"],
+            |key| match key {
+                "id" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, name: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Winner")),
         }
-        Ok(Self {
-            id: crate::runtime::finish(f0, "id")?,
-            name: crate::runtime::finish(f1, "name")?,
-        })
     }
 }
 

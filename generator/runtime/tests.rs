@@ -2,6 +2,7 @@
 //! the property tests that no input panics.
 
 use super::credentials::base64;
+use super::from_json::Slot;
 use super::json_reader::Reader;
 use super::retry::jitter;
 use super::retry::parse_http_date;
@@ -276,50 +277,39 @@ fn nullable_debug_reads_like_an_option() {
     assert_eq!(format!("{:?}", Nullable::<u8>::Absent), "Absent");
 }
 
-/// A struct's decoder, as the generated code writes it.
-macro_rules! decoder {
-    ($ty:ident { $($field:ident: $wire:literal),* }) => {
+/// A struct and its decoder, as the generated code writes them (the
+/// lookup a search here, where the generator writes a `match`).
+macro_rules! decoded_struct {
+    ($ty:ident { $($field:ident: $fty:ty = $wire:literal),* }) => {
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct $ty {
+            $($field: $fty,)*
+        }
+
         impl FromJson for $ty {
             fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-                $(let mut $field = None;)*
-                let mut object = reader.object(concat!("struct ", stringify!($ty)))?;
-                while let Some(key) = object.next_key(reader)? {
-                    match &*key {
-                        $($wire => member(reader, &mut $field, $wire)?,)*
-                        _ => reader.skip().map_err(|err| err.at_key(&key))?,
-                    }
+                let names = [$($wire),*];
+                let slot_of: fn(&str) -> Option<usize> = |key| [$($wire),*].iter().position(|name| *name == key);
+                $(let mut $field: Option<$fty> = None;)*
+                read_object(reader, concat!("struct ", stringify!($ty)), &names, slot_of, &mut [$(&mut $field),*], None)?;
+                match ($($field,)*) {
+                    ($(Some($field),)*) => Ok(Self { $($field,)* }),
+                    _ => Err(unfilled(stringify!($ty))),
                 }
-                Ok(Self { $($field: finish($field, $wire)?,)* })
             }
         }
     };
 }
 
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Variant {
-    name: String,
-    weight: Option<i32>,
-}
-decoder!(Variant { name: "name", weight: "weight" });
-
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Data {
-    id: String,
-    variants: Vec<Variant>,
-    tags: Option<std::collections::BTreeMap<String, Vec<i32>>>,
-    nested: Option<Box<Data>>,
-}
-decoder!(Data { id: "id", variants: "variants", tags: "tags", nested: "nested" });
-
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Envelope {
-    message: String,
-    data: Data,
-}
-decoder!(Envelope { message: "message", data: "data" });
+decoded_struct!(Variant { name: String = "name", weight: Option<i32> = "weight" });
+decoded_struct!(Data {
+    id: String = "id",
+    variants: Vec<Variant> = "variants",
+    tags: Option<std::collections::BTreeMap<String, Vec<i32>>> = "tags",
+    nested: Option<Box<Data>> = "nested"
+});
+decoded_struct!(Envelope { message: String = "message", data: Data = "data" });
 
 fn decode<T: FromJson>(text: &str) -> Result<T, JsonError> {
     Reader::read_all(text.as_bytes())
@@ -373,12 +363,18 @@ fn a_decode_error_names_the_path_of_the_value_at_fault() {
 #[test]
 fn from_json_decodes_as_serde_derive_does() {
     // An `Option` missing or null is `None`; a `Nullable` keeps the difference.
-    assert_eq!(finish::<Option<i32>>(None, "gone"), Ok(None));
-    assert_eq!(finish::<Nullable<i32>>(None, "gone"), Ok(Nullable::Absent));
+    // A slot the object never filled gets what a missing member is.
+    let settled = |mut slot: Option<Option<i32>>| slot.fill(None, "gone").map(|()| slot);
+    assert_eq!(settled(None), Ok(Some(None)));
+    assert_eq!(settled(Some(Some(3))), Ok(Some(Some(3))));
+    let mut absent: Option<Nullable<i32>> = None;
+    assert_eq!(absent.fill(None, "gone"), Ok(()));
+    assert_eq!(absent, Some(Nullable::Absent));
     assert_eq!(decode::<Nullable<i32>>("null"), Ok(Nullable::Null));
     assert_eq!(decode::<Nullable<i32>>(" 7 "), Ok(Nullable::Value(7)));
     assert_eq!(decode::<Option<i32>>("null"), Ok(None));
-    assert_eq!(finish::<String>(None, "id").unwrap_err().to_string(), "missing field `id`");
+    assert_eq!(None::<String>.fill(None, "id").unwrap_err().to_string(), "missing field `id`");
+    assert_eq!(decode::<Variant>(r#"{"weight":1}"#).unwrap_err().to_string(), "missing field `name`");
     // A member twice is an error; the second of an unknown one is passed over.
     let twice = decode::<Variant>(r#"{"name":"a","x":1,"x":2,"name":"b"}"#).unwrap_err();
     assert_eq!(twice.to_string(), "duplicate field `name`");

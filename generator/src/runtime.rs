@@ -50,7 +50,7 @@ pub const MODULES: &[Module] = &[
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),
     module!("error", public: ["Error", "ErrorContext", "ParseEnumError"], internal: ["CallFailure", "Failure"]),
     module!("events", public: ["Event", "Events", "StreamError", "StreamOptions"], internal: ["Framing", "Parser", "RawEvent", "Reopen", "ReopenFuture", "json_event", "text_event"]),
-    module!("from_json", public: ["JsonError", "from_json_slice"], internal: ["FromJson", "deserialize_from_json", "enum_text", "finish", "member", "rest_member", "union_tag", "unknown_variant", "via_json"]),
+    module!("from_json", public: ["JsonError", "from_json_slice"], internal: ["FromJson", "deserialize_from_json", "enum_text", "read_object", "unfilled", "union_tag", "unknown_variant", "via_json"]),
     module!("json_reader", public: [], internal: ["Reader"]),
     module!("limiter", public: ["RateLimiter"], internal: []),
     module!("pages", public: ["Items", "Pages"], internal: ["Fetched", "Next", "link_next", "page_number", "url_next"]),

@@ -154,35 +154,83 @@ pub(crate) fn via_json<'de, D: serde::Deserializer<'de>, T: FromJson>(deserializ
     Reader::read_all(&text).map_err(serde::de::Error::custom)
 }
 
-/// Decodes the member `name` (the reader is at its value) into its slot;
-/// a second member of that name is an error, as with serde's derive.
-pub(crate) fn member<T: FromJson>(reader: &mut Reader<'_>, slot: &mut Option<T>, name: &str) -> Result<(), JsonError> {
-    if slot.is_some() {
-        return Err(JsonError::new(format!("duplicate field `{name}`")));
-    }
-    *slot = Some(T::from_json(reader).map_err(|err| err.at_key(name))?);
-    Ok(())
+/// Where a struct's field goes while its object is read: an `Option` of
+/// the field's type, filled once. (One method for both uses: each field
+/// type costs one function.)
+pub(crate) trait Slot {
+    /// With a reader, decodes the member `name` (the reader is at its
+    /// value) into the slot; a second member of that name is an error, as
+    /// with serde's derive. Without, the object has ended: an empty slot
+    /// gets what a missing member is (`None` for an `Option`), or the error.
+    fn fill(&mut self, reader: Option<&mut Reader<'_>>, name: &str) -> Result<(), JsonError>;
 }
 
-/// The field of the member `name`: its value, or what a missing one is.
-pub(crate) fn finish<T: FromJson>(slot: Option<T>, name: &str) -> Result<T, JsonError> {
-    match slot {
-        Some(value) => Ok(value),
-        None => T::missing(name),
+impl<T: FromJson> Slot for Option<T> {
+    fn fill(&mut self, reader: Option<&mut Reader<'_>>, name: &str) -> Result<(), JsonError> {
+        match reader {
+            Some(_) if self.is_some() => Err(JsonError::new(format!("duplicate field `{name}`"))),
+            Some(reader) => {
+                *self = Some(T::from_json(reader).map_err(|err| err.at_key(name))?);
+                Ok(())
+            }
+            None if self.is_some() => Ok(()),
+            None => {
+                *self = Some(T::missing(name)?);
+                Ok(())
+            }
+        }
     }
 }
 
-/// A member the schema does not name (the reader is at its value), kept
-/// with the additional properties; a repeated one keeps its last value,
-/// as a map does.
-pub(crate) fn rest_member<T: FromJson>(
+/// Where the members a struct does not name go: its additional
+/// properties.
+pub(crate) trait Rest {
+    /// Keeps the member `key` (the reader is at its value); a repeated one
+    /// keeps its last value, as a map does.
+    fn keep(&mut self, reader: &mut Reader<'_>, key: Cow<'_, str>) -> Result<(), JsonError>;
+}
+
+impl<T: FromJson> Rest for BTreeMap<String, T> {
+    fn keep(&mut self, reader: &mut Reader<'_>, key: Cow<'_, str>) -> Result<(), JsonError> {
+        let value = T::from_json(reader).map_err(|err| err.at_key(&key))?;
+        self.insert(key.into_owned(), value);
+        Ok(())
+    }
+}
+
+/// Reads the object at the reader into a struct's slots: `slot_of` finds
+/// a member's slot by its key (a `match` the struct writes: a jump on the
+/// key's length, then its bytes), `names` are the wire names by slot; a
+/// member no field names goes to `rest`, or is passed over; then every
+/// slot is full, or this is the error of the first field missing. One
+/// function for every struct: each costs its lookup, not a loop of its own.
+pub(crate) fn read_object(
     reader: &mut Reader<'_>,
-    rest: &mut BTreeMap<String, T>,
-    key: Cow<'_, str>,
+    expected: &str,
+    names: &[&str],
+    slot_of: fn(&str) -> Option<usize>,
+    slots: &mut [&mut dyn Slot],
+    mut rest: Option<&mut dyn Rest>,
 ) -> Result<(), JsonError> {
-    let value = T::from_json(reader).map_err(|err| err.at_key(&key))?;
-    rest.insert(key.into_owned(), value);
+    let mut object = reader.object(expected)?;
+    while let Some(key) = object.next_key(reader)? {
+        match slot_of(&key) {
+            Some(slot) => slots[slot].fill(Some(&mut *reader), names[slot])?,
+            None => match rest.as_deref_mut() {
+                Some(rest) => rest.keep(reader, key)?,
+                None => reader.skip().map_err(|err| err.at_key(&key))?,
+            },
+        }
+    }
+    for (slot, name) in slots.iter_mut().zip(names) {
+        slot.fill(None, name)?;
+    }
     Ok(())
+}
+
+/// The error for a slot [`read_object`] left empty, which it never does.
+pub(crate) fn unfilled(expected: &str) -> JsonError {
+    JsonError::new(format!("a field of {expected} was not filled (a bug of the generator)"))
 }
 
 /// A string enum's text, borrowed where the body allows (a known value
@@ -305,7 +353,7 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
         let mut object = reader.object("a map")?;
         let mut map = BTreeMap::new();
         while let Some(key) = object.next_key(reader)? {
-            rest_member(reader, &mut map, key)?;
+            map.keep(reader, key)?;
         }
         Ok(map)
     }

@@ -163,7 +163,7 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: D
         }
     });
     let (serialize, optional) = serde.serialize_derive();
-    let decode = serde.impls(Vec::new(), from_json_impls(&root, ident, struct_from_json(&root, ident, s)));
+    let decode = serde.impls(Vec::new(), from_json_impls(&root, ident, struct_from_json(api, ident, s)));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default #serialize)]
@@ -180,47 +180,78 @@ fn struct_item(api: &Api, ident: &Ident, docs: TokenStream, s: &Struct, serde: D
     }
 }
 
-/// The body of a struct's `from_json`: one pass over the object's members,
-/// each known one decoded into its slot (twice is an error), the others
-/// kept as additional properties or passed over; then a missing field is
-/// an error unless it is optional.
-fn struct_from_json(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream {
+/// A field's declared type: its value type, boxed when it breaks a cycle,
+/// in its wrapper.
+fn declared_type(api: &Api, f: &Field) -> TokenStream {
+    let root = root(api);
+    let inner = value_type(api, &f.ty, f.repr.boxed);
+    match f.repr.wrapper {
+        Wrapper::Plain => inner,
+        Wrapper::Option => quote! { Option<#inner> },
+        Wrapper::Nullable => quote! { #root::Nullable<#inner> },
+    }
+}
+
+/// The body of a struct's `from_json`: a slot per field, filled by the
+/// runtime's one object reader (the wire names sorted, each with its
+/// slot), the members no field names kept as additional properties or
+/// passed over; then a missing field is an error unless it is optional.
+/// The reading loop is the runtime's, not each struct's: a struct costs
+/// its table and one call per field.
+fn struct_from_json(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
+    let root = root(api);
     let expected = format!("struct {ident}");
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("f{}", i)).collect();
+    let types = s.fields.iter().map(|f| declared_type(api, f));
+    let slots_decl = quote! { #(let mut #slots: Option<#types> = None;)* };
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let names = s.fields.iter().map(|f| format_ident!("{}", f.rust_name));
-    let (rest_slot, other, rest_field) = match &s.additional {
+    let indexes = (0..s.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let slot_of = if s.fields.is_empty() {
+        quote! { |_| None }
+    } else {
+        quote! {
+            |key| match key {
+                #(#wires => Some(#indexes),)*
+                _ => None,
+            }
+        }
+    };
+    let (rest_slot, rest_arg, rest_field) = match &s.additional {
         Some(a) => {
             let name = format_ident!("{}", a.rust_name);
             (
                 Some(quote! { let mut rest = std::collections::BTreeMap::new(); }),
-                quote! { #root::runtime::rest_member(reader, &mut rest, key)? },
+                quote! { Some(&mut rest) },
                 Some(quote! { #name: rest, }),
             )
         }
-        None => (None, quote! { reader.skip().map_err(|err| err.at_key(&key))? }, None),
+        None => (None, quote! { None }, None),
     };
-    let each = if s.fields.is_empty() {
-        quote! { #other; }
+    // Every slot is full once `read_object` returns: one match takes the
+    // values out (no call per field).
+    let build = if s.fields.is_empty() {
+        quote! { Ok(Self { #rest_field }) }
     } else {
         quote! {
-            match &*key {
-                #(#wires => #root::runtime::member(reader, &mut #slots, #wires)?,)*
-                _ => #other,
+            match (#(#slots,)*) {
+                (#(Some(#slots),)*) => Ok(Self { #(#names: #slots,)* #rest_field }),
+                _ => Err(#root::runtime::unfilled(#expected)),
             }
         }
     };
     quote! {
-        #(let mut #slots = None;)*
+        #slots_decl
         #rest_slot
-        let mut object = reader.object(#expected)?;
-        while let Some(key) = object.next_key(reader)? {
-            #each
-        }
-        Ok(Self {
-            #(#names: #root::runtime::finish(#slots, #wires)?,)*
-            #rest_field
-        })
+        #root::runtime::read_object(
+            reader,
+            #expected,
+            &[#(#wires),*],
+            #slot_of,
+            &mut [#(&mut #slots),*],
+            #rest_arg,
+        )?;
+        #build
     }
 }
 

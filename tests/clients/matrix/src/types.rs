@@ -14,20 +14,24 @@ impl crate::runtime::FromJson for Cat {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Cat")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "kind" => crate::runtime::member(reader, &mut f0, "kind")?,
-                "lives" => crate::runtime::member(reader, &mut f1, "lives")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<i64> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Cat",
+            &["kind", "lives"],
+            |key| match key {
+                "kind" => Some(0),
+                "lives" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { kind: f0, lives: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Cat")),
         }
-        Ok(Self {
-            kind: crate::runtime::finish(f0, "kind")?,
-            lives: crate::runtime::finish(f1, "lives")?,
-        })
     }
 }
 
@@ -52,20 +56,24 @@ impl crate::runtime::FromJson for Circle {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Circle")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "radius" => crate::runtime::member(reader, &mut f0, "radius")?,
-                "type" => crate::runtime::member(reader, &mut f1, "type")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<f64> = None;
+        let mut f1: Option<Type> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Circle",
+            &["radius", "type"],
+            |key| match key {
+                "radius" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { radius: f0, type_: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Circle")),
         }
-        Ok(Self {
-            radius: crate::runtime::finish(f0, "radius")?,
-            type_: crate::runtime::finish(f1, "type")?,
-        })
     }
 }
 
@@ -89,20 +97,24 @@ impl crate::runtime::FromJson for Dog {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Dog")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "bark" => crate::runtime::member(reader, &mut f0, "bark")?,
-                "kind" => crate::runtime::member(reader, &mut f1, "kind")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Dog",
+            &["bark", "kind"],
+            |key| match key {
+                "bark" => Some(0),
+                "kind" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { bark: f0, kind: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Dog")),
         }
-        Ok(Self {
-            bark: crate::runtime::finish(f0, "bark")?,
-            kind: crate::runtime::finish(f1, "kind")?,
-        })
     }
 }
 
@@ -220,29 +232,38 @@ impl crate::runtime::FromJson for Flat {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut object = reader.object("struct Flat")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "add" => crate::runtime::member(reader, &mut f0, "add")?,
-                "inner" => crate::runtime::member(reader, &mut f1, "inner")?,
-                "name" => crate::runtime::member(reader, &mut f2, "name")?,
-                "rows" => crate::runtime::member(reader, &mut f3, "rows")?,
-                "tags" => crate::runtime::member(reader, &mut f4, "tags")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<bool>> = None;
+        let mut f1: Option<Option<Inner>> = None;
+        let mut f2: Option<String> = None;
+        let mut f3: Option<Option<Vec<Inner>>> = None;
+        let mut f4: Option<Option<Vec<String>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Flat",
+            &["add", "inner", "name", "rows", "tags"],
+            |key| match key {
+                "add" => Some(0),
+                "inner" => Some(1),
+                "name" => Some(2),
+                "rows" => Some(3),
+                "tags" => Some(4),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
+                    add: f0,
+                    inner: f1,
+                    name: f2,
+                    rows: f3,
+                    tags: f4,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct Flat")),
         }
-        Ok(Self {
-            add: crate::runtime::finish(f0, "add")?,
-            inner: crate::runtime::finish(f1, "inner")?,
-            name: crate::runtime::finish(f2, "name")?,
-            rows: crate::runtime::finish(f3, "rows")?,
-            tags: crate::runtime::finish(f4, "tags")?,
-        })
     }
 }
 
@@ -410,20 +431,24 @@ impl crate::runtime::FromJson for HeaderMatrixXObj {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct HeaderMatrixXObj")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "k" => crate::runtime::member(reader, &mut f0, "k")?,
-                "n" => crate::runtime::member(reader, &mut f1, "n")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct HeaderMatrixXObj",
+            &["k", "n"],
+            |key| match key {
+                "k" => Some(0),
+                "n" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { k: f0, n: f1 }),
+            _ => Err(crate::runtime::unfilled("struct HeaderMatrixXObj")),
         }
-        Ok(Self {
-            k: crate::runtime::finish(f0, "k")?,
-            n: crate::runtime::finish(f1, "n")?,
-        })
     }
 }
 
@@ -455,20 +480,24 @@ impl crate::runtime::FromJson for Inner {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Inner")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "city" => crate::runtime::member(reader, &mut f0, "city")?,
-                "zip" => crate::runtime::member(reader, &mut f1, "zip")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Inner",
+            &["city", "zip"],
+            |key| match key {
+                "city" => Some(0),
+                "zip" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { city: f0, zip: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Inner")),
         }
-        Ok(Self {
-            city: crate::runtime::finish(f0, "city")?,
-            zip: crate::runtime::finish(f1, "zip")?,
-        })
     }
 }
 
@@ -508,35 +537,44 @@ impl crate::runtime::FromJson for Nested {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut object = reader.object("struct Nested")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "grid" => crate::runtime::member(reader, &mut f0, "grid")?,
-                "inner" => crate::runtime::member(reader, &mut f1, "inner")?,
-                "maybe" => crate::runtime::member(reader, &mut f2, "maybe")?,
-                "name" => crate::runtime::member(reader, &mut f3, "name")?,
-                "notes" => crate::runtime::member(reader, &mut f4, "notes")?,
-                "rows" => crate::runtime::member(reader, &mut f5, "rows")?,
-                "tags" => crate::runtime::member(reader, &mut f6, "tags")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<Vec<Vec<i64>>>> = None;
+        let mut f1: Option<Option<Inner>> = None;
+        let mut f2: Option<Option<Vec<Option<i64>>>> = None;
+        let mut f3: Option<String> = None;
+        let mut f4: Option<Option<std::collections::BTreeMap<String, Option<String>>>> = None;
+        let mut f5: Option<Option<Vec<Inner>>> = None;
+        let mut f6: Option<Option<Vec<String>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Nested",
+            &["grid", "inner", "maybe", "name", "notes", "rows", "tags"],
+            |key| match key {
+                "grid" => Some(0),
+                "inner" => Some(1),
+                "maybe" => Some(2),
+                "name" => Some(3),
+                "notes" => Some(4),
+                "rows" => Some(5),
+                "tags" => Some(6),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4, &mut f5, &mut f6],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4, f5, f6) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Self {
+                    grid: f0,
+                    inner: f1,
+                    maybe: f2,
+                    name: f3,
+                    notes: f4,
+                    rows: f5,
+                    tags: f6,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct Nested")),
         }
-        Ok(Self {
-            grid: crate::runtime::finish(f0, "grid")?,
-            inner: crate::runtime::finish(f1, "inner")?,
-            maybe: crate::runtime::finish(f2, "maybe")?,
-            name: crate::runtime::finish(f3, "name")?,
-            notes: crate::runtime::finish(f4, "notes")?,
-            rows: crate::runtime::finish(f5, "rows")?,
-            tags: crate::runtime::finish(f6, "tags")?,
-        })
     }
 }
 
@@ -718,17 +756,22 @@ impl crate::runtime::FromJson for QueryMatrixJs {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct QueryMatrixJs")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "k" => crate::runtime::member(reader, &mut f0, "k")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<Vec<i64>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct QueryMatrixJs",
+            &["k"],
+            |key| match key {
+                "k" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { k: f0 }),
+            _ => Err(crate::runtime::unfilled("struct QueryMatrixJs")),
         }
-        Ok(Self {
-            k: crate::runtime::finish(f0, "k")?,
-        })
     }
 }
 
@@ -756,20 +799,24 @@ impl crate::runtime::FromJson for QueryMatrixObj {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct QueryMatrixObj")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "x" => crate::runtime::member(reader, &mut f0, "x")?,
-                "y" => crate::runtime::member(reader, &mut f1, "y")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        let mut f1: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct QueryMatrixObj",
+            &["x", "y"],
+            |key| match key {
+                "x" => Some(0),
+                "y" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { x: f0, y: f1 }),
+            _ => Err(crate::runtime::unfilled("struct QueryMatrixObj")),
         }
-        Ok(Self {
-            x: crate::runtime::finish(f0, "x")?,
-            y: crate::runtime::finish(f1, "y")?,
-        })
     }
 }
 
@@ -802,20 +849,24 @@ impl crate::runtime::FromJson for QueryMatrixObjDeep {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct QueryMatrixObjDeep")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "a" => crate::runtime::member(reader, &mut f0, "a")?,
-                "l" => crate::runtime::member(reader, &mut f1, "l")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<QueryMatrixObjDeepA>> = None;
+        let mut f1: Option<Option<Vec<String>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct QueryMatrixObjDeep",
+            &["a", "l"],
+            |key| match key {
+                "a" => Some(0),
+                "l" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { a: f0, l: f1 }),
+            _ => Err(crate::runtime::unfilled("struct QueryMatrixObjDeep")),
         }
-        Ok(Self {
-            a: crate::runtime::finish(f0, "a")?,
-            l: crate::runtime::finish(f1, "l")?,
-        })
     }
 }
 
@@ -846,17 +897,22 @@ impl crate::runtime::FromJson for QueryMatrixObjDeepA {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct QueryMatrixObjDeepA")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "b" => crate::runtime::member(reader, &mut f0, "b")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct QueryMatrixObjDeepA",
+            &["b"],
+            |key| match key {
+                "b" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { b: f0 }),
+            _ => Err(crate::runtime::unfilled("struct QueryMatrixObjDeepA")),
         }
-        Ok(Self {
-            b: crate::runtime::finish(f0, "b")?,
-        })
     }
 }
 
@@ -880,17 +936,22 @@ impl crate::runtime::FromJson for SizedType {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct SizedType")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "side" => crate::runtime::member(reader, &mut f0, "side")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<f64> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct SizedType",
+            &["side"],
+            |key| match key {
+                "side" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { side: f0 }),
+            _ => Err(crate::runtime::unfilled("struct SizedType")),
         }
-        Ok(Self {
-            side: crate::runtime::finish(f0, "side")?,
-        })
     }
 }
 
@@ -915,20 +976,24 @@ impl crate::runtime::FromJson for Square {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Square")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "side" => crate::runtime::member(reader, &mut f0, "side")?,
-                "type" => crate::runtime::member(reader, &mut f1, "type")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<f64> = None;
+        let mut f1: Option<SquareType> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Square",
+            &["side", "type"],
+            |key| match key {
+                "side" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { side: f0, type_: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Square")),
         }
-        Ok(Self {
-            side: crate::runtime::finish(f0, "side")?,
-            type_: crate::runtime::finish(f1, "type")?,
-        })
     }
 }
 

@@ -15,20 +15,24 @@ impl crate::runtime::FromJson for ChatBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ChatBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "prompt" => crate::runtime::member(reader, &mut f0, "prompt")?,
-                "stream" => crate::runtime::member(reader, &mut f1, "stream")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<Option<bool>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ChatBody",
+            &["prompt", "stream"],
+            |key| match key {
+                "prompt" => Some(0),
+                "stream" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { prompt: f0, stream: f1 }),
+            _ => Err(crate::runtime::unfilled("struct ChatBody")),
         }
-        Ok(Self {
-            prompt: crate::runtime::finish(f0, "prompt")?,
-            stream: crate::runtime::finish(f1, "stream")?,
-        })
     }
 }
 
@@ -64,20 +68,24 @@ impl crate::runtime::FromJson for Chunk {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Chunk")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "index" => crate::runtime::member(reader, &mut f0, "index")?,
-                "text" => crate::runtime::member(reader, &mut f1, "text")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<i64> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Chunk",
+            &["index", "text"],
+            |key| match key {
+                "index" => Some(0),
+                "text" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { index: f0, text: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Chunk")),
         }
-        Ok(Self {
-            index: crate::runtime::finish(f0, "index")?,
-            text: crate::runtime::finish(f1, "text")?,
-        })
     }
 }
 
@@ -108,31 +116,40 @@ impl crate::runtime::FromJson for CreateCustomerBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut object = reader.object("struct CreateCustomerBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "address" => crate::runtime::member(reader, &mut f0, "address")?,
-                "email" => crate::runtime::member(reader, &mut f1, "email")?,
-                "extra" => crate::runtime::member(reader, &mut f2, "extra")?,
-                "metadata" => crate::runtime::member(reader, &mut f3, "metadata")?,
-                "preferred_locales" => {
-                    crate::runtime::member(reader, &mut f4, "preferred_locales")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<CreateCustomerBodyAddress>> = None;
+        let mut f1: Option<String> = None;
+        let mut f2: Option<
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        > = None;
+        let mut f3: Option<Option<std::collections::BTreeMap<String, String>>> = None;
+        let mut f4: Option<Option<Vec<String>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct CreateCustomerBody",
+            &["address", "email", "extra", "metadata", "preferred_locales"],
+            |key| match key {
+                "address" => Some(0),
+                "email" => Some(1),
+                "extra" => Some(2),
+                "metadata" => Some(3),
+                "preferred_locales" => Some(4),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
+                    address: f0,
+                    email: f1,
+                    extra: f2,
+                    metadata: f3,
+                    preferred_locales: f4,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct CreateCustomerBody")),
         }
-        Ok(Self {
-            address: crate::runtime::finish(f0, "address")?,
-            email: crate::runtime::finish(f1, "email")?,
-            extra: crate::runtime::finish(f2, "extra")?,
-            metadata: crate::runtime::finish(f3, "metadata")?,
-            preferred_locales: crate::runtime::finish(f4, "preferred_locales")?,
-        })
     }
 }
 
@@ -197,20 +214,24 @@ impl crate::runtime::FromJson for CreateCustomerBodyAddress {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct CreateCustomerBodyAddress")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "city" => crate::runtime::member(reader, &mut f0, "city")?,
-                "lines" => crate::runtime::member(reader, &mut f1, "lines")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Option<Vec<String>>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct CreateCustomerBodyAddress",
+            &["city", "lines"],
+            |key| match key {
+                "city" => Some(0),
+                "lines" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { city: f0, lines: f1 }),
+            _ => Err(crate::runtime::unfilled("struct CreateCustomerBodyAddress")),
         }
-        Ok(Self {
-            city: crate::runtime::finish(f0, "city")?,
-            lines: crate::runtime::finish(f1, "lines")?,
-        })
     }
 }
 
@@ -240,17 +261,22 @@ impl crate::runtime::FromJson for Health {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct Health")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "status" => crate::runtime::member(reader, &mut f0, "status")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Health",
+            &["status"],
+            |key| match key {
+                "status" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { status: f0 }),
+            _ => Err(crate::runtime::unfilled("struct Health")),
         }
-        Ok(Self {
-            status: crate::runtime::finish(f0, "status")?,
-        })
     }
 }
 
@@ -274,20 +300,24 @@ impl crate::runtime::FromJson for Item {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Item")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "count" => crate::runtime::member(reader, &mut f0, "count")?,
-                "name" => crate::runtime::member(reader, &mut f1, "name")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Item",
+            &["count", "name"],
+            |key| match key {
+                "count" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { count: f0, name: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Item")),
         }
-        Ok(Self {
-            count: crate::runtime::finish(f0, "count")?,
-            name: crate::runtime::finish(f1, "name")?,
-        })
     }
 }
 
@@ -335,20 +365,24 @@ impl crate::runtime::FromJson for Problem {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Problem")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "status" => crate::runtime::member(reader, &mut f0, "status")?,
-                "title" => crate::runtime::member(reader, &mut f1, "title")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Problem",
+            &["status", "title"],
+            |key| match key {
+                "status" => Some(0),
+                "title" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { status: f0, title: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Problem")),
         }
-        Ok(Self {
-            status: crate::runtime::finish(f0, "status")?,
-            title: crate::runtime::finish(f1, "title")?,
-        })
     }
 }
 
@@ -377,20 +411,24 @@ impl crate::runtime::FromJson for SearchOpts {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct SearchOpts")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "desc" => crate::runtime::member(reader, &mut f0, "desc")?,
-                "sort" => crate::runtime::member(reader, &mut f1, "sort")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<bool>> = None;
+        let mut f1: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct SearchOpts",
+            &["desc", "sort"],
+            |key| match key {
+                "desc" => Some(0),
+                "sort" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { desc: f0, sort: f1 }),
+            _ => Err(crate::runtime::unfilled("struct SearchOpts")),
         }
-        Ok(Self {
-            desc: crate::runtime::finish(f0, "desc")?,
-            sort: crate::runtime::finish(f1, "sort")?,
-        })
     }
 }
 
@@ -423,20 +461,24 @@ impl crate::runtime::FromJson for SearchRange {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct SearchRange")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "from" => crate::runtime::member(reader, &mut f0, "from")?,
-                "to" => crate::runtime::member(reader, &mut f1, "to")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        let mut f1: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct SearchRange",
+            &["from", "to"],
+            |key| match key {
+                "from" => Some(0),
+                "to" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { from: f0, to: f1 }),
+            _ => Err(crate::runtime::unfilled("struct SearchRange")),
         }
-        Ok(Self {
-            from: crate::runtime::finish(f0, "from")?,
-            to: crate::runtime::finish(f1, "to")?,
-        })
     }
 }
 
@@ -470,23 +512,32 @@ impl crate::runtime::FromJson for SubmitFormBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut object = reader.object("struct SubmitFormBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "age" => crate::runtime::member(reader, &mut f0, "age")?,
-                "colors" => crate::runtime::member(reader, &mut f1, "colors")?,
-                "name" => crate::runtime::member(reader, &mut f2, "name")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<i64>> = None;
+        let mut f1: Option<Option<Vec<String>>> = None;
+        let mut f2: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct SubmitFormBody",
+            &["age", "colors", "name"],
+            |key| match key {
+                "age" => Some(0),
+                "colors" => Some(1),
+                "name" => Some(2),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2],
+            None,
+        )?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    age: f0,
+                    colors: f1,
+                    name: f2,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct SubmitFormBody")),
         }
-        Ok(Self {
-            age: crate::runtime::finish(f0, "age")?,
-            colors: crate::runtime::finish(f1, "colors")?,
-            name: crate::runtime::finish(f2, "name")?,
-        })
     }
 }
 
@@ -535,29 +586,38 @@ impl crate::runtime::FromJson for UploadBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut object = reader.object("struct UploadBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "attachments" => crate::runtime::member(reader, &mut f0, "attachments")?,
-                "file" => crate::runtime::member(reader, &mut f1, "file")?,
-                "meta" => crate::runtime::member(reader, &mut f2, "meta")?,
-                "tags" => crate::runtime::member(reader, &mut f3, "tags")?,
-                "title" => crate::runtime::member(reader, &mut f4, "title")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<Vec<crate::Binary>>> = None;
+        let mut f1: Option<crate::Binary> = None;
+        let mut f2: Option<Option<UploadBodyMeta>> = None;
+        let mut f3: Option<Option<Vec<String>>> = None;
+        let mut f4: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct UploadBody",
+            &["attachments", "file", "meta", "tags", "title"],
+            |key| match key {
+                "attachments" => Some(0),
+                "file" => Some(1),
+                "meta" => Some(2),
+                "tags" => Some(3),
+                "title" => Some(4),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
+                    attachments: f0,
+                    file: f1,
+                    meta: f2,
+                    tags: f3,
+                    title: f4,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct UploadBody")),
         }
-        Ok(Self {
-            attachments: crate::runtime::finish(f0, "attachments")?,
-            file: crate::runtime::finish(f1, "file")?,
-            meta: crate::runtime::finish(f2, "meta")?,
-            tags: crate::runtime::finish(f3, "tags")?,
-            title: crate::runtime::finish(f4, "title")?,
-        })
     }
 }
 
@@ -637,17 +697,22 @@ impl crate::runtime::FromJson for UploadBodyMeta {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct UploadBodyMeta")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "size" => crate::runtime::member(reader, &mut f0, "size")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct UploadBodyMeta",
+            &["size"],
+            |key| match key {
+                "size" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { size: f0 }),
+            _ => Err(crate::runtime::unfilled("struct UploadBodyMeta")),
         }
-        Ok(Self {
-            size: crate::runtime::finish(f0, "size")?,
-        })
     }
 }
 

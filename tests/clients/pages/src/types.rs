@@ -15,20 +15,24 @@ impl crate::runtime::FromJson for ListArticlesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListArticlesResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "articles" => crate::runtime::member(reader, &mut f0, "articles")?,
-                "total" => crate::runtime::member(reader, &mut f1, "total")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<Vec<Named>>> = None;
+        let mut f1: Option<i64> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListArticlesResponse",
+            &["articles", "total"],
+            |key| match key {
+                "articles" => Some(0),
+                "total" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { articles: f0, total: f1 }),
+            _ => Err(crate::runtime::unfilled("struct ListArticlesResponse")),
         }
-        Ok(Self {
-            articles: crate::runtime::finish(f0, "articles")?,
-            total: crate::runtime::finish(f1, "total")?,
-        })
     }
 }
 
@@ -63,33 +67,38 @@ impl crate::runtime::FromJson for ListCallsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut object = reader.object("struct ListCallsResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "calls" => crate::runtime::member(reader, &mut f0, "calls")?,
-                "first_page_uri" => {
-                    crate::runtime::member(reader, &mut f1, "first_page_uri")?
-                }
-                "next_page_uri" => {
-                    crate::runtime::member(reader, &mut f2, "next_page_uri")?
-                }
-                "page" => crate::runtime::member(reader, &mut f3, "page")?,
-                "page_size" => crate::runtime::member(reader, &mut f4, "page_size")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<Vec<Named>>> = None;
+        let mut f1: Option<Option<String>> = None;
+        let mut f2: Option<crate::Nullable<String>> = None;
+        let mut f3: Option<Option<i64>> = None;
+        let mut f4: Option<Option<i64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListCallsResponse",
+            &["calls", "first_page_uri", "next_page_uri", "page", "page_size"],
+            |key| match key {
+                "calls" => Some(0),
+                "first_page_uri" => Some(1),
+                "next_page_uri" => Some(2),
+                "page" => Some(3),
+                "page_size" => Some(4),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
+                    calls: f0,
+                    first_page_uri: f1,
+                    next_page_uri: f2,
+                    page: f3,
+                    page_size: f4,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListCallsResponse")),
         }
-        Ok(Self {
-            calls: crate::runtime::finish(f0, "calls")?,
-            first_page_uri: crate::runtime::finish(f1, "first_page_uri")?,
-            next_page_uri: crate::runtime::finish(f2, "next_page_uri")?,
-            page: crate::runtime::finish(f3, "page")?,
-            page_size: crate::runtime::finish(f4, "page_size")?,
-        })
     }
 }
 
@@ -108,23 +117,32 @@ impl crate::runtime::FromJson for ListChargesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut object = reader.object("struct ListChargesResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "data" => crate::runtime::member(reader, &mut f0, "data")?,
-                "has_more" => crate::runtime::member(reader, &mut f1, "has_more")?,
-                "object" => crate::runtime::member(reader, &mut f2, "object")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Vec<Named>> = None;
+        let mut f1: Option<bool> = None;
+        let mut f2: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListChargesResponse",
+            &["data", "has_more", "object"],
+            |key| match key {
+                "data" => Some(0),
+                "has_more" => Some(1),
+                "object" => Some(2),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2],
+            None,
+        )?;
+        match (f0, f1, f2) {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
+                    data: f0,
+                    has_more: f1,
+                    object: f2,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListChargesResponse")),
         }
-        Ok(Self {
-            data: crate::runtime::finish(f0, "data")?,
-            has_more: crate::runtime::finish(f1, "has_more")?,
-            object: crate::runtime::finish(f2, "object")?,
-        })
     }
 }
 
@@ -153,20 +171,29 @@ impl crate::runtime::FromJson for ListConnectorsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListConnectorsResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "connectors" => crate::runtime::member(reader, &mut f0, "connectors")?,
-                "total_count" => crate::runtime::member(reader, &mut f1, "total_count")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Vec<Named>> = None;
+        let mut f1: Option<Option<f64>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListConnectorsResponse",
+            &["connectors", "total_count"],
+            |key| match key {
+                "connectors" => Some(0),
+                "total_count" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    connectors: f0,
+                    total_count: f1,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListConnectorsResponse")),
         }
-        Ok(Self {
-            connectors: crate::runtime::finish(f0, "connectors")?,
-            total_count: crate::runtime::finish(f1, "total_count")?,
-        })
     }
 }
 
@@ -193,20 +220,29 @@ impl crate::runtime::FromJson for ListEventsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListEventsResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "events" => crate::runtime::member(reader, &mut f0, "events")?,
-                "total_count" => crate::runtime::member(reader, &mut f1, "total_count")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Vec<Named>> = None;
+        let mut f1: Option<i64> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListEventsResponse",
+            &["events", "total_count"],
+            |key| match key {
+                "events" => Some(0),
+                "total_count" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    events: f0,
+                    total_count: f1,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListEventsResponse")),
         }
-        Ok(Self {
-            events: crate::runtime::finish(f0, "events")?,
-            total_count: crate::runtime::finish(f1, "total_count")?,
-        })
     }
 }
 
@@ -232,22 +268,29 @@ impl crate::runtime::FromJson for ListFilesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListFilesResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "files" => crate::runtime::member(reader, &mut f0, "files")?,
-                "nextPageToken" => {
-                    crate::runtime::member(reader, &mut f1, "nextPageToken")?
-                }
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Vec<Named>> = None;
+        let mut f1: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListFilesResponse",
+            &["files", "nextPageToken"],
+            |key| match key {
+                "files" => Some(0),
+                "nextPageToken" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    files: f0,
+                    next_page_token: f1,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListFilesResponse")),
         }
-        Ok(Self {
-            files: crate::runtime::finish(f0, "files")?,
-            next_page_token: crate::runtime::finish(f1, "nextPageToken")?,
-        })
     }
 }
 
@@ -278,20 +321,24 @@ impl crate::runtime::FromJson for ListInstancesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListInstancesResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "items" => crate::runtime::member(reader, &mut f0, "items")?,
-                "next_page" => crate::runtime::member(reader, &mut f1, "next_page")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Vec<Named>> = None;
+        let mut f1: Option<crate::Nullable<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListInstancesResponse",
+            &["items", "next_page"],
+            |key| match key {
+                "items" => Some(0),
+                "next_page" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { items: f0, next_page: f1 }),
+            _ => Err(crate::runtime::unfilled("struct ListInstancesResponse")),
         }
-        Ok(Self {
-            items: crate::runtime::finish(f0, "items")?,
-            next_page: crate::runtime::finish(f1, "next_page")?,
-        })
     }
 }
 
@@ -322,22 +369,29 @@ impl crate::runtime::FromJson for ListUsersResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct ListUsersResponse")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "@odata.nextLink" => {
-                    crate::runtime::member(reader, &mut f0, "@odata.nextLink")?
-                }
-                "value" => crate::runtime::member(reader, &mut f1, "value")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
+        let mut f0: Option<Option<String>> = None;
+        let mut f1: Option<Vec<Named>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct ListUsersResponse",
+            &["@odata.nextLink", "value"],
+            |key| match key {
+                "@odata.nextLink" => Some(0),
+                "value" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
+                    odata_next_link: f0,
+                    value: f1,
+                })
             }
+            _ => Err(crate::runtime::unfilled("struct ListUsersResponse")),
         }
-        Ok(Self {
-            odata_next_link: crate::runtime::finish(f0, "@odata.nextLink")?,
-            value: crate::runtime::finish(f1, "value")?,
-        })
     }
 }
 
@@ -365,20 +419,24 @@ impl crate::runtime::FromJson for Named {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Named")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "id" => crate::runtime::member(reader, &mut f0, "id")?,
-                "name" => crate::runtime::member(reader, &mut f1, "name")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<Option<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Named",
+            &["id", "name"],
+            |key| match key {
+                "id" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { id: f0, name: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Named")),
         }
-        Ok(Self {
-            id: crate::runtime::finish(f0, "id")?,
-            name: crate::runtime::finish(f1, "name")?,
-        })
     }
 }
 

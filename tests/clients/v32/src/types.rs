@@ -13,17 +13,22 @@ impl crate::runtime::FromJson for CompleteBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct CompleteBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "prompt" => crate::runtime::member(reader, &mut f0, "prompt")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct CompleteBody",
+            &["prompt"],
+            |key| match key {
+                "prompt" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { prompt: f0 }),
+            _ => Err(crate::runtime::unfilled("struct CompleteBody")),
         }
-        Ok(Self {
-            prompt: crate::runtime::finish(f0, "prompt")?,
-        })
     }
 }
 
@@ -52,20 +57,24 @@ impl crate::runtime::FromJson for CompleteResponseEvent {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct CompleteResponseEvent")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "delta" => crate::runtime::member(reader, &mut f0, "delta")?,
-                "finish" => crate::runtime::member(reader, &mut f1, "finish")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        let mut f1: Option<crate::Nullable<String>> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct CompleteResponseEvent",
+            &["delta", "finish"],
+            |key| match key {
+                "delta" => Some(0),
+                "finish" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { delta: f0, finish: f1 }),
+            _ => Err(crate::runtime::unfilled("struct CompleteResponseEvent")),
         }
-        Ok(Self {
-            delta: crate::runtime::finish(f0, "delta")?,
-            finish: crate::runtime::finish(f1, "finish")?,
-        })
     }
 }
 
@@ -93,20 +102,24 @@ impl crate::runtime::FromJson for Node {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut object = reader.object("struct Node")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "children" => crate::runtime::member(reader, &mut f0, "children")?,
-                "name" => crate::runtime::member(reader, &mut f1, "name")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<Option<Vec<Node>>> = None;
+        let mut f1: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct Node",
+            &["children", "name"],
+            |key| match key {
+                "children" => Some(0),
+                "name" => Some(1),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1],
+            None,
+        )?;
+        match (f0, f1) {
+            (Some(f0), Some(f1)) => Ok(Self { children: f0, name: f1 }),
+            _ => Err(crate::runtime::unfilled("struct Node")),
         }
-        Ok(Self {
-            children: crate::runtime::finish(f0, "children")?,
-            name: crate::runtime::finish(f1, "name")?,
-        })
     }
 }
 
@@ -132,17 +145,22 @@ impl crate::runtime::FromJson for SearchCompletionsBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None;
-        let mut object = reader.object("struct SearchCompletionsBody")?;
-        while let Some(key) = object.next_key(reader)? {
-            match &*key {
-                "text" => crate::runtime::member(reader, &mut f0, "text")?,
-                _ => reader.skip().map_err(|err| err.at_key(&key))?,
-            }
+        let mut f0: Option<String> = None;
+        crate::runtime::read_object(
+            reader,
+            "struct SearchCompletionsBody",
+            &["text"],
+            |key| match key {
+                "text" => Some(0),
+                _ => None,
+            },
+            &mut [&mut f0],
+            None,
+        )?;
+        match (f0,) {
+            (Some(f0),) => Ok(Self { text: f0 }),
+            _ => Err(crate::runtime::unfilled("struct SearchCompletionsBody")),
         }
-        Ok(Self {
-            text: crate::runtime::finish(f0, "text")?,
-        })
     }
 }
 

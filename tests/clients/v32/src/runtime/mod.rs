@@ -55,7 +55,7 @@ pub use events::{Event, Events, StreamError, StreamOptions};
 pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
 pub use from_json::{JsonError, from_json_slice};
 #[allow(unused_imports)]
-pub(crate) use from_json::{FromJson, deserialize_from_json, enum_text, finish, member, rest_member, union_tag, unknown_variant, via_json};
+pub(crate) use from_json::{FromJson, deserialize_from_json, enum_text, read_object, unfilled, union_tag, unknown_variant, via_json};
 #[allow(unused_imports)]
 pub(crate) use json_reader::Reader;
 pub use limiter::RateLimiter;
