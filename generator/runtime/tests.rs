@@ -399,9 +399,19 @@ fn from_json_decodes_as_serde_derive_does() {
     );
     assert_eq!(decode::<u64>("-1").unwrap_err().reason(), "invalid value: integer `-1`, expected u64");
     // Floats: bit for bit what serde_json reads.
-    for text in ["2", "0.1", "-0", "1e-7", "123456789012345678901234567890", "2.2250738585072011e-308", "0.30000000000000004"] {
-        assert_eq!(decode::<f64>(text).map(f64::to_bits), serde_json::from_str::<f64>(text).map(f64::to_bits).map_err(|_| JsonError::new("")), "{text}");
-        assert_eq!(decode::<f32>(text).map(f32::to_bits), serde_json::from_str::<f32>(text).map(f32::to_bits).map_err(|_| JsonError::new("")), "{text}");
+    for text in
+        ["2", "0.1", "-0", "1e-7", "123456789012345678901234567890", "2.2250738585072011e-308", "0.30000000000000004"]
+    {
+        assert_eq!(
+            decode::<f64>(text).map(f64::to_bits),
+            serde_json::from_str::<f64>(text).map(f64::to_bits).map_err(|_| JsonError::new("")),
+            "{text}"
+        );
+        assert_eq!(
+            decode::<f32>(text).map(f32::to_bits),
+            serde_json::from_str::<f32>(text).map(f32::to_bits).map_err(|_| JsonError::new("")),
+            "{text}"
+        );
     }
     assert!(decode::<f64>("1e400").is_err());
     assert_eq!(decode::<bool>("null").unwrap_err().reason(), "invalid type: null, expected a boolean");
@@ -444,8 +454,30 @@ fn the_reader_accepts_and_refuses_what_serde_json_does() {
     // accepts it, and nothing panics.
     let mut rng = Lcg(7);
     let pieces: [&[u8]; 24] = [
-        b"{", b"}", b"[", b"]", b":", b",", b"\"k\"", b"\"\\u00e9\"", b"\"\\ud800\"", b"\"\\x\"", b" ", b"\n", b"1",
-        b"-0", b"01", b"1.", b"1.5e+3", b"-", b"true", b"nul", b"null", b"\"\x01\"", b"\xff", b"\"\xc3\xa9\"",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b":",
+        b",",
+        b"\"k\"",
+        b"\"\\u00e9\"",
+        b"\"\\ud800\"",
+        b"\"\\x\"",
+        b" ",
+        b"\n",
+        b"1",
+        b"-0",
+        b"01",
+        b"1.",
+        b"1.5e+3",
+        b"-",
+        b"true",
+        b"nul",
+        b"null",
+        b"\"\x01\"",
+        b"\xff",
+        b"\"\xc3\xa9\"",
     ];
     let mut agreed = 0;
     for _ in 0..20_000 {

@@ -92,6 +92,9 @@ pub fn run(args: &Args) -> Result<(), String> {
             println!("{prefix}{line}");
         }
     }
+    if args.spec.is_none() {
+        runtime_harness(&root, args.check)?;
+    }
     if args.check {
         return Ok(());
     }
@@ -102,6 +105,22 @@ pub fn run(args: &Args) -> Result<(), String> {
         println!("codegen: done in {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     }
     Ok(())
+}
+
+/// The `mod.rs` the `tests` crate runs the runtime's unit tests with
+/// (they are not emitted into generated crates): written, or compared.
+fn runtime_harness(root: &Path, check: bool) -> Result<(), String> {
+    let path = root.join("tests/tests/runtime_unit/mod.rs");
+    let wanted = generator::runtime::test_harness();
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == wanted {
+        return Ok(());
+    }
+    if check {
+        return Err(format!("{} differs from what the generator writes: run `cargo xtask codegen`", path.display()));
+    }
+    std::fs::create_dir_all(path.parent().unwrap_or(root)).map_err(|e| e.to_string())?;
+    std::fs::write(&path, wanted).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// This process's peak resident set (Linux `VmHWM`), for the benchmarks.

@@ -111,7 +111,6 @@ fn sources<'a>(api: &'a Api, options: &EmitOptions) -> Vec<Source<'a>> {
         let path = format!("src/runtime/{}.rs", module.name);
         files.push(Source::Text { path, contents: format!("{header}{}", module.source) });
     }
-    files.push(Source::Text { path: "src/runtime/tests.rs".into(), contents: format!("{header}{}", runtime::TESTS) });
     if options.examples {
         for (path, piece) in examples::files(api, &options.crate_name) {
             files.push(rust(&path, vec![piece]));

@@ -249,7 +249,9 @@ pub(crate) fn union_tag<'a>(
     expected: &str,
     variants_hold_tag: bool,
 ) -> Result<Cow<'a, str>, JsonError> {
-    reader.tag(property, expected, variants_hold_tag)?.ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
+    reader
+        .tag(property, expected, variants_hold_tag)?
+        .ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
 }
 
 /// A tagged union's value whose tag the document does not list (the tag

@@ -159,7 +159,8 @@ impl<'a> Reader<'a> {
         };
         match rest[len] {
             b'"' => {
-                let text = std::str::from_utf8(&rest[..len]).map_err(|_| JsonError::new("invalid unicode code point"))?;
+                let text =
+                    std::str::from_utf8(&rest[..len]).map_err(|_| JsonError::new("invalid unicode code point"))?;
                 self.at = start + len + 2;
                 Ok(Cow::Borrowed(text))
             }

@@ -31,8 +31,6 @@ mod transcode;
 mod tokens;
 mod validation;
 mod values;
-#[cfg(test)]
-mod tests;
 
 #[allow(unused_imports)]
 pub(crate) use call::{Call, Operation, RequestOptions, into_future, request_options};
