@@ -1,5 +1,5 @@
-//! Values the generated types hold: `Binary` content, `Nullable` fields and
-//! string enums decoded without copying.
+//! Values the generated types hold: `Binary` content, `Nullable` fields,
+//! and a tagged union's `UnknownVariant`.
 
 use super::{BinaryData, ChunkStream};
 use std::fmt;
