@@ -242,8 +242,8 @@ impl crate::runtime::FromJson for AutomatedRollout {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<f64> = None;
-        let mut f1: Option<Option<f64>> = None;
+        let mut f0 = None::<f64>;
+        let mut f1 = None::<Option<f64>>;
         crate::runtime::read_object(
             reader,
             "struct AutomatedRollout",
@@ -432,46 +432,46 @@ impl crate::runtime::FromJson for Autotune {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<AttributionWindow> = None;
-        let mut f1: Option<Option<AttributionWindowUnit>> = None;
-        let mut f2: Option<Option<f64>> = None;
-        let mut f3: Option<crate::Nullable<String>> = None;
-        let mut f4: Option<crate::Nullable<String>> = None;
-        let mut f5: Option<crate::Nullable<String>> = None;
-        let mut f6: Option<String> = None;
-        let mut f7: Option<ExplorationWindow> = None;
-        let mut f8: Option<Option<f64>> = None;
-        let mut f9: Option<Option<Vec<String>>> = None;
-        let mut f10: Option<Option<String>> = None;
-        let mut f11: Option<Option<bool>> = None;
-        let mut f12: Option<Option<Vec<String>>> = None;
-        let mut f13: Option<String> = None;
-        let mut f14: Option<Option<String>> = None;
-        let mut f15: Option<Option<Vec<TargetingRule>>> = None;
-        let mut f16: Option<crate::Nullable<String>> = None;
-        let mut f17: Option<Option<bool>> = None;
-        let mut f18: Option<bool> = None;
-        let mut f19: Option<crate::Nullable<f64>> = None;
-        let mut f20: Option<crate::Nullable<String>> = None;
-        let mut f21: Option<Option<String>> = None;
-        let mut f22: Option<Option<String>> = None;
-        let mut f23: Option<Option<String>> = None;
-        let mut f24: Option<Option<f64>> = None;
-        let mut f25: Option<Option<String>> = None;
-        let mut f26: Option<Option<String>> = None;
-        let mut f27: Option<Option<String>> = None;
-        let mut f28: Option<Option<OptimizationParameter>> = None;
-        let mut f29: Option<String> = None;
-        let mut f30: Option<String> = None;
-        let mut f31: Option<Option<Vec<String>>> = None;
-        let mut f32: Option<Option<Vec<String>>> = None;
-        let mut f33: Option<crate::Nullable<String>> = None;
-        let mut f34: Option<crate::Nullable<String>> = None;
-        let mut f35: Option<Option<String>> = None;
-        let mut f36: Option<Vec<Variant>> = None;
-        let mut f37: Option<Option<f64>> = None;
-        let mut f38: Option<crate::Nullable<Winner>> = None;
-        let mut f39: Option<WinnerThreshold> = None;
+        let mut f0 = None::<AttributionWindow>;
+        let mut f1 = None::<Option<AttributionWindowUnit>>;
+        let mut f2 = None::<Option<f64>>;
+        let mut f3 = None::<crate::Nullable<String>>;
+        let mut f4 = None::<crate::Nullable<String>>;
+        let mut f5 = None::<crate::Nullable<String>>;
+        let mut f6 = None::<String>;
+        let mut f7 = None::<ExplorationWindow>;
+        let mut f8 = None::<Option<f64>>;
+        let mut f9 = None::<Option<Vec<String>>>;
+        let mut f10 = None::<Option<String>>;
+        let mut f11 = None::<Option<bool>>;
+        let mut f12 = None::<Option<Vec<String>>>;
+        let mut f13 = None::<String>;
+        let mut f14 = None::<Option<String>>;
+        let mut f15 = None::<Option<Vec<TargetingRule>>>;
+        let mut f16 = None::<crate::Nullable<String>>;
+        let mut f17 = None::<Option<bool>>;
+        let mut f18 = None::<bool>;
+        let mut f19 = None::<crate::Nullable<f64>>;
+        let mut f20 = None::<crate::Nullable<String>>;
+        let mut f21 = None::<Option<String>>;
+        let mut f22 = None::<Option<String>>;
+        let mut f23 = None::<Option<String>>;
+        let mut f24 = None::<Option<f64>>;
+        let mut f25 = None::<Option<String>>;
+        let mut f26 = None::<Option<String>>;
+        let mut f27 = None::<Option<String>>;
+        let mut f28 = None::<Option<OptimizationParameter>>;
+        let mut f29 = None::<String>;
+        let mut f30 = None::<String>;
+        let mut f31 = None::<Option<Vec<String>>>;
+        let mut f32 = None::<Option<Vec<String>>>;
+        let mut f33 = None::<crate::Nullable<String>>;
+        let mut f34 = None::<crate::Nullable<String>>;
+        let mut f35 = None::<Option<String>>;
+        let mut f36 = None::<Vec<Variant>>;
+        let mut f37 = None::<Option<f64>>;
+        let mut f38 = None::<crate::Nullable<Winner>>;
+        let mut f39 = None::<WinnerThreshold>;
         crate::runtime::read_object(
             reader,
             "struct Autotune",
@@ -868,27 +868,27 @@ impl crate::runtime::FromJson for AutotuneCreate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<AttributionWindow> = None;
-        let mut f1: Option<Option<AttributionWindowUnit>> = None;
-        let mut f2: Option<Option<String>> = None;
-        let mut f3: Option<ExplorationWindow> = None;
-        let mut f4: Option<Option<f64>> = None;
-        let mut f5: Option<Option<Vec<String>>> = None;
-        let mut f6: Option<Option<String>> = None;
-        let mut f7: Option<Option<bool>> = None;
-        let mut f8: Option<Option<String>> = None;
-        let mut f9: Option<Option<bool>> = None;
-        let mut f10: Option<Option<String>> = None;
-        let mut f11: Option<Option<f64>> = None;
-        let mut f12: Option<Option<String>> = None;
-        let mut f13: Option<Option<String>> = None;
-        let mut f14: Option<String> = None;
-        let mut f15: Option<Option<OptimizationParameter>> = None;
-        let mut f16: Option<String> = None;
-        let mut f17: Option<Option<String>> = None;
-        let mut f18: Option<Option<String>> = None;
-        let mut f19: Option<Vec<VariantInput>> = None;
-        let mut f20: Option<WinnerThreshold> = None;
+        let mut f0 = None::<AttributionWindow>;
+        let mut f1 = None::<Option<AttributionWindowUnit>>;
+        let mut f2 = None::<Option<String>>;
+        let mut f3 = None::<ExplorationWindow>;
+        let mut f4 = None::<Option<f64>>;
+        let mut f5 = None::<Option<Vec<String>>>;
+        let mut f6 = None::<Option<String>>;
+        let mut f7 = None::<Option<bool>>;
+        let mut f8 = None::<Option<String>>;
+        let mut f9 = None::<Option<bool>>;
+        let mut f10 = None::<Option<String>>;
+        let mut f11 = None::<Option<f64>>;
+        let mut f12 = None::<Option<String>>;
+        let mut f13 = None::<Option<String>>;
+        let mut f14 = None::<String>;
+        let mut f15 = None::<Option<OptimizationParameter>>;
+        let mut f16 = None::<String>;
+        let mut f17 = None::<Option<String>>;
+        let mut f18 = None::<Option<String>>;
+        let mut f19 = None::<Vec<VariantInput>>;
+        let mut f20 = None::<WinnerThreshold>;
         crate::runtime::read_object(
             reader,
             "struct AutotuneCreate",
@@ -1270,25 +1270,25 @@ impl crate::runtime::FromJson for AutotuneFullUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<AttributionWindow> = None;
-        let mut f1: Option<Option<AttributionWindowUnit>> = None;
-        let mut f2: Option<Option<String>> = None;
-        let mut f3: Option<ExplorationWindow> = None;
-        let mut f4: Option<Option<f64>> = None;
-        let mut f5: Option<Option<Vec<String>>> = None;
-        let mut f6: Option<Option<String>> = None;
-        let mut f7: Option<Option<bool>> = None;
-        let mut f8: Option<Option<bool>> = None;
-        let mut f9: Option<Option<String>> = None;
-        let mut f10: Option<Option<f64>> = None;
-        let mut f11: Option<Option<String>> = None;
-        let mut f12: Option<Option<String>> = None;
-        let mut f13: Option<Option<OptimizationParameter>> = None;
-        let mut f14: Option<String> = None;
-        let mut f15: Option<Option<String>> = None;
-        let mut f16: Option<Option<String>> = None;
-        let mut f17: Option<Vec<VariantInput>> = None;
-        let mut f18: Option<WinnerThreshold> = None;
+        let mut f0 = None::<AttributionWindow>;
+        let mut f1 = None::<Option<AttributionWindowUnit>>;
+        let mut f2 = None::<Option<String>>;
+        let mut f3 = None::<ExplorationWindow>;
+        let mut f4 = None::<Option<f64>>;
+        let mut f5 = None::<Option<Vec<String>>>;
+        let mut f6 = None::<Option<String>>;
+        let mut f7 = None::<Option<bool>>;
+        let mut f8 = None::<Option<bool>>;
+        let mut f9 = None::<Option<String>>;
+        let mut f10 = None::<Option<f64>>;
+        let mut f11 = None::<Option<String>>;
+        let mut f12 = None::<Option<String>>;
+        let mut f13 = None::<Option<OptimizationParameter>>;
+        let mut f14 = None::<String>;
+        let mut f15 = None::<Option<String>>;
+        let mut f16 = None::<Option<String>>;
+        let mut f17 = None::<Vec<VariantInput>>;
+        let mut f18 = None::<WinnerThreshold>;
         crate::runtime::read_object(
             reader,
             "struct AutotuneFullUpdate",
@@ -1601,9 +1601,9 @@ impl crate::runtime::FromJson for AutotuneListResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Autotune>> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<Pagination> = None;
+        let mut f0 = None::<Vec<Autotune>>;
+        let mut f1 = None::<String>;
+        let mut f2 = None::<Pagination>;
         crate::runtime::read_object(
             reader,
             "struct AutotuneListResponse",
@@ -1716,25 +1716,25 @@ impl crate::runtime::FromJson for AutotunePartialUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<AttributionWindow>> = None;
-        let mut f1: Option<Option<AttributionWindowUnit>> = None;
-        let mut f2: Option<Option<String>> = None;
-        let mut f3: Option<Option<ExplorationWindow>> = None;
-        let mut f4: Option<Option<f64>> = None;
-        let mut f5: Option<Option<Vec<String>>> = None;
-        let mut f6: Option<Option<String>> = None;
-        let mut f7: Option<Option<bool>> = None;
-        let mut f8: Option<Option<bool>> = None;
-        let mut f9: Option<Option<String>> = None;
-        let mut f10: Option<Option<f64>> = None;
-        let mut f11: Option<Option<String>> = None;
-        let mut f12: Option<Option<String>> = None;
-        let mut f13: Option<Option<OptimizationParameter>> = None;
-        let mut f14: Option<Option<String>> = None;
-        let mut f15: Option<Option<String>> = None;
-        let mut f16: Option<Option<String>> = None;
-        let mut f17: Option<Option<Vec<VariantInput>>> = None;
-        let mut f18: Option<Option<WinnerThreshold>> = None;
+        let mut f0 = None::<Option<AttributionWindow>>;
+        let mut f1 = None::<Option<AttributionWindowUnit>>;
+        let mut f2 = None::<Option<String>>;
+        let mut f3 = None::<Option<ExplorationWindow>>;
+        let mut f4 = None::<Option<f64>>;
+        let mut f5 = None::<Option<Vec<String>>>;
+        let mut f6 = None::<Option<String>>;
+        let mut f7 = None::<Option<bool>>;
+        let mut f8 = None::<Option<bool>>;
+        let mut f9 = None::<Option<String>>;
+        let mut f10 = None::<Option<f64>>;
+        let mut f11 = None::<Option<String>>;
+        let mut f12 = None::<Option<String>>;
+        let mut f13 = None::<Option<OptimizationParameter>>;
+        let mut f14 = None::<Option<String>>;
+        let mut f15 = None::<Option<String>>;
+        let mut f16 = None::<Option<String>>;
+        let mut f17 = None::<Option<Vec<VariantInput>>>;
+        let mut f18 = None::<Option<WinnerThreshold>>;
         crate::runtime::read_object(
             reader,
             "struct AutotunePartialUpdate",
@@ -2039,8 +2039,8 @@ impl crate::runtime::FromJson for AutotuneResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Autotune> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<Autotune>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct AutotuneResponse",
@@ -2288,8 +2288,8 @@ impl crate::runtime::FromJson for ErrorBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<i64> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<i64>;
         crate::runtime::read_object(
             reader,
             "struct ErrorBody",
@@ -2341,9 +2341,9 @@ impl crate::runtime::FromJson for ExperimentStatusUpdate {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<Option<bool>> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<String>;
+        let mut f2 = None::<Option<bool>>;
         crate::runtime::read_object(
             reader,
             "struct ExperimentStatusUpdate",
@@ -2556,7 +2556,7 @@ impl crate::runtime::FromJson for MessageResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
+        let mut f0 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct MessageResponse",
@@ -2689,12 +2689,12 @@ impl crate::runtime::FromJson for Pagination {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<i64> = None;
-        let mut f2: Option<Option<String>> = None;
-        let mut f3: Option<i64> = None;
-        let mut f4: Option<Option<String>> = None;
-        let mut f5: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<i64>;
+        let mut f2 = None::<Option<String>>;
+        let mut f3 = None::<i64>;
+        let mut f4 = None::<Option<String>>;
+        let mut f5 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct Pagination",
@@ -2788,11 +2788,11 @@ impl crate::runtime::FromJson for TargetingCondition {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<crate::Nullable<String>> = None;
-        let mut f1: Option<crate::Nullable<String>> = None;
-        let mut f2: Option<Option<String>> = None;
-        let mut f3: Option<crate::Nullable<TargetingConditionTargetValue>> = None;
-        let mut f4: Option<ConditionType> = None;
+        let mut f0 = None::<crate::Nullable<String>>;
+        let mut f1 = None::<crate::Nullable<String>>;
+        let mut f2 = None::<Option<String>>;
+        let mut f3 = None::<crate::Nullable<TargetingConditionTargetValue>>;
+        let mut f4 = None::<ConditionType>;
         crate::runtime::read_object(
             reader,
             "struct TargetingCondition",
@@ -2964,17 +2964,17 @@ impl crate::runtime::FromJson for TargetingRule {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<Vec<AutomatedRollout>>> = None;
-        let mut f2: Option<Vec<TargetingCondition>> = None;
-        let mut f3: Option<crate::Nullable<Vec<String>>> = None;
-        let mut f4: Option<Option<String>> = None;
-        let mut f5: Option<String> = None;
-        let mut f6: Option<f64> = None;
-        let mut f7: Option<Option<Vec<AutomatedRollout>>> = None;
-        let mut f8: Option<
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<Option<Vec<AutomatedRollout>>>;
+        let mut f2 = None::<Vec<TargetingCondition>>;
+        let mut f3 = None::<crate::Nullable<Vec<String>>>;
+        let mut f4 = None::<Option<String>>;
+        let mut f5 = None::<String>;
+        let mut f6 = None::<f64>;
+        let mut f7 = None::<Option<Vec<AutomatedRollout>>>;
+        let mut f8 = None::<
             Option<std::collections::BTreeMap<String, serde_json::Value>>,
-        > = None;
+        >;
         crate::runtime::read_object(
             reader,
             "struct TargetingRule",
@@ -3086,10 +3086,10 @@ impl crate::runtime::FromJson for Variant {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<serde_json::Value> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<Option<f64>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<serde_json::Value>;
+        let mut f2 = None::<String>;
+        let mut f3 = None::<Option<f64>>;
         crate::runtime::read_object(
             reader,
             "struct Variant",
@@ -3149,9 +3149,9 @@ impl crate::runtime::FromJson for VariantInput {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<serde_json::Value> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<Option<f64>> = None;
+        let mut f0 = None::<serde_json::Value>;
+        let mut f1 = None::<String>;
+        let mut f2 = None::<Option<f64>>;
         crate::runtime::read_object(
             reader,
             "struct VariantInput",
@@ -3226,8 +3226,8 @@ impl crate::runtime::FromJson for Winner {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Winner",

@@ -203,7 +203,9 @@ fn struct_from_json(api: &Api, ident: &Ident, s: &Struct) -> TokenStream {
     let expected = format!("struct {ident}");
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("f{}", i)).collect();
     let types = s.fields.iter().map(|f| declared_type(api, f));
-    let slots_decl = quote! { #(let mut #slots: Option<#types> = None;)* };
+    // Typed as the turbofish of `None`: a declared `Option<…>` of a
+    // complex field type trips clippy's `type_complexity`.
+    let slots_decl = quote! { #(let mut #slots = None::<#types>;)* };
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let names = s.fields.iter().map(|f| format_ident!("{}", f.rust_name));
     let indexes = (0..s.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);

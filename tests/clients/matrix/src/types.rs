@@ -14,8 +14,8 @@ impl crate::runtime::FromJson for Cat {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<i64> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<i64>;
         crate::runtime::read_object(
             reader,
             "struct Cat",
@@ -56,8 +56,8 @@ impl crate::runtime::FromJson for Circle {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<f64> = None;
-        let mut f1: Option<Type> = None;
+        let mut f0 = None::<f64>;
+        let mut f1 = None::<Type>;
         crate::runtime::read_object(
             reader,
             "struct Circle",
@@ -97,8 +97,8 @@ impl crate::runtime::FromJson for Dog {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Dog",
@@ -232,11 +232,11 @@ impl crate::runtime::FromJson for Flat {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<bool>> = None;
-        let mut f1: Option<Option<Inner>> = None;
-        let mut f2: Option<String> = None;
-        let mut f3: Option<Option<Vec<Inner>>> = None;
-        let mut f4: Option<Option<Vec<String>>> = None;
+        let mut f0 = None::<Option<bool>>;
+        let mut f1 = None::<Option<Inner>>;
+        let mut f2 = None::<String>;
+        let mut f3 = None::<Option<Vec<Inner>>>;
+        let mut f4 = None::<Option<Vec<String>>>;
         crate::runtime::read_object(
             reader,
             "struct Flat",
@@ -431,8 +431,8 @@ impl crate::runtime::FromJson for HeaderMatrixXObj {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct HeaderMatrixXObj",
@@ -480,8 +480,8 @@ impl crate::runtime::FromJson for Inner {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct Inner",
@@ -537,13 +537,13 @@ impl crate::runtime::FromJson for Nested {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<Vec<i64>>>> = None;
-        let mut f1: Option<Option<Inner>> = None;
-        let mut f2: Option<Option<Vec<Option<i64>>>> = None;
-        let mut f3: Option<String> = None;
-        let mut f4: Option<Option<std::collections::BTreeMap<String, Option<String>>>> = None;
-        let mut f5: Option<Option<Vec<Inner>>> = None;
-        let mut f6: Option<Option<Vec<String>>> = None;
+        let mut f0 = None::<Option<Vec<Vec<i64>>>>;
+        let mut f1 = None::<Option<Inner>>;
+        let mut f2 = None::<Option<Vec<Option<i64>>>>;
+        let mut f3 = None::<String>;
+        let mut f4 = None::<Option<std::collections::BTreeMap<String, Option<String>>>>;
+        let mut f5 = None::<Option<Vec<Inner>>>;
+        let mut f6 = None::<Option<Vec<String>>>;
         crate::runtime::read_object(
             reader,
             "struct Nested",
@@ -756,7 +756,7 @@ impl crate::runtime::FromJson for QueryMatrixJs {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<i64>>> = None;
+        let mut f0 = None::<Option<Vec<i64>>>;
         crate::runtime::read_object(
             reader,
             "struct QueryMatrixJs",
@@ -799,8 +799,8 @@ impl crate::runtime::FromJson for QueryMatrixObj {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f0 = None::<Option<i64>>;
+        let mut f1 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct QueryMatrixObj",
@@ -849,8 +849,8 @@ impl crate::runtime::FromJson for QueryMatrixObjDeep {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<QueryMatrixObjDeepA>> = None;
-        let mut f1: Option<Option<Vec<String>>> = None;
+        let mut f0 = None::<Option<QueryMatrixObjDeepA>>;
+        let mut f1 = None::<Option<Vec<String>>>;
         crate::runtime::read_object(
             reader,
             "struct QueryMatrixObjDeep",
@@ -897,7 +897,7 @@ impl crate::runtime::FromJson for QueryMatrixObjDeepA {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct QueryMatrixObjDeepA",
@@ -936,7 +936,7 @@ impl crate::runtime::FromJson for SizedType {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<f64> = None;
+        let mut f0 = None::<f64>;
         crate::runtime::read_object(
             reader,
             "struct SizedType",
@@ -976,8 +976,8 @@ impl crate::runtime::FromJson for Square {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<f64> = None;
-        let mut f1: Option<SquareType> = None;
+        let mut f0 = None::<f64>;
+        let mut f1 = None::<SquareType>;
         crate::runtime::read_object(
             reader,
             "struct Square",

@@ -15,8 +15,8 @@ impl crate::runtime::FromJson for ChatBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<Option<bool>> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<Option<bool>>;
         crate::runtime::read_object(
             reader,
             "struct ChatBody",
@@ -68,8 +68,8 @@ impl crate::runtime::FromJson for Chunk {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<i64> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<i64>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Chunk",
@@ -116,13 +116,13 @@ impl crate::runtime::FromJson for CreateCustomerBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<CreateCustomerBodyAddress>> = None;
-        let mut f1: Option<String> = None;
-        let mut f2: Option<
+        let mut f0 = None::<Option<CreateCustomerBodyAddress>>;
+        let mut f1 = None::<String>;
+        let mut f2 = None::<
             Option<std::collections::BTreeMap<String, serde_json::Value>>,
-        > = None;
-        let mut f3: Option<Option<std::collections::BTreeMap<String, String>>> = None;
-        let mut f4: Option<Option<Vec<String>>> = None;
+        >;
+        let mut f3 = None::<Option<std::collections::BTreeMap<String, String>>>;
+        let mut f4 = None::<Option<Vec<String>>>;
         crate::runtime::read_object(
             reader,
             "struct CreateCustomerBody",
@@ -214,8 +214,8 @@ impl crate::runtime::FromJson for CreateCustomerBodyAddress {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Option<Vec<String>>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<Option<Vec<String>>>;
         crate::runtime::read_object(
             reader,
             "struct CreateCustomerBodyAddress",
@@ -261,7 +261,7 @@ impl crate::runtime::FromJson for Health {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
+        let mut f0 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Health",
@@ -300,8 +300,8 @@ impl crate::runtime::FromJson for Item {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<Option<i64>>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Item",
@@ -365,8 +365,8 @@ impl crate::runtime::FromJson for Problem {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<Option<i64>>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Problem",
@@ -411,8 +411,8 @@ impl crate::runtime::FromJson for SearchOpts {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<bool>> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f0 = None::<Option<bool>>;
+        let mut f1 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct SearchOpts",
@@ -461,8 +461,8 @@ impl crate::runtime::FromJson for SearchRange {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
-        let mut f1: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<i64>>;
+        let mut f1 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct SearchRange",
@@ -512,9 +512,9 @@ impl crate::runtime::FromJson for SubmitFormBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
-        let mut f1: Option<Option<Vec<String>>> = None;
-        let mut f2: Option<String> = None;
+        let mut f0 = None::<Option<i64>>;
+        let mut f1 = None::<Option<Vec<String>>>;
+        let mut f2 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct SubmitFormBody",
@@ -586,11 +586,11 @@ impl crate::runtime::FromJson for UploadBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<crate::Binary>>> = None;
-        let mut f1: Option<crate::Binary> = None;
-        let mut f2: Option<Option<UploadBodyMeta>> = None;
-        let mut f3: Option<Option<Vec<String>>> = None;
-        let mut f4: Option<Option<String>> = None;
+        let mut f0 = None::<Option<Vec<crate::Binary>>>;
+        let mut f1 = None::<crate::Binary>;
+        let mut f2 = None::<Option<UploadBodyMeta>>;
+        let mut f3 = None::<Option<Vec<String>>>;
+        let mut f4 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct UploadBody",
@@ -697,7 +697,7 @@ impl crate::runtime::FromJson for UploadBodyMeta {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct UploadBodyMeta",

@@ -15,8 +15,8 @@ impl crate::runtime::FromJson for ListArticlesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<Named>>> = None;
-        let mut f1: Option<i64> = None;
+        let mut f0 = None::<Option<Vec<Named>>>;
+        let mut f1 = None::<i64>;
         crate::runtime::read_object(
             reader,
             "struct ListArticlesResponse",
@@ -67,11 +67,11 @@ impl crate::runtime::FromJson for ListCallsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<Named>>> = None;
-        let mut f1: Option<Option<String>> = None;
-        let mut f2: Option<crate::Nullable<String>> = None;
-        let mut f3: Option<Option<i64>> = None;
-        let mut f4: Option<Option<i64>> = None;
+        let mut f0 = None::<Option<Vec<Named>>>;
+        let mut f1 = None::<Option<String>>;
+        let mut f2 = None::<crate::Nullable<String>>;
+        let mut f3 = None::<Option<i64>>;
+        let mut f4 = None::<Option<i64>>;
         crate::runtime::read_object(
             reader,
             "struct ListCallsResponse",
@@ -117,9 +117,9 @@ impl crate::runtime::FromJson for ListChargesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Named>> = None;
-        let mut f1: Option<bool> = None;
-        let mut f2: Option<Option<String>> = None;
+        let mut f0 = None::<Vec<Named>>;
+        let mut f1 = None::<bool>;
+        let mut f2 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct ListChargesResponse",
@@ -171,8 +171,8 @@ impl crate::runtime::FromJson for ListConnectorsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Named>> = None;
-        let mut f1: Option<Option<f64>> = None;
+        let mut f0 = None::<Vec<Named>>;
+        let mut f1 = None::<Option<f64>>;
         crate::runtime::read_object(
             reader,
             "struct ListConnectorsResponse",
@@ -220,8 +220,8 @@ impl crate::runtime::FromJson for ListEventsResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Named>> = None;
-        let mut f1: Option<i64> = None;
+        let mut f0 = None::<Vec<Named>>;
+        let mut f1 = None::<i64>;
         crate::runtime::read_object(
             reader,
             "struct ListEventsResponse",
@@ -268,8 +268,8 @@ impl crate::runtime::FromJson for ListFilesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Named>> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f0 = None::<Vec<Named>>;
+        let mut f1 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct ListFilesResponse",
@@ -321,8 +321,8 @@ impl crate::runtime::FromJson for ListInstancesResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Vec<Named>> = None;
-        let mut f1: Option<crate::Nullable<String>> = None;
+        let mut f0 = None::<Vec<Named>>;
+        let mut f1 = None::<crate::Nullable<String>>;
         crate::runtime::read_object(
             reader,
             "struct ListInstancesResponse",
@@ -369,8 +369,8 @@ impl crate::runtime::FromJson for ListUsersResponse {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<String>> = None;
-        let mut f1: Option<Vec<Named>> = None;
+        let mut f0 = None::<Option<String>>;
+        let mut f1 = None::<Vec<Named>>;
         crate::runtime::read_object(
             reader,
             "struct ListUsersResponse",
@@ -419,8 +419,8 @@ impl crate::runtime::FromJson for Named {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<Option<String>> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<Option<String>>;
         crate::runtime::read_object(
             reader,
             "struct Named",

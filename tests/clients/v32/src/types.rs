@@ -13,7 +13,7 @@ impl crate::runtime::FromJson for CompleteBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
+        let mut f0 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct CompleteBody",
@@ -57,8 +57,8 @@ impl crate::runtime::FromJson for CompleteResponseEvent {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
-        let mut f1: Option<crate::Nullable<String>> = None;
+        let mut f0 = None::<String>;
+        let mut f1 = None::<crate::Nullable<String>>;
         crate::runtime::read_object(
             reader,
             "struct CompleteResponseEvent",
@@ -102,8 +102,8 @@ impl crate::runtime::FromJson for Node {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<Option<Vec<Node>>> = None;
-        let mut f1: Option<String> = None;
+        let mut f0 = None::<Option<Vec<Node>>>;
+        let mut f1 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct Node",
@@ -145,7 +145,7 @@ impl crate::runtime::FromJson for SearchCompletionsBody {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0: Option<String> = None;
+        let mut f0 = None::<String>;
         crate::runtime::read_object(
             reader,
             "struct SearchCompletionsBody",
