@@ -251,14 +251,19 @@ pub(crate) fn union_tag<'a>(
         .ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
 }
 
-/// A tagged union's value whose tag the document does not list (the tag
-/// read ahead, and checked to be there once).
+/// A tagged union's value whose tag the document does not list. No
+/// variant's decoder refuses a second tag here, so when [`union_tag`]
+/// stopped at the first (`variants_hold_tag`), the rest of the object is
+/// read for another; else it was read whole already.
 pub(crate) fn unknown_variant(
     reader: &mut Reader<'_>,
     property: &str,
     tag: Cow<'_, str>,
+    variants_hold_tag: bool,
 ) -> Result<super::UnknownVariant, JsonError> {
-    reader.tag(property, "an object", false)?;
+    if variants_hold_tag {
+        reader.tag(property, "an object", false)?;
+    }
     let value = Value::from_json(reader)?;
     Ok(super::UnknownVariant { tag: tag.into_owned(), value })
 }

@@ -438,10 +438,13 @@ fn from_json_decodes_as_serde_derive_does() {
         union_tag(&mut Reader::new(b"{}"), "type", "union U", true).unwrap_err().reason(),
         "missing field `type`"
     );
-    let unknown = unknown_variant(&mut reader, "type", "cat".into()).unwrap();
-    // An unknown tag is checked to come once, whatever the variants hold.
+    let unknown = unknown_variant(&mut reader, "type", "cat".into(), true).unwrap();
+    // An unknown tag is checked to come once, whatever the variants hold:
+    // here, where reading ahead stopped at the first tag; otherwise
+    // `union_tag` read the whole object and refused it already.
     let twice = br#"{"type": "x", "type": "y"}"#;
-    assert!(unknown_variant(&mut Reader::new(twice), "type", "x".into()).is_err());
+    assert!(unknown_variant(&mut Reader::new(twice), "type", "x".into(), true).is_err());
+    assert!(union_tag(&mut Reader::new(twice), "type", "union U", false).is_err());
     assert_eq!((unknown.tag.as_str(), &unknown.value["type"]), ("cat", &serde_json::json!("cat")));
     assert_eq!(decode::<Variant>("[1]").unwrap_err().reason(), "invalid type: sequence, expected struct Variant");
     assert_eq!(decode::<Variant>(r#"{"name":"a"} x"#).unwrap_err().reason(), "trailing characters");

@@ -457,18 +457,13 @@ fn multipart_parts(root: &TokenStream, ident: &Ident, s: &Struct) -> TokenStream
 }
 
 fn field(api: &Api, f: &Field, serde: Directions) -> TokenStream {
-    let root = root(api);
-    let Field { rust_name, wire_name: _, doc, ty, presence: _, read_only, constraints, repr } = f;
-    let FieldRepr { wrapper, boxed, serde: field_serde, init: _, setter: _, checks: _, part: _ } = repr;
+    // The type is `declared_type`'s, which the decoder's slots share.
+    let Field { rust_name, wire_name: _, doc, ty: _, presence: _, read_only, constraints, repr } = f;
+    let FieldRepr { wrapper: _, boxed: _, serde: field_serde, init: _, setter: _, checks: _, part: _ } = repr;
     // `default` is for decoding, which `from_json` does by the IR.
     let FieldSerde { rename, default: _, skip } = field_serde;
     let name = format_ident!("{}", rust_name);
-    let inner = value_type(api, ty, *boxed);
-    let ty = match wrapper {
-        Wrapper::Plain => inner,
-        Wrapper::Option => quote! { Option<#inner> },
-        Wrapper::Nullable => quote! { #root::Nullable<#inner> },
-    };
+    let ty = declared_type(api, f);
     let mut serde_attrs = Vec::new();
     if let Some(wire) = rename {
         serde_attrs.push(quote! { rename = #wire });
@@ -782,7 +777,7 @@ fn union_item(api: &Api, ident: &Ident, docs: TokenStream, u: &Union, serde: Dir
                 let tag = #root::runtime::union_tag(reader, #property, #expected, #variants_hold_tag)?;
                 match &*tag {
                     #(#arms)*
-                    _ => #root::runtime::unknown_variant(reader, #property, tag).map(Self::#unknown),
+                    _ => #root::runtime::unknown_variant(reader, #property, tag, #variants_hold_tag).map(Self::#unknown),
                 }
             },
         ),

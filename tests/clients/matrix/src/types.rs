@@ -341,7 +341,10 @@ impl crate::runtime::FromJson for GetPetResponse {
         match &*tag {
             "cat" => <Cat as crate::runtime::FromJson>::from_json(reader).map(Self::Cat),
             "dog" => <Dog as crate::runtime::FromJson>::from_json(reader).map(Self::Dog),
-            _ => crate::runtime::unknown_variant(reader, "kind", tag).map(Self::Unknown),
+            _ => {
+                crate::runtime::unknown_variant(reader, "kind", tag, true)
+                    .map(Self::Unknown)
+            }
         }
     }
 }
@@ -399,7 +402,10 @@ impl crate::runtime::FromJson for GetShapeResponse {
             "Square" | "shape.square" => {
                 <Square as crate::runtime::FromJson>::from_json(reader).map(Self::Square)
             }
-            _ => crate::runtime::unknown_variant(reader, "type", tag).map(Self::Unknown),
+            _ => {
+                crate::runtime::unknown_variant(reader, "type", tag, true)
+                    .map(Self::Unknown)
+            }
         }
     }
 }

@@ -443,25 +443,40 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// Between a container's elements: `true` when another element comes
+    /// (after its `,`, unless it is the `first`), `false` once `closer`
+    /// closes the container.
+    fn next_element(&mut self, first: bool, closer: u8) -> Result<bool, JsonError> {
+        let object = closer == b'}';
+        match self.peek() {
+            Some(byte) if byte == closer => {
+                self.at += 1;
+                self.depth_left += 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.at += 1;
+                match self.peek() {
+                    Some(byte) if byte == closer => Err(JsonError::new("trailing comma")),
+                    _ => Ok(true),
+                }
+            }
+            Some(_) if !first && object => Err(JsonError::new("expected `,` or `}`")),
+            Some(_) if !first => Err(JsonError::new("expected `,` or `]`")),
+            Some(_) => Ok(true),
+            None if object => Err(JsonError::new("EOF while parsing an object")),
+            None => Err(JsonError::new("EOF while parsing a list")),
+        }
+    }
+}
+
 impl Object {
     /// The next member's key (its value comes next), or `None` once the
     /// object closes.
     pub(crate) fn next_key<'a>(&mut self, reader: &mut Reader<'a>) -> Result<Option<Cow<'a, str>>, JsonError> {
-        match reader.peek() {
-            Some(b'}') => {
-                reader.at += 1;
-                reader.depth_left += 1;
-                return Ok(None);
-            }
-            Some(b',') if !self.first => {
-                reader.at += 1;
-                if reader.peek() == Some(b'}') {
-                    return Err(JsonError::new("trailing comma"));
-                }
-            }
-            Some(_) if !self.first => return Err(JsonError::new("expected `,` or `}`")),
-            None => return Err(JsonError::new("EOF while parsing an object")),
-            Some(_) => {}
+        if !reader.next_element(self.first, b'}')? {
+            return Ok(None);
         }
         self.first = false;
         let key = match reader.peek() {
@@ -478,21 +493,8 @@ impl Array {
     /// The next item's index (the item comes next), or `None` once the
     /// array closes.
     pub(crate) fn next_item(&mut self, reader: &mut Reader<'_>) -> Result<Option<usize>, JsonError> {
-        match reader.peek() {
-            Some(b']') => {
-                reader.at += 1;
-                reader.depth_left += 1;
-                return Ok(None);
-            }
-            Some(b',') if self.next > 0 => {
-                reader.at += 1;
-                if reader.peek() == Some(b']') {
-                    return Err(JsonError::new("trailing comma"));
-                }
-            }
-            Some(_) if self.next > 0 => return Err(JsonError::new("expected `,` or `]`")),
-            None => return Err(JsonError::new("EOF while parsing a list")),
-            Some(_) => {}
+        if !reader.next_element(self.next == 0, b']')? {
+            return Ok(None);
         }
         self.next += 1;
         Ok(Some(self.next - 1))
