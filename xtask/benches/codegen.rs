@@ -4,27 +4,10 @@
 //! its figures; asserts nothing (see BENCHMARKS.md for the targets and the
 //! last recorded figures).
 
-use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-/// Median of repeated runs: at least `min_runs`, and more while under ~1 s.
-fn median<T>(min_runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < min_runs || (started.elapsed() < Duration::from_secs(1) && times.len() < 200) {
-        let t = Instant::now();
-        black_box(f());
-        times.push(t.elapsed());
-    }
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1e3)
-}
+use std::time::Duration;
+use xtask::timing::{median, ms};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

@@ -15,7 +15,8 @@ use statsig_autotune::Nullable;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use xtask::timing::{median, ms};
 
 /// The system allocator, counting the bytes live and their peak.
 struct Counting;
@@ -64,23 +65,6 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> usize {
     let peak = PEAK.load(Ordering::Relaxed) - before;
     drop(black_box(value));
     peak
-}
-
-/// Median of repeated runs: at least `min_runs`, and more while under ~1 s.
-fn median<T>(min_runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    let mut times = Vec::new();
-    let started = Instant::now();
-    while times.len() < min_runs || (started.elapsed() < Duration::from_secs(1) && times.len() < 200) {
-        let t = Instant::now();
-        black_box(f());
-        times.push(t.elapsed());
-    }
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2}", d.as_secs_f64() * 1e3)
 }
 
 // The derive twins of the generated `AutotuneListResponse` and what it

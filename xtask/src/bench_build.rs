@@ -32,9 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         std::fs::create_dir_all(path.parent().unwrap_or(&crate_dir)).map_err(|e| e.to_string())?;
         std::fs::write(&path, contents).map_err(|e| e.to_string())?;
     }
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"synthetic\"]\n")
-        .map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    crate::codegen::scratch_workspace(&root, &dir, &["synthetic".to_string()])?;
     println!(
         "bench-build: {operations} operations, {schemas} schemas: {} lines of Rust ({:.1} per operation)",
         generated.stats.lines,

@@ -27,6 +27,17 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Makes `workspace` a scratch workspace of `members` (folders in it) that
+/// builds offline with this workspace's lock file.
+pub fn scratch_workspace(root: &Path, workspace: &Path, members: &[String]) -> Result<(), String> {
+    let quoted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", quoted.join(", "));
+    std::fs::create_dir_all(workspace).map_err(|e| e.to_string())?;
+    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// `path` relative to the workspace root when it is inside it, so file
 /// headers are the same on every machine.
 fn label(path: &Path, root: &Path) -> String {

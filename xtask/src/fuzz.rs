@@ -10,7 +10,7 @@
 //! checked clippy-clean (`-D warnings`) in one scratch workspace. A failing
 //! case is kept as a fixture (`tests/fixtures/fuzz/`).
 
-use crate::codegen::workspace_root;
+use crate::codegen::{scratch_workspace, workspace_root};
 use serde_json::{json, Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -19,26 +19,26 @@ use std::time::Instant;
 
 const USAGE: &str = "cargo xtask fuzz [--cases N] [--seed S] [--compile K]";
 
-/// xorshift64*: small, deterministic.
-struct Rng(u64);
+/// xorshift64*: small, deterministic (the parity test's cases use it too).
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(crate) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -626,13 +626,8 @@ fn compile_batch(root: &Path, generated: &[(String, Vec<(String, String)>)], cou
             std::fs::write(&path, contents).map_err(|e| e.to_string())?;
         }
     }
-    let members: Vec<String> = chosen.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let members: Vec<String> = chosen.iter().map(|(name, _)| name.clone()).collect();
+    scratch_workspace(root, &workspace, &members)?;
     let started = Instant::now();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)

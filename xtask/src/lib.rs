@@ -3,3 +3,4 @@
 
 pub mod synth;
 pub mod synth_enums;
+pub mod timing;

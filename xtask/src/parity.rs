@@ -18,7 +18,8 @@
 //! buffers values in a way that changes what they accept (unions,
 //! nesting); unions try each variant's derive on the union's text.
 
-use crate::codegen::workspace_root;
+use crate::codegen::{scratch_workspace, workspace_root};
+use crate::fuzz::Rng;
 use generator::ir::{Api, Presence, SkipSerializing, TypeKind, TypeRef, Wrapper};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -88,7 +89,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         total_cases += cases.len();
         let lines: String = cases.iter().map(|c| serde_json::to_string(c).expect("strings") + "\n").collect();
         std::fs::write(crate_dir.join("cases.jsonl"), lines).map_err(|e| e.to_string())?;
-        members.push(format!("\"{name}\""));
+        members.push(name.clone());
         features.push(format!("parity-{name}/full-serde"));
         for feature in &api.crate_shape.features {
             features.push(format!("parity-{name}/{}", feature.name));
@@ -97,12 +98,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             features.push(format!("parity-{name}/unreferenced-schemas"));
         }
     }
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    scratch_workspace(&root, &workspace, &members)?;
     println!(
         "parity: {} documents, {total_cases} cases{}",
         documents.len(),
@@ -442,30 +438,6 @@ fn parity() {{
 
 // ---------------------------------------------------------------------------
 // The cases: JSON made from the schemas, then mutated.
-
-/// xorshift64*: small, deterministic.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 /// A JSON value as text will be written: numbers and odd strings raw,
 /// objects as member lists (so a key can repeat).

@@ -9,7 +9,7 @@
 //! sending sample events (`STREAMS`).
 //! `.ci/run` runs it after the tests.
 
-use crate::codegen::workspace_root;
+use crate::codegen::{scratch_workspace, workspace_root};
 use crate::contract;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -218,12 +218,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !unexpected.is_empty() {
         return Err(format!("operations left out that should not be:\n{}", unexpected.join("\n")));
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
-    );
-    std::fs::write(workspace.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    scratch_workspace(&root, &workspace, &members)?;
     let started = Instant::now();
     cargo(&workspace, &dir.join("target"), &["clippy", "--offline", "--workspace", "--", "-D", "warnings"])?;
     println!("real-world: {} crates clippy-clean in {:.0} s", members.len(), started.elapsed().as_secs_f64());
