@@ -223,6 +223,7 @@ impl CreateAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "create_autotune",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes",
             idempotent: false,
             accept: "application/json",
@@ -294,6 +295,7 @@ impl DeleteAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "delete_autotune",
             method: reqwest::Method::DELETE,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}",
             idempotent: true,
             accept: "application/json",
@@ -367,6 +369,7 @@ impl FinishAutotuneEarlyRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "finish_autotune_early",
             method: reqwest::Method::PUT,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}/make_decision",
             idempotent: false,
             accept: "application/json",
@@ -430,6 +433,7 @@ impl GetAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_autotune",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}",
             idempotent: true,
             accept: "application/json",
@@ -507,6 +511,7 @@ impl ListAutotunesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_autotunes",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes",
             idempotent: true,
             accept: "application/json",
@@ -654,6 +659,7 @@ impl PartiallyUpdateAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "partially_update_autotune",
             method: reqwest::Method::PATCH,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}",
             idempotent: false,
             accept: "application/json",
@@ -729,6 +735,7 @@ impl ResetAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "reset_autotune",
             method: reqwest::Method::PUT,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}/reset",
             idempotent: false,
             accept: "application/json",
@@ -796,6 +803,7 @@ impl StartAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "start_autotune",
             method: reqwest::Method::PUT,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}/start",
             idempotent: false,
             accept: "application/json",
@@ -859,6 +867,7 @@ impl UpdateAutotuneRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "update_autotune",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/console/v1/autotunes/{id}",
             idempotent: false,
             accept: "application/json",

@@ -1,10 +1,11 @@
 //! The client and its settings: `Client`, `ClientBuilder` and what a
 //! generated crate's `Spec` tells them.
 
-use super::{
-    parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy, Secret,
-    TokenSource,
-};
+use super::{parse_header, Credential, HeaderList, RateLimiter, Redactor, RetryPolicy, Secret};
+#[cfg(not(omit = "operations"))]
+use super::{Call, Operation, RequestOptions};
+#[cfg(not(omit = "credential_token"))]
+use super::TokenSource;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +18,12 @@ pub(crate) struct Spec {
     pub(crate) default_base_url: Option<&'static str>,
     /// Headers the spec asks for on every request (`x-client-default-headers`).
     pub(crate) default_headers: &'static [(&'static str, &'static str)],
+    #[cfg(not(omit = "operations"))]
     /// Response headers the spec documents as request ids.
     pub(crate) request_id_headers: &'static [&'static str],
     /// The number of security schemes (credential slots).
     pub(crate) security_schemes: usize,
+    #[cfg(not(omit = "operations"))]
     /// The `User-Agent` sent unless another is set.
     pub(crate) user_agent: &'static str,
 }
@@ -57,18 +60,22 @@ pub struct Client {
 pub(crate) const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
 
 pub(crate) struct Core {
+    #[cfg(not(omit = "operations"))]
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
+    #[cfg(not(omit = "operations"))]
     pub(crate) max_response_size: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limiter: Option<RateLimiter>,
     pub(crate) default_headers: reqwest::header::HeaderMap,
     pub(crate) credentials: Vec<Option<Credential>>,
+    #[cfg(not(omit = "operations"))]
     pub(crate) redactor: Arc<Redactor>,
     pub(crate) hook: Option<Arc<RequestHook>>,
     pub(crate) async_hook: Option<Arc<AsyncRequestHook>>,
+    #[cfg(not(omit = "operations"))]
     pub(crate) request_id_headers: &'static [&'static str],
 }
 
@@ -95,6 +102,7 @@ impl Client {
         &self.core.base_url
     }
 
+    #[cfg(not(omit = "operations"))]
     /// Starts a call of `operation`.
     pub(crate) fn call(&self, operation: &'static Operation, options: RequestOptions) -> Call {
         Call {
@@ -174,13 +182,15 @@ impl ClientBuilder {
         }
     }
 
-    /// Sets the credential of the security scheme at `index`.
+    #[cfg(not(omit = "credential_token"))]
     /// A security scheme's bearer tokens from `source`, asked for before
     /// each call that uses the scheme.
     pub(crate) fn token_source(self, index: usize, source: impl TokenSource + 'static) -> Self {
         self.credential(index, Credential::Token(Arc::new(source)))
     }
 
+    #[cfg(not(omit = "credentials"))]
+    /// Sets the credential of the security scheme at `index`.
     pub(crate) fn credential(mut self, index: usize, credential: Credential) -> Self {
         if let Some(slot) = self.credentials.get_mut(index) {
             *slot = Some(credential);
@@ -299,6 +309,7 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
+        #[cfg(not(omit = "operations"))]
         let http = match self.http_client {
             Some(client) => client,
             None => {
@@ -316,12 +327,14 @@ impl ClientBuilder {
             (None, None) => return Err(BuildError::MissingBaseUrl),
         };
         let mut redactor = Redactor::default();
+        #[cfg(not(omit = "credentials"))]
         for credential in self.credentials.iter().flatten() {
             // Refused now rather than at the first call.
             credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
             for secret in credential.secrets() {
                 redactor.add(secret.expose());
             }
+            #[cfg(not(omit = "credential_basic"))]
             if let Some(sent) = credential.encoded() {
                 redactor.add(&sent);
             }
@@ -335,24 +348,29 @@ impl ClientBuilder {
         }
         Ok(Client {
             core: Arc::new(Core {
+                #[cfg(not(omit = "operations"))]
                 http,
                 base_url: base_url.trim_end_matches('/').to_string(),
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,
+                #[cfg(not(omit = "operations"))]
                 max_response_size: self.max_response_size,
                 retry: self.retry,
                 rate_limiter: self.rate_limiter,
                 default_headers,
                 credentials: self.credentials,
+                #[cfg(not(omit = "operations"))]
                 redactor: Arc::new(redactor),
                 hook: self.hook,
                 async_hook: self.async_hook,
+                #[cfg(not(omit = "operations"))]
                 request_id_headers: self.spec.request_id_headers,
             }),
         })
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// Follows up to 10 redirects within the same origin; a redirect to
 /// another origin is not followed (it comes back as a response), so no
 /// credential or body goes to a host the caller did not choose.

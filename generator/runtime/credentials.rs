@@ -1,6 +1,7 @@
 //! Credentials and their redaction: `Secret`, the credentials a client
 //! holds and how each is attached, and scrubbing them from what servers send.
 
+#[cfg(not(omit = "credential_token"))]
 use super::TokenSource;
 use std::fmt;
 
@@ -116,10 +117,12 @@ impl Redactor {
         self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     }
 
+    #[cfg(not(omit = "operations"))]
     fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
 
+    #[cfg(not(omit = "operations"))]
     /// `text` with every credential replaced.
     pub(crate) fn text(&self, text: &str) -> String {
         let mut out = text.to_string();
@@ -131,6 +134,7 @@ impl Redactor {
         out
     }
 
+    #[cfg(not(omit = "operations"))]
     /// An error body with every credential scrubbed. A JSON body is
     /// scrubbed as decoded (every key and string), then written again, so
     /// a credential the server spelled with JSON escapes (`\u0063…`) is
@@ -152,6 +156,7 @@ impl Redactor {
         }
     }
 
+    #[cfg(not(omit = "operations"))]
     /// Scrubs every key and string of `value`; whether anything changed.
     fn json(&self, value: &mut serde_json::Value) -> bool {
         match value {
@@ -177,6 +182,7 @@ impl Redactor {
         }
     }
 
+    #[cfg(not(omit = "operations"))]
     pub(crate) fn bytes(&self, body: bytes::Bytes) -> bytes::Bytes {
         let mut body = body;
         for value in &self.values {
@@ -187,6 +193,7 @@ impl Redactor {
         body
     }
 
+    #[cfg(not(omit = "operations"))]
     pub(crate) fn headers(&self, headers: &mut reqwest::header::HeaderMap) {
         if self.is_empty() {
             return;
@@ -202,6 +209,7 @@ impl Redactor {
         }
     }
 
+    #[cfg(not(omit = "operations"))]
     pub(crate) fn error(&self, mut err: reqwest::Error) -> reqwest::Error {
         if let Some(url) = err.url_mut() {
             let text = url.as_str().to_string();
@@ -252,6 +260,7 @@ pub(crate) fn percent_encode(text: &str) -> String {
     out
 }
 
+#[cfg(not(omit = "operations"))]
 /// `haystack` with every `needle` replaced, or `None` when there is none.
 fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
     if needle.is_empty() || haystack.len() < needle.len() {
@@ -317,43 +326,73 @@ pub(crate) fn parse_header(
 /// A security scheme's credential, as the client sends it.
 #[derive(Clone)]
 pub(crate) enum Credential {
+    #[cfg(not(omit = "credential_header"))]
     /// An API key in a header (its name).
     Header(String, Secret),
+    #[cfg(not(omit = "credential_query"))]
     /// An API key in the query string.
     Query(String, Secret),
+    #[cfg(not(omit = "credential_cookie"))]
     /// An API key in a cookie.
     Cookie(String, Secret),
+    #[cfg(not(omit = "credential_bearer"))]
     /// `Authorization: Bearer …`.
     Bearer(Secret),
+    #[cfg(not(omit = "credential_basic"))]
     /// `Authorization: Basic …`: a user name and a password, both secret
     /// (some APIs take their key as the user name, with no password).
     Basic(Secret, Secret),
+    #[cfg(not(omit = "credential_token"))]
     /// `Authorization: Bearer …` with a token the source gives for each
     /// call (the call asks for it before sending).
     Token(std::sync::Arc<dyn TokenSource>),
 }
 
+#[cfg(not(omit = "credentials"))]
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credential::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
-            Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
-            Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
+        match *self {
+            #[cfg(not(omit = "credential_header"))]
+            Credential::Header(ref name, _) => write!(f, "Header({name}: <redacted>)"),
+            #[cfg(not(omit = "credential_query"))]
+            Credential::Query(ref name, _) => write!(f, "Query({name}=<redacted>)"),
+            #[cfg(not(omit = "credential_cookie"))]
+            Credential::Cookie(ref name, _) => write!(f, "Cookie({name}=<redacted>)"),
+            #[cfg(not(omit = "credential_bearer"))]
             Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            #[cfg(not(omit = "credential_basic"))]
             Credential::Basic(..) => f.write_str("Basic(<redacted>:<redacted>)"),
+            #[cfg(not(omit = "credential_token"))]
             Credential::Token(_) => f.write_str("Token(<from its source>)"),
         }
     }
 }
 
+/// A client without security schemes has no credentials.
+#[cfg(omit = "credentials")]
+impl fmt::Debug for Credential {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+#[cfg(not(omit = "credentials"))]
 impl Credential {
     /// The secrets it holds, known before any call (not a token source's):
     /// every part the scheme sends, a basic user name included.
     pub(crate) fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => vec![s],
+            #[cfg(not(omit = "credential_header"))]
+            Credential::Header(_, s) => vec![s],
+            #[cfg(not(omit = "credential_query"))]
+            Credential::Query(_, s) => vec![s],
+            #[cfg(not(omit = "credential_cookie"))]
+            Credential::Cookie(_, s) => vec![s],
+            #[cfg(not(omit = "credential_bearer"))]
             Credential::Bearer(s) => vec![s],
+            #[cfg(not(omit = "credential_basic"))]
             Credential::Basic(user, password) => vec![user, password],
+            #[cfg(not(omit = "credential_token"))]
             Credential::Token(_) => Vec::new(),
         }
     }
@@ -365,55 +404,67 @@ impl Credential {
         self.apply(&mut reqwest::Request::new(reqwest::Method::GET, url))
     }
 
+    #[cfg(not(omit = "credential_basic"))]
     /// The form the credential takes on the wire when it is not the secret
     /// itself (basic authentication's base64 of `user:password`).
     pub(crate) fn encoded(&self) -> Option<String> {
         match self {
+            #[cfg(not(omit = "credential_basic"))]
             Credential::Basic(user, secret) => {
                 Some(base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes()))
             }
+            #[cfg(any(not(omit = "credential_header"), not(omit = "credential_query"), not(omit = "credential_cookie"), not(omit = "credential_bearer"), not(omit = "credential_token")))]
             _ => None,
         }
     }
 
     /// Adds the credential to a request being built.
     pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+        #[cfg(any(not(omit = "credential_header"), not(omit = "credential_bearer"), not(omit = "credential_basic")))]
         let sensitive = |text: &str| {
             let mut value = reqwest::header::HeaderValue::from_str(text)
                 .map_err(|_| "a credential has a character a header cannot carry".to_string())?;
             value.set_sensitive(true);
             Ok::<_, String>(value)
         };
-        let headers = request.headers_mut();
         match self {
+            #[cfg(not(omit = "credential_header"))]
             Credential::Header(name, secret) => {
                 let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| format!("`{name}` is not a valid header name"))?;
-                headers.insert(name, sensitive(secret.expose())?);
+                request.headers_mut().insert(name, sensitive(secret.expose())?);
             }
+            #[cfg(not(omit = "credential_cookie"))]
             Credential::Cookie(name, secret) => {
+                let headers = request.headers_mut();
                 append_cookie(headers, &format!("{name}={}", secret.expose()))?;
                 if let Some(cookie) = headers.get_mut(reqwest::header::COOKIE) {
                     cookie.set_sensitive(true);
                 }
             }
+            #[cfg(not(omit = "credential_bearer"))]
             Credential::Bearer(secret) => {
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
+                let value = sensitive(&format!("Bearer {}", secret.expose()))?;
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
             }
+            #[cfg(not(omit = "credential_basic"))]
             Credential::Basic(user, secret) => {
                 let encoded = base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes());
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
             }
+            #[cfg(not(omit = "credential_query"))]
             Credential::Query(name, secret) => {
                 request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
             }
             // Replaced by the token it gave before the request is built.
+            #[cfg(not(omit = "credential_token"))]
             Credential::Token(_) => {}
         }
         Ok(())
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// Adds `text` to the request's one `Cookie` header (a client sends one).
 pub(crate) fn append_cookie(headers: &mut reqwest::header::HeaderMap, text: &str) -> Result<(), String> {
     let joined = match headers.get(reqwest::header::COOKIE).and_then(|v| v.to_str().ok()) {

@@ -1,16 +1,26 @@
 //! Request encoding: parameters by their style, and bodies as JSON, form,
 //! multipart, text or bytes.
 
-use super::{percent_encode, random_u64, Binary, Style};
+#[cfg(not(omit = "multipart_file"))]
+use super::Binary;
+#[cfg(not(omit = "param_path_styled"))]
+use super::percent_encode;
+#[cfg(not(omit = "body_multipart"))]
+use super::random_u64;
+#[cfg(not(omit = "style"))]
+use super::Style;
 use std::sync::Arc;
 
+#[cfg(not(omit = "operations"))]
 /// A request body ready to send.
 pub(crate) struct Body {
     pub(crate) content_type: String,
     pub(crate) data: BinaryData,
 }
 
+#[cfg(not(omit = "operations"))]
 impl Body {
+    #[cfg(any(not(omit = "body_json"), not(omit = "body_form"), not(omit = "body_text")))]
     pub(crate) fn bytes(media_type: &str, bytes: bytes::Bytes) -> Self {
         Self { content_type: media_type.to_string(), data: BinaryData::Bytes(bytes) }
     }
@@ -34,6 +44,7 @@ impl BinaryData {
         BinaryData::Stream(Arc::new(std::sync::Mutex::new(Some(stream))))
     }
 
+    #[cfg(not(omit = "operations"))]
     fn take_stream(stream: &std::sync::Mutex<Option<ChunkStream>>) -> Result<ChunkStream, String> {
         stream
             .lock()
@@ -42,6 +53,7 @@ impl BinaryData {
             .ok_or_else(|| "a streamed body can be sent only once".to_string())
     }
 
+    #[cfg(not(omit = "operations"))]
     pub(crate) fn into_reqwest(self) -> Result<reqwest::Body, String> {
         match self {
             BinaryData::Bytes(bytes) => Ok(bytes.into()),
@@ -50,6 +62,7 @@ impl BinaryData {
     }
 }
 
+#[cfg(not(omit = "body_form"))]
 /// The properties of a value as form fields: a property with a style (from
 /// the document's `encoding`) as a query parameter of that style would be
 /// (`deepObject`: `metadata[order_id]=1`, `tags[0]=a`); others as scalars,
@@ -76,12 +89,14 @@ pub(crate) fn form_pairs(value: &serde_json::Value, styles: &[(&str, Style)]) ->
     Ok(pairs)
 }
 
+#[cfg(not(omit = "body_multipart"))]
 /// A type that is the body of a `multipart/form-data` request: it adds a
 /// part per property.
 pub(crate) trait MultipartFields {
     fn write_parts(&self, form: &mut Multipart);
 }
 
+#[cfg(not(omit = "body_multipart"))]
 /// A free-form body (a map or any JSON object): a part per property.
 impl MultipartFields for serde_json::Value {
     fn write_parts(&self, form: &mut Multipart) {
@@ -96,6 +111,7 @@ impl MultipartFields for serde_json::Value {
     }
 }
 
+#[cfg(not(omit = "body_multipart"))]
 impl MultipartFields for serde_json::Map<String, serde_json::Value> {
     fn write_parts(&self, form: &mut Multipart) {
         for (key, value) in self {
@@ -104,6 +120,7 @@ impl MultipartFields for serde_json::Map<String, serde_json::Value> {
     }
 }
 
+#[cfg(not(omit = "body_multipart"))]
 impl<T: serde::Serialize> MultipartFields for std::collections::BTreeMap<String, T> {
     fn write_parts(&self, form: &mut Multipart) {
         for (key, value) in self {
@@ -112,6 +129,7 @@ impl<T: serde::Serialize> MultipartFields for std::collections::BTreeMap<String,
     }
 }
 
+#[cfg(not(omit = "body_multipart"))]
 /// A `multipart/form-data` body being assembled: text parts (`text/plain`)
 /// for scalars, a part per item for lists, JSON parts (`application/json`)
 /// for objects, file parts for [`Binary`] values; the spec's `encoding`
@@ -122,6 +140,7 @@ pub(crate) struct Multipart {
     pub(crate) failure: Option<String>,
 }
 
+#[cfg(not(omit = "body_multipart"))]
 pub(crate) struct MultipartPart {
     name: String,
     file_name: Option<String>,
@@ -129,6 +148,7 @@ pub(crate) struct MultipartPart {
     data: BinaryData,
 }
 
+#[cfg(not(omit = "body_multipart"))]
 impl Multipart {
     fn fail(&mut self, message: &str) {
         self.failure.get_or_insert_with(|| message.to_string());
@@ -173,6 +193,7 @@ impl Multipart {
         }
     }
 
+    #[cfg(not(omit = "multipart_file"))]
     /// A file part.
     pub(crate) fn file(&mut self, name: &str, file: &Binary) {
         let content_type =
@@ -227,14 +248,17 @@ impl Multipart {
     }
 }
 
+#[cfg(not(omit = "body_multipart"))]
 /// Chunks in memory and streams, one after the other.
 struct Concat(std::collections::VecDeque<Source>);
 
+#[cfg(not(omit = "body_multipart"))]
 enum Source {
     Bytes(bytes::Bytes),
     Stream(ChunkStream),
 }
 
+#[cfg(not(omit = "body_multipart"))]
 impl futures_core::Stream for Concat {
     type Item = Result<bytes::Bytes, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -262,10 +286,12 @@ impl futures_core::Stream for Concat {
     }
 }
 
+#[cfg(any(not(omit = "param_path_styled"), not(omit = "param_query_styled"), not(omit = "param_header_styled"), not(omit = "param_cookie_styled"), not(omit = "body_form")))]
 pub(crate) fn value_of<T: serde::Serialize + ?Sized>(name: &str, value: &T) -> Result<serde_json::Value, String> {
     serde_json::to_value(value).map_err(|err| format!("`{name}`: {err}"))
 }
 
+#[cfg(any(any(not(omit = "body_form"), not(omit = "body_multipart")), any(all(not(omit = "query_pairs"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), all(not(omit = "joined"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), not(omit = "param_path_styled")), all(not(omit = "query_pairs"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))))]
 /// The text of a scalar (strings unquoted).
 fn scalar_text(name: &str, value: &serde_json::Value) -> Result<String, String> {
     match value {
@@ -277,6 +303,7 @@ fn scalar_text(name: &str, value: &serde_json::Value) -> Result<String, String> 
     }
 }
 
+#[cfg(any(any(not(omit = "body_form"), not(omit = "body_multipart")), any(all(not(omit = "query_pairs"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), all(not(omit = "joined"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), not(omit = "param_path_styled")), all(not(omit = "query_pairs"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))))]
 /// A number as text: a whole one without a fraction (`2`, not `2.0`), as
 /// a server that reads an integer (a page or offset declared `type:
 /// number`) accepts it, and as JSON Schema counts it an integer too.
@@ -287,6 +314,7 @@ fn number_text(n: &serde_json::Number) -> String {
     }
 }
 
+#[cfg(any(all(not(omit = "query_pairs"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), all(not(omit = "joined"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), not(omit = "param_path_styled")))]
 /// The texts of a scalar or of a list's items.
 fn item_texts(name: &str, value: &serde_json::Value) -> Result<Vec<String>, String> {
     match value {
@@ -295,6 +323,7 @@ fn item_texts(name: &str, value: &serde_json::Value) -> Result<Vec<String>, Stri
     }
 }
 
+#[cfg(any(all(not(omit = "query_pairs"), any(not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), all(not(omit = "joined"), any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))), all(not(omit = "param_path_styled"), any(not(omit = "style_simple"), not(omit = "style_simple_exploded")))))]
 /// An object's `(key, text)` pairs, list values joined with commas.
 fn property_texts(
     name: &str,
@@ -307,6 +336,7 @@ fn property_texts(
         .collect()
 }
 
+#[cfg(not(omit = "query_pairs"))]
 /// A query parameter's `(name, text)` pairs.
 pub(crate) fn query_pairs(
     name: &str,
@@ -316,7 +346,9 @@ pub(crate) fn query_pairs(
     use serde_json::Value as V;
     Ok(match (value, style) {
         (V::Null, _) => Vec::new(),
+        #[cfg(not(omit = "style_json"))]
         (value, Style::Json) => vec![(name.to_string(), value.to_string())],
+        #[cfg(not(omit = "style_form"))]
         (V::Object(object), Style::Form) => {
             let mut pairs = Vec::new();
             for (key, v) in object.iter().filter(|(_, v)| !v.is_null()) {
@@ -324,40 +356,52 @@ pub(crate) fn query_pairs(
             }
             pairs
         }
+        #[cfg(not(omit = "style_deep_object"))]
         (V::Object(_), Style::DeepObject) => {
             let mut pairs = Vec::new();
             deep_pairs(name, value, &mut pairs)?;
             pairs
         }
-        (V::Object(object), style) => {
-            let separator = match style {
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
-                _ => ",",
-            };
-            let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
-            vec![(name.to_string(), flat.join(separator))]
-        }
+        #[cfg(not(omit = "style_space_delimited"))]
+        (V::Object(object), Style::SpaceDelimited) => flat_pairs(name, object, " ")?,
+        #[cfg(not(omit = "style_pipe_delimited"))]
+        (V::Object(object), Style::PipeDelimited) => flat_pairs(name, object, "|")?,
+        #[cfg(any(not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))]
+        (V::Object(object), _) => flat_pairs(name, object, ",")?,
+        #[cfg(not(omit = "style_form"))]
         (V::Array(_), Style::Form) => {
             item_texts(name, value)?.into_iter().map(|text| (name.to_string(), text)).collect()
         }
+        #[cfg(not(omit = "style_deep_object"))]
         (V::Array(_), Style::DeepObject) => {
             let mut pairs = Vec::new();
             deep_pairs(name, value, &mut pairs)?;
             pairs
         }
-        (V::Array(_), style) => {
-            let separator = match style {
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
-                _ => ",",
-            };
-            vec![(name.to_string(), item_texts(name, value)?.join(separator))]
-        }
+        #[cfg(not(omit = "style_space_delimited"))]
+        (V::Array(_), Style::SpaceDelimited) => vec![(name.to_string(), item_texts(name, value)?.join(" "))],
+        #[cfg(not(omit = "style_pipe_delimited"))]
+        (V::Array(_), Style::PipeDelimited) => vec![(name.to_string(), item_texts(name, value)?.join("|"))],
+        #[cfg(any(not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))]
+        (V::Array(_), _) => vec![(name.to_string(), item_texts(name, value)?.join(","))],
+        #[cfg(any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))]
         (scalar, _) => vec![(name.to_string(), scalar_text(name, scalar)?)],
     })
 }
 
+/// An object's properties and values as one query value, joined by
+/// `separator`.
+#[cfg(all(not(omit = "query_pairs"), any(not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded"))))]
+fn flat_pairs(
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    separator: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
+    Ok(vec![(name.to_string(), flat.join(separator))])
+}
+
+#[cfg(all(not(omit = "query_pairs"), not(omit = "style_deep_object")))]
 /// `name[key]=value`, nested objects as `name[a][b]`, lists by index
 /// (`name[0]=a`, `name[1][key]=b`): the bracket convention Rails, PHP and
 /// payment APIs read.
@@ -379,22 +423,28 @@ fn deep_pairs(prefix: &str, value: &serde_json::Value, pairs: &mut Vec<(String, 
     Ok(())
 }
 
+#[cfg(not(omit = "joined"))]
 /// A path, header or cookie parameter's one text, or `None` for `None`.
 pub(crate) fn joined(name: &str, value: &serde_json::Value, style: Style) -> Result<Option<String>, String> {
     use serde_json::Value as V;
     Ok(Some(match (value, style) {
         (V::Null, _) => return Ok(None),
+        #[cfg(not(omit = "style_json"))]
         (value, Style::Json) => value.to_string(),
+        #[cfg(not(omit = "style_simple_exploded"))]
         (V::Object(object), Style::SimpleExploded) => {
             property_texts(name, object)?.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
         }
+        #[cfg(any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))]
         (V::Object(object), _) => {
             property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")
         }
+        #[cfg(any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_label"), not(omit = "style_label_exploded"), not(omit = "style_matrix"), not(omit = "style_matrix_exploded")))]
         (value, _) => item_texts(name, value)?.join(","),
     }))
 }
 
+#[cfg(not(omit = "param_path_styled"))]
 /// A path parameter, percent-encoded. Empty, `.` and `..` are refused:
 /// they would change which resource the path names.
 pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
@@ -414,18 +464,36 @@ pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
     let encoded: Vec<String> = texts.iter().map(|t| percent_encode(t)).collect();
     Ok(match (style, &value) {
         // The separators stay literal; the values are encoded.
-        (Style::Simple | Style::SimpleExploded, serde_json::Value::Object(object)) => {
-            let pairs = property_texts(name, object)?;
-            let pairs = pairs.iter().map(|(key, text)| (percent_encode(key), percent_encode(text)));
-            match style {
-                Style::SimpleExploded => pairs.map(|(key, text)| format!("{key}={text}")).collect::<Vec<_>>().join(","),
-                _ => pairs.flat_map(|(key, text)| [key, text]).collect::<Vec<_>>().join(","),
-            }
-        }
+        #[cfg(not(omit = "style_simple"))]
+        (Style::Simple, serde_json::Value::Object(object)) => object_segment(name, object, false)?,
+        #[cfg(not(omit = "style_simple_exploded"))]
+        (Style::SimpleExploded, serde_json::Value::Object(object)) => object_segment(name, object, true)?,
+        #[cfg(not(omit = "style_label"))]
         (Style::Label, _) => format!(".{}", encoded.join(",")),
+        #[cfg(not(omit = "style_label_exploded"))]
         (Style::LabelExploded, _) => format!(".{}", encoded.join(".")),
+        #[cfg(not(omit = "style_matrix"))]
         (Style::Matrix, _) => format!(";{name}={}", encoded.join(",")),
+        #[cfg(not(omit = "style_matrix_exploded"))]
         (Style::MatrixExploded, _) => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
+        #[cfg(any(not(omit = "style_form"), not(omit = "style_form_compact"), not(omit = "style_simple"), not(omit = "style_simple_exploded"), not(omit = "style_space_delimited"), not(omit = "style_pipe_delimited"), not(omit = "style_deep_object"), not(omit = "style_json")))]
         _ => encoded.join(","),
+    })
+}
+
+/// An object as a path segment in `simple` style: `k,v,k,v`, or
+/// `k=v,k=v` exploded; the separators stay literal, the texts are encoded.
+#[cfg(all(not(omit = "param_path_styled"), any(not(omit = "style_simple"), not(omit = "style_simple_exploded"))))]
+fn object_segment(
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    exploded: bool,
+) -> Result<String, String> {
+    let pairs = property_texts(name, object)?;
+    let pairs = pairs.iter().map(|(key, text)| (percent_encode(key), percent_encode(text)));
+    Ok(if exploded {
+        pairs.map(|(key, text)| format!("{key}={text}")).collect::<Vec<_>>().join(",")
+    } else {
+        pairs.flat_map(|(key, text)| [key, text]).collect::<Vec<_>>().join(",")
     })
 }

@@ -1,6 +1,8 @@
 //! Errors: `Error` for a failed call, its context, and `ParseEnumError`.
 
-use super::{connection_closed, one_line, retry_after, Redactor, ValidationError};
+use super::{connection_closed, one_line, retry_after, ValidationError};
+#[cfg(not(omit = "operations"))]
+use super::Redactor;
 use std::fmt;
 use std::time::Duration;
 
@@ -328,6 +330,7 @@ impl fmt::Display for ParseEnumError {
 
 impl std::error::Error for ParseEnumError {}
 
+#[cfg(not(omit = "operations"))]
 /// A call that ended before a response could be decoded.
 #[derive(Debug)]
 pub(crate) struct CallFailure {
@@ -335,15 +338,18 @@ pub(crate) struct CallFailure {
     pub(crate) context: ErrorContext,
 }
 
+#[cfg(not(omit = "operations"))]
 #[derive(Debug)]
 pub(crate) enum Failure {
     InvalidRequest(String),
+    #[cfg(not(omit = "validate_call"))]
     Validation(ValidationError),
     Transport(reqwest::Error),
     Timeout(Duration),
     TooLarge { status: reqwest::StatusCode, headers: Box<reqwest::header::HeaderMap>, limit: usize },
 }
 
+#[cfg(not(omit = "operations"))]
 impl Failure {
     pub(crate) fn redacted(self, redactor: &Redactor) -> Self {
         match self {
@@ -354,11 +360,13 @@ impl Failure {
     }
 }
 
+#[cfg(not(omit = "operations"))]
 impl<E> From<CallFailure> for Error<E> {
     fn from(f: CallFailure) -> Self {
         let context = Box::new(f.context);
         match f.failure {
             Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
+            #[cfg(not(omit = "validate_call"))]
             Failure::Validation(source) => Error::Validation { source, context },
             Failure::Transport(source) => Error::Transport { source, context },
             Failure::Timeout(limit) => Error::Timeout { limit, context },

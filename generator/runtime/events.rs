@@ -8,6 +8,7 @@
 //! stream with an error. Server-sent events reconnect with `Last-Event-ID`
 //! when the connection drops, for calls that are safe to repeat (or when
 //! asked for).
+#![cfg(not(omit = "events"))]
 
 use super::decode::ByteStream;
 use std::fmt;
@@ -130,10 +131,14 @@ impl std::error::Error for StreamError {}
 /// One field line's effect on the event being read.
 #[derive(Debug, Default)]
 struct Pending {
+    #[cfg(not(omit = "events_sse"))]
     event: Option<String>,
     data: String,
+    #[cfg(not(omit = "events_sse"))]
     has_data: bool,
+    #[cfg(not(omit = "events_sse"))]
     id: Option<String>,
+    #[cfg(not(omit = "events_sse"))]
     retry: Option<Duration>,
 }
 
@@ -149,8 +154,34 @@ pub(crate) struct RawEvent {
 /// The framing a stream uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Framing {
+    #[cfg(not(omit = "events_sse"))]
     ServerSent,
+    #[cfg(not(omit = "events_lines"))]
     Lines,
+}
+
+impl Framing {
+    /// Whether a stream broken off can be opened again from the last
+    /// event id (server-sent events have ids; JSON lines do not).
+    fn resumes(self) -> bool {
+        match self {
+            #[cfg(not(omit = "events_sse"))]
+            Framing::ServerSent => true,
+            #[cfg(not(omit = "events_lines"))]
+            Framing::Lines => false,
+        }
+    }
+
+    /// Whether a last record without its line end counts: a JSON line does;
+    /// an unfinished server-sent event does not (the format says so).
+    fn ends_at_eof(self) -> bool {
+        match self {
+            #[cfg(not(omit = "events_sse"))]
+            Framing::ServerSent => false,
+            #[cfg(not(omit = "events_lines"))]
+            Framing::Lines => true,
+        }
+    }
 }
 
 /// Turns bytes, as they arrive, into events: lines end at LF, CR or CRLF
@@ -198,7 +229,7 @@ impl Parser {
     /// The end of the body: a JSON line without its newline still counts;
     /// an unfinished server-sent event does not (the format says so).
     pub(crate) fn finish(&mut self, out: &mut Vec<RawEvent>) {
-        if self.framing == Framing::Lines && !self.line.is_empty() {
+        if self.framing.ends_at_eof() && !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
             self.line_end(&line, out);
         }
@@ -211,6 +242,7 @@ impl Parser {
     fn line_end(&mut self, line: &[u8], out: &mut Vec<RawEvent>) {
         let text = String::from_utf8_lossy(line);
         match self.framing {
+            #[cfg(not(omit = "events_lines"))]
             Framing::Lines => {
                 // `application/json-seq` starts each record with RS.
                 let text = text.trim_start_matches('\u{1e}').trim();
@@ -218,10 +250,12 @@ impl Parser {
                     out.push(RawEvent { event: None, id: None, retry: None, data: text.to_string() });
                 }
             }
+            #[cfg(not(omit = "events_sse"))]
             Framing::ServerSent => self.field(&text, out),
         }
     }
 
+    #[cfg(not(omit = "events_sse"))]
     fn field(&mut self, line: &str, out: &mut Vec<RawEvent>) {
         if line.is_empty() {
             let pending = std::mem::take(&mut self.pending);
@@ -307,7 +341,7 @@ impl<T: Send + 'static> Events<T> {
         reopen: Option<Reopen>,
         safe_to_repeat: bool,
     ) -> Self {
-        let reconnect = framing == Framing::ServerSent && options.reconnect.unwrap_or(safe_to_repeat);
+        let reconnect = framing.resumes() && options.reconnect.unwrap_or(safe_to_repeat);
         let reader = Reader {
             body,
             parser: Parser::new(framing, options.max_event_size),
@@ -438,11 +472,13 @@ impl<T: Send + 'static> futures_core::Stream for Events<T> {
     }
 }
 
+#[cfg(not(omit = "events_json"))]
 /// An event's data as JSON of type `T`.
 pub(crate) fn json_event<T: super::FromJson>(data: &str) -> Result<T, String> {
     super::Reader::read_all(data.as_bytes()).map_err(|err| err.to_string())
 }
 
+#[cfg(not(omit = "events_text"))]
 /// An event's data as text.
 pub(crate) fn text_event(data: &str) -> Result<String, String> {
     Ok(data.to_string())

@@ -9,6 +9,7 @@
 //! fault is named by its exact path. What it accepts is what the derive
 //! accepts (a differential test holds the two together), except that an
 //! object is never read from an array of its fields in order.
+#![cfg(not(omit = "json"))]
 
 use super::decode::{join_path, path_key, PathStep};
 use super::json_reader::{Number, Reader};
@@ -83,6 +84,7 @@ impl JsonError {
         &self.0.reason
     }
 
+    #[cfg(not(omit = "json_untagged"))]
     /// No variant of a union fits: `what` (the union, or its unknown tag)
     /// and why each variant tried refused the value, with the path within
     /// it, so the field at fault is named.
@@ -128,10 +130,10 @@ pub fn from_json_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
     Reader::read_all(text)
 }
 
+#[cfg(not(omit = "json_deserialize"))]
 /// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
 /// self-describing format, is written out as JSON text, then decoded.
 /// Expanded in `types.rs`, whose `super` is the crate's root.
-#[allow(unused_macros)]
 macro_rules! deserialize_from_json {
     ($ty:ident) => {
         impl<'de> serde::Deserialize<'de> for $ty {
@@ -141,9 +143,10 @@ macro_rules! deserialize_from_json {
         }
     };
 }
-#[allow(unused_imports)]
+#[cfg(not(omit = "json_deserialize"))]
 pub(crate) use deserialize_from_json;
 
+#[cfg(not(omit = "json_deserialize"))]
 /// Decodes a `T` from any self-describing serde format, through its JSON
 /// text (which keeps repeated keys, so they are refused as in JSON).
 pub(crate) fn via_json<'de, D: serde::Deserializer<'de>, T: FromJson>(deserializer: D) -> Result<T, D::Error> {
@@ -151,6 +154,7 @@ pub(crate) fn via_json<'de, D: serde::Deserializer<'de>, T: FromJson>(deserializ
     Reader::read_all(&text).map_err(serde::de::Error::custom)
 }
 
+#[cfg(not(omit = "json_structs"))]
 /// Where a struct's field goes while its object is read: an `Option` of
 /// the field's type, filled once. (One method for both uses: each field
 /// type costs one function.)
@@ -162,6 +166,7 @@ pub(crate) trait Slot {
     fn fill(&mut self, reader: Option<&mut Reader<'_>>, name: &str) -> Result<(), JsonError>;
 }
 
+#[cfg(not(omit = "json_structs"))]
 impl<T: FromJson> Slot for Option<T> {
     fn fill(&mut self, reader: Option<&mut Reader<'_>>, name: &str) -> Result<(), JsonError> {
         match reader {
@@ -195,6 +200,7 @@ impl<T: FromJson> Rest for BTreeMap<String, T> {
     }
 }
 
+#[cfg(not(omit = "json_structs"))]
 /// Reads the object at the reader into a struct's slots: `slot_of` finds
 /// a member's slot by its key (a `match` the struct writes: a jump on the
 /// key's length, then its bytes), `names` are the wire names by slot; a
@@ -225,17 +231,20 @@ pub(crate) fn read_object(
     Ok(())
 }
 
+#[cfg(not(omit = "json_structs"))]
 /// The error for a slot [`read_object`] left empty, which it never does.
 pub(crate) fn unfilled(expected: &str) -> JsonError {
     JsonError::new(format!("a field of {expected} was not filled (a bug of the generator)"))
 }
 
+#[cfg(not(omit = "json_enums"))]
 /// A string enum's text, borrowed where the body allows (a known value
 /// then costs no allocation).
 pub(crate) fn enum_text<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, str>, JsonError> {
     reader.string("a string")
 }
 
+#[cfg(not(omit = "json_tagged"))]
 /// The tag of the tagged union at the reader, read ahead (the reader stays
 /// at the union's object): a missing tag is an error, as with serde's
 /// internally tagged enums. `variants_hold_tag`: each variant's decoder
@@ -251,6 +260,7 @@ pub(crate) fn union_tag<'a>(
         .ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
 }
 
+#[cfg(not(omit = "json_tagged"))]
 /// A tagged union's value whose tag the document does not list. No
 /// variant's decoder refuses a second tag here, so when [`union_tag`]
 /// stopped at the first (`variants_hold_tag`), the rest of the object is

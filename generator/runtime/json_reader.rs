@@ -8,6 +8,7 @@
 //! its own (a fraction, an exponent, an escape) it hands that one value to
 //! `serde_json`, so every number and string decodes to what serde's derive
 //! gives, whatever features of `serde_json` the build turns on.
+#![cfg(not(omit = "json"))]
 
 use super::from_json::JsonError;
 use std::borrow::Cow;
@@ -284,6 +285,7 @@ impl<'a> Reader<'a> {
         Ok(at)
     }
 
+    #[cfg(any(not(omit = "json_structs"), not(omit = "json_tagged")))]
     /// Passes over one value of any kind, checking its syntax as serde_json
     /// does for a value it ignores (with no limit to its nesting).
     pub(crate) fn skip(&mut self) -> Result<(), JsonError> {
@@ -377,6 +379,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[cfg(not(omit = "json_tagged"))]
     /// The value of the string member `property` of the object that comes
     /// next (a union's tag), read ahead: the reader stays where it was.
     /// With `first_only`, reading stops at the tag (the variant refuses a

@@ -23,6 +23,7 @@ pub struct RateLimiter {
 
 #[derive(Default)]
 struct LimiterShared {
+    #[cfg(not(omit = "operations"))]
     /// Waiters take turns in arrival order (Tokio's mutex is fair).
     turn: tokio::sync::Mutex<()>,
     state: std::sync::Mutex<LimiterState>,
@@ -32,6 +33,7 @@ struct LimiterShared {
 struct LimiterState {
     windows: Vec<Window>,
     mutations_only: bool,
+    #[cfg(not(omit = "operations"))]
     paused_until: Option<tokio::time::Instant>,
 }
 
@@ -82,6 +84,7 @@ impl RateLimiter {
         self.state().windows.iter().map(|w| (w.max, w.period)).collect()
     }
 
+    #[cfg(not(omit = "operations"))]
     /// Holds back the requests it paces for `wait` (a server's
     /// `Retry-After` to a request with `method`). A read under
     /// `mutations_only` is not paced, and its 429 pauses nothing.
@@ -96,6 +99,7 @@ impl RateLimiter {
         state.paused_until = Some(state.paused_until.map_or(until, |current| current.max(until)));
     }
 
+    #[cfg(not(omit = "operations"))]
     /// Waits until a request with `method` fits in every window, then
     /// counts it; the time waited.
     pub(crate) async fn acquire(&self, method: &reqwest::Method) -> Duration {
@@ -134,6 +138,7 @@ impl RateLimiter {
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// GET, HEAD and OPTIONS change nothing.
 fn is_read(method: &reqwest::Method) -> bool {
     use reqwest::Method;
@@ -141,6 +146,7 @@ fn is_read(method: &reqwest::Method) -> bool {
     [Method::GET, Method::HEAD, Method::OPTIONS].contains(method) || method.as_str() == "QUERY"
 }
 
+#[cfg(not(omit = "operations"))]
 /// About thirty years from `now`, or as far as the clock goes.
 fn far_future(now: tokio::time::Instant) -> tokio::time::Instant {
     let mut wait = Duration::from_secs(30 * 365 * 24 * 3600);

@@ -3,12 +3,14 @@
 //! numbers, offsets, cursors, next links in the body or a `Link` header).
 //! The generated code says how to ask for the next page; the walk itself
 //! (bounds, repeats, order) is here.
+#![cfg(not(omit = "pages"))]
 
 use super::{ApiResponse, CallFailure, Error, ErrorContext, Failure};
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+#[cfg(not(omit = "page_number_narrow"))]
 /// A page number of a page stream as the page parameter's type; a page
 /// beyond that type's range fails the request (and so ends the stream).
 pub(crate) fn page_number<T: TryFrom<i64>>(operation: &'static str, page: i64) -> Result<T, CallFailure> {
@@ -21,10 +23,13 @@ pub(crate) fn page_number<T: TryFrom<i64>>(operation: &'static str, page: i64) -
 /// What asks for the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Next {
+    #[cfg(not(omit = "page_numbers"))]
     /// A page number or an offset, for the page parameter.
     Number(i64),
+    #[cfg(not(omit = "page_cursor"))]
     /// A cursor (a token, or the last item's id), for the cursor parameter.
     Cursor(String),
+    #[cfg(not(omit = "page_url"))]
     /// A URL the server gave (in the body or a `Link` header), resolved.
     Url(String),
 }
@@ -37,28 +42,38 @@ impl Next {
         }
     }
 
+    #[cfg(not(omit = "page_numbers"))]
     pub(crate) fn number(self, operation: &'static str) -> Result<i64, CallFailure> {
         match self {
-            Next::Number(number) => Ok(number),
-            _ => Err(Self::wrong(operation)),
+            Next::Number(number) => Some(number),
+            #[cfg(any(not(omit = "page_cursor"), not(omit = "page_url")))]
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 
+    #[cfg(not(omit = "page_cursor"))]
     pub(crate) fn cursor(self, operation: &'static str) -> Result<String, CallFailure> {
         match self {
-            Next::Cursor(cursor) => Ok(cursor),
-            _ => Err(Self::wrong(operation)),
+            Next::Cursor(cursor) => Some(cursor),
+            #[cfg(any(not(omit = "page_numbers"), not(omit = "page_url")))]
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 
+    #[cfg(not(omit = "page_url"))]
     pub(crate) fn url(self, operation: &'static str) -> Result<String, CallFailure> {
         match self {
-            Next::Url(url) => Ok(url),
-            _ => Err(Self::wrong(operation)),
+            Next::Url(url) => Some(url),
+            #[cfg(any(not(omit = "page_numbers"), not(omit = "page_cursor")))]
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 }
 
+#[cfg(not(omit = "page_link"))]
 /// The next page by the URL in a `Link: <…>; rel="next"` header (RFC
 /// 8288), resolved against the URL the page came from.
 pub(crate) fn link_next<B>(response: &ApiResponse<B>) -> Option<Next> {
@@ -78,6 +93,7 @@ pub(crate) fn link_next<B>(response: &ApiResponse<B>) -> Option<Next> {
     url_next(response, Some(next.as_str()))
 }
 
+#[cfg(not(omit = "page_url"))]
 /// The next page by a URL the body gave (`next`, `@odata.nextLink`…),
 /// resolved against the URL the page came from; none when it is absent or
 /// empty.
@@ -110,6 +126,7 @@ impl<B> Fetched<ApiResponse<B>> {
         Self { page, next, items, total: None, fingerprint }
     }
 
+    #[cfg(not(omit = "page_total"))]
     /// The same page, with the list's total where the body states one.
     pub(crate) fn with_total<N: Into<i64>>(mut self, total: Option<N>) -> Self {
         self.total = total.and_then(|total| u64::try_from(total.into()).ok());
@@ -180,6 +197,7 @@ impl<P, E> Pages<P, E> {
         }
     }
 
+    #[cfg(not(omit = "page_ambiguous_start"))]
     /// Pages are numbered from the parameter's `minimum`, which may be one
     /// below the server's first page (the document cannot say which).
     pub(crate) fn with_ambiguous_start(mut self) -> Self {
@@ -222,8 +240,11 @@ impl<P, E> Pages<P, E> {
         next.hash(&mut hasher);
         if !self.asked.insert(hasher.finish()) {
             let what = match next {
+                #[cfg(not(omit = "page_numbers"))]
                 Next::Number(_) => "a page number it had sent",
+                #[cfg(not(omit = "page_cursor"))]
                 Next::Cursor(_) => "a cursor it had sent",
+                #[cfg(not(omit = "page_url"))]
                 Next::Url(_) => "a next-page link it had sent",
             };
             return Err((self.stuck(what), true));

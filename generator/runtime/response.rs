@@ -1,7 +1,14 @@
 //! Responses: `ApiResponse`, and the raw response a call decodes.
 
-use super::{capped, server_message, ByteStream, DecodeFailure, DecodeParts, Error, ErrorContext, OneChunk, Redactor};
+use super::Error;
+#[cfg(not(omit = "operations"))]
+use super::{capped, server_message, ErrorContext, Redactor};
+#[cfg(any(not(omit = "outcome_by_status"), not(omit = "outcome_envelope"), not(omit = "outcome_failure")))]
+use super::{DecodeFailure, DecodeParts};
+#[cfg(not(omit = "outcome_stream"))]
+use super::{ByteStream, OneChunk};
 use std::fmt;
+#[cfg(not(omit = "operations"))]
 use std::sync::Arc;
 
 /// Request-id headers many servers send, looked at after the ones the spec
@@ -38,6 +45,7 @@ pub struct ApiResponse<T> {
     message: Option<String>,
     request_id: Option<String>,
     raw: bytes::Bytes,
+    #[cfg(not(omit = "page_url"))]
     /// Where it came from (after redirects), to resolve relative links.
     /// Kept private: it may carry a credential in its query.
     url: Option<reqwest::Url>,
@@ -61,7 +69,7 @@ impl<T> ApiResponse<T> {
     /// an empty raw body): for tests and fakes.
     pub fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, body: T) -> Self {
         let request_id = find_request_id(&headers, &[]);
-        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), url: None, body }
+        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), #[cfg(not(omit = "page_url"))] url: None, body }
     }
 
     /// The same response with the server's message set.
@@ -103,7 +111,9 @@ impl<T> ApiResponse<T> {
         &self.raw
     }
 
-    /// The URL the response came from (after redirects).
+    #[cfg(not(omit = "page_url"))]
+    /// The URL the response came from (after redirects), when it came
+    /// from a server.
     pub(crate) fn url(&self) -> Option<&reqwest::Url> {
         self.url.as_ref()
     }
@@ -131,9 +141,11 @@ impl<T> std::ops::Deref for ApiResponse<T> {
 /// whose documented bodies are `E`.
 pub type ApiResult<T, E> = Result<ApiResponse<T>, Error<E>>;
 
+#[cfg(not(omit = "operations"))]
 /// How much of an error body an error keeps as text.
 const KEPT_ERROR_BODY: usize = 64 * 1024;
 
+#[cfg(not(omit = "operations"))]
 /// Why an attempt has no response to decode.
 pub(crate) enum FetchError {
     /// Connection, TLS, timeout or a body that broke off.
@@ -143,25 +155,30 @@ pub(crate) enum FetchError {
     TooLarge { status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, limit: usize },
 }
 
+#[cfg(not(omit = "operations"))]
 impl From<reqwest::Error> for FetchError {
     fn from(err: reqwest::Error) -> Self {
         FetchError::Transport(err)
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// A response read to the end, waiting to be decoded.
 pub(crate) struct RawResponse {
     pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
+    #[cfg(not(omit = "page_url"))]
     url: reqwest::Url,
     pub(crate) context: ErrorContext,
     /// Scrubs the body's text when it ends up in an error.
     redactor: Arc<Redactor>,
+    #[cfg(not(omit = "outcome_stream"))]
     /// A successful response whose body is left to stream.
     unread: Option<reqwest::Response>,
 }
 
+#[cfg(not(omit = "operations"))]
 impl RawResponse {
     /// Sends one attempt and reads the body, up to `limit` bytes. An error
     /// status's body and headers are scrubbed of credentials first.
@@ -176,13 +193,14 @@ impl RawResponse {
         let mut response = http.execute(request).await?;
         let status = response.status();
         let mut headers = response.headers().clone();
+        #[cfg(not(omit = "page_url"))]
         let url = response.url().clone();
         if stream_success && status.is_success() {
             let mut context = ErrorContext::new("");
             context.request_id = find_request_id(&headers, request_id_headers);
             let redactor = Arc::clone(redactor);
             let body = bytes::Bytes::new();
-            return Ok(Self { status, headers, body, url, context, redactor, unread: Some(response) });
+            return Ok(Self { status, headers, body, #[cfg(not(omit = "page_url"))] url, context, redactor, #[cfg(not(omit = "outcome_stream"))] unread: Some(response) });
         }
         let too_large = |mut headers: reqwest::header::HeaderMap| {
             redactor.headers(&mut headers);
@@ -207,19 +225,22 @@ impl RawResponse {
             context.server_message = server_message(&body);
         }
         context.request_id = find_request_id(&headers, request_id_headers);
-        Ok(Self { status, headers, body, url, context, redactor: Arc::clone(redactor), unread: None })
+        Ok(Self { status, headers, body, #[cfg(not(omit = "page_url"))] url, context, redactor: Arc::clone(redactor), #[cfg(not(omit = "outcome_stream"))] unread: None })
     }
 
+    #[cfg(not(omit = "status_match"))]
     pub(crate) fn status(&self) -> u16 {
         self.status.as_u16()
     }
 
+    #[cfg(any(not(omit = "outcome_by_status"), not(omit = "outcome_envelope"), not(omit = "outcome_failure"), not(omit = "outcome_unexpected")))]
     /// The body as text, credentials scrubbed, for an error: at most
     /// 64 KiB of it, saying how much was cut.
     fn lossy_text(&self) -> String {
         capped(self.redactor.text(&String::from_utf8_lossy(&self.body)), KEPT_ERROR_BODY)
     }
 
+    #[cfg(any(not(omit = "outcome_by_status"), not(omit = "outcome_envelope"), not(omit = "outcome_stream")))]
     fn response<T>(self, message: Option<String>, body: T) -> ApiResponse<T> {
         ApiResponse {
             status: self.status,
@@ -227,16 +248,19 @@ impl RawResponse {
             message,
             request_id: self.context.request_id,
             raw: self.body,
+            #[cfg(not(omit = "page_url"))]
             url: Some(self.url),
             body,
         }
     }
 
+    #[cfg(any(not(omit = "outcome_by_status"), not(omit = "outcome_envelope"), not(omit = "outcome_failure")))]
     fn decode_error<E>(self, failure: DecodeFailure) -> Error<E> {
         let DecodeParts { status, headers, body, path, reason, context } = self.decode_parts(failure);
         Error::Decode { status, headers, body, path, reason, context }
     }
 
+    #[cfg(any(not(omit = "outcome_by_status"), not(omit = "outcome_envelope"), not(omit = "outcome_failure")))]
     /// The parts of a decode error; not generic, so compiled once rather
     /// than once per operation.
     fn decode_parts(self, failure: DecodeFailure) -> DecodeParts {
@@ -253,17 +277,20 @@ impl RawResponse {
         }
     }
 
+    #[cfg(not(omit = "outcome_unexpected"))]
     /// The parts of an unexpected-status error (see [`Self::decode_parts`]).
     fn unexpected_parts(self) -> (reqwest::StatusCode, Box<reqwest::header::HeaderMap>, String, Box<ErrorContext>) {
         let body = self.lossy_text();
         (self.status, Box::new(self.headers), body, Box::new(self.context))
     }
 
+    #[cfg(not(omit = "outcome_ok"))]
     /// A documented success whose body is returned as decoded.
     pub(crate) fn ok<T, E>(self, decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>) -> ApiResult<T, E> {
         self.success(decode, std::convert::identity)
     }
 
+    #[cfg(not(omit = "outcome_by_status"))]
     /// A documented success: the body decoded by `decode`, then `wrap`ped.
     pub(crate) fn success<T, S, E>(
         self,
@@ -276,6 +303,7 @@ impl RawResponse {
         }
     }
 
+    #[cfg(not(omit = "outcome_envelope"))]
     /// A documented success whose body carries a `message`: `open` splits
     /// the decoded body into the result and that message (unwrapping a
     /// `{message, data}` envelope, or keeping a body with more fields whole).
@@ -293,6 +321,7 @@ impl RawResponse {
         }
     }
 
+    #[cfg(not(omit = "outcome_failure"))]
     /// A documented error status: the body decoded by `decode`, then
     /// `wrap`ped. A body that does not decode still keeps status and headers.
     pub(crate) fn failure<T, S, E>(
@@ -309,6 +338,7 @@ impl RawResponse {
         }
     }
 
+    #[cfg(not(omit = "outcome_failure"))]
     /// What a documented error keeps of the response; not generic, so the
     /// response is taken apart (and the rest dropped) once, not once per
     /// operation and status.
@@ -316,6 +346,7 @@ impl RawResponse {
         (self.status, Box::new(self.headers), Box::new(self.context))
     }
 
+    #[cfg(not(omit = "outcome_stream"))]
     /// A documented success whose body is streamed as it arrives.
     pub(crate) fn stream<E>(mut self) -> ApiResult<ByteStream, E> {
         let stream = match self.unread.take() {
@@ -329,6 +360,7 @@ impl RawResponse {
         Ok(self.response(None, stream))
     }
 
+    #[cfg(not(omit = "outcome_unexpected"))]
     /// A status the operation does not document.
     pub(crate) fn unexpected<S, E>(self) -> ApiResult<S, E> {
         let (status, headers, body, context) = self.unexpected_parts();

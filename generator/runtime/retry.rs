@@ -41,6 +41,7 @@ impl Default for RetryPolicy {
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// What an attempt ended with, as the retry decision sees it.
 pub(crate) enum Attempted<'a> {
     Status(reqwest::StatusCode, &'a reqwest::header::HeaderMap),
@@ -91,6 +92,7 @@ impl RetryPolicy {
         self
     }
 
+    #[cfg(not(omit = "operations"))]
     /// How long to wait before retrying after `attempted` (the `retry`-th
     /// retry comes next), and why; `None` when it must not be retried.
     pub(crate) fn retry_wait(
@@ -125,6 +127,7 @@ impl RetryPolicy {
         }
     }
 
+    #[cfg(not(omit = "operations"))]
     /// A random wait up to the exponential cap for the given retry (1 is
     /// the first): "full jitter", so many clients do not retry in step.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
@@ -132,6 +135,7 @@ impl RetryPolicy {
         jitter(self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff))
     }
 
+    #[cfg(not(omit = "operations"))]
     /// Between the floor and twice it, the floor doubling with each retry
     /// (capped at the larger of `max_backoff` and the floor).
     pub(crate) fn rate_limited_wait(&self, retry: u32) -> Duration {
@@ -144,6 +148,7 @@ impl RetryPolicy {
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// A random duration from zero to `cap`.
 pub(crate) fn jitter(cap: Duration) -> Duration {
     let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
@@ -154,6 +159,7 @@ pub(crate) fn jitter(cap: Duration) -> Duration {
     }
 }
 
+#[cfg(not(omit = "operations"))]
 /// A random number from the standard library's hasher seeds (no extra
 /// dependency; jitter needs no cryptographic quality).
 pub(crate) fn random_u64() -> u64 {
@@ -255,6 +261,7 @@ pub(crate) fn parse_http_date(text: &str) -> Option<u64> {
     Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+#[cfg(not(omit = "operations"))]
 /// A random (version 4) UUID, as text.
 pub(crate) fn uuid_v4() -> String {
     let (high, low) = (random_u64(), random_u64());

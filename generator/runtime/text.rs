@@ -19,6 +19,7 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
     out
 }
 
+#[cfg(not(omit = "operations"))]
 /// `text` cut to at most `max` bytes (on a character boundary), saying how
 /// much was cut.
 pub(crate) fn capped(text: String, max: usize) -> String {

@@ -3,8 +3,13 @@
 //! [`ClientCredentials`], OAuth 2.0's client-credentials grant (RFC 6749
 //! §4.4), which caches its token and fetches a new one shortly before the
 //! old one expires (on Tokio's clock).
+#![cfg(not(omit = "credential_token"))]
 
-use super::{one_line, Core, Credential, Failure, Operation, Secret};
+use super::{one_line, Secret};
+#[cfg(not(omit = "operations"))]
+use super::{Core, Credential, Failure, Operation, Redactor};
+#[cfg(not(omit = "operations"))]
+use std::sync::Arc;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
@@ -154,18 +159,25 @@ impl TokenSource for ClientCredentials {
     }
 }
 
-/// The tokens the call's security alternative
-/// ([`Operation::credentials_to_send`]) needs from token sources.
-pub(crate) async fn call_tokens(core: &Core, operation: &Operation) -> Result<Vec<(usize, Secret)>, Failure> {
-    let mut tokens = Vec::new();
+#[cfg(not(omit = "operations"))]
+/// The request with the tokens its security alternative
+/// ([`Operation::credentials_to_send`]) needs from token sources, each as a
+/// bearer credential that error texts are scrubbed of.
+pub(crate) async fn add_tokens(
+    core: &Core,
+    operation: &Operation,
+    mut request: reqwest::Request,
+    redactor: &mut Arc<Redactor>,
+) -> Result<reqwest::Request, Failure> {
     for index in operation.credentials_to_send(core) {
         if let Some(Some(Credential::Token(source))) = core.credentials.get(*index) {
             let token = source
                 .token()
                 .await
                 .map_err(|err| Failure::InvalidRequest(core.redactor.text(&format!("no access token: {err}"))))?;
-            tokens.push((*index, token));
+            Arc::make_mut(redactor).add(token.expose());
+            Credential::Bearer(token).apply(&mut request).map_err(Failure::InvalidRequest)?;
         }
     }
-    Ok(tokens)
+    Ok(request)
 }

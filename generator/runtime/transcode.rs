@@ -5,6 +5,7 @@
 //! more than serde's derive checks it; from other formats, members stay in
 //! order and a repeated key stays repeated, so a type refuses it as it does
 //! in a JSON body.
+#![cfg(not(omit = "json_deserialize"))]
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;

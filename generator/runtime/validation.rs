@@ -13,6 +13,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
+    #[cfg(not(omit = "validate_nested"))]
     /// The same error seen from the enclosing value.
     pub(crate) fn within(mut self, prefix: &str) -> Self {
         self.path = if self.path.starts_with('[') {
@@ -32,10 +33,12 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
+#[cfg(any(not(omit = "check_number"), not(omit = "check_count")))]
 fn invalid(path: &str, message: String) -> Result<(), ValidationError> {
     Err(ValidationError { path: path.to_string(), message })
 }
 
+#[cfg(not(omit = "check_number"))]
 /// `minimum`/`maximum` (inclusive unless `exclusive`) and `multipleOf`; a
 /// value JSON cannot carry (NaN, infinity) is refused too.
 pub(crate) fn check_number(
@@ -75,6 +78,7 @@ pub(crate) fn check_number(
     Ok(())
 }
 
+#[cfg(not(omit = "check_count"))]
 /// `minItems`/`maxItems`, or `minLength`/`maxLength` with `what` = "characters".
 pub(crate) fn check_count(
     path: &str,

@@ -153,6 +153,203 @@ pub struct CrateShape {
     /// offset or cursor parameter, a `Link` header) that no style fits, so
     /// they have no `items()`: `x-pagination` can say how they page.
     pub unpaged_lists: Vec<String>,
+    /// Decided: the runtime's optional parts the crate's code uses, each
+    /// with the features under which it does (see
+    /// [`crate::runtime`]'s markers). A part not listed is not emitted.
+    pub runtime_parts: RuntimeGates,
+}
+
+/// When a piece of emitted code is compiled: any of these sets of cargo
+/// features, each set all on. A set that is empty: always.
+pub type Gate = std::collections::BTreeSet<std::collections::BTreeSet<String>>;
+
+/// The runtime's parts a crate uses and when.
+pub type RuntimeGates = std::collections::BTreeMap<RuntimePart, Gate>;
+
+macro_rules! runtime_parts {
+    ($($(#[doc = $doc:literal])* $part:ident = $name:literal,)*) => {
+        /// A piece of the runtime that only some clients need, as its
+        /// source marks it: `#[cfg(not(omit = "name"))]`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuntimePart {
+            $($(#[doc = $doc])* $part,)*
+        }
+
+        impl RuntimePart {
+            /// Every part.
+            pub const ALL: &'static [RuntimePart] = &[$(RuntimePart::$part),*];
+
+            /// The name the runtime's markers use.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(RuntimePart::$part => $name,)*
+                }
+            }
+
+            /// The part a marker names.
+            pub fn named(name: &str) -> Option<RuntimePart> {
+                Self::ALL.iter().copied().find(|p| p.name() == name)
+            }
+        }
+    };
+}
+
+runtime_parts! {
+    /// Any operation: calls, their requests and responses.
+    Operations = "operations",
+    /// Any security scheme: setting, checking and sending credentials.
+    Credentials = "credentials",
+    /// An API key (or a whole `Authorization` value) in a header.
+    CredentialHeader = "credential_header",
+    /// An API key in the query string.
+    CredentialQuery = "credential_query",
+    /// An API key in a cookie.
+    CredentialCookie = "credential_cookie",
+    /// `Authorization: Bearer`.
+    CredentialBearer = "credential_bearer",
+    /// `Authorization: Basic`.
+    CredentialBasic = "credential_basic",
+    /// Bearer tokens from a token source (OAuth2).
+    CredentialToken = "credential_token",
+    /// A path parameter in the default style.
+    ParamPath = "param_path",
+    /// A path parameter in a style of its own.
+    ParamPathStyled = "param_path_styled",
+    /// A query parameter in the default style.
+    ParamQuery = "param_query",
+    /// A query parameter in a style of its own.
+    ParamQueryStyled = "param_query_styled",
+    /// A header parameter in the default style.
+    ParamHeader = "param_header",
+    /// A header parameter in a style of its own.
+    ParamHeaderStyled = "param_header_styled",
+    /// A cookie parameter in the default style.
+    ParamCookie = "param_cookie",
+    /// A cookie parameter in a style of its own.
+    ParamCookieStyled = "param_cookie_styled",
+    /// A value as query pairs (query parameters, styled form fields).
+    QueryPairs = "query_pairs",
+    /// A value as one text (path, header and cookie parameters).
+    Joined = "joined",
+    /// The parameter styles at all.
+    Style = "style",
+    /// Each parameter style the crate sends: `form`, exploded.
+    StyleForm = "style_form",
+    /// `form`, not exploded.
+    StyleFormCompact = "style_form_compact",
+    /// `simple`.
+    StyleSimple = "style_simple",
+    /// `simple`, exploded.
+    StyleSimpleExploded = "style_simple_exploded",
+    /// `spaceDelimited`.
+    StyleSpaceDelimited = "style_space_delimited",
+    /// `pipeDelimited`.
+    StylePipeDelimited = "style_pipe_delimited",
+    /// `deepObject`.
+    StyleDeepObject = "style_deep_object",
+    /// `content: application/json`.
+    StyleJson = "style_json",
+    /// `label`.
+    StyleLabel = "style_label",
+    /// `label`, exploded.
+    StyleLabelExploded = "style_label_exploded",
+    /// `matrix`.
+    StyleMatrix = "style_matrix",
+    /// `matrix`, exploded.
+    StyleMatrixExploded = "style_matrix_exploded",
+    /// Each request body kind: JSON.
+    BodyJson = "body_json",
+    /// `application/x-www-form-urlencoded`.
+    BodyForm = "body_form",
+    /// `multipart/form-data`.
+    BodyMultipart = "body_multipart",
+    /// A file part of a multipart body.
+    MultipartFile = "multipart_file",
+    /// Text.
+    BodyText = "body_text",
+    /// Bytes or a stream.
+    BodyBinary = "body_binary",
+    /// A request checked before it is sent.
+    ValidateCall = "validate_call",
+    /// Ranges and `multipleOf`.
+    CheckNumber = "check_number",
+    /// Lengths and item counts.
+    CheckCount = "check_count",
+    /// A struct's check of a struct it holds.
+    ValidateNested = "validate_nested",
+    /// Each response body kind decoded: JSON.
+    DecodeJson = "decode_json",
+    /// Text.
+    DecodeText = "decode_text",
+    /// Bytes.
+    DecodeBytes = "decode_bytes",
+    /// No body.
+    DecodeEmpty = "decode_empty",
+    /// A success returned as decoded.
+    OutcomeOk = "outcome_ok",
+    /// Successes told apart by status.
+    OutcomeByStatus = "outcome_by_status",
+    /// A success opened from its envelope.
+    OutcomeEnvelope = "outcome_envelope",
+    /// A documented error status.
+    OutcomeFailure = "outcome_failure",
+    /// A success streamed as it arrives.
+    OutcomeStream = "outcome_stream",
+    /// A status the operation does not document.
+    OutcomeUnexpected = "outcome_unexpected",
+    /// Responses told apart by status (`match raw.status()`).
+    StatusMatch = "status_match",
+    /// Streams of events.
+    Events = "events",
+    /// Server-sent events.
+    EventsSse = "events_sse",
+    /// JSON lines.
+    EventsLines = "events_lines",
+    /// Events decoded as JSON.
+    EventsJson = "events_json",
+    /// Events as text.
+    EventsText = "events_text",
+    /// Page streams.
+    Pages = "pages",
+    /// Pages by number or offset.
+    PageNumbers = "page_numbers",
+    /// A page number of a narrower integer type.
+    PageNumberNarrow = "page_number_narrow",
+    /// A total that ends a list.
+    PageTotal = "page_total",
+    /// Pages numbered from an ambiguous `minimum: 0`.
+    PageAmbiguousStart = "page_ambiguous_start",
+    /// Pages by cursor.
+    PageCursor = "page_cursor",
+    /// Pages by a next URL.
+    PageUrl = "page_url",
+    /// Pages by a `Link` header.
+    PageLink = "page_link",
+    /// The JSON decoder.
+    Json = "json",
+    /// Structs decoded.
+    JsonStructs = "json_structs",
+    /// String enums decoded.
+    JsonEnums = "json_enums",
+    /// Tagged unions decoded.
+    JsonTagged = "json_tagged",
+    /// Untagged unions decoded.
+    JsonUntagged = "json_untagged",
+    /// `Deserialize` through the JSON decoder.
+    JsonDeserialize = "json_deserialize",
+}
+
+/// The style a parameter at `location` has when the document says none:
+/// the runtime's plain `query`, `header`… take it, and a parameter in
+/// another style names its style. Cookies are comma-joined unless JSON,
+/// whatever their style.
+pub fn default_style(location: ParamLocation, style: Style) -> Style {
+    match location {
+        ParamLocation::Query => Style::Form,
+        ParamLocation::Path | ParamLocation::Header => Style::Simple,
+        ParamLocation::Cookie if style != Style::Json => style,
+        ParamLocation::Cookie => Style::FormCompact,
+    }
 }
 
 /// What the generator writes: a crate, or one module that another crate
@@ -665,6 +862,17 @@ impl Operation {
     pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
         let default_success = self.default_success;
         self.responses.iter().filter(move |r| r.status.is_success() || (default_success && r.status == Status::Default))
+    }
+
+    /// Whether the call tells its responses apart by status: not when it
+    /// documents none (every status is unexpected), nor when `default`
+    /// alone covers only errors (every status is that error).
+    pub fn matches_status(&self) -> bool {
+        match self.responses.as_slice() {
+            [] => false,
+            [only] => only.status != Status::Default || self.default_success,
+            _ => true,
+        }
     }
 
     /// The parameter a path segment names. Lowering gives every `{name}`

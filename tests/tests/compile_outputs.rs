@@ -219,8 +219,9 @@ fn generated_crate_builds_with_each_feature() {
 }
 
 /// Statsig's full Console API has a cargo feature per tag: with only
-/// `autotunes` (9 of 187 operations), the crate compiles clippy- and
-/// rustdoc-clean, has those operations' methods and not the others'; with
+/// `autotunes` (9 of 187 operations), or no tag at all, the crate compiles
+/// clippy- and rustdoc-clean (the runtime parts it does not call compiled
+/// out), has those operations' methods and not the others'; with
 /// `full-serde` every type also implements the other serde direction.
 #[test]
 fn a_single_tag_feature_compiles_only_its_operations() {
@@ -235,6 +236,22 @@ fn a_single_tag_feature_compiles_only_its_operations() {
     let user_manifest = "[package]\nname = \"tag-user\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconsole-api = { path = \"../console-api\", default-features = false, features = [\"rustls\", \"autotunes\"] }\n";
     workspace.add_crate("tag-user", &[("Cargo.toml".into(), user_manifest.into()), ("src/lib.rs".into(), lib.into())]);
     workspace.cargo(&["clippy", "--quiet", "-p", "tag-user", "--", "-D", "warnings"]);
+    // The crate itself, with one tag and with none: the runtime parts only
+    // other tags' operations use are compiled out with them (no dead code).
+    for features in ["rustls,autotunes", "rustls", "rustls,gates,full-serde"] {
+        workspace.cargo(&[
+            "clippy",
+            "--quiet",
+            "-p",
+            "console-api",
+            "--no-default-features",
+            "--features",
+            features,
+            "--",
+            "-D",
+            "warnings",
+        ]);
+    }
     workspace.cargo(&[
         "doc",
         "--quiet",

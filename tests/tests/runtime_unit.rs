@@ -7,7 +7,7 @@
 // this crate uses none of it outside the tests, and has no `tracing`
 // feature.
 // `runtime_unit/mod.rs` is written by `cargo xtask codegen`, not formatted.
-#[allow(dead_code, unused_imports, unexpected_cfgs)]
+#[allow(dead_code, unused_imports, unused_macros, unexpected_cfgs)]
 #[rustfmt::skip]
 #[path = "runtime_unit/mod.rs"]
 mod runtime;

@@ -50,10 +50,12 @@ fn writes_checks_and_prunes_a_crate() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let summary = text(&first.stdout);
     assert!(summary.starts_with("codegen: 8 types, 1 enums, 12 operations, "), "{summary}");
-    // Six crate files (README.md among them), the runtime's twenty
-    // (`mod.rs` and nineteen modules; its tests are not emitted) and one
-    // example per operation.
-    assert!(summary.contains("38 file(s) changed"), "{summary}");
+    // Six crate files (README.md among them), the runtime's `mod.rs` and
+    // the seventeen of its modules this client uses (no pages, events or
+    // token sources; its tests are not emitted) and one example per
+    // operation.
+    assert!(summary.contains("36 file(s) changed"), "{summary}");
+    assert!(!out.join("src/runtime/pages.rs").exists());
     assert!(out.join("examples/create_item.rs").is_file());
     assert!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap().contains("name = \"ops\""));
 

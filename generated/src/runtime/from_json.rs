@@ -134,7 +134,6 @@ pub fn from_json_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
 /// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
 /// self-describing format, is written out as JSON text, then decoded.
 /// Expanded in `types.rs`, whose `super` is the crate's root.
-#[allow(unused_macros)]
 macro_rules! deserialize_from_json {
     ($ty:ident) => {
         impl<'de> serde::Deserialize<'de> for $ty {
@@ -144,7 +143,6 @@ macro_rules! deserialize_from_json {
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use deserialize_from_json;
 
 /// Decodes a `T` from any self-describing serde format, through its JSON
@@ -237,38 +235,6 @@ pub(crate) fn unfilled(expected: &str) -> JsonError {
 /// then costs no allocation).
 pub(crate) fn enum_text<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, str>, JsonError> {
     reader.string("a string")
-}
-
-/// The tag of the tagged union at the reader, read ahead (the reader stays
-/// at the union's object): a missing tag is an error, as with serde's
-/// internally tagged enums. `variants_hold_tag`: each variant's decoder
-/// refuses a second tag, so reading ahead stops at the first.
-pub(crate) fn union_tag<'a>(
-    reader: &mut Reader<'a>,
-    property: &str,
-    expected: &str,
-    variants_hold_tag: bool,
-) -> Result<Cow<'a, str>, JsonError> {
-    reader
-        .tag(property, expected, variants_hold_tag)?
-        .ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
-}
-
-/// A tagged union's value whose tag the document does not list. No
-/// variant's decoder refuses a second tag here, so when [`union_tag`]
-/// stopped at the first (`variants_hold_tag`), the rest of the object is
-/// read for another; else it was read whole already.
-pub(crate) fn unknown_variant(
-    reader: &mut Reader<'_>,
-    property: &str,
-    tag: Cow<'_, str>,
-    variants_hold_tag: bool,
-) -> Result<super::UnknownVariant, JsonError> {
-    if variants_hold_tag {
-        reader.tag(property, "an object", false)?;
-    }
-    let value = Value::from_json(reader)?;
-    Ok(super::UnknownVariant { tag: tag.into_owned(), value })
 }
 
 /// Any JSON value, decoded by serde_json itself (so its numbers are as

@@ -12,24 +12,11 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// A page number of a page stream as the page parameter's type; a page
-/// beyond that type's range fails the request (and so ends the stream).
-pub(crate) fn page_number<T: TryFrom<i64>>(operation: &'static str, page: i64) -> Result<T, CallFailure> {
-    T::try_from(page).map_err(|_| CallFailure {
-        failure: Failure::InvalidRequest(format!("page {page} is beyond the range of the page parameter")),
-        context: ErrorContext::new(operation),
-    })
-}
-
 /// What asks for the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Next {
     /// A page number or an offset, for the page parameter.
     Number(i64),
-    /// A cursor (a token, or the last item's id), for the cursor parameter.
-    Cursor(String),
-    /// A URL the server gave (in the body or a `Link` header), resolved.
-    Url(String),
 }
 
 impl Next {
@@ -42,55 +29,11 @@ impl Next {
 
     pub(crate) fn number(self, operation: &'static str) -> Result<i64, CallFailure> {
         match self {
-            Next::Number(number) => Ok(number),
-            _ => Err(Self::wrong(operation)),
+            Next::Number(number) => Some(number),
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 
-    pub(crate) fn cursor(self, operation: &'static str) -> Result<String, CallFailure> {
-        match self {
-            Next::Cursor(cursor) => Ok(cursor),
-            _ => Err(Self::wrong(operation)),
-        }
-    }
-
-    pub(crate) fn url(self, operation: &'static str) -> Result<String, CallFailure> {
-        match self {
-            Next::Url(url) => Ok(url),
-            _ => Err(Self::wrong(operation)),
-        }
-    }
-}
-
-/// The next page by the URL in a `Link: <…>; rel="next"` header (RFC
-/// 8288), resolved against the URL the page came from.
-pub(crate) fn link_next<B>(response: &ApiResponse<B>) -> Option<Next> {
-    let next = response.headers().get_all(reqwest::header::LINK).iter().find_map(|value| {
-        let text = value.to_str().ok()?;
-        text.split(',').find_map(|link| {
-            let (target, params) = link.trim().split_once('>')?;
-            let target = target.trim().strip_prefix('<')?;
-            let is_next = params.split(';').any(|param| {
-                let Some((name, value)) = param.split_once('=') else { return false };
-                name.trim().eq_ignore_ascii_case("rel")
-                    && value.trim().trim_matches('"').split_whitespace().any(|rel| rel.eq_ignore_ascii_case("next"))
-            });
-            is_next.then(|| target.to_string())
-        })
-    })?;
-    url_next(response, Some(next.as_str()))
-}
-
-/// The next page by a URL the body gave (`next`, `@odata.nextLink`…),
-/// resolved against the URL the page came from; none when it is absent or
-/// empty.
-pub(crate) fn url_next<B>(response: &ApiResponse<B>, link: Option<&str>) -> Option<Next> {
-    let link = link.map(str::trim).filter(|link| !link.is_empty())?;
-    let resolved = match response.url() {
-        Some(base) => base.join(link).ok()?,
-        None => reqwest::Url::parse(link).ok()?,
-    };
-    Some(Next::Url(resolved.to_string()))
 }
 
 /// One page as the generated code read it.
@@ -111,12 +54,6 @@ impl<B> Fetched<ApiResponse<B>> {
         page.raw_body().hash(&mut hasher);
         let fingerprint = hasher.finish();
         Self { page, next, items, total: None, fingerprint }
-    }
-
-    /// The same page, with the list's total where the body states one.
-    pub(crate) fn with_total<N: Into<i64>>(mut self, total: Option<N>) -> Self {
-        self.total = total.and_then(|total| u64::try_from(total.into()).ok());
-        self
     }
 }
 
@@ -183,13 +120,6 @@ impl<P, E> Pages<P, E> {
         }
     }
 
-    /// Pages are numbered from the parameter's `minimum`, which may be one
-    /// below the server's first page (the document cannot say which).
-    pub(crate) fn with_ambiguous_start(mut self) -> Self {
-        self.ambiguous_start = true;
-        self
-    }
-
     /// Ends the stream after `pages` pages (0 for none).
     pub fn max_pages(mut self, pages: usize) -> Self {
         self.max_pages = Some(pages);
@@ -226,8 +156,6 @@ impl<P, E> Pages<P, E> {
         if !self.asked.insert(hasher.finish()) {
             let what = match next {
                 Next::Number(_) => "a page number it had sent",
-                Next::Cursor(_) => "a cursor it had sent",
-                Next::Url(_) => "a next-page link it had sent",
             };
             return Err((self.stuck(what), true));
         }

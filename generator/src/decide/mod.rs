@@ -14,6 +14,7 @@ mod fields;
 mod pagination;
 mod recursion;
 mod requests;
+mod runtime_parts;
 mod success;
 mod validation;
 
@@ -102,6 +103,7 @@ fn decide_in_place(api: &mut Api, target: &Target, diags: &mut Diagnostics) {
         Target::Module { .. } => crate_shape(api, target),
     };
     api.crate_shape.unpaged_lists = unpaged_lists;
+    api.crate_shape.runtime_parts = runtime_parts::used(api);
 }
 
 /// The request builder, error enum, success enum and body choice of an
@@ -234,6 +236,7 @@ fn crate_shape(api: &Api, target: &Target) -> CrateShape {
         full_serde: false,
         target: target.clone(),
         unpaged_lists: Vec::new(),
+        runtime_parts: Default::default(),
     }
 }
 

@@ -5,9 +5,10 @@
 //! `ClientBuilder` themselves live in the runtime.
 
 use super::shared::docs::{self, doc_paragraphs};
-use super::shared::{body_type, cfg_attr, root, rust_type, TypePath};
+use super::shared::{self, body_type, cfg_attr, root, rust_type, TypePath};
 use crate::ir::{
-    Api, ArgKind, ClientCredentialsFlow, ClientNew, Operation, Param, Passing, SecurityKind, SecurityScheme,
+    Api, ArgKind, ClientCredentialsFlow, ClientNew, Operation, Param, Passing, RuntimePart, SecurityKind,
+    SecurityScheme,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -35,14 +36,21 @@ fn spec(api: &Api) -> TokenStream {
         api.default_headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).unzip();
     let request_ids = &api.crate_shape.request_id_headers;
     let schemes = Literal::usize_unsuffixed(api.security_schemes.len());
+    // What only calls read: not there when no operation is compiled.
+    let for_calls = |field: TokenStream| match shared::part_cfg(api, RuntimePart::Operations) {
+        None => TokenStream::new(),
+        Some(cfg) => quote! { #cfg #field },
+    };
+    let request_id_headers = for_calls(quote! { request_id_headers: &[#(#request_ids),*], });
+    let user_agent = for_calls(quote! { user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")), });
     quote! {
         #[doc = " What the spec says about the client as a whole."]
         static SPEC: #root::runtime::Spec = #root::runtime::Spec {
             default_base_url: #base_url,
             default_headers: &[#((#names, #values)),*],
-            request_id_headers: &[#(#request_ids),*],
+            #request_id_headers
             security_schemes: #schemes,
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            #user_agent
         };
     }
 }
@@ -169,19 +177,23 @@ fn builder_impl(api: &Api) -> TokenStream {
                     }
                     SecurityKind::Bearer | SecurityKind::Basic => credential(quote! { Bearer(credential.into()) }),
                 };
-                let token_source = token_source_method.as_ref().map(|token_method| {
+                // The token setters come with the operations that ask for
+                // tokens (decided in `decide::runtime_parts`).
+                let tokens_cfg = shared::part_cfg(api, RuntimePart::CredentialToken);
+                let token_source = token_source_method.as_ref().filter(|_| tokens_cfg.is_some()).map(|token_method| {
                     let method = format_ident!("{}", token_method);
                     let doc = format!(
                         " The `{wire_name}` scheme's bearer tokens from `source`, asked for before each call that uses it (a secret store, a device flow…)."
                     );
                     quote! {
                         #[doc = #doc]
+                        #tokens_cfg
                         pub fn #method(self, source: impl #root::TokenSource + 'static) -> Self {
                             self.token_source(#index, source)
                         }
                     }
                 });
-                let client_credentials = client_credentials.as_ref().map(|flow| {
+                let client_credentials = client_credentials.as_ref().filter(|_| tokens_cfg.is_some()).map(|flow| {
                     let ClientCredentialsFlow { method, token_url, scopes } = flow;
                     let method = format_ident!("{}", method);
                     let doc = format!(
@@ -200,6 +212,7 @@ fn builder_impl(api: &Api) -> TokenStream {
                     quote! {
                         #[doc = #doc]
                         #scope_doc
+                        #tokens_cfg
                         pub fn #method(
                             self,
                             client_id: impl Into<String>,

@@ -154,6 +154,7 @@ fn authentication(api: &Api) -> Vec<String> {
     }
     out.push("Each security scheme is a method of [`ClientBuilder`]; an operation sends the credentials of the first of its security alternatives whose credentials are all set:".to_string());
     out.push(String::new());
+    let tokens = api.crate_shape.runtime_parts.contains_key(&crate::ir::RuntimePart::CredentialToken);
     for scheme in &api.security_schemes {
         let how = match &scheme.kind {
             SecurityKind::ApiKeyHeader(h) => format!("an API key in the `{h}` header"),
@@ -164,10 +165,10 @@ fn authentication(api: &Api) -> Vec<String> {
             SecurityKind::Authorization(s) => format!("a whole `Authorization: {s} …` value"),
         };
         let mut line = format!("- `{}`: `.{}(…)`, {how}", scheme.wire_name, scheme.rust_name);
-        if let Some(method) = &scheme.token_source_method {
+        if let Some(method) = scheme.token_source_method.as_ref().filter(|_| tokens) {
             line.push_str(&format!("; or `.{method}(…)` for tokens that expire"));
         }
-        if let Some(flow) = &scheme.client_credentials {
+        if let Some(flow) = scheme.client_credentials.as_ref().filter(|_| tokens) {
             line.push_str(&format!("; or `.{}(id, secret)` (OAuth2)", flow.method));
         }
         out.push(line);

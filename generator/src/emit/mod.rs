@@ -103,13 +103,14 @@ fn sources<'a>(api: &'a Api, options: &EmitOptions) -> Vec<Source<'a>> {
             contents: format!("{}disable_all_formatting = true\n", header.replace("//", "#")),
         },
     ];
+    let runtime = runtime::for_crate(&api.crate_shape.runtime_parts);
     files.push(Source::Text {
         path: "src/runtime/mod.rs".into(),
-        contents: format!("{header}{}", runtime::mod_rs(false)),
+        contents: format!("{header}{}", runtime::mod_rs(false, &runtime)),
     });
-    for module in runtime::MODULES {
-        let path = format!("src/runtime/{}.rs", module.name);
-        files.push(Source::Text { path, contents: format!("{header}{}", module.source) });
+    for emitted in runtime {
+        let path = format!("src/runtime/{}.rs", emitted.module.name);
+        files.push(Source::Text { path, contents: format!("{header}{}", emitted.source) });
     }
     if options.examples {
         for (path, piece) in examples::files(api, &options.crate_name) {
@@ -198,23 +199,29 @@ fn lib_rs(api: &Api, crate_name: &str, examples: bool) -> Vec<TokenStream> {
         },
         quote! { pub mod client; },
         quote! { pub mod types; },
-        quote! {
-            #[doc = " Not every spec needs every helper."]
-            #[allow(dead_code)]
-            mod runtime;
-        },
+        quote! { mod runtime; },
     ];
-    items.extend(reexports());
+    items.extend(reexports(api));
     items
 }
 
 /// What the client's root passes on: the client, the runtime's public
 /// names and the crates its API shows.
-fn reexports() -> Vec<TokenStream> {
-    let names = runtime::public_names().into_iter().map(|n| format_ident!("{}", n));
+fn reexports(api: &Api) -> Vec<TokenStream> {
+    let mut by_gate: std::collections::BTreeMap<Option<String>, Vec<proc_macro2::Ident>> = Default::default();
+    for (name, gate) in runtime::public_names(&runtime::for_crate(&api.crate_shape.runtime_parts)) {
+        by_gate.entry(gate).or_default().push(format_ident!("{}", name));
+    }
+    let runtime_names = by_gate.into_iter().map(|(gate, names)| {
+        let cfg = gate.map(|predicate| {
+            let predicate: TokenStream = predicate.parse().expect("a cfg predicate parses");
+            quote! { #[cfg(#predicate)] }
+        });
+        quote! { #cfg pub use runtime::{#(#names),*}; }
+    });
     vec![
         quote! { pub use client::{Client, ClientBuilder}; },
-        quote! { pub use runtime::{#(#names),*}; },
+        quote! { #(#runtime_names)* },
         quote! {
             #[doc = " The byte buffers of binary responses."]
             pub use bytes;
@@ -234,7 +241,7 @@ fn reexports() -> Vec<TokenStream> {
 /// attributes are the including crate's (an included file cannot have
 /// them); so are the cargo features the code mentions.
 pub fn module_source(api: &Decided, header: &str) -> Result<String, RenderError> {
-    let reexports: Vec<render::Piece<'_>> = vec![Box::new(reexports)];
+    let reexports: Vec<render::Piece<'_>> = vec![Box::new(|| reexports(api))];
     let files = vec![
         render::Pieces { header: String::new(), pieces: reexports },
         render::Pieces { header: String::new(), pieces: client_pieces(api) },
@@ -246,7 +253,7 @@ pub fn module_source(api: &Decided, header: &str) -> Result<String, RenderError>
         header,
         &root,
         &[("pub mod client", &client), ("pub mod types", &types)],
-        &runtime::mod_rs(true),
+        &runtime::mod_rs(true, &runtime::for_crate(&api.crate_shape.runtime_parts)),
     ))
 }
 

@@ -2,8 +2,8 @@
 // runtime as generated crates carry it, with its unit tests.
 
 //! Support code shared by every operation, one module per responsibility.
-//! The generator emits it unchanged into every crate it makes (the crate
-//! depends on crates.io only); the operations themselves, in `client.rs`,
+//! The generator emits the parts of it this crate's operations and types use
+//! (the crate depends on crates.io only); the operations themselves, in `client.rs`,
 //! only describe their request and decode their response.
 //!
 //! Safe by default on the wire: credentials never appear in `Debug` or
@@ -20,6 +20,8 @@ mod client;
 mod credentials;
 #[path = "../../../generator/runtime/decode.rs"]
 mod decode;
+#[path = "../../../generator/runtime/describe.rs"]
+mod describe;
 #[path = "../../../generator/runtime/encoding.rs"]
 mod encoding;
 #[path = "../../../generator/runtime/error.rs"]
@@ -91,7 +93,7 @@ pub(crate) use style::Style;
 pub(crate) use text::{capped, one_line};
 pub use tokens::{ClientCredentials, TokenFuture, TokenSource};
 #[allow(unused_imports)]
-pub(crate) use tokens::call_tokens;
+pub(crate) use tokens::add_tokens;
 pub use validation::ValidationError;
 #[allow(unused_imports)]
 pub(crate) use validation::{check_count, check_number};

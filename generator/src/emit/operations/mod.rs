@@ -71,13 +71,7 @@ fn arg_type(api: &Api, ty: &TypeRef, arg: ArgKind) -> (TokenStream, TokenStream)
 /// exploded, for queries; `simple` for paths and headers; cookies are
 /// comma-joined unless JSON).
 fn param_call(root: &TokenStream, location: ParamLocation, style: Style) -> (proc_macro2::Ident, Option<TokenStream>) {
-    let default = match location {
-        ParamLocation::Query => Style::Form,
-        ParamLocation::Path | ParamLocation::Header => Style::Simple,
-        // Cookies are comma-joined unless JSON, whatever their style.
-        ParamLocation::Cookie if style != Style::Json => style,
-        ParamLocation::Cookie => Style::FormCompact,
-    };
+    let default = crate::ir::default_style(location, style);
     let base = match location {
         ParamLocation::Path => "path_segment",
         ParamLocation::Query => "query",
@@ -323,9 +317,13 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let is_query = *method == crate::ir::Method::Query;
     let method = format_ident!("{}", method.as_str());
-    let security = security.iter().map(|together| {
-        let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
-        quote! { &[#(#indexes),*] }
+    // A client without schemes has no credentials to choose from.
+    let security = api.crate_shape.runtime_parts.contains_key(&crate::ir::RuntimePart::Credentials).then(|| {
+        let alternatives = security.iter().map(|together| {
+            let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
+            quote! { &[#(#indexes),*] }
+        });
+        quote! { security: &[#(#alternatives),*], }
     });
     let idempotency_key = match idempotency_key {
         Some(header) => quote! { Some(#header) },
@@ -336,10 +334,11 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
             #root::runtime::Operation {
                 name: #rust_name,
                 method: #method,
+                #[cfg(feature = "tracing")]
                 path: #path,
                 idempotent: #idempotent,
                 accept: #accept,
-                security: &[#(#security),*],
+                #security
                 idempotency_key: #idempotency_key,
             }
         }

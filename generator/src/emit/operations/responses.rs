@@ -80,7 +80,7 @@ pub(super) fn response_arms(api: &Api, op: &Operation, stream: bool) -> TokenStr
             arms.push(quote! { 200..=299 => #success, });
         }
         let outcome = outcome(r, r.status.is_success());
-        if r.status == Status::Default && arms.is_empty() && op.responses.len() == 1 {
+        if !op.matches_status() {
             return outcome;
         }
         let pattern = status_pattern(r.status, &op.responses);

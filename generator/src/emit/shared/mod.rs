@@ -90,6 +90,17 @@ pub(crate) fn cfg_attr(features: &[String]) -> Option<TokenStream> {
     }
 }
 
+/// The `#[cfg(…)]` of code that only a crate using the runtime's `part`
+/// has (empty when it always does), `None` when it does not use it.
+pub(crate) fn part_cfg(api: &crate::ir::Api, part: crate::ir::RuntimePart) -> Option<TokenStream> {
+    let gate = api.crate_shape.runtime_parts.get(&part)?;
+    if crate::runtime::always(gate) {
+        return Some(TokenStream::new());
+    }
+    let predicate: TokenStream = crate::runtime::predicate(gate).parse().expect("a cfg predicate parses");
+    Some(quote! { #[cfg(#predicate)] })
+}
+
 /// `tokens` gated by `features`: an inner `#![cfg(…)]` first, which the
 /// renderer puts on every item of the stream (one attribute here instead of
 /// one per `impl` in every emitter).

@@ -191,10 +191,10 @@ impl CookieMatrixRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "cookie_matrix",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/cookie",
             idempotent: true,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, arr, b, i, s, options } = self;
@@ -240,10 +240,10 @@ impl FormBodyRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "form_body",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/bodies/form",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -295,10 +295,10 @@ impl GetPetRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_pet",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/pets/{id}",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, id, options } = self;
@@ -341,10 +341,10 @@ impl GetShapeRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_shape",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/shapes/{id}",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, id, options } = self;
@@ -423,10 +423,10 @@ impl HeaderMatrixRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "header_matrix",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/header",
             idempotent: true,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, x_arr, x_b, x_i, x_n, x_obj, x_obj_c, x_s, options } = self;
@@ -478,10 +478,10 @@ impl JsonBodyRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "json_body",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/bodies/json",
             idempotent: false,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -525,10 +525,10 @@ impl MultipartBodyRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "multipart_body",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/bodies/multipart",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -580,10 +580,10 @@ impl PathMatrixRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "path_matrix",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/path/{s}/{i}/{n}/{b}/{e}/{arr}/{lbl}/{mtx}/{mtxx}",
             idempotent: true,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, arr, b, e, i, lbl, mtx, mtxx, n, s, options } = self;
@@ -756,10 +756,10 @@ impl QueryMatrixRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "query_matrix",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/query",
             idempotent: true,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self {

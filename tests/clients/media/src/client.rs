@@ -228,10 +228,10 @@ impl ChatRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "chat",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/chat",
             idempotent: false,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -275,10 +275,10 @@ impl CreateCustomerRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "create_customer",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/customers",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -339,10 +339,10 @@ impl CreateItemRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "create_item",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/items",
             idempotent: true,
             accept: "application/vnd.api+json",
-            security: &[],
             idempotency_key: Some("Idempotency-Key"),
         };
         let Self { client, idempotency_key, body, options } = self;
@@ -475,10 +475,10 @@ impl ExportRowsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "export_rows",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/export",
             idempotent: true,
             accept: "application/x-ndjson",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, options } = self;
@@ -566,10 +566,10 @@ impl FeedRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "feed",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/feed",
             idempotent: true,
             accept: "text/event-stream",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, options } = self;
@@ -622,10 +622,10 @@ impl GetBlobRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_blob",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/blobs/{id}",
             idempotent: true,
             accept: "application/octet-stream, application/problem+json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, id, options } = self;
@@ -670,10 +670,10 @@ impl GetHealthRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_health",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/health",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, options } = self;
@@ -718,10 +718,10 @@ impl GetOrderRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_order",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/orders/{orderId}",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, order_id, options } = self;
@@ -777,10 +777,10 @@ impl PutBlobRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "put_blob",
             method: reqwest::Method::PUT,
+            #[cfg(feature = "tracing")]
             path: "/blobs/{id}",
             idempotent: true,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, id, body, options } = self;
@@ -825,10 +825,10 @@ impl RenderMarkdownRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "render_markdown",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/markdown",
             idempotent: false,
             accept: "text/html",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -922,10 +922,10 @@ impl SearchRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "search",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/search",
             idempotent: true,
             accept: "text/csv",
-            security: &[],
             idempotency_key: None,
         };
         let Self {
@@ -986,10 +986,10 @@ impl SubmitCborRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "submit_cbor",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/cbor",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -1033,10 +1033,10 @@ impl SubmitFormRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "submit_form",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/form",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;
@@ -1080,10 +1080,10 @@ impl UploadRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "upload",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/upload",
             idempotent: false,
             accept: "*/*",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, body, options } = self;

@@ -178,10 +178,10 @@ impl ListArticlesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_articles",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/articles",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, with_from, options } = self;
@@ -295,10 +295,10 @@ impl ListCallsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_calls",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/Calls.json",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, page, page_size, page_token, options } = self;
@@ -419,10 +419,10 @@ impl ListChargesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_charges",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/charges",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, limit, starting_after, options } = self;
@@ -520,10 +520,10 @@ impl ListConnectorsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_connectors",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/connectors",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, limit, offset, options } = self;
@@ -633,10 +633,10 @@ impl ListEventsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_events",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/events",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, skip, limit, options } = self;
@@ -740,10 +740,10 @@ impl ListFilesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_files",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/files",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, page_token, options } = self;
@@ -834,10 +834,10 @@ impl ListInstancesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_instances",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/instances",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, limit, page_token, options } = self;
@@ -944,10 +944,10 @@ impl ListLogsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_logs",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/logs",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, page, size, options } = self;
@@ -1053,10 +1053,10 @@ impl ListReposRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_repos",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/repos",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, page, per_page, options } = self;
@@ -1140,10 +1140,10 @@ impl ListTracksRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_tracks",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/tracks",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, page, options } = self;
@@ -1226,10 +1226,10 @@ impl ListUsersRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "list_users",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/users",
             idempotent: true,
             accept: "application/json",
-            security: &[],
             idempotency_key: None,
         };
         let Self { client, options } = self;

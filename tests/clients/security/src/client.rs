@@ -243,6 +243,7 @@ impl BearerOrBasicRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "bearer_or_basic",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/either",
             idempotent: true,
             accept: "*/*",
@@ -287,6 +288,7 @@ impl IsPublicRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "is_public",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/public",
             idempotent: true,
             accept: "*/*",
@@ -331,6 +333,7 @@ impl QueryAndCookieRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "query_and_cookie",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/both",
             idempotent: true,
             accept: "*/*",
@@ -375,6 +378,7 @@ impl ReadMachineReportsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "read_machine_reports",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/machine-reports",
             idempotent: true,
             accept: "*/*",
@@ -419,6 +423,7 @@ impl ReadReportsRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "read_reports",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/reports",
             idempotent: true,
             accept: "*/*",
@@ -463,6 +468,7 @@ impl UsesRootSecurityRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "uses_root_security",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/default",
             idempotent: true,
             accept: "*/*",

@@ -145,6 +145,7 @@ impl CompleteRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "complete",
             method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
             path: "/completions",
             idempotent: false,
             accept: "text/event-stream",
@@ -192,6 +193,7 @@ impl GetTreeRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "get_tree",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/trees/{id}",
             idempotent: true,
             accept: "application/json",
@@ -240,6 +242,7 @@ impl SearchCompletionsRequest {
             name: "search_completions",
             method: reqwest::Method::from_bytes(b"QUERY")
                 .unwrap_or(reqwest::Method::POST),
+            #[cfg(feature = "tracing")]
             path: "/completions",
             idempotent: true,
             accept: "application/json",
@@ -337,6 +340,7 @@ impl WatchChangesRequest {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             name: "watch_changes",
             method: reqwest::Method::GET,
+            #[cfg(feature = "tracing")]
             path: "/changes",
             idempotent: true,
             accept: "text/event-stream",

@@ -45,18 +45,15 @@ pub mod client;
 
 pub mod types;
 
-/// Not every spec needs every helper.
-#[allow(dead_code)]
 mod runtime;
 
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream,
-    ClientCredentials, Error, ErrorContext, Event, Events, Items, JsonError, Nullable,
-    Pages, ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, StreamError,
-    StreamOptions, TokenFuture, TokenSource, UnknownVariant, ValidationError,
-    from_json_slice,
+    ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream, Error,
+    ErrorContext, Event, Events, JsonError, Nullable, ParseEnumError, RateLimiter,
+    RequestHook, RetryPolicy, Secret, StreamError, StreamOptions, UnknownVariant,
+    ValidationError, from_json_slice,
 };
 
 /// The byte buffers of binary responses.

@@ -6,9 +6,8 @@
 //! time limits and the rate limiter.
 
 use super::{
-    append_cookie, call_tokens, form_pairs, joined, parse_header, path_segment, query_pairs, retry_after, uuid_v4,
-    value_of, Attempted, Binary, Body, CallFailure, Client, Core, Credential, ErrorContext, Failure, FetchError,
-    HeaderList, Multipart, MultipartFields, RawResponse, Redactor, Secret, Style, ValidationError,
+    append_cookie, parse_header, retry_after, uuid_v4, Attempted, Body, CallFailure, Client, Core, ErrorContext,
+    Failure, FetchError, HeaderList, RawResponse, Redactor,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,14 +19,12 @@ pub(crate) struct Operation {
     pub(crate) name: &'static str,
     pub(crate) method: reqwest::Method,
     /// The path template, for traces.
+    #[cfg(feature = "tracing")]
     pub(crate) path: &'static str,
     /// Sending it twice has the effect of sending it once, so a failure
     /// that may have reached the server can be retried.
     pub(crate) idempotent: bool,
     pub(crate) accept: &'static str,
-    /// Its security requirements: alternatives, each the schemes (by
-    /// index) whose credentials go together.
-    pub(crate) security: &'static [&'static [usize]],
     /// The header that carries an idempotency key, when the API takes one
     /// for this operation: each call sends a fresh key (unless the caller
     /// gave one) and every retry of the call the same.
@@ -35,13 +32,6 @@ pub(crate) struct Operation {
 }
 
 impl Operation {
-    /// The schemes (by index) whose credentials a call sends: the first
-    /// security alternative whose credentials are all set (an empty one,
-    /// anonymous access, counts as set), else none.
-    pub(crate) fn credentials_to_send(&self, core: &Core) -> &'static [usize] {
-        let set = |i: &usize| matches!(core.credentials.get(*i), Some(Some(_)));
-        self.security.iter().find(|together| together.iter().all(set)).copied().unwrap_or_default()
-    }
 }
 
 /// Per-request settings that every request builder offers.
@@ -51,8 +41,6 @@ pub(crate) struct RequestOptions {
     total_timeout: Option<Duration>,
     max_response_size: Option<usize>,
     headers: HeaderList,
-    /// A page stream's next page, by the URL the server gave.
-    next_url: Option<String>,
 }
 
 /// `.timeout()`, `.total_timeout()` and `.header()` on a request builder.
@@ -105,13 +93,6 @@ impl RequestOptions {
         self.max_response_size = Some(bytes);
     }
 
-    /// Sends the request to `url` (a next-page link) instead of its path
-    /// and query: the link carries them. Only a URL on the client's origin
-    /// is followed.
-    pub(crate) fn set_next_url(&mut self, url: String) {
-        self.next_url = Some(url);
-    }
-
     pub(crate) fn add_header(&mut self, name: String, value: String) {
         self.headers.0.push((name, value));
     }
@@ -153,153 +134,9 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    fn fail(&mut self, failure: Failure) {
-        self.failure.get_or_insert(failure);
-    }
-
-    /// A path parameter, percent-encoded as one path segment. A value that
-    /// would change what the path means (empty, `.` or `..`) is refused.
-    pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> String {
-        self.path_segment_styled(name, value, Style::Simple)
-    }
-
-    /// A path parameter in the given style (`label`, `matrix`, exploded).
-    pub(crate) fn path_segment_styled<T: serde::Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: Style,
-    ) -> String {
-        match path_segment(name, value, style) {
-            Ok(segment) => segment,
-            Err(message) => {
-                self.fail(Failure::InvalidRequest(message));
-                String::new()
-            }
-        }
-    }
-
-    /// The path below the base URL, its parameters already encoded.
-    pub(crate) fn set_path(&mut self, path: String) {
-        self.path = path;
-    }
-
-    /// A query parameter in `form` style, exploded (`name=a&name=b` for a
-    /// list, a parameter per property for an object; nothing for `None`).
-    pub(crate) fn query<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.query_styled(name, value, Style::Form)
-    }
-
-    /// A query parameter in the given style.
-    pub(crate) fn query_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
-        match value_of(name, value).and_then(|value| query_pairs(name, &value, style)) {
-            Ok(pairs) => self.query.extend(pairs),
-            Err(message) => self.fail(Failure::InvalidRequest(message)),
-        }
-    }
-
-    /// A header parameter (`simple` style: lists comma-separated; nothing for `None`).
-    pub(crate) fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.header_styled(name, value, Style::Simple)
-    }
-
-    /// A header parameter in the given style.
-    pub(crate) fn header_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
-        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
-            Ok(Some(text)) => self.headers.push((name, text)),
-            Ok(None) => {}
-            Err(message) => self.fail(Failure::InvalidRequest(message)),
-        }
-    }
-
-    /// A cookie parameter (`form` style; nothing for `None`).
-    pub(crate) fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.cookie_styled(name, value, Style::FormCompact)
-    }
-
-    /// A cookie parameter in the given style.
-    pub(crate) fn cookie_styled<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) {
-        match value_of(name, value).and_then(|value| joined(name, &value, style)) {
-            Ok(Some(text)) => self.cookies.push((name, text)),
-            Ok(None) => {}
-            Err(message) => self.fail(Failure::InvalidRequest(message)),
-        }
-    }
-
-    /// A JSON body with its media type.
-    pub(crate) fn json_body<T: serde::Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Body::bytes(media_type, bytes.into())),
-            Err(err) => self.fail(Failure::InvalidRequest(format!("the body does not serialize: {err}"))),
-        }
-    }
-
-    /// An `application/x-www-form-urlencoded` body: the value's properties
-    /// as fields (lists repeat the name; objects and lists of objects as
-    /// JSON text).
-    /// A form body; `styles` are the styles the document's `encoding` gives
-    /// some of its properties.
-    pub(crate) fn form_body<T: serde::Serialize + ?Sized>(
-        &mut self,
-        media_type: &'static str,
-        body: &T,
-        styles: &[(&str, Style)],
-    ) {
-        let encoded = value_of("body", body).and_then(|value| form_pairs(&value, styles)).map(|pairs| {
-            let mut serializer = reqwest::Url::parse("x:").expect("a valid URL");
-            serializer.query_pairs_mut().extend_pairs(pairs);
-            serializer.query().unwrap_or_default().to_string()
-        });
-        match encoded {
-            Ok(text) => self.body = Some(Body::bytes(media_type, text.into())),
-            Err(message) => self.fail(Failure::InvalidRequest(message)),
-        }
-    }
-
-    /// A text body (`text/plain`, `text/csv`…).
-    pub(crate) fn text_body(&mut self, media_type: &'static str, body: &str) {
-        self.body = Some(Body::bytes(media_type, body.to_string().into()));
-    }
-
-    /// A binary body: the bytes or the stream as they are, with its own
-    /// content type if it has one, else the operation's.
-    pub(crate) fn binary_body(&mut self, media_type: &'static str, body: &Binary) {
-        let content_type = body.content_type.clone().unwrap_or_else(|| media_type.to_string());
-        self.body = Some(Body { content_type, data: body.data.clone() });
-    }
-
-    /// A `multipart/form-data` body: a part per property (see [`Multipart`]),
-    /// with part content types from the spec's `encoding`.
-    pub(crate) fn multipart_body<T: MultipartFields + ?Sized>(
-        &mut self,
-        media_type: &'static str,
-        body: &T,
-        encoding: &'static [(&'static str, &'static str)],
-    ) {
-        let mut form = Multipart { parts: Vec::new(), encoding, failure: None };
-        body.write_parts(&mut form);
-        match form.into_body(media_type) {
-            Ok(body) => self.body = Some(body),
-            Err(message) => self.fail(Failure::InvalidRequest(message)),
-        }
-    }
-
-    /// The outcome of a check of the spec's constraints on a value.
-    pub(crate) fn check(&mut self, outcome: Result<(), ValidationError>) {
-        if let Err(err) = outcome {
-            self.fail(Failure::Validation(err));
-        }
-    }
-
     /// Sends the call (retrying as the policy allows) and reads the response.
     pub(crate) async fn send(self) -> Result<RawResponse, CallFailure> {
         self.send_with(false).await
-    }
-
-    /// Like [`Call::send`], but a successful response's body is left unread,
-    /// to be streamed ([`RawResponse::stream`]).
-    pub(crate) async fn send_streaming(self) -> Result<RawResponse, CallFailure> {
-        self.send_with(true).await
     }
 
     async fn send_with(self, stream_success: bool) -> Result<RawResponse, CallFailure> {
@@ -322,11 +159,7 @@ impl Call {
         let core = Arc::clone(&self.client.core);
         let operation = self.operation;
         let mut redactor = Arc::clone(&core.redactor);
-        let tokens = match call_tokens(&core, operation).await {
-            Ok(tokens) => tokens,
-            Err(failure) => return Err(CallFailure { failure, context: ErrorContext::new(operation.name) }),
-        };
-        let prepared = match self.prepare(&core, &mut redactor, &tokens) {
+        let prepared = match self.prepare(&core, &mut redactor) {
             Ok(prepared) => prepared,
             Err(failure) => {
                 let failure = failure.redacted(&redactor);
@@ -361,25 +194,12 @@ impl Call {
         self,
         core: &Core,
         redactor: &mut Arc<Redactor>,
-        tokens: &[(usize, Secret)],
     ) -> Result<Prepared, Failure> {
         let Call { client: _, operation, options, path, query, headers, cookies, body, failure } = self;
         if let Some(failure) = failure {
             return Err(failure);
         }
-        let url = match &options.next_url {
-            Some(next) => same_origin_link(&core.base_url, next)?,
-            None => {
-                let url = format!("{}{}", core.base_url, path);
-                let mut url = reqwest::Url::parse(&url)
-                    .map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
-                if !query.is_empty() {
-                    url.query_pairs_mut()
-                        .extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
-                }
-                url
-            }
-        };
+        let url = request_url(&core.base_url, &path, &query)?;
         let mut request = reqwest::Request::new(operation.method.clone(), url);
         let map = request.headers_mut();
         map.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static(operation.accept));
@@ -408,18 +228,6 @@ impl Call {
             }
             *request.body_mut() = Some(body.data.into_reqwest().map_err(Failure::InvalidRequest)?);
         }
-        for index in operation.credentials_to_send(core) {
-            match core.credentials.get(*index) {
-                Some(Some(Credential::Token(_))) => {
-                    if let Some((_, token)) = tokens.iter().find(|(i, _)| i == index) {
-                        Arc::make_mut(redactor).add(token.expose());
-                        Credential::Bearer(token.clone()).apply(&mut request).map_err(Failure::InvalidRequest)?;
-                    }
-                }
-                Some(Some(credential)) => credential.apply(&mut request).map_err(Failure::InvalidRequest)?,
-                _ => {}
-            }
-        }
         // One key for the call, which every retry (a copy of this request)
         // sends again; a key the caller gave is kept.
         if let Some(name) = operation.idempotency_key {
@@ -438,21 +246,14 @@ impl Call {
     }
 }
 
-/// A next-page link the server gave, if it is on the client's origin
-/// (scheme, host and port): the client's credentials go nowhere else.
-fn same_origin_link(base_url: &str, link: &str) -> Result<reqwest::Url, Failure> {
-    let url = reqwest::Url::parse(link)
-        .map_err(|err| Failure::InvalidRequest(format!("the next-page link is not a valid URL: {err}")))?;
-    let base = reqwest::Url::parse(base_url)
-        .map_err(|err| Failure::InvalidRequest(format!("`{base_url}` is not a valid URL: {err}")))?;
-    let origin =
-        |u: &reqwest::Url| (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default());
-    if origin(&url) != origin(&base) {
-        let shown = url.host_str().unwrap_or("no host");
-        return Err(Failure::InvalidRequest(format!(
-            "refused to follow a next-page link to another origin ({}://{shown})",
-            url.scheme()
-        )));
+/// The operation's URL: the path (parameters filled in) under the base
+/// URL, with the query.
+fn request_url(base_url: &str, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Failure> {
+    let url = format!("{base_url}{path}");
+    let mut url =
+        reqwest::Url::parse(&url).map_err(|err| Failure::InvalidRequest(format!("`{url}` is not a valid URL: {err}")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (name.as_str(), value.as_str())));
     }
     Ok(url)
 }

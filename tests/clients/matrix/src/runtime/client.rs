@@ -4,10 +4,8 @@
 //! The client and its settings: `Client`, `ClientBuilder` and what a
 //! generated crate's `Spec` tells them.
 
-use super::{
-    parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy, Secret,
-    TokenSource,
-};
+use super::{parse_header, Credential, HeaderList, RateLimiter, Redactor, RetryPolicy, Secret};
+use super::{Call, Operation, RequestOptions};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -177,20 +175,6 @@ impl ClientBuilder {
         }
     }
 
-    /// Sets the credential of the security scheme at `index`.
-    /// A security scheme's bearer tokens from `source`, asked for before
-    /// each call that uses the scheme.
-    pub(crate) fn token_source(self, index: usize, source: impl TokenSource + 'static) -> Self {
-        self.credential(index, Credential::Token(Arc::new(source)))
-    }
-
-    pub(crate) fn credential(mut self, index: usize, credential: Credential) -> Self {
-        if let Some(slot) = self.credentials.get_mut(index) {
-            *slot = Some(credential);
-        }
-        self
-    }
-
     /// The server to talk to, such as `http://127.0.0.1:8080` in tests.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
@@ -319,16 +303,6 @@ impl ClientBuilder {
             (None, None) => return Err(BuildError::MissingBaseUrl),
         };
         let mut redactor = Redactor::default();
-        for credential in self.credentials.iter().flatten() {
-            // Refused now rather than at the first call.
-            credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
-            for secret in credential.secrets() {
-                redactor.add(secret.expose());
-            }
-            if let Some(sent) = credential.encoded() {
-                redactor.add(&sent);
-            }
-        }
         let mut default_headers = reqwest::header::HeaderMap::new();
         let spec_defaults = self.spec.default_headers.iter().map(|(name, value)| (name.to_string(), value.to_string()));
         for (name, value) in spec_defaults.chain(self.default_headers.0) {

@@ -4,7 +4,9 @@
 //! Request encoding: parameters by their style, and bodies as JSON, form,
 //! multipart, text or bytes.
 
-use super::{percent_encode, random_u64, Binary, Style};
+use super::percent_encode;
+use super::random_u64;
+use super::Style;
 use std::sync::Arc;
 
 /// A request body ready to send.
@@ -176,14 +178,6 @@ impl Multipart {
         }
     }
 
-    /// A file part.
-    pub(crate) fn file(&mut self, name: &str, file: &Binary) {
-        let content_type =
-            file.content_type.clone().unwrap_or_else(|| self.content_type(name, "application/octet-stream"));
-        let file_name = Some(file.file_name.clone().unwrap_or_else(|| name.to_string()));
-        self.push(name, content_type, file.data.clone(), file_name);
-    }
-
     /// The body: a random boundary, then each part with its headers.
     pub(crate) fn into_body(self, media_type: &str) -> Result<Body, String> {
         if let Some(message) = self.failure {
@@ -332,15 +326,9 @@ pub(crate) fn query_pairs(
             deep_pairs(name, value, &mut pairs)?;
             pairs
         }
-        (V::Object(object), style) => {
-            let separator = match style {
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
-                _ => ",",
-            };
-            let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
-            vec![(name.to_string(), flat.join(separator))]
-        }
+        (V::Object(object), Style::SpaceDelimited) => flat_pairs(name, object, " ")?,
+        (V::Object(object), Style::PipeDelimited) => flat_pairs(name, object, "|")?,
+        (V::Object(object), _) => flat_pairs(name, object, ",")?,
         (V::Array(_), Style::Form) => {
             item_texts(name, value)?.into_iter().map(|text| (name.to_string(), text)).collect()
         }
@@ -349,16 +337,22 @@ pub(crate) fn query_pairs(
             deep_pairs(name, value, &mut pairs)?;
             pairs
         }
-        (V::Array(_), style) => {
-            let separator = match style {
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
-                _ => ",",
-            };
-            vec![(name.to_string(), item_texts(name, value)?.join(separator))]
-        }
+        (V::Array(_), Style::SpaceDelimited) => vec![(name.to_string(), item_texts(name, value)?.join(" "))],
+        (V::Array(_), Style::PipeDelimited) => vec![(name.to_string(), item_texts(name, value)?.join("|"))],
+        (V::Array(_), _) => vec![(name.to_string(), item_texts(name, value)?.join(","))],
         (scalar, _) => vec![(name.to_string(), scalar_text(name, scalar)?)],
     })
+}
+
+/// An object's properties and values as one query value, joined by
+/// `separator`.
+fn flat_pairs(
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    separator: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let flat: Vec<String> = property_texts(name, object)?.into_iter().flat_map(|(k, v)| [k, v]).collect();
+    Ok(vec![(name.to_string(), flat.join(separator))])
 }
 
 /// `name[key]=value`, nested objects as `name[a][b]`, lists by index
@@ -417,18 +411,27 @@ pub(crate) fn path_segment<T: serde::Serialize + ?Sized>(
     let encoded: Vec<String> = texts.iter().map(|t| percent_encode(t)).collect();
     Ok(match (style, &value) {
         // The separators stay literal; the values are encoded.
-        (Style::Simple | Style::SimpleExploded, serde_json::Value::Object(object)) => {
-            let pairs = property_texts(name, object)?;
-            let pairs = pairs.iter().map(|(key, text)| (percent_encode(key), percent_encode(text)));
-            match style {
-                Style::SimpleExploded => pairs.map(|(key, text)| format!("{key}={text}")).collect::<Vec<_>>().join(","),
-                _ => pairs.flat_map(|(key, text)| [key, text]).collect::<Vec<_>>().join(","),
-            }
-        }
+        (Style::Simple, serde_json::Value::Object(object)) => object_segment(name, object, false)?,
+        (Style::SimpleExploded, serde_json::Value::Object(object)) => object_segment(name, object, true)?,
         (Style::Label, _) => format!(".{}", encoded.join(",")),
-        (Style::LabelExploded, _) => format!(".{}", encoded.join(".")),
         (Style::Matrix, _) => format!(";{name}={}", encoded.join(",")),
         (Style::MatrixExploded, _) => encoded.iter().map(|e| format!(";{name}={e}")).collect(),
         _ => encoded.join(","),
+    })
+}
+
+/// An object as a path segment in `simple` style: `k,v,k,v`, or
+/// `k=v,k=v` exploded; the separators stay literal, the texts are encoded.
+fn object_segment(
+    name: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    exploded: bool,
+) -> Result<String, String> {
+    let pairs = property_texts(name, object)?;
+    let pairs = pairs.iter().map(|(key, text)| (percent_encode(key), percent_encode(text)));
+    Ok(if exploded {
+        pairs.map(|(key, text)| format!("{key}={text}")).collect::<Vec<_>>().join(",")
+    } else {
+        pairs.flat_map(|(key, text)| [key, text]).collect::<Vec<_>>().join(",")
     })
 }

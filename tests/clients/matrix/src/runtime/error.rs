@@ -3,7 +3,8 @@
 
 //! Errors: `Error` for a failed call, its context, and `ParseEnumError`.
 
-use super::{connection_closed, one_line, retry_after, Redactor, ValidationError};
+use super::{connection_closed, one_line, retry_after, ValidationError};
+use super::Redactor;
 use std::fmt;
 use std::time::Duration;
 

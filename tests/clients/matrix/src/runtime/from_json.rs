@@ -85,14 +85,6 @@ impl JsonError {
     pub fn reason(&self) -> &str {
         &self.0.reason
     }
-
-    /// No variant of a union fits: `what` (the union, or its unknown tag)
-    /// and why each variant tried refused the value, with the path within
-    /// it, so the field at fault is named.
-    pub(crate) fn no_variant(what: &str, tried: &[(&str, JsonError)]) -> Self {
-        let reasons: Vec<String> = tried.iter().map(|(variant, err)| format!("`{variant}`: {err}")).collect();
-        Self::new(format!("{what} ({})", reasons.join("; ")))
-    }
 }
 
 impl std::error::Error for JsonError {}
@@ -134,7 +126,6 @@ pub fn from_json_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
 /// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
 /// self-describing format, is written out as JSON text, then decoded.
 /// Expanded in `types.rs`, whose `super` is the crate's root.
-#[allow(unused_macros)]
 macro_rules! deserialize_from_json {
     ($ty:ident) => {
         impl<'de> serde::Deserialize<'de> for $ty {
@@ -144,7 +135,6 @@ macro_rules! deserialize_from_json {
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use deserialize_from_json;
 
 /// Decodes a `T` from any self-describing serde format, through its JSON

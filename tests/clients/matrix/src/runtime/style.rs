@@ -28,8 +28,6 @@ pub enum Style {
     Json,
     /// Path `label`: `.a,b`.
     Label,
-    /// Path `label`, exploded: `.a.b`.
-    LabelExploded,
     /// Path `matrix`: `;name=a,b`.
     Matrix,
     /// Path `matrix`, exploded: `;name=a;name=b`.

@@ -16,15 +16,6 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    /// The same error seen from the enclosing value.
-    pub(crate) fn within(mut self, prefix: &str) -> Self {
-        self.path = if self.path.starts_with('[') {
-            format!("{prefix}{}", self.path)
-        } else {
-            format!("{prefix}.{}", self.path)
-        };
-        self
-    }
 }
 
 impl fmt::Display for ValidationError {

@@ -4,7 +4,8 @@
 //! Decoding bodies: JSON (with the path of a value at fault), text, bytes
 //! and streams, and the server's message in an error body.
 
-use super::{one_line, ErrorContext};
+use super::one_line;
+use super::ErrorContext;
 use std::fmt;
 
 /// The longest JSON path an error shows, in characters.

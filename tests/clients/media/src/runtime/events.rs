@@ -156,6 +156,26 @@ pub(crate) enum Framing {
     Lines,
 }
 
+impl Framing {
+    /// Whether a stream broken off can be opened again from the last
+    /// event id (server-sent events have ids; JSON lines do not).
+    fn resumes(self) -> bool {
+        match self {
+            Framing::ServerSent => true,
+            Framing::Lines => false,
+        }
+    }
+
+    /// Whether a last record without its line end counts: a JSON line does;
+    /// an unfinished server-sent event does not (the format says so).
+    fn ends_at_eof(self) -> bool {
+        match self {
+            Framing::ServerSent => false,
+            Framing::Lines => true,
+        }
+    }
+}
+
 /// Turns bytes, as they arrive, into events: lines end at LF, CR or CRLF
 /// (a CR at the end of one chunk and an LF at the start of the next are
 /// one line end); a line is decoded only once it is whole, so a character
@@ -201,7 +221,7 @@ impl Parser {
     /// The end of the body: a JSON line without its newline still counts;
     /// an unfinished server-sent event does not (the format says so).
     pub(crate) fn finish(&mut self, out: &mut Vec<RawEvent>) {
-        if self.framing == Framing::Lines && !self.line.is_empty() {
+        if self.framing.ends_at_eof() && !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
             self.line_end(&line, out);
         }
@@ -310,7 +330,7 @@ impl<T: Send + 'static> Events<T> {
         reopen: Option<Reopen>,
         safe_to_repeat: bool,
     ) -> Self {
-        let reconnect = framing == Framing::ServerSent && options.reconnect.unwrap_or(safe_to_repeat);
+        let reconnect = framing.resumes() && options.reconnect.unwrap_or(safe_to_repeat);
         let reader = Reader {
             body,
             parser: Parser::new(framing, options.max_event_size),

@@ -380,35 +380,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The value of the string member `property` of the object that comes
-    /// next (a union's tag), read ahead: the reader stays where it was.
-    /// With `first_only`, reading stops at the tag (the variant refuses a
-    /// second one); else the whole object is read, and a second tag refused.
-    pub(crate) fn tag(
-        &mut self,
-        property: &str,
-        expected: &str,
-        first_only: bool,
-    ) -> Result<Option<Cow<'a, str>>, JsonError> {
-        let mark = self.mark();
-        let mut object = self.object(expected)?;
-        let mut tag = None;
-        while let Some(key) = object.next_key(self)? {
-            if key != property {
-                self.skip()?;
-            } else if tag.is_some() {
-                return Err(JsonError::new(format!("duplicate field `{property}`")));
-            } else {
-                tag = Some(self.string("a string").map_err(|err| err.at_key(property))?);
-                if first_only {
-                    break;
-                }
-            }
-        }
-        self.rewind(mark);
-        Ok(tag)
-    }
-
     /// What the next value is, for an error that says it is not `expected`
     /// (serde's wording).
     pub(crate) fn unexpected(&mut self, expected: &str) -> JsonError {

@@ -3,7 +3,10 @@
 
 //! Responses: `ApiResponse`, and the raw response a call decodes.
 
-use super::{capped, server_message, ByteStream, DecodeFailure, DecodeParts, Error, ErrorContext, OneChunk, Redactor};
+use super::Error;
+use super::{capped, server_message, ErrorContext, Redactor};
+use super::{DecodeFailure, DecodeParts};
+use super::{ByteStream, OneChunk};
 use std::fmt;
 use std::sync::Arc;
 
@@ -41,9 +44,6 @@ pub struct ApiResponse<T> {
     message: Option<String>,
     request_id: Option<String>,
     raw: bytes::Bytes,
-    /// Where it came from (after redirects), to resolve relative links.
-    /// Kept private: it may carry a credential in its query.
-    url: Option<reqwest::Url>,
     body: T,
 }
 
@@ -64,7 +64,7 @@ impl<T> ApiResponse<T> {
     /// an empty raw body): for tests and fakes.
     pub fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, body: T) -> Self {
         let request_id = find_request_id(&headers, &[]);
-        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), url: None, body }
+        Self { status, headers, message: None, request_id, raw: bytes::Bytes::new(), body }
     }
 
     /// The same response with the server's message set.
@@ -104,11 +104,6 @@ impl<T> ApiResponse<T> {
     /// The body as received, before decoding.
     pub fn raw_body(&self) -> &[u8] {
         &self.raw
-    }
-
-    /// The URL the response came from (after redirects).
-    pub(crate) fn url(&self) -> Option<&reqwest::Url> {
-        self.url.as_ref()
     }
 
     /// The decoded body.
@@ -157,7 +152,6 @@ pub(crate) struct RawResponse {
     pub(crate) status: reqwest::StatusCode,
     pub(crate) headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
-    url: reqwest::Url,
     pub(crate) context: ErrorContext,
     /// Scrubs the body's text when it ends up in an error.
     redactor: Arc<Redactor>,
@@ -179,13 +173,12 @@ impl RawResponse {
         let mut response = http.execute(request).await?;
         let status = response.status();
         let mut headers = response.headers().clone();
-        let url = response.url().clone();
         if stream_success && status.is_success() {
             let mut context = ErrorContext::new("");
             context.request_id = find_request_id(&headers, request_id_headers);
             let redactor = Arc::clone(redactor);
             let body = bytes::Bytes::new();
-            return Ok(Self { status, headers, body, url, context, redactor, unread: Some(response) });
+            return Ok(Self { status, headers, body, context, redactor, unread: Some(response) });
         }
         let too_large = |mut headers: reqwest::header::HeaderMap| {
             redactor.headers(&mut headers);
@@ -210,7 +203,7 @@ impl RawResponse {
             context.server_message = server_message(&body);
         }
         context.request_id = find_request_id(&headers, request_id_headers);
-        Ok(Self { status, headers, body, url, context, redactor: Arc::clone(redactor), unread: None })
+        Ok(Self { status, headers, body, context, redactor: Arc::clone(redactor), unread: None })
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -230,7 +223,6 @@ impl RawResponse {
             message,
             request_id: self.context.request_id,
             raw: self.body,
-            url: Some(self.url),
             body,
         }
     }
@@ -275,23 +267,6 @@ impl RawResponse {
     ) -> ApiResult<S, E> {
         match decode(&self.body) {
             Ok(body) => Ok(self.response(None, wrap(body))),
-            Err(failure) => Err(self.decode_error(failure)),
-        }
-    }
-
-    /// A documented success whose body carries a `message`: `open` splits
-    /// the decoded body into the result and that message (unwrapping a
-    /// `{message, data}` envelope, or keeping a body with more fields whole).
-    pub(crate) fn ok_with_message<T, D, E>(
-        self,
-        decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>,
-        open: fn(T) -> (D, Option<String>),
-    ) -> ApiResult<D, E> {
-        match decode(&self.body) {
-            Ok(body) => {
-                let (body, message) = open(body);
-                Ok(self.response(message, body))
-            }
             Err(failure) => Err(self.decode_error(failure)),
         }
     }

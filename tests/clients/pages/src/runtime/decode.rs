@@ -4,7 +4,8 @@
 //! Decoding bodies: JSON (with the path of a value at fault), text, bytes
 //! and streams, and the server's message in an error body.
 
-use super::{one_line, ErrorContext};
+use super::one_line;
+use super::ErrorContext;
 use std::fmt;
 
 /// The longest JSON path an error shows, in characters.
@@ -97,16 +98,6 @@ fn bounded_path(path: String) -> String {
     format!("{head}…{tail}")
 }
 
-/// A text body.
-pub(crate) fn text(body: &bytes::Bytes) -> Result<String, DecodeFailure> {
-    String::from_utf8(body.to_vec()).map_err(|err| DecodeFailure { path: String::new(), reason: err.to_string() })
-}
-
-/// A binary body.
-pub(crate) fn bytes(body: &bytes::Bytes) -> Result<bytes::Bytes, DecodeFailure> {
-    Ok(body.clone())
-}
-
 /// A response body as it arrives, chunk by chunk: for large downloads.
 #[must_use = "a stream does nothing unless polled"]
 pub struct ByteStream(
@@ -130,21 +121,3 @@ impl futures_core::Stream for ByteStream {
     }
 }
 
-/// A body read already, as a stream of one chunk.
-pub(crate) struct OneChunk(pub(crate) Option<bytes::Bytes>);
-
-impl futures_core::Stream for OneChunk {
-    type Item = Result<bytes::Bytes, reqwest::Error>;
-
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        std::task::Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
-    }
-}
-
-/// A body the operation does not describe; ignored.
-pub(crate) fn empty(_: &bytes::Bytes) -> Result<(), DecodeFailure> {
-    Ok(())
-}

@@ -85,14 +85,6 @@ impl JsonError {
     pub fn reason(&self) -> &str {
         &self.0.reason
     }
-
-    /// No variant of a union fits: `what` (the union, or its unknown tag)
-    /// and why each variant tried refused the value, with the path within
-    /// it, so the field at fault is named.
-    pub(crate) fn no_variant(what: &str, tried: &[(&str, JsonError)]) -> Self {
-        let reasons: Vec<String> = tried.iter().map(|(variant, err)| format!("`{variant}`: {err}")).collect();
-        Self::new(format!("{what} ({})", reasons.join("; ")))
-    }
 }
 
 impl std::error::Error for JsonError {}
@@ -134,7 +126,6 @@ pub fn from_json_slice<T: FromJson>(text: &[u8]) -> Result<T, JsonError> {
 /// `impl Deserialize` for a type that has [`FromJson`]: the value, from any
 /// self-describing format, is written out as JSON text, then decoded.
 /// Expanded in `types.rs`, whose `super` is the crate's root.
-#[allow(unused_macros)]
 macro_rules! deserialize_from_json {
     ($ty:ident) => {
         impl<'de> serde::Deserialize<'de> for $ty {
@@ -144,7 +135,6 @@ macro_rules! deserialize_from_json {
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use deserialize_from_json;
 
 /// Decodes a `T` from any self-describing serde format, through its JSON
@@ -231,44 +221,6 @@ pub(crate) fn read_object(
 /// The error for a slot [`read_object`] left empty, which it never does.
 pub(crate) fn unfilled(expected: &str) -> JsonError {
     JsonError::new(format!("a field of {expected} was not filled (a bug of the generator)"))
-}
-
-/// A string enum's text, borrowed where the body allows (a known value
-/// then costs no allocation).
-pub(crate) fn enum_text<'a>(reader: &mut Reader<'a>) -> Result<Cow<'a, str>, JsonError> {
-    reader.string("a string")
-}
-
-/// The tag of the tagged union at the reader, read ahead (the reader stays
-/// at the union's object): a missing tag is an error, as with serde's
-/// internally tagged enums. `variants_hold_tag`: each variant's decoder
-/// refuses a second tag, so reading ahead stops at the first.
-pub(crate) fn union_tag<'a>(
-    reader: &mut Reader<'a>,
-    property: &str,
-    expected: &str,
-    variants_hold_tag: bool,
-) -> Result<Cow<'a, str>, JsonError> {
-    reader
-        .tag(property, expected, variants_hold_tag)?
-        .ok_or_else(|| JsonError::new(format!("missing field `{property}`")))
-}
-
-/// A tagged union's value whose tag the document does not list. No
-/// variant's decoder refuses a second tag here, so when [`union_tag`]
-/// stopped at the first (`variants_hold_tag`), the rest of the object is
-/// read for another; else it was read whole already.
-pub(crate) fn unknown_variant(
-    reader: &mut Reader<'_>,
-    property: &str,
-    tag: Cow<'_, str>,
-    variants_hold_tag: bool,
-) -> Result<super::UnknownVariant, JsonError> {
-    if variants_hold_tag {
-        reader.tag(property, "an object", false)?;
-    }
-    let value = Value::from_json(reader)?;
-    Ok(super::UnknownVariant { tag: tag.into_owned(), value })
 }
 
 /// Any JSON value, decoded by serde_json itself (so its numbers are as

@@ -42,23 +42,26 @@ impl Next {
 
     pub(crate) fn number(self, operation: &'static str) -> Result<i64, CallFailure> {
         match self {
-            Next::Number(number) => Ok(number),
-            _ => Err(Self::wrong(operation)),
+            Next::Number(number) => Some(number),
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 
     pub(crate) fn cursor(self, operation: &'static str) -> Result<String, CallFailure> {
         match self {
-            Next::Cursor(cursor) => Ok(cursor),
-            _ => Err(Self::wrong(operation)),
+            Next::Cursor(cursor) => Some(cursor),
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 
     pub(crate) fn url(self, operation: &'static str) -> Result<String, CallFailure> {
         match self {
-            Next::Url(url) => Ok(url),
-            _ => Err(Self::wrong(operation)),
+            Next::Url(url) => Some(url),
+            _ => None,
         }
+        .ok_or_else(|| Self::wrong(operation))
     }
 }
 

@@ -3,7 +3,9 @@
 
 //! Responses: `ApiResponse`, and the raw response a call decodes.
 
-use super::{capped, server_message, ByteStream, DecodeFailure, DecodeParts, Error, ErrorContext, OneChunk, Redactor};
+use super::Error;
+use super::{capped, server_message, ErrorContext, Redactor};
+use super::{DecodeFailure, DecodeParts};
 use std::fmt;
 use std::sync::Arc;
 
@@ -106,7 +108,8 @@ impl<T> ApiResponse<T> {
         &self.raw
     }
 
-    /// The URL the response came from (after redirects).
+    /// The URL the response came from (after redirects), when it came
+    /// from a server.
     pub(crate) fn url(&self) -> Option<&reqwest::Url> {
         self.url.as_ref()
     }
@@ -161,8 +164,6 @@ pub(crate) struct RawResponse {
     pub(crate) context: ErrorContext,
     /// Scrubs the body's text when it ends up in an error.
     redactor: Arc<Redactor>,
-    /// A successful response whose body is left to stream.
-    unread: Option<reqwest::Response>,
 }
 
 impl RawResponse {
@@ -185,7 +186,7 @@ impl RawResponse {
             context.request_id = find_request_id(&headers, request_id_headers);
             let redactor = Arc::clone(redactor);
             let body = bytes::Bytes::new();
-            return Ok(Self { status, headers, body, url, context, redactor, unread: Some(response) });
+            return Ok(Self { status, headers, body, url, context, redactor });
         }
         let too_large = |mut headers: reqwest::header::HeaderMap| {
             redactor.headers(&mut headers);
@@ -210,7 +211,7 @@ impl RawResponse {
             context.server_message = server_message(&body);
         }
         context.request_id = find_request_id(&headers, request_id_headers);
-        Ok(Self { status, headers, body, url, context, redactor: Arc::clone(redactor), unread: None })
+        Ok(Self { status, headers, body, url, context, redactor: Arc::clone(redactor) })
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -277,59 +278,6 @@ impl RawResponse {
             Ok(body) => Ok(self.response(None, wrap(body))),
             Err(failure) => Err(self.decode_error(failure)),
         }
-    }
-
-    /// A documented success whose body carries a `message`: `open` splits
-    /// the decoded body into the result and that message (unwrapping a
-    /// `{message, data}` envelope, or keeping a body with more fields whole).
-    pub(crate) fn ok_with_message<T, D, E>(
-        self,
-        decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>,
-        open: fn(T) -> (D, Option<String>),
-    ) -> ApiResult<D, E> {
-        match decode(&self.body) {
-            Ok(body) => {
-                let (body, message) = open(body);
-                Ok(self.response(message, body))
-            }
-            Err(failure) => Err(self.decode_error(failure)),
-        }
-    }
-
-    /// A documented error status: the body decoded by `decode`, then
-    /// `wrap`ped. A body that does not decode still keeps status and headers.
-    pub(crate) fn failure<T, S, E>(
-        self,
-        decode: fn(&bytes::Bytes) -> Result<T, DecodeFailure>,
-        wrap: fn(T) -> E,
-    ) -> ApiResult<S, E> {
-        match decode(&self.body) {
-            Ok(body) => {
-                let (status, headers, context) = self.api_parts();
-                Err(Error::Api { status, headers, body: wrap(body), context })
-            }
-            Err(failure) => Err(self.decode_error(failure)),
-        }
-    }
-
-    /// What a documented error keeps of the response; not generic, so the
-    /// response is taken apart (and the rest dropped) once, not once per
-    /// operation and status.
-    fn api_parts(self) -> (reqwest::StatusCode, Box<reqwest::header::HeaderMap>, Box<ErrorContext>) {
-        (self.status, Box::new(self.headers), Box::new(self.context))
-    }
-
-    /// A documented success whose body is streamed as it arrives.
-    pub(crate) fn stream<E>(mut self) -> ApiResult<ByteStream, E> {
-        let stream = match self.unread.take() {
-            Some(response) => ByteStream(Box::pin(response.bytes_stream())),
-            // Read already (a body that was not left to stream): one chunk.
-            None => {
-                let body = std::mem::take(&mut self.body);
-                ByteStream(Box::pin(OneChunk(Some(body))))
-            }
-        };
-        Ok(self.response(None, stream))
     }
 
     /// A status the operation does not document.

@@ -16,15 +16,6 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    /// The same error seen from the enclosing value.
-    pub(crate) fn within(mut self, prefix: &str) -> Self {
-        self.path = if self.path.starts_with('[') {
-            format!("{prefix}{}", self.path)
-        } else {
-            format!("{prefix}.{}", self.path)
-        };
-        self
-    }
 }
 
 impl fmt::Display for ValidationError {
@@ -78,23 +69,3 @@ pub(crate) fn check_number(
     Ok(())
 }
 
-/// `minItems`/`maxItems`, or `minLength`/`maxLength` with `what` = "characters".
-pub(crate) fn check_count(
-    path: &str,
-    count: usize,
-    min: Option<usize>,
-    max: Option<usize>,
-    what: &str,
-) -> Result<(), ValidationError> {
-    if let Some(min) = min {
-        if count < min {
-            return invalid(path, format!("has {count} {what}, fewer than the minimum {min}"));
-        }
-    }
-    if let Some(max) = max {
-        if count > max {
-            return invalid(path, format!("has {count} {what}, more than the maximum {max}"));
-        }
-    }
-    Ok(())
-}

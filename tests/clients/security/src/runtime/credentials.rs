@@ -338,10 +338,10 @@ pub(crate) enum Credential {
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credential::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
-            Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
-            Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
+        match *self {
+            Credential::Header(ref name, _) => write!(f, "Header({name}: <redacted>)"),
+            Credential::Query(ref name, _) => write!(f, "Query({name}=<redacted>)"),
+            Credential::Cookie(ref name, _) => write!(f, "Cookie({name}=<redacted>)"),
             Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
             Credential::Basic(..) => f.write_str("Basic(<redacted>:<redacted>)"),
             Credential::Token(_) => f.write_str("Token(<from its source>)"),
@@ -354,7 +354,9 @@ impl Credential {
     /// every part the scheme sends, a basic user name included.
     pub(crate) fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => vec![s],
+            Credential::Header(_, s) => vec![s],
+            Credential::Query(_, s) => vec![s],
+            Credential::Cookie(_, s) => vec![s],
             Credential::Bearer(s) => vec![s],
             Credential::Basic(user, password) => vec![user, password],
             Credential::Token(_) => Vec::new(),
@@ -387,25 +389,26 @@ impl Credential {
             value.set_sensitive(true);
             Ok::<_, String>(value)
         };
-        let headers = request.headers_mut();
         match self {
             Credential::Header(name, secret) => {
                 let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| format!("`{name}` is not a valid header name"))?;
-                headers.insert(name, sensitive(secret.expose())?);
+                request.headers_mut().insert(name, sensitive(secret.expose())?);
             }
             Credential::Cookie(name, secret) => {
+                let headers = request.headers_mut();
                 append_cookie(headers, &format!("{name}={}", secret.expose()))?;
                 if let Some(cookie) = headers.get_mut(reqwest::header::COOKIE) {
                     cookie.set_sensitive(true);
                 }
             }
             Credential::Bearer(secret) => {
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
+                let value = sensitive(&format!("Bearer {}", secret.expose()))?;
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
             }
             Credential::Basic(user, secret) => {
                 let encoded = base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes());
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
             }
             Credential::Query(name, secret) => {
                 request.url_mut().query_pairs_mut().append_pair(name, secret.expose());

@@ -4,16 +4,9 @@
 //! Decoding bodies: JSON (with the path of a value at fault), text, bytes
 //! and streams, and the server's message in an error body.
 
-use super::{one_line, ErrorContext};
+use super::one_line;
+use super::ErrorContext;
 use std::fmt;
-
-/// The longest JSON path an error shows, in characters.
-const MAX_PATH_CHARS: usize = 200;
-/// The longest key a path keeps, in characters.
-const MAX_KEY_CHARS: usize = 64;
-/// The longest reason an error shows, in characters (a decoder quotes
-/// values from the body).
-const MAX_REASON_CHARS: usize = 300;
 
 /// The server's own words in an error body: a string `message`, `error`,
 /// `error_description`, `detail`, `title` or `msg` at the top level or in
@@ -46,67 +39,6 @@ pub(crate) struct DecodeParts {
     pub(crate) context: Box<ErrorContext>,
 }
 
-/// Decodes a JSON body in one pass, naming the path of the value that
-/// failed.
-pub(crate) fn json<T: super::FromJson>(body: &bytes::Bytes) -> Result<T, DecodeFailure> {
-    super::Reader::read_all(body)
-        .map_err(|err| DecodeFailure { path: err.path(), reason: one_line(err.reason(), MAX_REASON_CHARS) })
-}
-
-/// One step of a JSON path: into an object's member, or a list's item.
-pub(crate) enum PathStep<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// A key as a path shows it: on one line, at most [`MAX_KEY_CHARS`].
-pub(crate) fn path_key(key: &str) -> String {
-    one_line(key, MAX_KEY_CHARS)
-}
-
-/// The path of its steps, outermost first (`data.items[2].name`; `.` for
-/// none), at most [`MAX_PATH_CHARS`] long.
-pub(crate) fn join_path<'a>(steps: impl Iterator<Item = PathStep<'a>>) -> String {
-    let mut path = String::new();
-    for step in steps {
-        match step {
-            PathStep::Key(key) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            PathStep::Index(index) => path.push_str(&format!("[{index}]")),
-        }
-    }
-    if path.is_empty() {
-        path.push('.');
-    }
-    bounded_path(path)
-}
-
-/// A path of at most [`MAX_PATH_CHARS`]: its start and its end (the value
-/// at fault), the middle cut.
-fn bounded_path(path: String) -> String {
-    let count = path.chars().count();
-    if count <= MAX_PATH_CHARS {
-        return path;
-    }
-    let head: String = path.chars().take(MAX_PATH_CHARS / 3).collect();
-    let tail: String = path.chars().skip(count - MAX_PATH_CHARS * 2 / 3).collect();
-    format!("{head}…{tail}")
-}
-
-/// A text body.
-pub(crate) fn text(body: &bytes::Bytes) -> Result<String, DecodeFailure> {
-    String::from_utf8(body.to_vec()).map_err(|err| DecodeFailure { path: String::new(), reason: err.to_string() })
-}
-
-/// A binary body.
-pub(crate) fn bytes(body: &bytes::Bytes) -> Result<bytes::Bytes, DecodeFailure> {
-    Ok(body.clone())
-}
-
 /// A response body as it arrives, chunk by chunk: for large downloads.
 #[must_use = "a stream does nothing unless polled"]
 pub struct ByteStream(
@@ -127,20 +59,6 @@ impl futures_core::Stream for ByteStream {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
         self.0.as_mut().poll_next(cx)
-    }
-}
-
-/// A body read already, as a stream of one chunk.
-pub(crate) struct OneChunk(pub(crate) Option<bytes::Bytes>);
-
-impl futures_core::Stream for OneChunk {
-    type Item = Result<bytes::Bytes, reqwest::Error>;
-
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        std::task::Poll::Ready(self.0.take().filter(|b| !b.is_empty()).map(Ok))
     }
 }
 

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 //! Support code shared by every operation, one module per responsibility.
-//! The generator emits it unchanged into every crate it makes (the crate
-//! depends on crates.io only); the operations themselves, in `client.rs`,
+//! The generator emits the parts of it this crate's operations and types use
+//! (the crate depends on crates.io only); the operations themselves, in `client.rs`,
 //! only describe their request and decode their response.
 //!
 //! Safe by default on the wire: credentials never appear in `Debug` or
@@ -16,18 +16,13 @@ mod call;
 mod client;
 mod credentials;
 mod decode;
+mod describe;
 mod encoding;
 mod error;
-mod events;
-mod from_json;
-mod json_reader;
 mod limiter;
-mod pages;
 mod response;
 mod retry;
-mod style;
 mod text;
-mod transcode;
 mod tokens;
 mod validation;
 mod values;
@@ -42,24 +37,13 @@ pub use credentials::Secret;
 pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, base64, is_credential_header, parse_header, percent_encode};
 pub use decode::ByteStream;
 #[allow(unused_imports)]
-pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, PathStep, bytes, empty, join_path, json, path_key, server_message, text};
+pub(crate) use decode::{DecodeFailure, DecodeParts, empty, server_message};
 #[allow(unused_imports)]
-pub(crate) use encoding::{BinaryData, Body, ChunkStream, Multipart, MultipartFields, form_pairs, joined, path_segment, query_pairs, value_of};
+pub(crate) use encoding::{BinaryData, Body, ChunkStream};
 pub use error::{Error, ErrorContext, ParseEnumError};
 #[allow(unused_imports)]
 pub(crate) use error::{CallFailure, Failure};
-pub use events::{Event, Events, StreamError, StreamOptions};
-#[allow(unused_imports)]
-pub(crate) use events::{Framing, Parser, RawEvent, Reopen, ReopenFuture, json_event, text_event};
-pub use from_json::{JsonError, from_json_slice};
-#[allow(unused_imports)]
-pub(crate) use from_json::{FromJson, deserialize_from_json, enum_text, read_object, unfilled, union_tag, unknown_variant, via_json};
-#[allow(unused_imports)]
-pub(crate) use json_reader::Reader;
 pub use limiter::RateLimiter;
-pub use pages::{Items, Pages};
-#[allow(unused_imports)]
-pub(crate) use pages::{Fetched, Next, link_next, page_number, url_next};
 pub use response::{ApiResponse, ApiResult};
 #[allow(unused_imports)]
 pub(crate) use response::{FetchError, RawResponse};
@@ -67,13 +51,9 @@ pub use retry::RetryPolicy;
 #[allow(unused_imports)]
 pub(crate) use retry::{Attempted, connection_closed, random_u64, retry_after, uuid_v4};
 #[allow(unused_imports)]
-pub(crate) use style::Style;
-#[allow(unused_imports)]
 pub(crate) use text::{capped, one_line};
 pub use tokens::{ClientCredentials, TokenFuture, TokenSource};
 #[allow(unused_imports)]
-pub(crate) use tokens::call_tokens;
+pub(crate) use tokens::add_tokens;
 pub use validation::ValidationError;
-#[allow(unused_imports)]
-pub(crate) use validation::{check_count, check_number};
 pub use values::{Binary, Nullable, UnknownVariant};

@@ -4,10 +4,8 @@
 //! The client and its settings: `Client`, `ClientBuilder` and what a
 //! generated crate's `Spec` tells them.
 
-use super::{
-    parse_header, Call, Credential, HeaderList, Operation, RateLimiter, Redactor, RequestOptions, RetryPolicy, Secret,
-    TokenSource,
-};
+use super::{parse_header, Credential, HeaderList, RateLimiter, Redactor, RetryPolicy, Secret};
+use super::{Call, Operation, RequestOptions};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -178,12 +176,6 @@ impl ClientBuilder {
     }
 
     /// Sets the credential of the security scheme at `index`.
-    /// A security scheme's bearer tokens from `source`, asked for before
-    /// each call that uses the scheme.
-    pub(crate) fn token_source(self, index: usize, source: impl TokenSource + 'static) -> Self {
-        self.credential(index, Credential::Token(Arc::new(source)))
-    }
-
     pub(crate) fn credential(mut self, index: usize, credential: Credential) -> Self {
         if let Some(slot) = self.credentials.get_mut(index) {
             *slot = Some(credential);
@@ -324,9 +316,6 @@ impl ClientBuilder {
             credential.check().map_err(|reason| BuildError::InvalidCredential(format!("{credential:?}: {reason}")))?;
             for secret in credential.secrets() {
                 redactor.add(secret.expose());
-            }
-            if let Some(sent) = credential.encoded() {
-                redactor.add(&sent);
             }
         }
         let mut default_headers = reqwest::header::HeaderMap::new();

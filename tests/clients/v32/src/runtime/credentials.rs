@@ -4,7 +4,6 @@
 //! Credentials and their redaction: `Secret`, the credentials a client
 //! holds and how each is attached, and scrubbing them from what servers send.
 
-use super::TokenSource;
 use std::fmt;
 
 /// A credential. `Debug` and `Display` print a redaction, so a key never
@@ -322,29 +321,12 @@ pub(crate) fn parse_header(
 pub(crate) enum Credential {
     /// An API key in a header (its name).
     Header(String, Secret),
-    /// An API key in the query string.
-    Query(String, Secret),
-    /// An API key in a cookie.
-    Cookie(String, Secret),
-    /// `Authorization: Bearer …`.
-    Bearer(Secret),
-    /// `Authorization: Basic …`: a user name and a password, both secret
-    /// (some APIs take their key as the user name, with no password).
-    Basic(Secret, Secret),
-    /// `Authorization: Bearer …` with a token the source gives for each
-    /// call (the call asks for it before sending).
-    Token(std::sync::Arc<dyn TokenSource>),
 }
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credential::Header(name, _) => write!(f, "Header({name}: <redacted>)"),
-            Credential::Query(name, _) => write!(f, "Query({name}=<redacted>)"),
-            Credential::Cookie(name, _) => write!(f, "Cookie({name}=<redacted>)"),
-            Credential::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-            Credential::Basic(..) => f.write_str("Basic(<redacted>:<redacted>)"),
-            Credential::Token(_) => f.write_str("Token(<from its source>)"),
+        match *self {
+            Credential::Header(ref name, _) => write!(f, "Header({name}: <redacted>)"),
         }
     }
 }
@@ -354,10 +336,7 @@ impl Credential {
     /// every part the scheme sends, a basic user name included.
     pub(crate) fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Credential::Header(_, s) | Credential::Query(_, s) | Credential::Cookie(_, s) => vec![s],
-            Credential::Bearer(s) => vec![s],
-            Credential::Basic(user, password) => vec![user, password],
-            Credential::Token(_) => Vec::new(),
+            Credential::Header(_, s) => vec![s],
         }
     }
 
@@ -368,17 +347,6 @@ impl Credential {
         self.apply(&mut reqwest::Request::new(reqwest::Method::GET, url))
     }
 
-    /// The form the credential takes on the wire when it is not the secret
-    /// itself (basic authentication's base64 of `user:password`).
-    pub(crate) fn encoded(&self) -> Option<String> {
-        match self {
-            Credential::Basic(user, secret) => {
-                Some(base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes()))
-            }
-            _ => None,
-        }
-    }
-
     /// Adds the credential to a request being built.
     pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
         let sensitive = |text: &str| {
@@ -387,31 +355,12 @@ impl Credential {
             value.set_sensitive(true);
             Ok::<_, String>(value)
         };
-        let headers = request.headers_mut();
         match self {
             Credential::Header(name, secret) => {
                 let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| format!("`{name}` is not a valid header name"))?;
-                headers.insert(name, sensitive(secret.expose())?);
+                request.headers_mut().insert(name, sensitive(secret.expose())?);
             }
-            Credential::Cookie(name, secret) => {
-                append_cookie(headers, &format!("{name}={}", secret.expose()))?;
-                if let Some(cookie) = headers.get_mut(reqwest::header::COOKIE) {
-                    cookie.set_sensitive(true);
-                }
-            }
-            Credential::Bearer(secret) => {
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", secret.expose()))?);
-            }
-            Credential::Basic(user, secret) => {
-                let encoded = base64(format!("{}:{}", user.expose(), secret.expose()).as_bytes());
-                headers.insert(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
-            }
-            Credential::Query(name, secret) => {
-                request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
-            }
-            // Replaced by the token it gave before the request is built.
-            Credential::Token(_) => {}
         }
         Ok(())
     }

@@ -3,7 +3,8 @@
 
 //! Errors: `Error` for a failed call, its context, and `ParseEnumError`.
 
-use super::{connection_closed, one_line, retry_after, Redactor, ValidationError};
+use super::{connection_closed, one_line, retry_after, ValidationError};
+use super::Redactor;
 use std::fmt;
 use std::time::Duration;
 
@@ -341,7 +342,6 @@ pub(crate) struct CallFailure {
 #[derive(Debug)]
 pub(crate) enum Failure {
     InvalidRequest(String),
-    Validation(ValidationError),
     Transport(reqwest::Error),
     Timeout(Duration),
     TooLarge { status: reqwest::StatusCode, headers: Box<reqwest::header::HeaderMap>, limit: usize },
@@ -362,7 +362,6 @@ impl<E> From<CallFailure> for Error<E> {
         let context = Box::new(f.context);
         match f.failure {
             Failure::InvalidRequest(message) => Error::InvalidRequest { message, context },
-            Failure::Validation(source) => Error::Validation { source, context },
             Failure::Transport(source) => Error::Transport { source, context },
             Failure::Timeout(limit) => Error::Timeout { limit, context },
             Failure::TooLarge { status, headers, limit } => Error::ResponseTooLarge { status, headers, limit, context },

@@ -153,7 +153,24 @@ pub(crate) struct RawEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Framing {
     ServerSent,
-    Lines,
+}
+
+impl Framing {
+    /// Whether a stream broken off can be opened again from the last
+    /// event id (server-sent events have ids; JSON lines do not).
+    fn resumes(self) -> bool {
+        match self {
+            Framing::ServerSent => true,
+        }
+    }
+
+    /// Whether a last record without its line end counts: a JSON line does;
+    /// an unfinished server-sent event does not (the format says so).
+    fn ends_at_eof(self) -> bool {
+        match self {
+            Framing::ServerSent => false,
+        }
+    }
 }
 
 /// Turns bytes, as they arrive, into events: lines end at LF, CR or CRLF
@@ -201,7 +218,7 @@ impl Parser {
     /// The end of the body: a JSON line without its newline still counts;
     /// an unfinished server-sent event does not (the format says so).
     pub(crate) fn finish(&mut self, out: &mut Vec<RawEvent>) {
-        if self.framing == Framing::Lines && !self.line.is_empty() {
+        if self.framing.ends_at_eof() && !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
             self.line_end(&line, out);
         }
@@ -214,13 +231,6 @@ impl Parser {
     fn line_end(&mut self, line: &[u8], out: &mut Vec<RawEvent>) {
         let text = String::from_utf8_lossy(line);
         match self.framing {
-            Framing::Lines => {
-                // `application/json-seq` starts each record with RS.
-                let text = text.trim_start_matches('\u{1e}').trim();
-                if !text.is_empty() {
-                    out.push(RawEvent { event: None, id: None, retry: None, data: text.to_string() });
-                }
-            }
             Framing::ServerSent => self.field(&text, out),
         }
     }
@@ -310,7 +320,7 @@ impl<T: Send + 'static> Events<T> {
         reopen: Option<Reopen>,
         safe_to_repeat: bool,
     ) -> Self {
-        let reconnect = framing == Framing::ServerSent && options.reconnect.unwrap_or(safe_to_repeat);
+        let reconnect = framing.resumes() && options.reconnect.unwrap_or(safe_to_repeat);
         let reader = Reader {
             body,
             parser: Parser::new(framing, options.max_event_size),
@@ -446,7 +456,3 @@ pub(crate) fn json_event<T: super::FromJson>(data: &str) -> Result<T, String> {
     super::Reader::read_all(data.as_bytes()).map_err(|err| err.to_string())
 }
 
-/// An event's data as text.
-pub(crate) fn text_event(data: &str) -> Result<String, String> {
-    Ok(data.to_string())
-}
