@@ -50,10 +50,10 @@ struct Flags {
     #[arg(long, value_name = "FILE", requires_all = ["module_path", "spec"])]
     module: Option<PathBuf>,
     /// Where the including crate puts the module (crate::api).
-    #[arg(long, value_name = "PATH", requires = "module")]
+    #[arg(long, value_name = "PATH", requires = "module", value_parser = module_path)]
     module_path: Option<String>,
     /// The crate's name (default: the document's file name + `-client`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = package_name)]
     crate_name: Option<String>,
     /// Leave out examples/<operation>.rs.
     #[arg(long)]
@@ -74,6 +74,47 @@ struct Flags {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// A name cargo takes for a package (and whose `_` form is the crate's
+/// identifier in the emitted code): ASCII letters, digits, `-` and `_`, not
+/// starting with a digit, at most 64 characters.
+fn package_name(name: &str) -> Result<String, String> {
+    let fits = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let starts = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if fits && starts && name.len() <= 64 {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "`{name}` is not a package name cargo takes: use ASCII letters, digits, `-` and `_`, starting with a letter (at most 64 characters)"
+        ))
+    }
+}
+
+/// A Rust path to a module (`crate::api`): identifiers joined by `::`,
+/// `crate`, `self` or `super` only where a path may start with them.
+fn module_path(path: &str) -> Result<String, String> {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
+        "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+        "trait", "true", "type", "unsafe", "use", "where", "while", "Self",
+    ];
+    let identifier = |s: &str| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s != "_"
+            && !KEYWORDS.contains(&s)
+    };
+    let fits = path.split("::").enumerate().all(|(i, segment)| match segment {
+        "crate" | "self" => i == 0,
+        "super" => path.split("::").take(i).all(|s| s == "super" || s == "self"),
+        _ => identifier(segment),
+    });
+    if fits {
+        Ok(path.to_string())
+    } else {
+        Err(format!("`{path}` is not a Rust path to a module (such as `crate::api`)"))
+    }
 }
 
 /// The flags both front ends take, for usage texts that list them.

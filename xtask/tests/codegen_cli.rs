@@ -175,4 +175,24 @@ fn usage_errors_exit_non_zero() {
     let missing = xtask(&["codegen", "--spec", "/nonexistent/api.yaml", "--out", "/tmp/x"]);
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/api.yaml"));
     assert!(xtask(&["--help"]).status.success());
+    // A crate name cargo would not take is a usage error, not a panic
+    // (`console-api-2025.03` panicked making its identifier), and writes
+    // nothing.
+    let out = scratch("bad-crate-name");
+    let spec = fixture("constructs/operations.yaml");
+    let out_arg = out.display().to_string();
+    for name in ["console-api-2025.03", "9lives", "", "a b"] {
+        let run = xtask(&["codegen", "--spec", &spec, "--out", &out_arg, "--crate-name", name]);
+        assert_eq!(run.status.code(), Some(2), "{name}: {}", text(&run.stderr));
+        assert!(text(&run.stderr).contains("is not a package name cargo takes"), "{}", text(&run.stderr));
+        assert!(!out.join("Cargo.toml").exists());
+    }
+    let module = out.join("api.rs");
+    let module_arg = module.display().to_string();
+    for path in ["crate::a-b", "", "crate::type", "a::crate"] {
+        let run = xtask(&["codegen", "--spec", &spec, "--module", &module_arg, "--module-path", path]);
+        assert_eq!(run.status.code(), Some(2), "{path}: {}", text(&run.stderr));
+        assert!(text(&run.stderr).contains("is not a Rust path to a module"), "{}", text(&run.stderr));
+        assert!(!module.exists());
+    }
 }
