@@ -303,6 +303,24 @@ impl FromJson for String {
     }
 }
 
+#[cfg(any(not(omit = "format_uuid"), not(omit = "format_ip")))]
+/// Values of a string `format` with a type of its own: the string, parsed
+/// as the type's `FromStr` (and its `Deserialize`) parses it.
+macro_rules! formatted {
+    ($($ty:ty => $what:literal),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+                let text = reader.string($what)?;
+                text.parse().map_err(|err| JsonError::new(format!("expected {}: {err}", $what)))
+            }
+        }
+    )*};
+}
+#[cfg(not(omit = "format_ip"))]
+formatted!(std::net::Ipv4Addr => "an IPv4 address", std::net::Ipv6Addr => "an IPv6 address");
+#[cfg(not(omit = "format_uuid"))]
+formatted!(uuid::Uuid => "a UUID");
+
 impl FromJson for bool {
     fn from_json(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
         reader.boolean()

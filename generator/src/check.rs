@@ -72,7 +72,7 @@ const MAX_ALIAS_DEPTH: usize = 32;
 /// A scalar, an enum, or a list of them.
 fn is_textual(types: &[TypeDef], ty: &TypeRef, depth: usize) -> bool {
     match ty {
-        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => true,
+        TypeRef::String | TypeRef::Formatted(_) | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => true,
         // Unknown shape: checked at run time, where a scalar goes through.
         TypeRef::Json => true,
         TypeRef::List(inner) => is_scalar(types, inner, depth),

@@ -2,6 +2,7 @@
 //! `cargo xtask codegen` parse the same flags here, describe what to make
 //! as [`Job`]s, and write or check the files with [`write_or_check`].
 
+use crate::ir::FormatTypes;
 use crate::output::{self, Change};
 use crate::{CrateOptions, ModuleOptions, Selection, Stats};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ pub struct Args {
     /// Say nothing but errors (no warnings, no summary).
     pub quiet: bool,
     pub selection: Selection,
+    /// `--formats text`: string formats stay `String`.
+    pub formats: FormatTypes,
 }
 
 /// The command line both front ends parse (clap derives its help, its
@@ -74,6 +77,10 @@ struct Flags {
     /// Print errors only.
     #[arg(short, long)]
     quiet: bool,
+    /// `typed`: string formats with a Rust type of their own (`uuid`,
+    /// `ipv4`, `ipv6`) are that type; `text`: every format is a `String`.
+    #[arg(long, value_name = "typed|text", value_parser = ["typed", "text"], default_value = "typed")]
+    formats: String,
 }
 
 /// A name cargo takes for a package (and whose `_` form is the crate's
@@ -119,7 +126,7 @@ fn module_path(path: &str) -> Result<String, String> {
 
 /// The flags both front ends take, for usage texts that list them.
 pub const FLAGS: &str = "\
---spec PATH [--overlay FILE]... --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]... [--quiet]
+--spec PATH [--overlay FILE]... --out DIR [--crate-name NAME] [--no-examples] [--strict] [--check] [--only SELECTOR]... [--exclude SELECTOR]... [--formats typed|text] [--quiet]
       make a client crate in DIR from an OpenAPI 3.0, 3.1 or 3.2 document
       (.yaml, .yml or .json): DIR/Cargo.toml, DIR/src/…,
       DIR/examples/<operation>.rs unless --no-examples. What the generator
@@ -127,7 +134,8 @@ pub const FLAGS: &str = "\
       with --strict. --check compares only, and exits non-zero naming each
       stale file. --only and --exclude (repeatable) pick operations by
       operationId, method name, tag, or \"METHOD /path\"; schemas that no
-      kept operation uses are left out.
+      kept operation uses are left out. --formats text keeps every string
+      format as String (by default uuid, ipv4 and ipv6 have their types).
   --spec PATH --module FILE --module-path PATH [--strict] [--check] [--only …] [--exclude …]
       write the client as one module's source to FILE, for a crate that
       includes it at PATH (crate::api)";
@@ -153,6 +161,7 @@ impl Args {
             check: flags.check,
             quiet: flags.quiet,
             selection: Selection { only: flags.only, exclude: flags.exclude },
+            formats: if flags.formats == "text" { FormatTypes::Text } else { FormatTypes::Typed },
         })
     }
 
@@ -162,9 +171,14 @@ impl Args {
         Flags::command().name(name).bin_name(name).error(clap::error::ErrorKind::ArgumentConflict, message)
     }
 
-    /// ` --overlay FILE` for each overlay, for the regenerating command.
+    /// ` --overlay FILE` for each overlay and the flags that change the
+    /// output's types, for the regenerating command.
     fn overlay_flags(&self) -> String {
-        self.overlays.iter().map(|path| format!(" --overlay {}", path.display())).collect()
+        let overlays: String = self.overlays.iter().map(|path| format!(" --overlay {}", path.display())).collect();
+        match self.formats {
+            FormatTypes::Typed => overlays,
+            FormatTypes::Text => format!("{overlays} --formats text"),
+        }
     }
 
     /// The job the flags describe, when they name a document: `label` is
@@ -189,6 +203,7 @@ impl Args {
                         strict: self.strict,
                         selection: self.selection.clone(),
                         overlays: Vec::new(),
+                        formats: self.formats,
                     },
                 }
             }
@@ -200,6 +215,7 @@ impl Args {
                     strict: self.strict,
                     selection: self.selection.clone(),
                     overlays: Vec::new(),
+                    formats: self.formats,
                 },
             },
             (None, None) => return None,

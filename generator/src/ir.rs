@@ -83,6 +83,34 @@ pub struct RateLimit {
 }
 
 impl Api {
+    /// Calls `f` on each type reference the types and operations hold
+    /// directly (not on those inside them: a `List`'s item is its own).
+    pub fn for_each_type_ref_mut(&mut self, mut f: impl FnMut(&mut TypeRef)) {
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter_mut().for_each(|field| f(&mut field.ty));
+                    s.additional.iter_mut().for_each(|a| f(&mut a.ty));
+                }
+                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| f(&mut v.ty)),
+                TypeKind::Alias(ty) => f(ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for op in &mut self.operations {
+            op.params.iter_mut().for_each(|p| f(&mut p.ty));
+            op.body.iter_mut().flat_map(|b| &mut b.contents).for_each(|c| f(&mut c.ty));
+            for response in &mut op.responses {
+                if let ResponseBody::Json(ty) = &mut response.body {
+                    f(ty);
+                }
+                if let Some(stream) = &mut response.stream {
+                    f(&mut stream.item);
+                }
+            }
+        }
+    }
+
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
@@ -337,6 +365,10 @@ runtime_parts! {
     JsonUntagged = "json_untagged",
     /// `Deserialize` through the JSON decoder.
     JsonDeserialize = "json_deserialize",
+    /// `format: uuid` values (the crate depends on `uuid`).
+    FormatUuid = "format_uuid",
+    /// `format: ipv4` or `ipv6` values.
+    FormatIp = "format_ip",
 }
 
 /// The style a parameter at `location` has when the document says none:
@@ -688,6 +720,8 @@ pub struct UnionVariant {
 pub enum TypeRef {
     Named(TypeId),
     String,
+    /// A string whose `format` has a Rust type of its own.
+    Formatted(Format),
     Integer(IntWidth),
     Number(FloatWidth),
     Boolean,
@@ -705,6 +739,25 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Whether a value of this type holds a `format` value, through lists,
+    /// maps and options (not through named types).
+    pub fn holds_format(&self, format: Format) -> bool {
+        match self {
+            TypeRef::Formatted(f) => *f == format,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.holds_format(format),
+            _ => false,
+        }
+    }
+
+    /// The same type with every format kept as text (`--formats text`).
+    pub fn formats_as_text(&mut self) {
+        match self {
+            TypeRef::Formatted(_) => *self = TypeRef::String,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.formats_as_text(),
+            _ => {}
+        }
+    }
+
     /// The named type a value holds, through lists and maps.
     pub fn named(&self) -> Option<TypeId> {
         match self {
@@ -720,6 +773,47 @@ impl TypeRef {
             TypeRef::Named(id) => Some(id),
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named_mut(),
             _ => None,
+        }
+    }
+}
+
+/// Whether string formats get types of their own (the default) or stay
+/// `String` (`--formats text`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FormatTypes {
+    #[default]
+    Typed,
+    Text,
+}
+
+/// A string `format` decoded into a type of its own, not kept as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// `uuid`: `uuid::Uuid`.
+    Uuid,
+    /// `ipv4`: `std::net::Ipv4Addr`.
+    Ipv4,
+    /// `ipv6`: `std::net::Ipv6Addr`.
+    Ipv6,
+}
+
+impl Format {
+    /// The format a string schema's `format` names, when it has a type.
+    pub fn of(format: Option<&str>) -> Option<Format> {
+        match format? {
+            "uuid" => Some(Format::Uuid),
+            "ipv4" => Some(Format::Ipv4),
+            "ipv6" => Some(Format::Ipv6),
+            _ => None,
+        }
+    }
+
+    /// The format as the document spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Uuid => "uuid",
+            Format::Ipv4 => "ipv4",
+            Format::Ipv6 => "ipv6",
         }
     }
 }

@@ -144,34 +144,11 @@ fn prune_types(api: &mut Api) -> Vec<bool> {
     api.types = types.into_iter().enumerate().filter(|(i, _)| new_ids[*i].is_some()).map(|(_, t)| t).collect();
     // Every id left points at a kept type: the kept set is closed under
     // reachability.
-    let renumber = |ty: &mut crate::ir::TypeRef| {
+    api.for_each_type_ref_mut(|ty| {
         if let Some(id) = ty.named_mut() {
             *id = new_ids[id.0].expect("a reachable type reaches only reachable types");
         }
-    };
-    for def in &mut api.types {
-        match &mut def.kind {
-            crate::ir::TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|f| renumber(&mut f.ty));
-                s.additional.iter_mut().for_each(|a| renumber(&mut a.ty));
-            }
-            crate::ir::TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| renumber(&mut v.ty)),
-            crate::ir::TypeKind::Alias(ty) => renumber(ty),
-            crate::ir::TypeKind::Enum(_) => {}
-        }
-    }
-    for op in &mut api.operations {
-        op.params.iter_mut().for_each(|p| renumber(&mut p.ty));
-        op.body.iter_mut().flat_map(|b| &mut b.contents).for_each(|c| renumber(&mut c.ty));
-        for response in &mut op.responses {
-            if let crate::ir::ResponseBody::Json(ty) = &mut response.body {
-                renumber(ty);
-            }
-            if let Some(stream) = &mut response.stream {
-                renumber(&mut stream.item);
-            }
-        }
-    }
+    });
     new_ids.iter().map(Option::is_some).collect()
 }
 

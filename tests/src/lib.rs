@@ -46,6 +46,7 @@ pub fn options_for(label: &str, crate_name: &str) -> CrateOptions {
         strict: false,
         selection: Default::default(),
         overlays: Vec::new(),
+        formats: Default::default(),
     }
 }
 

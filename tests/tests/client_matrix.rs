@@ -6,6 +6,8 @@
 //! nested body (an object, a list of objects, a list of lists, nullable map
 //! values and list items) goes out in each media kind, and a discriminated
 //! response decodes by its tag (one it does not know kept as received).
+//! The formats with a type of their own (`uuid`, `ipv4`, `ipv6`) go out in
+//! each location as their text and come back typed.
 
 use matrix_client::types::{
     Cat, Circle, Flat, GetPetResponse, GetShapeResponse, HeaderMatrixXObj, Inner, Nested, QueryMatrixE, QueryMatrixJs,
@@ -299,4 +301,47 @@ async fn an_unmapped_discriminator_selects_by_the_values_its_members_fix() {
     // A fixed value decides even where the shape would fit the other member.
     let both = decode(r#"{"type":"shape.square","side":1.0,"radius":1.0}"#).await.unwrap();
     assert!(matches!(both, GetShapeResponse::Square(_)), "{both:?}");
+}
+
+#[tokio::test]
+async fn formats_with_a_type_of_their_own_go_out_as_their_text_and_come_back_typed() {
+    use matrix_client::types::Formats;
+    use matrix_client::uuid::{uuid, Uuid};
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    let id = uuid!("67e55044-10b1-426f-9247-bb680e5fe0c8");
+    let body = Formats::new(id, Ipv4Addr::new(192, 0, 2, 1))
+        .v6(Ipv6Addr::LOCALHOST)
+        .peers([Uuid::nil()])
+        .by_name(BTreeMap::from([("gw".to_string(), "2001:db8::1".parse::<Ipv6Addr>().unwrap())]));
+    // Written as each format's canonical text; an uppercase UUID (which
+    // `uuid` takes, as serde's derive does) comes back as the same value.
+    let sent = r#"{"by_name":{"gw":"2001:db8::1"},"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","peers":["00000000-0000-0000-0000-000000000000"],"v4":"192.0.2.1","v6":"::1"}"#;
+    let echoed = sent.replace("67e55044-10b1-426f-9247-bb680e5fe0c8", "67E55044-10B1-426F-9247-BB680E5FE0C8");
+    let (server, client) = answering("POST", ResponseTemplate::new(200).set_body_raw(echoed, "application/json")).await;
+    let response = client
+        .formats_matrix(id, Ipv4Addr::new(10, 0, 0, 1), body.clone())
+        .ips(vec![Ipv6Addr::LOCALHOST, "2001:db8::2".parse().unwrap()])
+        .x_trace(Uuid::nil())
+        .session(id)
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/formats/67e55044-10b1-426f-9247-bb680e5fe0c8");
+    assert_eq!(request.url.query(), Some("ip=10.0.0.1&ips=%3A%3A1%2C2001%3Adb8%3A%3A2"));
+    assert_eq!(request.headers["x-trace"], "00000000-0000-0000-0000-000000000000");
+    assert_eq!(request.headers["cookie"], "session=67e55044-10b1-426f-9247-bb680e5fe0c8");
+    assert_eq!(String::from_utf8(request.body).unwrap(), sent);
+    assert_eq!(response.body(), &body);
+
+    // A value that is not of its format is a decode error at its path.
+    let bad = r#"{"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","v4":"192.0.2.256"}"#;
+    let (_server, client) = answering("POST", ResponseTemplate::new(200).set_body_raw(bad, "application/json")).await;
+    let err = client.formats_matrix(id, Ipv4Addr::LOCALHOST, Formats::new(id, Ipv4Addr::LOCALHOST)).await.unwrap_err();
+    match err {
+        Error::Decode { path, reason, .. } => {
+            assert_eq!(path, "v4");
+            assert!(reason.contains("expected an IPv4 address"), "{reason}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
 }

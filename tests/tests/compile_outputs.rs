@@ -337,6 +337,7 @@ fn a_client_module_included_by_another_crate_compiles() {
         strict: true,
         selection: Default::default(),
         overlays: Vec::new(),
+        formats: Default::default(),
     };
     let module = generator::generate_module(&spec, "autotune.yaml", &options).unwrap_or_else(|f| panic!("{f}"));
     let manifest = r#"[package]

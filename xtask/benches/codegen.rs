@@ -45,6 +45,7 @@ fn options(name: &str) -> generator::CrateOptions {
         strict: false,
         selection: Default::default(),
         overlays: Vec::new(),
+        formats: Default::default(),
     }
 }
 
@@ -63,7 +64,7 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
         generator::lower::name_types(&mut lowered, namings);
         let unchecked = lowered.clone();
         generator::check::check(&mut lowered, &mut diags);
-        let api = generator::decide::decide(lowered.clone(), &crate_target, &mut diags);
+        let api = generator::decide::decide(lowered.clone(), &crate_target, Default::default(), &mut diags);
         assert!(diags.is_empty(), "{diags}");
         let crate_options = options(&doc.name);
         let opts = crate_options.emit_options();
@@ -79,7 +80,12 @@ fn phases(docs: &[Doc]) -> Vec<(String, Duration)> {
             api
         });
         let decide = median(runs, || {
-            generator::decide::decide(lowered.clone(), &crate_target, &mut generator::Diagnostics::new(file))
+            generator::decide::decide(
+                lowered.clone(),
+                &crate_target,
+                Default::default(),
+                &mut generator::Diagnostics::new(file),
+            )
         });
         let emit = median(runs, || generator::emit::tokens(&api, &opts));
         let render =

@@ -25,6 +25,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         strict: false,
         selection: Default::default(),
         overlays: Vec::new(),
+        formats: Default::default(),
     };
     let generated = generator::generate(&text, "synthetic.json", &options).map_err(|f| f.to_string())?;
     for (path, contents) in &generated.files {

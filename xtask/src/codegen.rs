@@ -68,6 +68,7 @@ fn checked_in(root: &Path, args: &Args) -> Vec<Job> {
                 strict: args.strict,
                 selection: generator::Selection::default(),
                 overlays: Vec::new(),
+                formats: Default::default(),
             },
         },
     };

@@ -20,7 +20,7 @@
 
 use crate::codegen::{scratch_workspace, workspace_root};
 use crate::fuzz::Rng;
-use generator::ir::{Api, Presence, SkipSerializing, TypeKind, TypeRef, Wrapper};
+use generator::ir::{Api, Format, Presence, SkipSerializing, TypeKind, TypeRef, Wrapper};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -69,6 +69,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             strict: false,
             selection: generator::Selection::default(),
             overlays: Vec::new(),
+            formats: Default::default(),
         };
         let generated = generator::generate(text, file, &options).map_err(|e| format!("{name}: {e:?}"))?;
         let api = generator::lower_document(text, file).map_err(|e| format!("{name}: {e:?}"))?;
@@ -196,6 +197,9 @@ fn twin_type(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(id) => api.types[id.0].name.clone(),
         TypeRef::String | TypeRef::Binary => "::std::string::String".into(),
+        TypeRef::Formatted(Format::Uuid) => "::uuid::Uuid".into(),
+        TypeRef::Formatted(Format::Ipv4) => "::std::net::Ipv4Addr".into(),
+        TypeRef::Formatted(Format::Ipv6) => "::std::net::Ipv6Addr".into(),
         TypeRef::Integer(width) => width.rust_name().into(),
         TypeRef::Number(width) => format!("{width:?}").to_lowercase(),
         TypeRef::Boolean => "bool".into(),
@@ -504,6 +508,24 @@ impl J {
     }
 }
 
+/// The forms a UUID is written in, and near misses.
+const UUIDS: &[&str] = &[
+    "67e55044-10b1-426f-9247-bb680e5fe0c8",
+    "67E55044-10B1-426F-9247-BB680E5FE0C8",
+    "00000000-0000-0000-0000-000000000000",
+    "67e5504410b1426f9247bb680e5fe0c8",
+    "{67e55044-10b1-426f-9247-bb680e5fe0c8}",
+    "urn:uuid:67e55044-10b1-426f-9247-bb680e5fe0c8",
+    "67e55044-10b1-426f-9247-bb680e5fe0c",
+    "67e55044-10b1-426f-9247-bb680e5fe0cg",
+    "67e55044_10b1_426f_9247_bb680e5fe0c8",
+];
+/// IPv4 addresses and near misses (leading zeros, out of range, short).
+const IPV4S: &[&str] =
+    &["127.0.0.1", "0.0.0.0", "255.255.255.255", "256.0.0.1", "01.2.3.4", "1.2.3", "1.2.3.4 ", "::1"];
+/// IPv6 addresses and near misses.
+const IPV6S: &[&str] =
+    &["::1", "::", "2001:db8::1", "::ffff:192.0.2.1", "2001:DB8::1", "1::2::3", "fe80::1%eth0", "1.2.3.4"];
 const STRINGS: &[&str] = &["", "a", "é", "ünï", "with space", "\u{1F600}", "quote \" and \\", "line\nbreak", "\u{0}"];
 const RAW_STRINGS: &[&str] = &[
     r#""\u0061\u00e9""#,
@@ -624,6 +646,18 @@ fn sample(api: &Api, ty: &TypeRef, depth: usize, rng: &mut Rng) -> J {
                 J::Raw(rng.pick(&[lo, hi, 0, 1, (-1i128).max(lo), 42.min(hi)]).to_string())
             } else {
                 J::Raw(rng.pick(NUMBERS).to_string())
+            }
+        }
+        TypeRef::Formatted(format) => {
+            let texts = match format {
+                Format::Uuid => UUIDS,
+                Format::Ipv4 => IPV4S,
+                Format::Ipv6 => IPV6S,
+            };
+            if rng.chance(10) {
+                J::Str(rng.pick(STRINGS).to_string())
+            } else {
+                J::Str(rng.pick(texts).to_string())
             }
         }
         TypeRef::Number(_) => J::Raw(rng.pick(NUMBERS).to_string()),

@@ -347,6 +347,7 @@ fn crate_options(crate_name: String, label: &str, selection: generator::Selectio
         strict: false,
         selection,
         overlays: Vec::new(),
+        formats: Default::default(),
     }
 }
 

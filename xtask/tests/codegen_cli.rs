@@ -196,3 +196,28 @@ fn usage_errors_exit_non_zero() {
         assert!(!module.exists());
     }
 }
+
+#[test]
+fn formats_are_their_types_unless_kept_as_text() {
+    let spec = fixture("constructs/matrix.yaml");
+    let typed = scratch("formats-typed");
+    let typed_arg = typed.display().to_string();
+    let run = xtask(&["codegen", "--spec", &spec, "--out", &typed_arg, "--no-examples"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let types = std::fs::read_to_string(typed.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub id: uuid::Uuid,") && types.contains("pub v4: std::net::Ipv4Addr,"), "{types}");
+    assert!(std::fs::read_to_string(typed.join("Cargo.toml")).unwrap().contains("\nuuid = "));
+
+    let text_dir = scratch("formats-text");
+    let text_arg = text_dir.display().to_string();
+    let run = xtask(&["codegen", "--spec", &spec, "--out", &text_arg, "--no-examples", "--formats", "text"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let types = std::fs::read_to_string(text_dir.join("src/types.rs")).unwrap();
+    assert!(types.contains("pub id: String,") && types.contains("pub v4: String,"), "{types}");
+    assert!(!types.contains("uuid::") && !types.contains("std::net::"), "{types}");
+    let manifest = std::fs::read_to_string(text_dir.join("Cargo.toml")).unwrap();
+    assert!(!manifest.contains("\nuuid = "), "{manifest}");
+    // The header's command regenerates the same crate.
+    assert!(manifest.contains("--formats text"), "{manifest}");
+    assert_eq!(xtask(&["codegen", "--spec", &spec, "--formats", "dates"]).status.code(), Some(2));
+}

@@ -20,15 +20,19 @@ mod validation;
 
 use crate::diagnostics::Diagnostics;
 use crate::ir::{
-    Api, ClientNew, Constructor, CrateShape, Decided, MediaKind, Method, OperationNames, ResponseBody, SecurityKind,
-    Success, Target, TypeRef,
+    Api, ClientNew, Constructor, CrateShape, Decided, FormatTypes, MediaKind, Method, OperationNames, ResponseBody,
+    SecurityKind, Success, Target, TypeRef,
 };
 use crate::{naming, scopes};
 
 /// Completes a lowered and checked [`Api`] for `target`, once: nothing
 /// after it changes what it decided. Problems found here (an
 /// `x-pagination` that does not fit its operation) are reported to `diags`.
-pub fn decide(mut api: Api, target: &Target, diags: &mut Diagnostics) -> Decided {
+pub fn decide(mut api: Api, target: &Target, formats: FormatTypes, diags: &mut Diagnostics) -> Decided {
+    if formats == FormatTypes::Text {
+        // Before anything is decided of the types they hold.
+        api.for_each_type_ref_mut(TypeRef::formats_as_text);
+    }
     decide_in_place(&mut api, target, diags);
     Decided::seal(api)
 }

@@ -9,8 +9,8 @@
 //! compile) hold the two to each other.
 
 use crate::ir::{
-    default_style, Api, Check, Framing, Gate, LinkFrom, MediaKind, PageStart, PageStyle, PartKind, ResponseBody,
-    RuntimeGates, RuntimePart as P, SecurityKind, Status, Style, Success, TypeKind, TypeRef,
+    default_style, Api, Check, Format, Framing, Gate, LinkFrom, MediaKind, PageStart, PageStyle, PartKind,
+    ResponseBody, RuntimeGates, RuntimePart as P, SecurityKind, Status, Style, Success, TypeKind, TypeRef,
 };
 use std::collections::BTreeSet;
 
@@ -42,7 +42,29 @@ pub(super) fn used(api: &Api) -> RuntimeGates {
     for def in &api.types {
         type_def(api, def, &gate_of(&def.features), &mut parts);
     }
+    if uses_format(api, Format::Uuid) {
+        // Its decoder comes with the dependency, which is not optional.
+        parts.add(P::FormatUuid, &always);
+    }
+    if uses_format(api, Format::Ipv4) || uses_format(api, Format::Ipv6) {
+        parts.add(P::FormatIp, &always);
+    }
     parts.done()
+}
+
+/// Whether any operation or type holds a value of `format`.
+fn uses_format(api: &Api, format: Format) -> bool {
+    let in_operations = api.operations.iter().any(|op| op.type_refs().any(|ty| ty.holds_format(format)));
+    in_operations
+        || api.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| f.ty.holds_format(format))
+                    || s.additional.as_ref().is_some_and(|a| a.ty.holds_format(format))
+            }
+            TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.holds_format(format)),
+            TypeKind::Alias(ty) => ty.holds_format(format),
+            TypeKind::Enum(_) => false,
+        })
 }
 
 /// The gate of an item compiled with any of `features` (none: always).

@@ -11,7 +11,7 @@ mod render;
 mod shared;
 mod types;
 
-use crate::ir::{Api, CrateFeature, Decided, TypeRef, UNREFERENCED_SCHEMAS};
+use crate::ir::{Api, CrateFeature, Decided, RuntimePart, TypeRef, UNREFERENCED_SCHEMAS};
 use crate::runtime;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -232,6 +232,14 @@ fn reexports(api: &Api) -> Vec<TokenStream> {
             #[doc = " `ClientBuilder::http_client`."]
             pub use reqwest;
         },
+        if api.crate_shape.runtime_parts.contains_key(&RuntimePart::FormatUuid) {
+            quote! {
+                #[doc = " The crate of `format: uuid` values, [`uuid::Uuid`]."]
+                pub use uuid;
+            }
+        } else {
+            TokenStream::new()
+        },
     ]
 }
 
@@ -344,18 +352,29 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["raw_value"] }}
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-{dev_dependencies}{examples}"#,
+{formats}{dev_dependencies}{examples}"#,
         command = options.command,
         spec = options.spec_label,
         name = options.crate_name,
         rust_version = RUST_VERSION,
         license = api.license.as_deref().unwrap_or("MIT OR Apache-2.0"),
         homepage = homepage(api),
+        formats = format_dependencies(api),
         dev_dependencies = dev_dependencies(api, options),
         default_features = default_features(api),
         tag_features = tag_features(features, api.crate_shape.unreferenced_schemas),
         examples = gated_examples(api, options),
     )
+}
+
+/// The crates whose types `format`s are (only those the document uses).
+fn format_dependencies(api: &Api) -> String {
+    if api.crate_shape.runtime_parts.contains_key(&RuntimePart::FormatUuid) {
+        "# `format: uuid` values (`serde`: in bodies and parameters).\nuuid = { version = \"1\", features = [\"serde\"] }\n"
+            .to_string()
+    } else {
+        String::new()
+    }
 }
 
 /// `homepage = "…"` from the document's contact URL (`repository` for a

@@ -2,7 +2,7 @@
 //! one place is named after where it sits; a shared one after what its
 //! places have in common. Union variants are named after their types.
 
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, Format, TypeKind, TypeRef};
 use crate::naming;
 
 /// How an inline type may be named: `parent` + `leaf`, or just `leaf` when
@@ -209,6 +209,9 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
     match ty {
         TypeRef::Named(id) => names[id.0].clone(),
         TypeRef::String => "String".into(),
+        TypeRef::Formatted(Format::Uuid) => "Uuid".into(),
+        TypeRef::Formatted(Format::Ipv4) => "Ipv4".into(),
+        TypeRef::Formatted(Format::Ipv6) => "Ipv6".into(),
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Number(_) => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),

@@ -9,7 +9,9 @@ use super::shape_key::ShapeKey;
 use super::view::{admits_only_null, inline_property, SchemaRef, SchemaType, Substance, View};
 use super::{Lowerer, NameCtx};
 use crate::diagnostics::{Pointer, Reported};
-use crate::ir::{EnumVariant, FloatWidth, IntWidth, StringEnum, TypeId, TypeKind, TypeRef, Union, UnionVariant};
+use crate::ir::{
+    EnumVariant, FloatWidth, Format, IntWidth, StringEnum, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+};
 use crate::naming;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
@@ -204,7 +206,9 @@ impl<'a> Lowerer<'a> {
                 self.diags.warning(&at.join("type"), "`type: file` is Swagger 2.0's; it is read as binary content");
                 Some(TypeRef::Binary)
             }
-            Some(SchemaType::String) => Some(TypeRef::String),
+            Some(SchemaType::String) => {
+                Some(Format::of(view.constraints.format.as_deref()).map_or(TypeRef::String, TypeRef::Formatted))
+            }
             Some(SchemaType::Integer) => Some(TypeRef::Integer(IntWidth::of_format(view.format.as_deref()))),
             Some(SchemaType::Number) => Some(TypeRef::Number(match view.format.as_deref() {
                 Some("float") => FloatWidth::F32,
@@ -514,6 +518,8 @@ impl<'a> Lowerer<'a> {
             TypeRef::Integer(_) => rank(2),
             TypeRef::Number(_) => rank(3),
             TypeRef::Boolean => rank(4),
+            // A string of a format is a string that fits it.
+            TypeRef::Formatted(_) => rank(5),
             TypeRef::String => rank(6),
             TypeRef::Binary => rank(6),
             TypeRef::Map(_) | TypeRef::JsonObject => rank(8),

@@ -6,7 +6,7 @@ pub mod docs;
 mod pattern;
 pub mod samples;
 
-use crate::ir::{Api, Body, FloatWidth, TypeRef};
+use crate::ir::{Api, Body, FloatWidth, Format, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -37,6 +37,15 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
             }
         }
         TypeRef::String => quote! { String },
+        TypeRef::Formatted(Format::Uuid) => match path {
+            TypePath::Local | TypePath::Module => quote! { uuid::Uuid },
+            TypePath::External(krate) => {
+                let krate = format_ident!("{}", krate);
+                quote! { #krate::uuid::Uuid }
+            }
+        },
+        TypeRef::Formatted(Format::Ipv4) => quote! { std::net::Ipv4Addr },
+        TypeRef::Formatted(Format::Ipv6) => quote! { std::net::Ipv6Addr },
         TypeRef::Integer(width) => {
             let name = format_ident!("{}", width.rust_name());
             quote! { #name }

@@ -7,8 +7,8 @@
 use super::pattern;
 use super::{rust_type, TypePath};
 use crate::ir::{
-    Api, ArgKind, Constraints, FieldInit, FloatWidth, Operation, Param, ParamLocation, Passing, Setter, TypeKind,
-    TypeRef, UnionVariant,
+    Api, ArgKind, Constraints, FieldInit, FloatWidth, Format, Operation, Param, ParamLocation, Passing, Setter,
+    TypeKind, TypeRef, UnionVariant,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -225,6 +225,7 @@ impl<'a> Sampler<'a> {
                 quote! { #x }
             }
             TypeRef::Boolean => quote! { true },
+            TypeRef::Formatted(format) => sample_formatted(*format, &sample_string(c, salt), &self.krate),
             // Bytes convert from a string.
             TypeRef::Binary => match slot {
                 Slot::Into => quote! { "example" },
@@ -386,6 +387,41 @@ pub(crate) fn string_param_text(p: &Param) -> String {
 /// A string the schema accepts: the document's example when it fits,
 /// else one that matches the pattern, else one shaped by the format and
 /// fitted to the lengths. `salt` keeps the items of one list apart.
+/// A value of a format's type, built without parsing at run time: the
+/// document's example (or the string sample) when it is one, else a
+/// fixed value of the format.
+fn sample_formatted(format: Format, text: &str, krate: &proc_macro2::Ident) -> TokenStream {
+    match format {
+        Format::Uuid => {
+            let hex: String = text.chars().filter(|c| *c != '-').collect();
+            let hyphens = [8, 13, 18, 23].iter().all(|&i| text.as_bytes().get(i) == Some(&b'-'));
+            let value = u128::from_str_radix(&hex, 16)
+                .ok()
+                .filter(|_| hex.len() == 32 && hyphens && text.len() == 36)
+                .unwrap_or(0x0000_0000_0000_4000_8000_0000_0000_0000);
+            let hex = format!("{value:032x}");
+            let text = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+            // Through the crate's re-export: the program may not depend on
+            // `uuid` itself.
+            quote! { #krate::uuid::uuid!(#text) }
+        }
+        Format::Ipv4 => {
+            let octets = text.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::LOCALHOST).octets();
+            let octets = octets.iter().map(|o| Literal::u8_unsuffixed(*o));
+            quote! { std::net::Ipv4Addr::new(#(#octets),*) }
+        }
+        Format::Ipv6 => {
+            let segments = text.parse::<std::net::Ipv6Addr>().unwrap_or(std::net::Ipv6Addr::LOCALHOST).segments();
+            // In hex, as addresses are written.
+            let segments = segments.iter().map(|&s| {
+                let text = if s == 0 { "0".to_string() } else { format!("{s:#x}") };
+                text.parse::<TokenStream>().expect("a literal")
+            });
+            quote! { std::net::Ipv6Addr::new(#(#segments),*) }
+        }
+    }
+}
+
 fn sample_string(c: &Constraints, salt: usize) -> String {
     let fits = |text: &str| {
         let n = text.chars().count();
@@ -412,6 +448,7 @@ fn sample_string(c: &Constraints, salt: usize) -> String {
         Some("uri" | "url") => "https://example.com/".to_string(),
         Some("uuid") => "00000000-0000-4000-8000-000000000000".to_string(),
         Some("ipv4") => "127.0.0.1".to_string(),
+        Some("ipv6") => "::1".to_string(),
         Some("byte") => "ZXhhbXBsZQ==".to_string(),
         _ if salt > 0 => format!("example{salt}"),
         _ => "example".to_string(),
@@ -489,6 +526,23 @@ fn example_number(c: &Constraints) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_formatted_sample_is_the_documents_example_when_it_is_one() {
+        let krate = format_ident!("api");
+        let sample = |format, text: &str| sample_formatted(format, text, &krate).to_string().replace(' ', "");
+        assert_eq!(
+            sample(Format::Uuid, "67E55044-10B1-426F-9247-BB680E5FE0C8"),
+            r#"api::uuid::uuid!("67e55044-10b1-426f-9247-bb680e5fe0c8")"#
+        );
+        // Not a hyphenated UUID (the macro would refuse it): the fixed one.
+        for text in ["example", "67e5504410b1426f9247bb680e5fe0c8", "{67e55044-10b1-426f-9247-bb680e5fe0c8}"] {
+            assert_eq!(sample(Format::Uuid, text), r#"api::uuid::uuid!("00000000-0000-4000-8000-000000000000")"#);
+        }
+        assert_eq!(sample(Format::Ipv4, "192.0.2.7"), "std::net::Ipv4Addr::new(192,0,2,7)");
+        assert_eq!(sample(Format::Ipv4, "300.1.1.1"), "std::net::Ipv4Addr::new(127,0,0,1)");
+        assert_eq!(sample(Format::Ipv6, "2001:db8::1"), "std::net::Ipv6Addr::new(0x2001,0xdb8,0,0,0,0,0,0x1)");
+    }
 
     #[test]
     fn a_type_that_always_contains_itself_has_a_bounded_sample() {

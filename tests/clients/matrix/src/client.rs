@@ -47,6 +47,26 @@ impl Client {
             options: Default::default(),
         }
     }
+    /// Each format with a type of its own, in each location.
+    ///
+    /// `POST /formats/{id}`
+    pub fn formats_matrix(
+        &self,
+        id: uuid::Uuid,
+        ip: std::net::Ipv4Addr,
+        body: types::Formats,
+    ) -> FormatsMatrixRequest {
+        FormatsMatrixRequest {
+            client: self.clone(),
+            id,
+            ip,
+            ips: None,
+            x_trace: None,
+            session: None,
+            body,
+            options: Default::default(),
+        }
+    }
     /// `GET /pets/{id}`
     pub fn get_pet(&self, id: impl Into<String>) -> GetPetRequest {
         GetPetRequest {
@@ -272,6 +292,78 @@ crate::runtime::into_future!(FormBodyRequest, (), FormBodyError);
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum FormBodyError {}
+
+/// A [`Client::formats_matrix`] request. Send it with `.send().await`, or just `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent or awaited"]
+pub struct FormatsMatrixRequest {
+    client: Client,
+    id: uuid::Uuid,
+    ip: std::net::Ipv4Addr,
+    ips: Option<Vec<std::net::Ipv6Addr>>,
+    x_trace: Option<uuid::Uuid>,
+    session: Option<uuid::Uuid>,
+    body: types::Formats,
+    options: crate::runtime::RequestOptions,
+}
+
+impl FormatsMatrixRequest {
+    /// Sets the `ips` query parameter.
+    pub fn ips(mut self, value: Vec<std::net::Ipv6Addr>) -> Self {
+        self.ips = Some(value);
+        self
+    }
+    /// Sets the `X-Trace` header parameter.
+    pub fn x_trace(mut self, value: uuid::Uuid) -> Self {
+        self.x_trace = Some(value);
+        self
+    }
+    /// Sets the `session` cookie parameter.
+    pub fn session(mut self, value: uuid::Uuid) -> Self {
+        self.session = Some(value);
+        self
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> crate::ApiResult<types::Formats, FormatsMatrixError> {
+        let raw = self.into_call().send().await?;
+        match raw.status() {
+            200 => raw.ok(crate::runtime::json),
+            _ => raw.unexpected(),
+        }
+    }
+    fn into_call(self) -> crate::runtime::Call {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            name: "formats_matrix",
+            method: reqwest::Method::POST,
+            #[cfg(feature = "tracing")]
+            path: "/formats/{id}",
+            idempotent: false,
+            accept: "application/json",
+            idempotency_key: None,
+        };
+        let Self { client, id, ip, ips, x_trace, session, body, options } = self;
+        let mut call = client.call(&OPERATION, options);
+        let id = call.path_segment("id", &id);
+        call.set_path(format!("/formats/{id}"));
+        call.query("ip", &ip);
+        call.query_styled("ips", &ips, crate::runtime::Style::FormCompact);
+        call.header("X-Trace", &x_trace);
+        call.cookie("session", &session);
+        let body = &body;
+        call.json_body("application/json", body);
+        call
+    }
+}
+
+crate::runtime::request_options!(FormatsMatrixRequest);
+
+crate::runtime::into_future!(FormatsMatrixRequest, types::Formats, FormatsMatrixError);
+
+/// The error responses documented for [`Client::formats_matrix`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum FormatsMatrixError {}
 
 /// A [`Client::get_pet`] request. Send it with `.send().await`, or just `.await` it.
 #[derive(Debug, Clone)]

@@ -54,3 +54,6 @@ pub use bytes;
 /// (`StatusCode`, `HeaderMap`, `Request` in hooks) and for
 /// `ClientBuilder::http_client`.
 pub use reqwest;
+
+/// The crate of `format: uuid` values, [`uuid::Uuid`].
+pub use uuid;

@@ -306,6 +306,114 @@ impl Flat {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Formats {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
+    /// Format: `uuid`.
+    pub id: uuid::Uuid,
+    /// Format: `uuid`.
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
+    pub parent: crate::Nullable<uuid::Uuid>,
+    /// Format: `uuid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<uuid::Uuid>>,
+    /// Format: `ipv4`.
+    pub v4: std::net::Ipv4Addr,
+    /// Format: `ipv6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub v6: Option<std::net::Ipv6Addr>,
+}
+
+impl crate::runtime::FromJson for Formats {
+    fn from_json(
+        reader: &mut crate::runtime::Reader<'_>,
+    ) -> Result<Self, crate::runtime::JsonError> {
+        let mut f0 = None::<
+            Option<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
+        >;
+        let mut f1 = None::<uuid::Uuid>;
+        let mut f2 = None::<crate::Nullable<uuid::Uuid>>;
+        let mut f3 = None::<Option<Vec<uuid::Uuid>>>;
+        let mut f4 = None::<std::net::Ipv4Addr>;
+        let mut f5 = None::<Option<std::net::Ipv6Addr>>;
+        crate::runtime::read_object(
+            reader,
+            "struct Formats",
+            &["by_name", "id", "parent", "peers", "v4", "v6"],
+            |key| match key {
+                "by_name" => Some(0),
+                "id" => Some(1),
+                "parent" => Some(2),
+                "peers" => Some(3),
+                "v4" => Some(4),
+                "v6" => Some(5),
+                _ => None,
+            },
+            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4, &mut f5],
+            None,
+        )?;
+        match (f0, f1, f2, f3, f4, f5) {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(Self {
+                    by_name: f0,
+                    id: f1,
+                    parent: f2,
+                    peers: f3,
+                    v4: f4,
+                    v6: f5,
+                })
+            }
+            _ => Err(crate::runtime::unfilled("struct Formats")),
+        }
+    }
+}
+
+crate::runtime::deserialize_from_json!(Formats);
+
+impl Formats {
+    /// Creates the value from its required fields; the optional ones are absent.
+    pub fn new(id: uuid::Uuid, v4: std::net::Ipv4Addr) -> Self {
+        Self {
+            id,
+            v4,
+            by_name: None,
+            parent: crate::Nullable::Absent,
+            peers: None,
+            v6: None,
+        }
+    }
+}
+
+impl Formats {
+    /// Sets `by_name`.
+    pub fn by_name(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
+    ) -> Self {
+        self.by_name = Some(value.into());
+        self
+    }
+    /// Sets `parent`.
+    pub fn parent(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.parent = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `peers`.
+    pub fn peers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<uuid::Uuid>>,
+    ) -> Self {
+        self.peers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `v6`.
+    pub fn v6(mut self, value: impl Into<std::net::Ipv6Addr>) -> Self {
+        self.v6 = Some(value.into());
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetPetResponse {
