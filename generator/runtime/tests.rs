@@ -596,3 +596,108 @@ fn idempotency_keys_are_version_4_uuids() {
     let distinct: std::collections::BTreeSet<&String> = keys.iter().collect();
     assert_eq!(distinct.len(), keys.len());
 }
+
+#[test]
+fn a_strict_rfc_3339_date_time_round_trips_byte_identical() {
+    for text in [
+        "2024-06-01T12:00:00Z",
+        "2024-06-01T12:00:00.5+02:00",
+        "1969-12-31T23:59:59.999999999123-05:30",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "2024-06-01T12:00:00-00:00",
+        "2024-06-01T12:00:00+00:00",
+    ] {
+        let value = DateTime::parse(text).unwrap();
+        assert_eq!(value.as_str(), text);
+        assert_eq!(serde_json::to_string(&value).unwrap(), format!("\"{text}\""));
+        assert_eq!(from_json_slice::<DateTime>(format!("\"{text}\"").as_bytes()).unwrap(), value);
+    }
+}
+
+#[test]
+fn a_sloppy_date_time_is_read_and_kept_in_rfc_3339_spelling() {
+    for (sloppy, strict) in [
+        ("2024-06-01t12:00:00z", "2024-06-01T12:00:00Z"),
+        ("2024-06-01 12:00:00Z", "2024-06-01T12:00:00Z"),
+        ("2024-06-01T12:00Z", "2024-06-01T12:00:00Z"),
+        ("2024-06-01T12:00:00", "2024-06-01T12:00:00Z"),
+        ("2024-06-01T12:00:00,25+0530", "2024-06-01T12:00:00.25+05:30"),
+        ("2024-06-01T12:00:00+05", "2024-06-01T12:00:00+05:00"),
+    ] {
+        assert_eq!(DateTime::parse(sloppy).unwrap().as_str(), strict, "{sloppy}");
+    }
+}
+
+#[test]
+fn a_date_time_is_the_instant_it_names() {
+    let noon = DateTime::parse("2024-06-01T12:00:00Z").unwrap();
+    assert_eq!(noon.unix_timestamp(), 1_717_243_200);
+    let east = DateTime::parse("2024-06-01T14:00:00.25+02:00").unwrap();
+    assert_eq!((east.unix_timestamp(), east.nanosecond(), east.offset_seconds()), (1_717_243_200, 250_000_000, 7200));
+    assert!(noon < east && noon != east);
+    assert_eq!(DateTime::parse("1969-12-31T23:59:59Z").unwrap().unix_timestamp(), -1);
+    assert_eq!(DateTime::from_unix(1_717_243_200, 0).unwrap().as_str(), "2024-06-01T12:00:00Z");
+    assert_eq!(DateTime::from_unix(-1, 500_000_000).unwrap().as_str(), "1969-12-31T23:59:59.5Z");
+    assert_eq!(DateTime::from_unix(253_402_300_800, 0), None);
+    assert_eq!(DateTime::from_unix(0, 1_000_000_000), None);
+    let before = std::time::UNIX_EPOCH - Duration::from_millis(1500);
+    assert_eq!(DateTime::from_system_time(before).unwrap().as_str(), "1969-12-31T23:59:58.5Z");
+    assert_eq!(DateTime::parse("1969-12-31T23:59:58.5Z").unwrap().to_system_time(), before);
+    // Every day of four centuries (leap years and all) survives the trip.
+    let mut day = DateTime::parse("1900-01-01T00:00:00Z").unwrap().unix_timestamp();
+    while day < DateTime::parse("2300-01-01T00:00:00Z").unwrap().unix_timestamp() {
+        let value = DateTime::from_unix(day, 0).unwrap();
+        assert_eq!(DateTime::parse(value.as_str()).unwrap().unix_timestamp(), day);
+        day += 86_400;
+    }
+}
+
+#[test]
+fn a_date_time_that_is_not_one_says_why() {
+    for (text, reason) in [
+        ("2023-02-29T12:00:00Z", "the month has no such day"),
+        ("2024-06-01T24:00:00Z", "expected an hour, 00 to 23"),
+        ("2024-06-01T12:60:00Z", "expected minutes, 00 to 59"),
+        ("2024-06-01T12:00:61Z", "expected seconds, 00 to 60"),
+        ("2024-06-01T12:00:00.Z", "expected digits after the decimal point"),
+        ("2024-06-01T12:00:00+24:00", "expected the offset's hours"),
+        ("2024-06-01T12:00:00Zx", "unexpected text after the offset"),
+        ("2024-06-01", "expected `T` between the date and the time"),
+        ("24-06-01T12:00:00Z", "expected a four-digit year"),
+        ("", "expected a four-digit year"),
+        ("2024-06-01T1", "expected an hour, 00 to 23"),
+    ] {
+        let err = DateTime::parse(text).unwrap_err();
+        assert_eq!(err.to_string(), format!("not an RFC 3339 date-time: {reason}"), "{text}");
+    }
+    let err = from_json_slice::<DateTime>(br#"{"at": 1}"#).unwrap_err();
+    assert!(err.to_string().contains("an RFC 3339 date-time"), "{err}");
+}
+
+#[test]
+fn a_date_is_its_year_month_and_day() {
+    let date = Date::parse("2024-02-29").unwrap();
+    assert_eq!((date.year(), date.month(), date.day(), date.unix_days()), (2024, 2, 29, 19_782));
+    assert_eq!(date.to_string(), "2024-02-29");
+    assert_eq!(serde_json::to_string(&date).unwrap(), "\"2024-02-29\"");
+    assert_eq!(from_json_slice::<Date>(b"\"2024-02-29\"").unwrap(), date);
+    assert_eq!(Date::new(2023, 2, 29), None);
+    assert_eq!(Date::new(2024, 2, 29), Some(date));
+    assert!(Date::new(2024, 1, 1).unwrap() < date);
+    for text in ["2023-02-29", "2024-13-01", "2024-6-1", "2024-06-01T00:00:00Z"] {
+        assert!(Date::parse(text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn no_text_makes_a_date_or_time_parser_panic() {
+    let mut rng = Lcg(7);
+    let alphabet = b"0123456789-:TtZz .,+";
+    for _ in 0..20_000 {
+        let n = rng.below(32) as usize;
+        let text: String = (0..n).map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize])).collect();
+        let _ = DateTime::parse(&text);
+        let _ = Date::parse(&text);
+    }
+}

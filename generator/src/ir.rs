@@ -369,6 +369,10 @@ runtime_parts! {
     FormatUuid = "format_uuid",
     /// `format: ipv4` or `ipv6` values.
     FormatIp = "format_ip",
+    /// `format: date-time` values.
+    FormatDateTime = "format_date_time",
+    /// `format: date` values.
+    FormatDate = "format_date",
 }
 
 /// The style a parameter at `location` has when the document says none:
@@ -795,6 +799,10 @@ pub enum Format {
     Ipv4,
     /// `ipv6`: `std::net::Ipv6Addr`.
     Ipv6,
+    /// `date-time`: the runtime's `DateTime`.
+    DateTime,
+    /// `date`: the runtime's `Date`.
+    Date,
 }
 
 impl Format {
@@ -804,6 +812,8 @@ impl Format {
             "uuid" => Some(Format::Uuid),
             "ipv4" => Some(Format::Ipv4),
             "ipv6" => Some(Format::Ipv6),
+            "date-time" => Some(Format::DateTime),
+            "date" => Some(Format::Date),
             _ => None,
         }
     }
@@ -814,6 +824,8 @@ impl Format {
             Format::Uuid => "uuid",
             Format::Ipv4 => "ipv4",
             Format::Ipv6 => "ipv6",
+            Format::DateTime => "date-time",
+            Format::Date => "date",
         }
     }
 }

@@ -52,6 +52,7 @@ pub const MODULES: &[Module] = &[
     module!("call", public: [], internal: ["Call", "Operation", "RequestOptions", "into_future", "request_options"]),
     module!("client", public: ["AsyncRequestHook", "BuildError", "Client", "ClientBuilder", "RequestHook"], internal: ["Core", "Spec"]),
     module!("credentials", public: ["Secret"], internal: ["Credential", "HeaderList", "Redactor", "append_cookie", "base64", "is_credential_header", "parse_header", "percent_encode"]),
+    module!("datetime", public: ["Date", "DateTime", "ParseDateTimeError"], internal: []),
     module!("decode", public: ["ByteStream"], internal: ["DecodeFailure", "DecodeParts", "OneChunk", "PathStep", "bytes", "empty", "join_path", "json", "path_key", "server_message", "text"]),
     module!("describe", public: [], internal: []),
     module!("encoding", public: [], internal: ["BinaryData", "Body", "ChunkStream", "Multipart", "MultipartFields", "form_pairs", "joined", "path_segment", "query_pairs", "value_of"]),

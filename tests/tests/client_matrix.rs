@@ -42,7 +42,7 @@ async fn every_query_cell_is_sent_as_its_style_says() {
         .num(2.5)
         .flt(1.5)
         .b(true)
-        .day("2026-12-02")
+        .day(matrix_client::Date::new(2026, 12, 2).unwrap())
         .e(QueryMatrixE::DarkBlue)
         .arr(vec!["a b".into(), "c&d".into()])
         .arr_csv(vec![1, 2])
@@ -309,13 +309,17 @@ async fn formats_with_a_type_of_their_own_go_out_as_their_text_and_come_back_typ
     use matrix_client::uuid::{uuid, Uuid};
     use std::net::{Ipv4Addr, Ipv6Addr};
     let id = uuid!("67e55044-10b1-426f-9247-bb680e5fe0c8");
+    let at = matrix_client::DateTime::parse("2024-06-01T12:00:00.250+02:00").unwrap();
     let body = Formats::new(id, Ipv4Addr::new(192, 0, 2, 1))
+        .at(at.clone())
+        .on(matrix_client::Date::new(2024, 2, 29).unwrap())
         .v6(Ipv6Addr::LOCALHOST)
         .peers([Uuid::nil()])
         .by_name(BTreeMap::from([("gw".to_string(), "2001:db8::1".parse::<Ipv6Addr>().unwrap())]));
-    // Written as each format's canonical text; an uppercase UUID (which
+    // Written as each format's canonical text, a date-time as it was read
+    // (its offset and fraction digits kept); an uppercase UUID (which
     // `uuid` takes, as serde's derive does) comes back as the same value.
-    let sent = r#"{"by_name":{"gw":"2001:db8::1"},"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","peers":["00000000-0000-0000-0000-000000000000"],"v4":"192.0.2.1","v6":"::1"}"#;
+    let sent = r#"{"at":"2024-06-01T12:00:00.250+02:00","by_name":{"gw":"2001:db8::1"},"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","on":"2024-02-29","peers":["00000000-0000-0000-0000-000000000000"],"v4":"192.0.2.1","v6":"::1"}"#;
     let echoed = sent.replace("67e55044-10b1-426f-9247-bb680e5fe0c8", "67E55044-10B1-426F-9247-BB680E5FE0C8");
     let (server, client) = answering("POST", ResponseTemplate::new(200).set_body_raw(echoed, "application/json")).await;
     let response = client
@@ -323,15 +327,28 @@ async fn formats_with_a_type_of_their_own_go_out_as_their_text_and_come_back_typ
         .ips(vec![Ipv6Addr::LOCALHOST, "2001:db8::2".parse().unwrap()])
         .x_trace(Uuid::nil())
         .session(id)
+        .since(matrix_client::DateTime::from_unix(1_717_243_200, 0).unwrap())
+        .x_day(matrix_client::Date::new(2024, 6, 1).unwrap())
         .await
         .unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/formats/67e55044-10b1-426f-9247-bb680e5fe0c8");
-    assert_eq!(request.url.query(), Some("ip=10.0.0.1&ips=%3A%3A1%2C2001%3Adb8%3A%3A2"));
+    assert_eq!(request.url.query(), Some("ip=10.0.0.1&ips=%3A%3A1%2C2001%3Adb8%3A%3A2&since=2024-06-01T12%3A00%3A00Z"));
     assert_eq!(request.headers["x-trace"], "00000000-0000-0000-0000-000000000000");
+    assert_eq!(request.headers["x-day"], "2024-06-01");
     assert_eq!(request.headers["cookie"], "session=67e55044-10b1-426f-9247-bb680e5fe0c8");
     assert_eq!(String::from_utf8(request.body).unwrap(), sent);
     assert_eq!(response.body(), &body);
+    // Sent back, a decoded date-time is the text it was read as.
+    assert_eq!(serde_json::to_string(&response.body().at).unwrap(), "\"2024-06-01T12:00:00.250+02:00\"");
+
+    // A server's sloppy date-time is read, in RFC 3339's spelling.
+    let sloppy = r#"{"at":"2024-06-01 10:00:00.25z","id":"67e55044-10b1-426f-9247-bb680e5fe0c8","v4":"192.0.2.1"}"#;
+    let (_server, client) =
+        answering("POST", ResponseTemplate::new(200).set_body_raw(sloppy, "application/json")).await;
+    let response = client.formats_matrix(id, Ipv4Addr::LOCALHOST, Formats::new(id, Ipv4Addr::LOCALHOST)).await.unwrap();
+    let read = response.body().at.as_ref().unwrap();
+    assert_eq!((read.as_str(), read.unix_timestamp()), ("2024-06-01T10:00:00.25Z", at.unix_timestamp()));
 
     // A value that is not of its format is a decode error at its path.
     let bad = r#"{"id":"67e55044-10b1-426f-9247-bb680e5fe0c8","v4":"192.0.2.256"}"#;

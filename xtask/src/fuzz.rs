@@ -242,7 +242,7 @@ impl Builder {
                 json!({"type": "string", "enum": values})
             }
             1 => {
-                json!({"type": "string", "format": self.rng.pick(&["date-time", "uuid", "ipv4", "ipv6", "byte", "binary", "email", "uri"])})
+                json!({"type": "string", "format": self.rng.pick(&["date-time", "date", "uuid", "ipv4", "ipv6", "byte", "binary", "email", "uri"])})
             }
             2 => {
                 json!({"type": "string", "pattern": self.rng.pick(&["^\\d+$", "^[a-z]{2,4}$", "(a|b)*"]), "minLength": 1})

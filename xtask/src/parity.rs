@@ -200,6 +200,9 @@ fn twin_type(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Formatted(Format::Uuid) => "::uuid::Uuid".into(),
         TypeRef::Formatted(Format::Ipv4) => "::std::net::Ipv4Addr".into(),
         TypeRef::Formatted(Format::Ipv6) => "::std::net::Ipv6Addr".into(),
+        // The crate's own types, through their `Deserialize`.
+        TypeRef::Formatted(Format::DateTime) => "crate::DateTime".into(),
+        TypeRef::Formatted(Format::Date) => "crate::Date".into(),
         TypeRef::Integer(width) => width.rust_name().into(),
         TypeRef::Number(width) => format!("{width:?}").to_lowercase(),
         TypeRef::Boolean => "bool".into(),
@@ -508,6 +511,35 @@ impl J {
     }
 }
 
+/// Date-times as RFC 3339 writes them, as servers write them instead, and
+/// near misses.
+const DATE_TIMES: &[&str] = &[
+    "2024-06-01T12:00:00Z",
+    "2024-06-01T12:00:00.123456789123+02:00",
+    "2024-06-01t12:00:00z",
+    "2024-06-01 12:00:00",
+    "2024-06-01T12:00Z",
+    "2024-06-01T12:00:00+0530",
+    "2024-06-01T12:00:00-00:00",
+    "2024-02-29T23:59:60Z",
+    "2023-02-29T12:00:00Z",
+    "2024-06-01T24:00:00Z",
+    "2024-06-01T12:00:00+24:00",
+    "2024-06-01",
+    "2024-06-01T12:00:00.Z",
+    "24-06-01T12:00:00Z",
+];
+/// Dates, and near misses.
+const DATES: &[&str] = &[
+    "2024-06-01",
+    "0000-01-01",
+    "9999-12-31",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-13-01",
+    "2024-6-1",
+    "2024-06-01T00:00:00Z",
+];
 /// The forms a UUID is written in, and near misses.
 const UUIDS: &[&str] = &[
     "67e55044-10b1-426f-9247-bb680e5fe0c8",
@@ -653,6 +685,8 @@ fn sample(api: &Api, ty: &TypeRef, depth: usize, rng: &mut Rng) -> J {
                 Format::Uuid => UUIDS,
                 Format::Ipv4 => IPV4S,
                 Format::Ipv6 => IPV6S,
+                Format::DateTime => DATE_TIMES,
+                Format::Date => DATES,
             };
             if rng.chance(10) {
                 J::Str(rng.pick(STRINGS).to_string())

@@ -49,6 +49,14 @@ pub(super) fn used(api: &Api) -> RuntimeGates {
     if uses_format(api, Format::Ipv4) || uses_format(api, Format::Ipv6) {
         parts.add(P::FormatIp, &always);
     }
+    // The types are public, with their own parsing and serde: present
+    // whenever any item names them, like the dependency of `uuid`.
+    if uses_format(api, Format::DateTime) {
+        parts.add(P::FormatDateTime, &always);
+    }
+    if uses_format(api, Format::Date) {
+        parts.add(P::FormatDate, &always);
+    }
     parts.done()
 }
 

@@ -212,6 +212,8 @@ fn type_label(ty: &TypeRef, names: &[String]) -> String {
         TypeRef::Formatted(Format::Uuid) => "Uuid".into(),
         TypeRef::Formatted(Format::Ipv4) => "Ipv4".into(),
         TypeRef::Formatted(Format::Ipv6) => "Ipv6".into(),
+        TypeRef::Formatted(Format::DateTime) => "DateTime".into(),
+        TypeRef::Formatted(Format::Date) => "Date".into(),
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Number(_) => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),

@@ -18,6 +18,8 @@ mod call;
 mod client;
 #[path = "../../../generator/runtime/credentials.rs"]
 mod credentials;
+#[path = "../../../generator/runtime/datetime.rs"]
+mod datetime;
 #[path = "../../../generator/runtime/decode.rs"]
 mod decode;
 #[path = "../../../generator/runtime/describe.rs"]
@@ -61,6 +63,7 @@ pub(crate) use client::{Core, Spec};
 pub use credentials::Secret;
 #[allow(unused_imports)]
 pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, base64, is_credential_header, parse_header, percent_encode};
+pub use datetime::{Date, DateTime, ParseDateTimeError};
 pub use decode::ByteStream;
 #[allow(unused_imports)]
 pub(crate) use decode::{DecodeFailure, DecodeParts, OneChunk, PathStep, bytes, empty, join_path, json, path_key, server_message, text};

@@ -44,6 +44,16 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
                 quote! { #krate::uuid::Uuid }
             }
         },
+        TypeRef::Formatted(format @ (Format::DateTime | Format::Date)) => {
+            let name = format_ident!("{}", if *format == Format::Date { "Date" } else { "DateTime" });
+            match path {
+                TypePath::Local | TypePath::Module => quote! { #root::#name },
+                TypePath::External(krate) => {
+                    let krate = format_ident!("{}", krate);
+                    quote! { #krate::#name }
+                }
+            }
+        }
         TypeRef::Formatted(Format::Ipv4) => quote! { std::net::Ipv4Addr },
         TypeRef::Formatted(Format::Ipv6) => quote! { std::net::Ipv6Addr },
         TypeRef::Integer(width) => {

@@ -405,6 +405,16 @@ fn sample_formatted(format: Format, text: &str, krate: &proc_macro2::Ident) -> T
             // `uuid` itself.
             quote! { #krate::uuid::uuid!(#text) }
         }
+        // Parsed at run time, from text known to parse: the document's
+        // example when it is plain RFC 3339, else a fixed one.
+        Format::DateTime => {
+            let text = if plain_date_time(text) { text } else { "2024-06-01T12:00:00Z" };
+            quote! { #krate::DateTime::parse(#text).expect("an RFC 3339 date-time") }
+        }
+        Format::Date => {
+            let text = if plain_date(text) { text } else { "2024-06-01" };
+            quote! { #krate::Date::parse(#text).expect("an RFC 3339 date") }
+        }
         Format::Ipv4 => {
             let octets = text.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::LOCALHOST).octets();
             let octets = octets.iter().map(|o| Literal::u8_unsuffixed(*o));
@@ -420,6 +430,48 @@ fn sample_formatted(format: Format, text: &str, krate: &proc_macro2::Ident) -> T
             quote! { std::net::Ipv6Addr::new(#(#segments),*) }
         }
     }
+}
+
+/// `YYYY-MM-DD` with a month and a day every month has.
+fn plain_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| text.get(range).filter(|d| d.bytes().all(|c| c.is_ascii_digit()));
+    let number = |range| number(range).and_then(|d| d.parse::<u32>().ok());
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && number(0..4).is_some()
+        && number(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && number(8..10).is_some_and(|d| (1..=28).contains(&d))
+}
+
+/// `YYYY-MM-DDThh:mm:ss`, a fraction or not, then `Z` or `±hh:mm`.
+fn plain_date_time(text: &str) -> bool {
+    let Some((date, time)) = text.split_once('T') else { return false };
+    let two = |s: &str, max: u32| {
+        s.len() == 2 && s.bytes().all(|c| c.is_ascii_digit()) && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let (clock, offset) = match time.strip_suffix('Z') {
+        Some(clock) => (clock, None),
+        None if time.len() > 6 && time.is_char_boundary(time.len() - 6) => {
+            let (clock, offset) = time.split_at(time.len() - 6);
+            (clock, Some(offset))
+        }
+        None => return false,
+    };
+    let offset_fits = offset.is_none_or(|o: &str| {
+        (o.starts_with('+') || o.starts_with('-')) && o.get(3..4) == Some(":") && two(&o[1..3], 23) && two(&o[4..], 59)
+    });
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let parts: Vec<&str> = whole.split(':').collect();
+    plain_date(date)
+        && offset_fits
+        && parts.len() == 3
+        && two(parts[0], 23)
+        && two(parts[1], 59)
+        && two(parts[2], 59)
+        && !fraction.is_empty()
+        && fraction.bytes().all(|c| c.is_ascii_digit())
 }
 
 fn sample_string(c: &Constraints, salt: usize) -> String {
@@ -540,6 +592,25 @@ mod tests {
             assert_eq!(sample(Format::Uuid, text), r#"api::uuid::uuid!("00000000-0000-4000-8000-000000000000")"#);
         }
         assert_eq!(sample(Format::Ipv4, "192.0.2.7"), "std::net::Ipv4Addr::new(192,0,2,7)");
+        assert_eq!(
+            sample(Format::DateTime, "2019-08-24T14:15:22.5+02:00"),
+            r#"api::DateTime::parse("2019-08-24T14:15:22.5+02:00").expect("an RFC 3339 date-time")"#.replace(' ', "")
+        );
+        for text in ["2019-08-24 14:15:22Z", "2019-02-30T00:00:00Z", "2019-08-24T14:15Z", "2019-08-24T14:15:22+2"] {
+            assert_eq!(
+                sample(Format::DateTime, text),
+                r#"api::DateTime::parse("2024-06-01T12:00:00Z").expect("an RFC 3339 date-time")"#.replace(' ', ""),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            sample(Format::Date, "2019-08-24"),
+            r#"api::Date::parse("2019-08-24").expect("an RFC 3339 date")"#.replace(' ', "")
+        );
+        assert_eq!(
+            sample(Format::Date, "24.08.2019"),
+            r#"api::Date::parse("2024-06-01").expect("an RFC 3339 date")"#.replace(' ', "")
+        );
         assert_eq!(sample(Format::Ipv4, "300.1.1.1"), "std::net::Ipv4Addr::new(127,0,0,1)");
         assert_eq!(sample(Format::Ipv6, "2001:db8::1"), "std::net::Ipv6Addr::new(0x2001,0xdb8,0,0,0,0,0,0x1)");
     }

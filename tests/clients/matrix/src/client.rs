@@ -61,6 +61,8 @@ impl Client {
             id,
             ip,
             ips: None,
+            since: None,
+            x_day: None,
             x_trace: None,
             session: None,
             body,
@@ -301,6 +303,8 @@ pub struct FormatsMatrixRequest {
     id: uuid::Uuid,
     ip: std::net::Ipv4Addr,
     ips: Option<Vec<std::net::Ipv6Addr>>,
+    since: Option<crate::DateTime>,
+    x_day: Option<crate::Date>,
     x_trace: Option<uuid::Uuid>,
     session: Option<uuid::Uuid>,
     body: types::Formats,
@@ -311,6 +315,16 @@ impl FormatsMatrixRequest {
     /// Sets the `ips` query parameter.
     pub fn ips(mut self, value: Vec<std::net::Ipv6Addr>) -> Self {
         self.ips = Some(value);
+        self
+    }
+    /// Sets the `since` query parameter.
+    pub fn since(mut self, value: crate::DateTime) -> Self {
+        self.since = Some(value);
+        self
+    }
+    /// Sets the `X-Day` header parameter.
+    pub fn x_day(mut self, value: crate::Date) -> Self {
+        self.x_day = Some(value);
         self
     }
     /// Sets the `X-Trace` header parameter.
@@ -341,12 +355,25 @@ impl FormatsMatrixRequest {
             accept: "application/json",
             idempotency_key: None,
         };
-        let Self { client, id, ip, ips, x_trace, session, body, options } = self;
+        let Self {
+            client,
+            id,
+            ip,
+            ips,
+            since,
+            x_day,
+            x_trace,
+            session,
+            body,
+            options,
+        } = self;
         let mut call = client.call(&OPERATION, options);
         let id = call.path_segment("id", &id);
         call.set_path(format!("/formats/{id}"));
         call.query("ip", &ip);
         call.query_styled("ips", &ips, crate::runtime::Style::FormCompact);
+        call.query("since", &since);
+        call.header("X-Day", &x_day);
         call.header("X-Trace", &x_trace);
         call.cookie("session", &session);
         let body = &body;
@@ -735,7 +762,7 @@ pub struct QueryMatrixRequest {
     arr_pipe: Option<Vec<String>>,
     arr_space: Option<Vec<String>>,
     b: Option<bool>,
-    day: Option<String>,
+    day: Option<crate::Date>,
     e: Option<types::QueryMatrixE>,
     flt: Option<f32>,
     i32: Option<i32>,
@@ -787,8 +814,8 @@ impl QueryMatrixRequest {
         self
     }
     /// Sets the `day` query parameter.
-    pub fn day(mut self, value: impl Into<String>) -> Self {
-        self.day = Some(value.into());
+    pub fn day(mut self, value: crate::Date) -> Self {
+        self.day = Some(value);
         self
     }
     /// Sets the `e` query parameter.

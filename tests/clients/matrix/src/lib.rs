@@ -42,9 +42,10 @@ mod runtime;
 pub use client::{Client, ClientBuilder};
 
 pub use runtime::{
-    ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream, Error,
-    ErrorContext, JsonError, Nullable, ParseEnumError, RateLimiter, RequestHook,
-    RetryPolicy, Secret, UnknownVariant, ValidationError, from_json_slice,
+    ApiResponse, ApiResult, AsyncRequestHook, Binary, BuildError, ByteStream, Date,
+    DateTime, Error, ErrorContext, JsonError, Nullable, ParseDateTimeError,
+    ParseEnumError, RateLimiter, RequestHook, RetryPolicy, Secret, UnknownVariant,
+    ValidationError, from_json_slice,
 };
 
 /// The byte buffers of binary responses.

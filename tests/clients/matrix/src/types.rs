@@ -308,10 +308,16 @@ impl Flat {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Formats {
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<crate::DateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_name: Option<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
     /// Format: `uuid`.
     pub id: uuid::Uuid,
+    /// Format: `date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<crate::Date>,
     /// Format: `uuid`.
     #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub parent: crate::Nullable<uuid::Uuid>,
@@ -329,39 +335,63 @@ impl crate::runtime::FromJson for Formats {
     fn from_json(
         reader: &mut crate::runtime::Reader<'_>,
     ) -> Result<Self, crate::runtime::JsonError> {
-        let mut f0 = None::<
+        let mut f0 = None::<Option<crate::DateTime>>;
+        let mut f1 = None::<
             Option<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
         >;
-        let mut f1 = None::<uuid::Uuid>;
-        let mut f2 = None::<crate::Nullable<uuid::Uuid>>;
-        let mut f3 = None::<Option<Vec<uuid::Uuid>>>;
-        let mut f4 = None::<std::net::Ipv4Addr>;
-        let mut f5 = None::<Option<std::net::Ipv6Addr>>;
+        let mut f2 = None::<uuid::Uuid>;
+        let mut f3 = None::<Option<crate::Date>>;
+        let mut f4 = None::<crate::Nullable<uuid::Uuid>>;
+        let mut f5 = None::<Option<Vec<uuid::Uuid>>>;
+        let mut f6 = None::<std::net::Ipv4Addr>;
+        let mut f7 = None::<Option<std::net::Ipv6Addr>>;
         crate::runtime::read_object(
             reader,
             "struct Formats",
-            &["by_name", "id", "parent", "peers", "v4", "v6"],
+            &["at", "by_name", "id", "on", "parent", "peers", "v4", "v6"],
             |key| match key {
-                "by_name" => Some(0),
-                "id" => Some(1),
-                "parent" => Some(2),
-                "peers" => Some(3),
-                "v4" => Some(4),
-                "v6" => Some(5),
+                "at" => Some(0),
+                "by_name" => Some(1),
+                "id" => Some(2),
+                "on" => Some(3),
+                "parent" => Some(4),
+                "peers" => Some(5),
+                "v4" => Some(6),
+                "v6" => Some(7),
                 _ => None,
             },
-            &mut [&mut f0, &mut f1, &mut f2, &mut f3, &mut f4, &mut f5],
+            &mut [
+                &mut f0,
+                &mut f1,
+                &mut f2,
+                &mut f3,
+                &mut f4,
+                &mut f5,
+                &mut f6,
+                &mut f7,
+            ],
             None,
         )?;
-        match (f0, f1, f2, f3, f4, f5) {
-            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+        match (f0, f1, f2, f3, f4, f5, f6, f7) {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
                 Ok(Self {
-                    by_name: f0,
-                    id: f1,
-                    parent: f2,
-                    peers: f3,
-                    v4: f4,
-                    v6: f5,
+                    at: f0,
+                    by_name: f1,
+                    id: f2,
+                    on: f3,
+                    parent: f4,
+                    peers: f5,
+                    v4: f6,
+                    v6: f7,
                 })
             }
             _ => Err(crate::runtime::unfilled("struct Formats")),
@@ -377,7 +407,9 @@ impl Formats {
         Self {
             id,
             v4,
+            at: None,
             by_name: None,
+            on: None,
             parent: crate::Nullable::Absent,
             peers: None,
             v6: None,
@@ -386,12 +418,22 @@ impl Formats {
 }
 
 impl Formats {
+    /// Sets `at`.
+    pub fn at(mut self, value: impl Into<crate::DateTime>) -> Self {
+        self.at = Some(value.into());
+        self
+    }
     /// Sets `by_name`.
     pub fn by_name(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, std::net::Ipv6Addr>>,
     ) -> Self {
         self.by_name = Some(value.into());
+        self
+    }
+    /// Sets `on`.
+    pub fn on(mut self, value: impl Into<crate::Date>) -> Self {
+        self.on = Some(value.into());
         self
     }
     /// Sets `parent`.

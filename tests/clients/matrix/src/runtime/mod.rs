@@ -15,6 +15,7 @@
 mod call;
 mod client;
 mod credentials;
+mod datetime;
 mod decode;
 mod describe;
 mod encoding;
@@ -38,6 +39,7 @@ pub(crate) use client::{Core, Spec};
 pub use credentials::Secret;
 #[allow(unused_imports)]
 pub(crate) use credentials::{Credential, HeaderList, Redactor, append_cookie, base64, is_credential_header, parse_header, percent_encode};
+pub use datetime::{Date, DateTime, ParseDateTimeError};
 pub use decode::ByteStream;
 #[allow(unused_imports)]
 pub(crate) use decode::{DecodeFailure, DecodeParts, PathStep, empty, join_path, json, path_key, server_message};
