@@ -111,6 +111,12 @@ impl Api {
         }
     }
 
+    /// Every type reference the types and operations hold directly.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let in_types = self.types.iter().flat_map(|def| def.kind.type_refs());
+        in_types.chain(self.operations.iter().flat_map(Operation::type_refs))
+    }
+
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
@@ -123,15 +129,7 @@ impl Api {
             if !seen.insert(id) {
                 continue;
             }
-            match &self.types[id.0].kind {
-                TypeKind::Struct(s) => {
-                    stack.extend(s.fields.iter().filter_map(|f| f.ty.named()));
-                    stack.extend(s.additional.iter().filter_map(|a| a.ty.named()));
-                }
-                TypeKind::Union(u) => stack.extend(u.variants.iter().filter_map(|v| v.ty.named())),
-                TypeKind::Alias(ty) => stack.extend(ty.named()),
-                TypeKind::Enum(_) => {}
-            }
+            stack.extend(self.types[id.0].kind.type_refs().filter_map(TypeRef::named));
         }
         seen
     }
@@ -185,6 +183,14 @@ pub struct CrateShape {
     /// with the features under which it does (see
     /// [`crate::runtime`]'s markers). A part not listed is not emitted.
     pub runtime_parts: RuntimeGates,
+}
+
+impl CrateShape {
+    /// Whether the crate's code uses the runtime's `part` (under any
+    /// features).
+    pub fn uses(&self, part: RuntimePart) -> bool {
+        self.runtime_parts.contains_key(&part)
+    }
 }
 
 /// When a piece of emitted code is compiled: any of these sets of cargo
@@ -469,6 +475,21 @@ pub enum TypeKind {
     Alias(TypeRef),
 }
 
+impl TypeKind {
+    /// The type references it holds directly: fields and extra members,
+    /// variants, or the aliased type.
+    pub fn type_refs(&self) -> impl Iterator<Item = &TypeRef> {
+        let (fields, additional, variants, alias) = match self {
+            TypeKind::Struct(s) => (&s.fields[..], s.additional.as_ref(), &[][..], None),
+            TypeKind::Union(u) => (&[][..], None, &u.variants[..], None),
+            TypeKind::Alias(ty) => (&[][..], None, &[][..], Some(ty)),
+            TypeKind::Enum(_) => (&[][..], None, &[][..], None),
+        };
+        let fields = fields.iter().map(|f| &f.ty).chain(additional.map(|a| &a.ty));
+        fields.chain(variants.iter().map(|v| &v.ty)).chain(alias)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
@@ -743,13 +764,13 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Whether a value of this type holds a `format` value, through lists,
-    /// maps and options (not through named types).
-    pub fn holds_format(&self, format: Format) -> bool {
+    /// The `format` whose values a value of this type holds, through
+    /// lists, maps and options (not through named types).
+    pub fn format(&self) -> Option<Format> {
         match self {
-            TypeRef::Formatted(f) => *f == format,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.holds_format(format),
-            _ => false,
+            TypeRef::Formatted(format) => Some(*format),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.format(),
+            _ => None,
         }
     }
 

@@ -42,37 +42,19 @@ pub(super) fn used(api: &Api) -> RuntimeGates {
     for def in &api.types {
         type_def(api, def, &gate_of(&def.features), &mut parts);
     }
-    if uses_format(api, Format::Uuid) {
-        // Its decoder comes with the dependency, which is not optional.
-        parts.add(P::FormatUuid, &always);
-    }
-    if uses_format(api, Format::Ipv4) || uses_format(api, Format::Ipv6) {
-        parts.add(P::FormatIp, &always);
-    }
-    // The types are public, with their own parsing and serde: present
-    // whenever any item names them, like the dependency of `uuid`.
-    if uses_format(api, Format::DateTime) {
-        parts.add(P::FormatDateTime, &always);
-    }
-    if uses_format(api, Format::Date) {
-        parts.add(P::FormatDate, &always);
+    // Whenever any item names a format: the `uuid` dependency is not
+    // optional, and the date types are public, with their own parsing
+    // and serde.
+    for format in api.type_refs().filter_map(TypeRef::format).collect::<BTreeSet<_>>() {
+        let part = match format {
+            Format::Uuid => P::FormatUuid,
+            Format::Ipv4 | Format::Ipv6 => P::FormatIp,
+            Format::DateTime => P::FormatDateTime,
+            Format::Date => P::FormatDate,
+        };
+        parts.add(part, &always);
     }
     parts.done()
-}
-
-/// Whether any operation or type holds a value of `format`.
-fn uses_format(api: &Api, format: Format) -> bool {
-    let in_operations = api.operations.iter().any(|op| op.type_refs().any(|ty| ty.holds_format(format)));
-    in_operations
-        || api.types.iter().any(|def| match &def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().any(|f| f.ty.holds_format(format))
-                    || s.additional.as_ref().is_some_and(|a| a.ty.holds_format(format))
-            }
-            TypeKind::Union(u) => u.variants.iter().any(|v| v.ty.holds_format(format)),
-            TypeKind::Alias(ty) => ty.holds_format(format),
-            TypeKind::Enum(_) => false,
-        })
 }
 
 /// The gate of an item compiled with any of `features` (none: always).
@@ -327,7 +309,6 @@ fn requires(part: P) -> &'static [P] {
         P::PageNumbers | P::PageCursor | P::PageUrl | P::PageTotal | P::PageAmbiguousStart => &[P::Pages],
         P::PageNumberNarrow => &[P::PageNumbers],
         P::PageLink => &[P::PageUrl],
-        P::CheckNumber | P::CheckCount | P::ValidateNested | P::ValidateCall => &[],
         _ => &[],
     }
 }

@@ -154,7 +154,7 @@ fn authentication(api: &Api) -> Vec<String> {
     }
     out.push("Each security scheme is a method of [`ClientBuilder`]; an operation sends the credentials of the first of its security alternatives whose credentials are all set:".to_string());
     out.push(String::new());
-    let tokens = api.crate_shape.runtime_parts.contains_key(&crate::ir::RuntimePart::CredentialToken);
+    let tokens = api.crate_shape.uses(crate::ir::RuntimePart::CredentialToken);
     for scheme in &api.security_schemes {
         let how = match &scheme.kind {
             SecurityKind::ApiKeyHeader(h) => format!("an API key in the `{h}` header"),

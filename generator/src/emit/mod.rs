@@ -78,6 +78,9 @@ fn sources<'a>(api: &'a Api, options: &EmitOptions) -> Vec<Source<'a>> {
     let header = header(options);
     let crate_name = options.crate_name.clone();
     let examples = options.examples;
+    // Resolved once: its files, `runtime/mod.rs` and the root's re-exports.
+    let runtime = runtime::for_crate(&api.crate_shape.runtime_parts);
+    let public = runtime::public_names(&runtime);
     let rust = |path: &str, pieces: Vec<render::Piece<'a>>| Source::Rust {
         path: path.to_string(),
         pieces: render::Pieces { header: header.clone(), pieces },
@@ -85,7 +88,7 @@ fn sources<'a>(api: &'a Api, options: &EmitOptions) -> Vec<Source<'a>> {
     let mut files = vec![
         rust("src/types.rs", types_pieces(api)),
         rust("src/client.rs", client_pieces(api)),
-        rust("src/lib.rs", vec![Box::new(move || lib_rs(api, &crate_name, examples))]),
+        rust("src/lib.rs", vec![Box::new(move || lib_rs(api, &crate_name, examples, &public))]),
         Source::Text { path: "Cargo.toml".into(), contents: cargo_toml(api, options) },
         Source::Text {
             path: "README.md".into(),
@@ -103,7 +106,6 @@ fn sources<'a>(api: &'a Api, options: &EmitOptions) -> Vec<Source<'a>> {
             contents: format!("{}disable_all_formatting = true\n", header.replace("//", "#")),
         },
     ];
-    let runtime = runtime::for_crate(&api.crate_shape.runtime_parts);
     files.push(Source::Text {
         path: "src/runtime/mod.rs".into(),
         contents: format!("{header}{}", runtime::mod_rs(false, &runtime)),
@@ -178,7 +180,7 @@ fn module_docs(doc: &str) -> render::Piece<'static> {
     Box::new(move || vec![quote! { #![doc = #doc] }])
 }
 
-fn lib_rs(api: &Api, crate_name: &str, examples: bool) -> Vec<TokenStream> {
+fn lib_rs(api: &Api, crate_name: &str, examples: bool, public: &[(&str, Option<String>)]) -> Vec<TokenStream> {
     let title = format!("Rust client for {} (API version {}).", api.title, api.version);
     let mut crate_docs = docs::sanitize(&[title.as_str(), api.description.as_deref().unwrap_or("")].join("\n\n"));
     crate_docs.extend(front_page::lines(api, crate_name, examples));
@@ -201,22 +203,20 @@ fn lib_rs(api: &Api, crate_name: &str, examples: bool) -> Vec<TokenStream> {
         quote! { pub mod types; },
         quote! { mod runtime; },
     ];
-    items.extend(reexports(api));
+    items.extend(reexports(api, public));
     items
 }
 
 /// What the client's root passes on: the client, the runtime's public
-/// names and the crates its API shows.
-fn reexports(api: &Api) -> Vec<TokenStream> {
-    let mut by_gate: std::collections::BTreeMap<Option<String>, Vec<proc_macro2::Ident>> = Default::default();
-    for (name, gate) in runtime::public_names(&runtime::for_crate(&api.crate_shape.runtime_parts)) {
-        by_gate.entry(gate).or_default().push(format_ident!("{}", name));
+/// names (`public`, from the runtime the crate carries) and the crates
+/// its API shows.
+fn reexports(api: &Api, public: &[(&str, Option<String>)]) -> Vec<TokenStream> {
+    let mut by_gate: std::collections::BTreeMap<Option<&String>, Vec<proc_macro2::Ident>> = Default::default();
+    for (name, gate) in public {
+        by_gate.entry(gate.as_ref()).or_default().push(format_ident!("{}", name));
     }
     let runtime_names = by_gate.into_iter().map(|(gate, names)| {
-        let cfg = gate.map(|predicate| {
-            let predicate: TokenStream = predicate.parse().expect("a cfg predicate parses");
-            quote! { #[cfg(#predicate)] }
-        });
+        let cfg = gate.map(|predicate| shared::cfg_of(predicate));
         quote! { #cfg pub use runtime::{#(#names),*}; }
     });
     vec![
@@ -232,7 +232,7 @@ fn reexports(api: &Api) -> Vec<TokenStream> {
             #[doc = " `ClientBuilder::http_client`."]
             pub use reqwest;
         },
-        if api.crate_shape.runtime_parts.contains_key(&RuntimePart::FormatUuid) {
+        if api.crate_shape.uses(RuntimePart::FormatUuid) {
             quote! {
                 #[doc = " The crate of `format: uuid` values, [`uuid::Uuid`]."]
                 pub use uuid;
@@ -249,7 +249,9 @@ fn reexports(api: &Api) -> Vec<TokenStream> {
 /// attributes are the including crate's (an included file cannot have
 /// them); so are the cargo features the code mentions.
 pub fn module_source(api: &Decided, header: &str) -> Result<String, RenderError> {
-    let reexports: Vec<render::Piece<'_>> = vec![Box::new(|| reexports(api))];
+    let runtime = runtime::for_crate(&api.crate_shape.runtime_parts);
+    let public = runtime::public_names(&runtime);
+    let reexports: Vec<render::Piece<'_>> = vec![Box::new(move || reexports(api, &public))];
     let files = vec![
         render::Pieces { header: String::new(), pieces: reexports },
         render::Pieces { header: String::new(), pieces: client_pieces(api) },
@@ -261,7 +263,7 @@ pub fn module_source(api: &Decided, header: &str) -> Result<String, RenderError>
         header,
         &root,
         &[("pub mod client", &client), ("pub mod types", &types)],
-        &runtime::mod_rs(true, &runtime::for_crate(&api.crate_shape.runtime_parts)),
+        &runtime::mod_rs(true, &runtime),
     ))
 }
 
@@ -369,7 +371,7 @@ tracing = {{ version = "0.1", default-features = false, features = ["std"], opti
 
 /// The crates whose types `format`s are (only those the document uses).
 fn format_dependencies(api: &Api) -> String {
-    if api.crate_shape.runtime_parts.contains_key(&RuntimePart::FormatUuid) {
+    if api.crate_shape.uses(RuntimePart::FormatUuid) {
         "# `format: uuid` values (`serde`: in bodies and parameters).\nuuid = { version = \"1\", features = [\"serde\"] }\n"
             .to_string()
     } else {

@@ -1,9 +1,10 @@
 //! The runtime's part markers, resolved for one crate.
 //!
 //! A piece of the runtime that only some clients need carries
-//! `#[cfg(not(omit = "part"))]` (or `#[cfg(not(all(omit = "a", omit =
-//! "b")))]` when either part needs it; `#![…]` at the top of a file for a
-//! whole module). Compiled as written, as the runtime's own unit tests
+//! `#[cfg(not(omit = "part"))]` (or `#[cfg(any(not(omit = "a"), not(omit =
+//! "b")))]` when either part needs it, `all(…)` when both do; `#![…]` at
+//! the top of a file for a whole module; `#[cfg(omit = "part")]` on what
+//! stands in when the part is left out). Compiled as written, as the runtime's own unit tests
 //! compile it, nothing is omitted. For a crate, `decide` says which parts
 //! its code uses and under which cargo features
 //! ([`crate::ir::CrateShape::runtime_parts`]); each marker is then removed
@@ -357,7 +358,8 @@ fn module_marker(file: &syn::File) -> Option<Condition> {
 pub(crate) fn resolve(name: &str, source: &str, gates: &RuntimeGates) -> Resolved {
     let file = syn::parse_file(source).unwrap_or_else(|e| panic!("generator bug: runtime/{name}.rs: {e}"));
     let offsets = Offsets::new(source);
-    let module = module_marker(&file).map_or(Outcome::Always, |condition| condition.outcome(gates));
+    let module_condition = module_marker(&file);
+    let module = module_condition.as_ref().map_or(Outcome::Always, |condition| condition.outcome(gates));
     let mut finder = Finder { offsets: &offsets, found: Vec::new(), depth: 0 };
     finder.visit_file(&file);
     let mut names: BTreeMap<String, Option<String>> =
@@ -421,7 +423,7 @@ pub(crate) fn resolve(name: &str, source: &str, gates: &RuntimeGates) -> Resolve
         out.replace_range(start..end, &text);
     }
     // The module's own marker goes; its gate is on its `mod` line.
-    if let Some(start) = out.find("#![cfg(").filter(|_| module_marker(&file).is_some()) {
+    if let Some(start) = out.find("#![cfg(").filter(|_| module_condition.is_some()) {
         let end = start + out[start..].find('\n').map_or(out.len() - start, |n| n + 1);
         out.replace_range(start..end, "");
     }
@@ -451,7 +453,8 @@ fn tidy(text: &str) -> String {
 
 /// A range widened to whole lines when only blanks share them with it:
 /// for a removed piece, also its trailing comma and the `//` comment lines
-/// right above it.
+/// right above it; and whether the piece was the last of a one-line list
+/// (so the comma before it goes too, once touching removals are merged).
 fn widen(text: &str, (mut start, mut end): (usize, usize), piece: bool) -> (usize, usize, bool) {
     let mut last_in_line = false;
     if piece {

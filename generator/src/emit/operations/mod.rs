@@ -318,7 +318,7 @@ fn request_builder(api: &Api, op: &Operation) -> TokenStream {
     let is_query = *method == crate::ir::Method::Query;
     let method = format_ident!("{}", method.as_str());
     // A client without schemes has no credentials to choose from.
-    let security = api.crate_shape.runtime_parts.contains_key(&crate::ir::RuntimePart::Credentials).then(|| {
+    let security = api.crate_shape.uses(crate::ir::RuntimePart::Credentials).then(|| {
         let alternatives = security.iter().map(|together| {
             let indexes = together.iter().map(|scheme| Literal::usize_unsuffixed(scheme.0));
             quote! { &[#(#indexes),*] }

@@ -23,7 +23,17 @@ pub(crate) enum TypePath<'a> {
 
 /// The Rust type of a type reference, named as seen from `path`.
 pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream {
-    let root = root(api);
+    // What the crate's root re-exports, as seen from `path`.
+    let from_root = |item: TokenStream| match path {
+        TypePath::Local | TypePath::Module => {
+            let root = root(api);
+            quote! { #root::#item }
+        }
+        TypePath::External(krate) => {
+            let krate = format_ident!("{}", krate);
+            quote! { #krate::#item }
+        }
+    };
     match ty {
         TypeRef::Named(id) => {
             let ident = format_ident!("{}", api.ty(*id).name);
@@ -37,23 +47,11 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
             }
         }
         TypeRef::String => quote! { String },
-        TypeRef::Formatted(Format::Uuid) => match path {
-            TypePath::Local | TypePath::Module => quote! { uuid::Uuid },
-            TypePath::External(krate) => {
-                let krate = format_ident!("{}", krate);
-                quote! { #krate::uuid::Uuid }
-            }
-        },
-        TypeRef::Formatted(format @ (Format::DateTime | Format::Date)) => {
-            let name = format_ident!("{}", if *format == Format::Date { "Date" } else { "DateTime" });
-            match path {
-                TypePath::Local | TypePath::Module => quote! { #root::#name },
-                TypePath::External(krate) => {
-                    let krate = format_ident!("{}", krate);
-                    quote! { #krate::#name }
-                }
-            }
-        }
+        // The crate's own dependency inside it, its re-export outside.
+        TypeRef::Formatted(Format::Uuid) if !matches!(path, TypePath::External(_)) => quote! { uuid::Uuid },
+        TypeRef::Formatted(Format::Uuid) => from_root(quote! { uuid::Uuid }),
+        TypeRef::Formatted(Format::DateTime) => from_root(quote! { DateTime }),
+        TypeRef::Formatted(Format::Date) => from_root(quote! { Date }),
         TypeRef::Formatted(Format::Ipv4) => quote! { std::net::Ipv4Addr },
         TypeRef::Formatted(Format::Ipv6) => quote! { std::net::Ipv6Addr },
         TypeRef::Integer(width) => {
@@ -65,13 +63,7 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, path: TypePath) -> TokenStream 
         TypeRef::Boolean => quote! { bool },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
-        TypeRef::Binary => match path {
-            TypePath::Local | TypePath::Module => quote! { #root::Binary },
-            TypePath::External(krate) => {
-                let krate = format_ident!("{}", krate);
-                quote! { #krate::Binary }
-            }
-        },
+        TypeRef::Binary => from_root(quote! { Binary }),
         TypeRef::List(inner) => {
             let inner = rust_type(api, inner, path);
             quote! { Vec<#inner> }
@@ -116,8 +108,13 @@ pub(crate) fn part_cfg(api: &crate::ir::Api, part: crate::ir::RuntimePart) -> Op
     if crate::runtime::always(gate) {
         return Some(TokenStream::new());
     }
-    let predicate: TokenStream = crate::runtime::predicate(gate).parse().expect("a cfg predicate parses");
-    Some(quote! { #[cfg(#predicate)] })
+    Some(cfg_of(&crate::runtime::predicate(gate)))
+}
+
+/// `#[cfg(predicate)]` for a predicate the runtime's gates wrote.
+pub(crate) fn cfg_of(predicate: &str) -> TokenStream {
+    let predicate: TokenStream = predicate.parse().expect("a cfg predicate parses");
+    quote! { #[cfg(#predicate)] }
 }
 
 /// `tokens` gated by `features`: an inner `#![cfg(…)]` first, which the
